@@ -1,0 +1,295 @@
+"""Gebrak Pariwisata pages: the home page, destinations and events.
+
+Every page exists first in Indonesian (the default locale); an English
+translation is optional and readers of /en/ see the Indonesian page, with a
+notice, where there is none (see HomePage.route).
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Locale, Orderable, Page
+from wagtail.search import index
+
+from tourism.blocks import BodyBlock
+from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
+
+LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class TranslationFallbackMixin:
+    """Route /en/... to the Indonesian page when it has no English translation.
+
+    Wagtail routes each language through its own tree; a page that exists only
+    in Indonesian would be a 404 for an English reader. Instead the Indonesian
+    page is served under the English URL and templates show a notice
+    (``request.translation_fallback``).
+    """
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default_locale = Locale.get_default()
+            if self.locale_id == default_locale.pk:
+                raise
+            original = self.get_translation_or_none(default_locale)
+            if original is None:
+                raise
+            result = original.specific.route(request, path_components)
+            request.translation_fallback = True
+            return result
+
+
+class LocatedMixin(models.Model):
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=LATITUDE_VALIDATORS)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=LONGITUDE_VALIDATORS)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
+
+
+class HomePage(TranslationFallbackMixin, Page):
+    hero_title = models.CharField(_("judul utama"), max_length=120, blank=True)
+    hero_text = models.TextField(_("teks utama"), blank=True)
+    hero_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    intro = RichTextField(_("pengantar"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+                        heading=_("Bagian utama")),
+        FieldPanel("intro"),
+        InlinePanel("featured_destinations", label=_("Destinasi unggulan"), max_num=6),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("beranda")
+
+    def get_context(self, request, *args, **kwargs):
+        from tourism import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_destinations"] = selectors.home_featured_destinations(home=self)
+        context["upcoming_events"] = selectors.events_upcoming(limit=3)
+        context["current_campaign"] = selectors.campaign_current()
+        context["sasirangan_highlights"] = selectors.sasirangan_highlights(limit=4)
+        return context
+
+
+class HomeFeaturedDestination(Orderable):
+    home = ParentalKey(HomePage, related_name="featured_destinations", on_delete=models.CASCADE)
+    destination = models.ForeignKey("tourism.DestinationPage", verbose_name=_("destinasi"),
+                                    on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("destination")]
+
+
+class DestinationIndexPage(TranslationFallbackMixin, Page):
+    intro = models.TextField(_("pengantar"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["tourism.HomePage"]
+    subpage_types = ["tourism.DestinationPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("indeks destinasi")
+
+    def get_context(self, request, *args, **kwargs):
+        from tourism import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        listing = selectors.destination_listing(
+            category=request.GET.get("category", ""),
+            district=request.GET.get("district", ""),
+            page_number=request.GET.get("page"),
+        )
+        context.update(listing)
+        context["categories"] = Category.objects.all()
+        context["districts"] = District.objects.filter(destinations__live=True).distinct()
+        return context
+
+
+class DestinationTag(TaggedItemBase):
+    content_object = ParentalKey("tourism.DestinationPage", related_name="tagged_items",
+                                 on_delete=models.CASCADE)
+
+
+class DestinationPage(TranslationFallbackMixin, LocatedMixin, Page):
+    summary = models.TextField(_("ringkasan"), max_length=400,
+                               help_text=_("Satu atau dua kalimat untuk kartu dan hasil pencarian."))
+    body = StreamField(BodyBlock(), verbose_name=_("isi"), blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("kategori"), on_delete=models.PROTECT,
+                                 related_name="destinations")
+    district = models.ForeignKey(District, verbose_name=_("kecamatan"), on_delete=models.PROTECT,
+                                 related_name="destinations")
+    opening_hours = models.CharField(_("jam buka"), max_length=120, blank=True)
+    ticket_price_idr = models.PositiveIntegerField(
+        _("harga tiket (Rp)"), null=True, blank=True,
+        help_text=_("Rupiah utuh. 0 = gratis; kosong = belum diketahui."))
+    main_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    tags = ClusterTaggableManager(through=DestinationTag, blank=True, verbose_name=_("tag"))
+    # Fingerprint of the catalogue record that last wrote this page, so that
+    # importing the same file again changes nothing (shared/contracts/catalog-schema.md).
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("main_image"),
+        FieldPanel("body"),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("category"), FieldPanel("district")]),
+            FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            FieldRowPanel([FieldPanel("opening_hours"), FieldPanel("ticket_price_idr")]),
+            FieldPanel("tags"),
+        ], heading=_("Rincian")),
+        InlinePanel("gallery_images", label=_("Galeri"), max_num=24),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("category"),
+        index.FilterField("district"),
+    ]
+    parent_page_types = ["tourism.DestinationIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("destinasi")
+        verbose_name_plural = _("destinasi")
+
+    @property
+    def is_free(self) -> bool:
+        return self.ticket_price_idr == 0
+
+
+class DestinationGalleryImage(Orderable):
+    page = ParentalKey(DestinationPage, related_name="gallery_images", on_delete=models.CASCADE)
+    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar"),
+                              on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(_("keterangan"), max_length=250, blank=True)
+    credit = models.CharField(_("kredit"), max_length=120, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption"), FieldPanel("credit")]
+
+
+class EventIndexPage(TranslationFallbackMixin, Page):
+    intro = models.TextField(_("pengantar"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["tourism.HomePage"]
+    subpage_types = ["tourism.EventPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("indeks acara")
+
+    def get_context(self, request, *args, **kwargs):
+        from tourism import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming_events"] = selectors.events_upcoming()
+        context["past_events"] = selectors.events_past(page_number=request.GET.get("page"))
+        return context
+
+
+class EventTag(TaggedItemBase):
+    content_object = ParentalKey("tourism.EventPage", related_name="tagged_items",
+                                 on_delete=models.CASCADE)
+
+
+class EventPage(TranslationFallbackMixin, RoutablePageMixin, LocatedMixin, Page):
+    summary = models.TextField(_("ringkasan"), max_length=400)
+    body = StreamField(BodyBlock(), verbose_name=_("isi"), blank=True)
+    start = models.DateTimeField(_("mulai"), help_text=_("Waktu Indonesia Tengah (WITA)."))
+    end = models.DateTimeField(_("selesai"), null=True, blank=True)
+    venue = models.ForeignKey(DestinationPage, verbose_name=_("tempat"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="events")
+    district = models.ForeignKey(District, verbose_name=_("kecamatan"), on_delete=models.PROTECT,
+                                 related_name="events")
+    main_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    tags = ClusterTaggableManager(through=EventTag, blank=True, verbose_name=_("tag"))
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("main_image"),
+        FieldPanel("body"),
+        MultiFieldPanel([
+            FieldPanel("venue"),
+            FieldPanel("district"),
+            FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            FieldPanel("tags"),
+        ], heading=_("Tempat")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("start"),
+        index.FilterField("district"),
+    ]
+    parent_page_types = ["tourism.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("acara")
+        verbose_name_plural = _("acara")
+        ordering = ["start"]
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("Waktu selesai tidak boleh sebelum waktu mulai.")})
+
+    @property
+    def is_past(self) -> bool:
+        return (self.end or self.start) < timezone.now()
+
+    @property
+    def coordinates(self):
+        """The event's own location, else its venue's."""
+        if self.has_location:
+            return self.latitude, self.longitude
+        if self.venue_id and self.venue.has_location:
+            return self.venue.latitude, self.venue.longitude
+        return None
+
+    @path("")
+    def event_detail(self, request):
+        return self.render(request)
+
+    @path("kalender.ics", name="ics")
+    def calendar_file(self, request):
+        from tourism.calendar import event_to_ics
+
+        response = HttpResponse(event_to_ics(self, request=request), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.slug}.ics"'
+        return response

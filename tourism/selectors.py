@@ -1,0 +1,124 @@
+"""Reads for tourism pages: listings that cost the same few queries at any length."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from wagtail.images import get_image_model
+from wagtail.models import Locale
+
+from tourism.models import DestinationPage, EventPage
+
+DESTINATIONS_PER_PAGE = 12
+PAST_EVENTS_PER_PAGE = 12
+CARD_RENDITIONS = ["fill-480x320|format-webp", "fill-960x640|format-webp"]
+
+
+def _card_images():
+    return get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS)
+
+
+def localize_pages(pages: list) -> list:
+    """Swap each default-language page for its translation in the active language.
+
+    Untranslated pages stay as they are; the template links them under the active
+    language's URL, where the fallback routing serves them. One query for the lot.
+    """
+    pages = list(pages)
+    language = (get_language() or "id").split("-")[0]
+    default_locale = Locale.get_default()
+    if language == default_locale.language_code or not pages:
+        return pages
+    model = type(pages[0])
+    translations = {
+        page.translation_key: page
+        for page in model.objects.live().public()
+        .filter(locale__language_code=language,
+                translation_key__in=[p.translation_key for p in pages])
+        .select_related(*_related_for(model))
+        .prefetch_related(Prefetch("main_image", queryset=_card_images()))
+    }
+    return [translations.get(page.translation_key, page) for page in pages]
+
+
+def _related_for(model) -> list[str]:
+    if model is DestinationPage:
+        return ["category", "district"]
+    if model is EventPage:
+        return ["district", "venue"]
+    return []
+
+
+def _default_locale_pages(model):
+    return (
+        model.objects.live().public()
+        .filter(locale=Locale.get_default())
+        .select_related(*_related_for(model))
+        .prefetch_related(Prefetch("main_image", queryset=_card_images()))
+    )
+
+
+def destination_listing(*, category: str = "", district: str = "", page_number=None) -> dict:
+    """Destinations filtered by category key and district slug, paginated."""
+    destinations = _default_locale_pages(DestinationPage).order_by("title")
+    if category:
+        destinations = destinations.filter(category__key=category)
+    if district:
+        destinations = destinations.filter(district__slug=district)
+    page = Paginator(destinations, DESTINATIONS_PER_PAGE).get_page(page_number)
+    return {
+        "destinations": localize_pages(page.object_list),
+        "page_obj": page,
+        "selected_category": category,
+        "selected_district": district,
+    }
+
+
+def events_upcoming(*, limit: int | None = None) -> list:
+    now = timezone.now()
+    events = _default_locale_pages(EventPage).filter(
+        Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
+    ).order_by("start")
+    if limit:
+        events = events[:limit]
+    return localize_pages(events)
+
+
+def events_past(*, page_number=None):
+    now = timezone.now()
+    events = _default_locale_pages(EventPage).filter(
+        Q(end__lt=now) | Q(end__isnull=True, start__lt=now)
+    ).order_by("-start")
+    page = Paginator(events, PAST_EVENTS_PER_PAGE).get_page(page_number)
+    page.object_list = localize_pages(page.object_list)
+    return page
+
+
+def home_featured_destinations(*, home, limit: int = 6) -> list:
+    """The editors' picks, topped up with other destinations when they chose fewer."""
+    chosen_ids = list(home.featured_destinations.values_list("destination_id", flat=True))
+    originals = {p.pk: p for p in _default_locale_pages(DestinationPage).filter(pk__in=chosen_ids)}
+    # Editors may pick the English page of a destination; map it to its original.
+    missing = [pk for pk in chosen_ids if pk not in originals]
+    if missing:
+        keys = DestinationPage.objects.filter(pk__in=missing).values_list("translation_key", flat=True)
+        for page in _default_locale_pages(DestinationPage).filter(translation_key__in=list(keys)):
+            originals[page.pk] = page
+    picks = [originals[pk] for pk in chosen_ids if pk in originals]
+    if len(picks) < limit:
+        picks += list(_default_locale_pages(DestinationPage)
+                      .exclude(pk__in=[p.pk for p in picks])
+                      .order_by("-first_published_at")[: limit - len(picks)])
+    return localize_pages(picks[:limit])
+
+
+def campaign_current():
+    """The campaign running now; campaign pages arrive with the Gebrak issue."""
+    return None
+
+
+def sasirangan_highlights(*, limit: int = 4) -> list:
+    """Products for the home page's Kampung Sasirangan slot (marketplace selectors)."""
+    from marketplace import selectors as marketplace_selectors
+
+    return marketplace_selectors.products_highlighted(limit=limit)

@@ -14,6 +14,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/search", include("search.api_urls")),
+    path("payments/", include("marketplace.payments.urls")),
+    path("toko/", include("marketplace.dashboard_urls")),
 ]
 
 if settings.DEBUG:
@@ -25,6 +28,8 @@ if settings.DEBUG:
 
 # Everything a visitor reads carries its language: /id/... and /en/...
 urlpatterns += i18n_patterns(
+    path("kampung-sasirangan/", include("marketplace.urls")),
+    path("cari/", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

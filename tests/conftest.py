@@ -35,11 +35,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def home_page(db):
-    from wagtail.models import Locale
+    """The Indonesian home page. Rebuilt if a transactional test flushed the tree."""
+    from tourism.site_structure import ensure_site_structure
 
-    from tourism.models import HomePage
-
-    return HomePage.objects.get(locale=Locale.get_default())
+    return ensure_site_structure()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,4 @@
+"""Public marketplace pages (Kampung Sasirangan), under the language prefix."""
+
+app_name = "marketplace"
+urlpatterns = []

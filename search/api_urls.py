@@ -1,0 +1,4 @@
+"""The public JSON search API (shared/contracts/http-api.md)."""
+
+app_name = "search_api"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""The search page (under the language prefix)."""
+
+app_name = "search"
+urlpatterns = []

@@ -286,7 +286,8 @@ class EventPage(TranslationFallbackMixin, RoutablePageMixin, LocatedMixin, Page)
     def event_detail(self, request):
         return self.render(request)
 
-    @path("kalender.ics", name="ics")
+    # Wagtail serves only paths of words and slashes, so the file has a folder-like URL.
+    @path("kalender/", name="ics")
     def calendar_file(self, request):
         from tourism.calendar import event_to_ics
 

@@ -1,7 +1,6 @@
 """Template helpers shared by every app's templates."""
 
 from django import template
-from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
@@ -30,11 +29,15 @@ def localurl(context, page) -> str:
     """
     request = context.get("request")
     language = (get_language() or "id").split("-")[0]
-    cache_key = ("gebrak-locale-id", language)
-    if cache_key not in context.render_context:
-        locale = Locale.objects.filter(language_code=language).only("pk").first()
-        context.render_context[cache_key] = locale.pk if locale else None
-    url = page.get_url(request)
-    if url and page.locale_id != context.render_context[cache_key]:
-        url = translate_url(url, language)
-    return url or ""
+    # Looked up once per request: cards of a listing each call this tag.
+    locales = getattr(request, "_gebrak_locales", None)
+    if locales is None:
+        locales = dict(Locale.objects.values_list("pk", "language_code"))
+        if request is not None:
+            request._gebrak_locales = locales
+    url = page.get_url(request) or ""
+    page_language = locales.get(page.locale_id, language)
+    if url and page_language != language and url.startswith(f"/{page_language}/"):
+        # Django's translate_url cannot help here: it resolves in the active language.
+        url = f"/{language}/" + url[len(page_language) + 2:]
+    return url

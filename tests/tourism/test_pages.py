@@ -1,0 +1,185 @@
+"""Tourism pages as visitors meet them: languages, listings, events, calendar files."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from tests.tourism import factories
+
+pytestmark = pytest.mark.django_db
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def listed(html: str) -> str:
+    """The text of the cards on a listing page, without header, footer or filters."""
+    from bs4 import BeautifulSoup
+
+    return " | ".join(card.get_text(" ", strip=True) for card in BeautifulSoup(html, "html.parser").select("main .card"))
+
+
+def test_root_redirects_to_indonesian(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/id/"
+
+
+def test_home_renders_in_both_languages(client, home_page):
+    indonesian = client.get("/id/")
+    english = client.get("/en/")
+    assert indonesian.status_code == english.status_code == 200
+    assert '<html lang="id">' in indonesian.text
+    assert '<html lang="en">' in english.text
+    assert "Banjar, from floating markets" in english.text
+
+
+def test_untranslated_page_shows_indonesian_to_english_readers_with_notice(client, home_page):
+    factories.destination(slug="makam-datu-kalampayan", title="Makam Datu Kalampayan", category="religious")
+    response = client.get("/en/destinasi/makam-datu-kalampayan/")
+    assert response.status_code == 200
+    assert "Makam Datu Kalampayan" in response.text
+    assert "not yet available in English" in response.text
+    # Indonesian readers get no notice.
+    assert "not yet available in English" not in client.get("/id/destinasi/makam-datu-kalampayan/").text
+
+
+def test_translated_page_is_served_in_english_without_notice(client, home_page):
+    factories.destination(slug="pasar-intan", title="Pasar Intan Martapura", category="shopping",
+                          english_title="Martapura Diamond Market")
+    response = client.get("/en/destinasi/pasar-intan/")
+    assert response.status_code == 200
+    assert "Martapura Diamond Market" in response.text
+    assert "not yet available in English" not in response.text
+
+
+def test_missing_page_is_404_in_both_languages(client, home_page):
+    assert client.get("/en/destinasi/tidak-ada/").status_code == 404
+    assert client.get("/id/destinasi/tidak-ada/").status_code == 404
+
+
+def test_english_listing_links_untranslated_pages_under_english_urls(client, home_page):
+    factories.destination(slug="bukit-matang-kaladan", title="Bukit Matang Kaladan")
+    response = client.get("/en/destinasi/")
+    assert 'href="/en/destinasi/bukit-matang-kaladan/"' in response.text
+
+
+class TestDestinationListing:
+    @pytest.fixture
+    def places(self, home_page):
+        return [
+            factories.destination(slug="riam-kanan", title="Waduk Riam Kanan", category="nature", district_name="Aranio"),
+            factories.destination(slug="al-karomah", title="Masjid Agung Al-Karomah", category="religious"),
+            factories.destination(slug="sekumpul", title="Musholla Ar-Raudhah Sekumpul", category="religious"),
+            factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan", category="culture",
+                                  district_name="Sungai Tabuk"),
+        ]
+
+    def test_filters_by_category(self, client, places):
+        text = listed(client.get("/id/destinasi/?category=religious").text)
+        assert "Masjid Agung Al-Karomah" in text and "Musholla Ar-Raudhah Sekumpul" in text
+        assert "Waduk Riam Kanan" not in text and "Lok Baintan" not in text
+
+    def test_filters_by_district(self, client, places):
+        text = listed(client.get("/id/destinasi/?district=aranio").text)
+        assert "Waduk Riam Kanan" in text
+        assert "Masjid Agung" not in text
+
+    def test_filters_combine(self, client, places):
+        text = client.get("/id/destinasi/?category=religious&district=sungai-tabuk").text
+        assert "Tidak ada destinasi yang cocok" in text
+
+    def test_unknown_filter_values_and_bad_page_never_fail(self, client, places):
+        for query in ("?category=%3Cscript%3E", "?district=zzz", "?page=abc", "?page=999", "?page=-1"):
+            assert client.get(f"/id/destinasi/{query}").status_code == 200
+
+    def test_paginates(self, client, home_page):
+        for number in range(15):
+            factories.destination(slug=f"tempat-{number:02d}", title=f"Tempat {number:02d}")
+        first_html = client.get("/id/destinasi/").text
+        first, second = listed(first_html), listed(client.get("/id/destinasi/?page=2").text)
+        assert "Tempat 00" in first and "Tempat 11" in first and "Tempat 12" not in first
+        assert "Tempat 12" in second and "Tempat 14" in second and "Tempat 00" not in second
+        assert 'rel="next"' in first_html
+
+
+def test_listing_query_count_does_not_grow_with_length(client, home_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_for(path):
+        client.get(path)  # warm caches (site root, locales)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    for number in range(3):
+        factories.destination(slug=f"a-{number}", title=f"A {number}")
+    few = count_for("/en/destinasi/")
+    for number in range(3, 12):
+        factories.destination(slug=f"a-{number}", title=f"A {number}")
+    many = count_for("/en/destinasi/")
+    assert many == few
+
+
+class TestEvents:
+    def test_upcoming_first_and_past_apart(self, client, home_page):
+        now = timezone.now()
+        factories.event(slug="haul-lalu", title="Haul Tahun Lalu", start=now - timedelta(days=30))
+        factories.event(slug="festival-depan", title="Festival Bulan Depan", start=now + timedelta(days=30))
+        factories.event(slug="festival-minggu-depan", title="Festival Minggu Depan", start=now + timedelta(days=7))
+        text = client.get("/id/acara/").text
+        upcoming, past = text.split('class="past-events"')
+        assert upcoming.index("Festival Minggu Depan") < upcoming.index("Festival Bulan Depan")
+        assert "Haul Tahun Lalu" not in upcoming
+        assert "Haul Tahun Lalu" in past
+
+    def test_event_running_now_counts_as_upcoming(self, client, home_page):
+        now = timezone.now()
+        factories.event(slug="pameran", title="Pameran Berlangsung", start=now - timedelta(days=1),
+                        end=now + timedelta(days=1))
+        upcoming = client.get("/id/acara/").text.split('class="past-events"')[0]
+        assert "Pameran Berlangsung" in upcoming
+
+    def test_times_are_shown_in_wita(self, client, home_page):
+        factories.event(slug="lomba-jukung", title="Lomba Jukung",
+                        start=datetime(2030, 8, 17, 0, 30, tzinfo=ZoneInfo("UTC")))
+        text = client.get("/id/acara/lomba-jukung/").text
+        assert "08:30" in text and "WITA" in text
+
+    def test_end_before_start_is_refused_by_validation(self, home_page):
+        from django.core.exceptions import ValidationError
+
+        page = factories.event(slug="salah", start=timezone.now() + timedelta(days=2))
+        page.end = page.start - timedelta(hours=1)
+        with pytest.raises(ValidationError) as raised:
+            page.full_clean()
+        assert "end" in raised.value.message_dict
+
+
+class TestCalendarFile:
+    def test_ics_download(self, client, home_page):
+        venue = factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan",
+                                      latitude="-3.291700", longitude="114.671100")
+        factories.event(slug="festival-jukung", title="Festival Jukung, Hias; dan Lomba",
+                        start=datetime(2027, 8, 1, 7, 0, tzinfo=WITA), end=datetime(2027, 8, 1, 12, 0, tzinfo=WITA),
+                        venue=venue, district_name="Sungai Tabuk")
+        page = client.get("/id/acara/festival-jukung/").text
+        assert 'href="/id/acara/festival-jukung/kalender/"' in page
+        response = client.get("/id/acara/festival-jukung/kalender/")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/calendar")
+        assert 'filename="festival-jukung.ics"' in response["Content-Disposition"]
+        body = response.content.decode()
+        assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+        # 07:00 WITA is 23:00 UTC the day before.
+        assert "DTSTART:20270731T230000Z\r\n" in body
+        assert "DTEND:20270801T040000Z\r\n" in body
+        assert "SUMMARY:Festival Jukung\\, Hias\\; dan Lomba\r\n" in body
+        assert "GEO:-3.291700;114.671100" in body
+        assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+    def test_event_without_end_lasts_two_hours(self, client, home_page):
+        factories.event(slug="pengajian", start=datetime(2027, 1, 10, 20, 0, tzinfo=WITA))
+        body = client.get("/id/acara/pengajian/kalender/").content.decode()
+        assert "DTSTART:20270110T120000Z" in body and "DTEND:20270110T140000Z" in body

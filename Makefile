@@ -9,12 +9,12 @@ PORT ?= 8000
 .PHONY: setup run test lint demo bench clean
 
 setup: $(STAMP)
+	@$(PY) scripts/compile_messages.py
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) manage.py compilemessages --ignore=.venv -v0
 	@touch $(STAMP)
 
 run: setup

@@ -1,0 +1,100 @@
+"""What editors rely on: moderation, scheduled publishing, previews."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.utils import timezone
+from wagtail.models import Locale, Page
+
+from tests.tourism import factories
+from tourism.models import DestinationIndexPage, DestinationPage
+from tourism.snippets import Category, District
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(username, group):
+    user = User.objects.create_user(username, f"{username}@banjarkab.go.id", "pw")
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def draft_destination(slug="air-terjun-draft"):
+    index = DestinationIndexPage.objects.get(locale=Locale.get_default())
+    page = DestinationPage(title="Draf", slug=slug, summary="Ringkasan.", live=False,
+                           category=Category.objects.get(key="nature"), district=District.objects.get(name="Aranio"))
+    index.add_child(instance=page)
+    return page
+
+
+def test_editor_submits_and_moderator_approves(client, home_page):
+    editor, moderator = staff("editor1", "Editors"), staff("moderator1", "Moderators")
+    page = draft_destination()
+    revision = page.save_revision(user=editor)
+    workflow = page.get_workflow()
+    assert workflow is not None, "every page is under the moderation workflow"
+    # Editors may not publish on their own...
+    assert not page.permissions_for_user(editor).can_publish()
+    workflow_state = workflow.start(page, editor)
+    assert workflow_state.status == "in_progress"
+    assert client.get("/id/destinasi/air-terjun-draft/").status_code == 404
+    # ...a moderator approves, which publishes.
+    task_state = workflow_state.current_task_state
+    assert task_state.task.specific.user_can_access_editor(page, moderator)
+    task_state.task.specific.on_action(task_state, moderator, "approve")
+    page.refresh_from_db()
+    assert page.live
+    assert page.live_revision_id == revision.pk
+    assert client.get("/id/destinasi/air-terjun-draft/").status_code == 200
+
+
+def test_scheduled_page_goes_live_when_its_time_comes(client, home_page):
+    page = draft_destination("festival-terjadwal")
+    page.go_live_at = timezone.now() + timedelta(hours=1)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert not page.live
+    assert client.get("/id/destinasi/festival-terjadwal/").status_code == 404
+    # Let the hour pass: move the schedule, as stored in the revision, into the past.
+    revision = page.latest_revision
+    past = timezone.now() - timedelta(minutes=1)
+    revision.approved_go_live_at = past
+    revision.content["go_live_at"] = past.isoformat()
+    revision.save()
+    call_command("publish_scheduled")
+    page.refresh_from_db()
+    assert page.live
+    assert client.get("/id/destinasi/festival-terjadwal/").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["home", "destination_index", "destination", "event_index", "event"])
+def test_previews_render(kind, home_page, rf: RequestFactory):
+    from tourism.models import EventIndexPage
+
+    pages = {
+        "home": lambda: home_page,
+        "destination_index": lambda: DestinationIndexPage.objects.get(locale=Locale.get_default()),
+        "destination": lambda: factories.destination(slug="pratinjau"),
+        "event_index": lambda: EventIndexPage.objects.get(locale=Locale.get_default()),
+        "event": lambda: factories.event(slug="pratinjau-acara"),
+    }
+    page = pages[kind]().specific
+    request = rf.get("/")
+    request.user = User.objects.create_superuser("admin", "a@b.id", "pw")
+    response = page.make_preview_request(request, page.default_preview_mode)
+    assert response.status_code == 200
+    if hasattr(response, "render"):
+        response.render()
+    assert page.title.encode() in response.content
+
+
+def test_admin_page_editor_opens_for_every_page_type(client, home_page):
+    admin = User.objects.create_superuser("admin", "a@b.id", "pw")
+    client.force_login(admin)
+    destination = factories.destination(slug="diedit")
+    event = factories.event(slug="diedit-acara")
+    for page in (home_page, destination, event, Page.objects.get(pk=destination.get_parent().pk)):
+        assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200

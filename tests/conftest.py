@@ -7,6 +7,11 @@ prove them.
 """
 
 import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +50,44 @@ def home_page(db):
 def _isolated_media(settings, tmp_path):
     """Each test writes uploads and renditions to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe_server():
+    """A real localstripe process (the Stripe emulator) for the whole test session."""
+    executable = Path(sys.executable).with_name("localstripe")
+    require_service(executable.exists(), "localstripe", "it is in requirements.lock: run `make setup`")
+    port = _free_port()
+    process = subprocess.Popen([str(executable), "--port", str(port), "--from-scratch"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    else:
+        process.kill()
+    require_service(process.poll() is None, "localstripe", "it did not start; run it by hand to see why")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_emulator(settings, localstripe_server):
+    """Point the Stripe client at the emulator, as `make run` does."""
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_PUBLISHABLE_KEY = ""
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    settings.STRIPE_API_BASE = localstripe_server
+    return localstripe_server

@@ -34,6 +34,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 INSTALLED_APPS = [
     "tourism",
     "marketplace",
+    "marketplace.payments",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -205,6 +206,8 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Where `make run` starts localstripe when no Stripe key is set.
+STRIPE_EMULATOR_PORT = int(os.environ.get("STRIPE_EMULATOR_PORT", "8420"))
 STRIPE_CONNECT_ENABLED = env_bool("STRIPE_CONNECT_ENABLED", False)
 PLATFORM_FEE_PERCENT = os.environ.get("PLATFORM_FEE_PERCENT", "5")
 STOCK_RESERVATION_MINUTES = int(os.environ.get("STOCK_RESERVATION_MINUTES", "30"))

@@ -1,17 +1,176 @@
-"""The one module that talks to Stripe (or the local emulator)."""
+"""The one module that talks to Stripe, or to the local emulator that speaks its API.
 
+Everything else calls the functions here, with whole rupiah; the conversion to
+Stripe's minor units happens here and nowhere else (IDR is a two-decimal
+currency at Stripe: Rp 175.000 is sent as 17500000).
+
+Without STRIPE_SECRET_KEY the client talks to localstripe (the emulator that
+`make run` starts on STRIPE_EMULATOR_PORT); STRIPE_API_BASE points it anywhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+import stripe
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# The API version the code was written and tested against; pinned so that a change
+# at Stripe never changes the shape of what we read.
+API_VERSION = "2026-10-28.endive"
+TIMEOUT_SECONDS = 10
+NETWORK_RETRIES = 2
+CURRENCY = "idr"
+# Stripe allows up to 12 digits for IDR amounts in minor units.
+MAX_AMOUNT_MINOR = 999_999_999_999
+EMULATOR_SECRET_KEY = "sk_test_localstripe"
+EMULATOR_PUBLISHABLE_KEY = "pk_test_localstripe"
+EMULATOR_WEBHOOK_SECRET = "whsec_localstripe_development"
+
+StripeError = stripe.StripeError
+CardError = stripe.CardError
+SignatureVerificationError = stripe.SignatureVerificationError
+
+
+class AmountTooLarge(ValueError):
+    pass
 
 
 def payments_mode() -> str:
-    """`live` with a real Stripe key, else `emulator` (localstripe)."""
+    """`live` or `test` with a real Stripe key, else `emulator`."""
     key = settings.STRIPE_SECRET_KEY
     if key and not settings.STRIPE_API_BASE:
-        return "live" if key.startswith("sk_live") else "test"
+        return "live" if key.startswith(("sk_live", "rk_live")) else "test"
     return "emulator"
 
 
 def payments_status() -> dict:
-    """For /healthz: which Stripe the site talks to. Not probed: Stripe being slow
-    must not make the health check slow."""
+    """For /healthz. Not probed: Stripe being slow must not make the health check slow."""
     return {"mode": payments_mode(), "status": "ok"}
+
+
+def api_base() -> str:
+    if settings.STRIPE_API_BASE:
+        return settings.STRIPE_API_BASE.rstrip("/")
+    if settings.STRIPE_SECRET_KEY:
+        return stripe.DEFAULT_API_BASE
+    return f"http://127.0.0.1:{settings.STRIPE_EMULATOR_PORT}"
+
+
+def publishable_key() -> str:
+    return settings.STRIPE_PUBLISHABLE_KEY or EMULATOR_PUBLISHABLE_KEY
+
+
+def stripe_js_url() -> str:
+    """Stripe.js, or the emulator's stand-in for it."""
+    if payments_mode() == "emulator":
+        return f"{api_base()}/js.stripe.com/v3/"
+    return "https://js.stripe.com/v3/"
+
+
+def webhook_secret() -> str:
+    return settings.STRIPE_WEBHOOK_SECRET or (EMULATOR_WEBHOOK_SECRET if payments_mode() == "emulator" else "")
+
+
+@cache
+def _client_for(api_key: str, base: str) -> stripe.StripeClient:
+    return stripe.StripeClient(
+        api_key,
+        stripe_version=API_VERSION,
+        base_addresses={"api": base, "connect": base, "files": base},
+        max_network_retries=NETWORK_RETRIES,
+        http_client=stripe.RequestsClient(timeout=TIMEOUT_SECONDS),
+    )
+
+
+def client() -> stripe.StripeClient:
+    return _client_for(settings.STRIPE_SECRET_KEY or EMULATOR_SECRET_KEY, api_base())
+
+
+def to_minor_units(amount_idr: int) -> int:
+    """Whole rupiah to what Stripe expects for IDR (two decimals)."""
+    if isinstance(amount_idr, bool) or not isinstance(amount_idr, int) or amount_idr < 0:
+        raise ValueError(f"amount must be whole rupiah >= 0, got {amount_idr!r}")
+    minor = amount_idr * 100
+    if minor > MAX_AMOUNT_MINOR:
+        raise AmountTooLarge(f"Rp {amount_idr} is more than Stripe accepts in one IDR payment")
+    return minor
+
+
+def from_minor_units(amount_minor: int) -> int:
+    """Stripe's IDR minor units back to whole rupiah (Stripe only ever gives us whole ones)."""
+    return int(amount_minor) // 100
+
+
+# --- PaymentIntents ---------------------------------------------------------------------------
+
+def payment_intent_create(*, amount_idr: int, metadata: dict, idempotency_key: str,
+                          receipt_email: str = "") -> stripe.PaymentIntent:
+    """A card PaymentIntent for a whole order. The idempotency key makes a retry or a
+    double click return the same PaymentIntent at Stripe (the emulator ignores it, so
+    callers also keep the id and reuse it)."""
+    params = {
+        "amount": to_minor_units(amount_idr),
+        "currency": CURRENCY,
+        "payment_method_types": ["card"],
+        "metadata": {key: str(value) for key, value in metadata.items()},
+    }
+    return client().v1.payment_intents.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+def payment_intent_retrieve(payment_intent_id: str) -> stripe.PaymentIntent:
+    return client().v1.payment_intents.retrieve(payment_intent_id)
+
+
+def payment_intent_cancel(payment_intent_id: str) -> stripe.PaymentIntent:
+    return client().v1.payment_intents.cancel(payment_intent_id)
+
+
+def refund_create(*, payment_intent_id: str, amount_idr: int, idempotency_key: str,
+                  metadata: dict | None = None) -> stripe.Refund:
+    params = {"payment_intent": payment_intent_id, "amount": to_minor_units(amount_idr)}
+    if metadata:
+        params["metadata"] = {key: str(value) for key, value in metadata.items()}
+    return client().v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+# --- Connect (only where STRIPE_CONNECT_ENABLED; the emulator has no Connect) ------------------
+
+def connect_account_create(*, email: str, idempotency_key: str) -> stripe.Account:
+    params = {
+        "type": "express",
+        "country": "ID",
+        "email": email,
+        "capabilities": {"transfers": {"requested": True}},
+        "business_type": "individual",
+    }
+    return client().v1.accounts.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+def connect_account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> stripe.AccountLink:
+    return client().v1.account_links.create(params={
+        "account": account_id, "refresh_url": refresh_url, "return_url": return_url,
+        "type": "account_onboarding",
+    })
+
+
+def connect_transfer_create(*, account_id: str, amount_idr: int, idempotency_key: str,
+                            metadata: dict | None = None) -> stripe.Transfer:
+    params = {"amount": to_minor_units(amount_idr), "currency": CURRENCY, "destination": account_id}
+    if metadata:
+        params["metadata"] = {key: str(value) for key, value in metadata.items()}
+    return client().v1.transfers.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+
+def webhook_event_verify(*, payload: bytes, signature_header: str) -> dict:
+    """The event, when the signature over the raw body is right; else SignatureVerificationError."""
+    secret = webhook_secret()
+    if not secret:
+        raise SignatureVerificationError("no webhook secret configured", signature_header)
+    event = stripe.Webhook.construct_event(payload, signature_header, secret)
+    return event.to_dict()

@@ -1,9 +1,214 @@
-"""Reads of the marketplace that other apps (the home page) may call."""
+"""Reads of Kampung Sasirangan, for its own pages and for other apps (home page, search).
+
+Whatever the public can see goes through `shops_public` and `products_public`:
+approved shops and their published products only. A shop waiting for approval,
+rejected or suspended is invisible everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+from wagtail.images import get_image_model
+
+from marketplace.models import Color, Dye, Motif, Product, ProductKind, ProductPhoto, Shop, ShopStatus
+
+PRODUCTS_PER_PAGE = 24
+# The renditions cards and pages use; prefetched so a listing costs the same queries at any length.
+CARD_RENDITIONS = ["fill-400x400|format-webp", "fill-800x800|format-webp"]
+PAGE_RENDITIONS = ["fill-600x600|format-webp", "fill-900x900|format-webp", "fill-1200x1200|format-webp",
+                   "fill-160x160|format-webp"]
+SHOP_RENDITIONS = ["fill-320x320|format-webp", "fill-640x640|format-webp"]
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "price_asc": ("price_idr", "-created_at", "-pk"),
+    "price_desc": ("-price_idr", "-created_at", "-pk"),
+}
 
 
-def products_highlighted(*, limit: int = 4) -> list:
-    """Products for the home page's Kampung Sasirangan slot.
+def _images(renditions):
+    return get_image_model().objects.prefetch_renditions(*renditions)
 
-    Shops and products arrive with the marketplace issue; until then there are none.
+
+def _photos_prefetch(renditions=CARD_RENDITIONS) -> Prefetch:
+    return Prefetch("photos", queryset=ProductPhoto.objects.select_related(None)
+                    .prefetch_related(Prefetch("image", queryset=_images(renditions))))
+
+
+# --- Shops ------------------------------------------------------------------------
+
+def shops_public():
+    return Shop.objects.public()
+
+
+def shop_public_get(*, slug: str) -> Shop:
+    """An approved shop, or 404: unapproved shops do not exist for the public."""
+    shop = (shops_public().select_related("district")
+            .prefetch_related(Prefetch("photo", queryset=_images(SHOP_RENDITIONS)))
+            .filter(slug=slug).first())
+    if shop is None:
+        raise Http404("shop not found")
+    return shop
+
+
+def shops_listing() -> list[Shop]:
+    return list(
+        shops_public().select_related("district")
+        .prefetch_related(Prefetch("photo", queryset=_images(SHOP_RENDITIONS)))
+        .annotate(product_count=Count("products", filter=Q(products__is_published=True)))
+        .order_by("name")
+    )
+
+
+def shop_for_owner(*, user) -> Shop | None:
+    """The shop the signed-in artisan owns, whatever its status; None for anyone else.
+
+    The one place the dashboard decides whose shop is whose.
     """
-    return []
+    if user is None or not user.is_authenticated:
+        return None
+    return Shop.objects.select_related("district", "photo").filter(owner=user).first()
+
+
+# --- Products ---------------------------------------------------------------------
+
+def products_public():
+    return Product.objects.public()
+
+
+def _card_queryset():
+    return (products_public()
+            .select_related("shop", "shop__district", "motif")
+            .prefetch_related(_photos_prefetch()))
+
+
+def products_highlighted(*, limit: int = 4) -> list[Product]:
+    """Products for the home page's Kampung Sasirangan slot: in stock first, newest first."""
+    in_stock_first = Case(When(stock__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return list(_card_queryset().order_by(in_stock_first, "-created_at", "-pk")[:limit])
+
+
+def product_public_get(*, slug: str) -> Product:
+    product = (products_public()
+               .select_related("shop", "shop__district", "motif")
+               .prefetch_related(_photos_prefetch(PAGE_RENDITIONS), "sizes", "colors",
+                                 Prefetch("shop__photo", queryset=_images(SHOP_RENDITIONS)))
+               .filter(slug=slug).first())
+    if product is None:
+        raise Http404("product not found")
+    return product
+
+
+def products_of_shop(*, shop: Shop, exclude: Product | None = None, limit: int | None = None) -> list[Product]:
+    products = _card_queryset().filter(shop=shop).order_by("-created_at", "-pk")
+    if exclude is not None:
+        products = products.exclude(pk=exclude.pk)
+    if limit:
+        products = products[:limit]
+    return list(products)
+
+
+@dataclass
+class ListingFilters:
+    """Filters of the Kampung Sasirangan listing, already validated (see forms.ListingFilterForm)."""
+
+    motif: Motif | None = None
+    kind: str = ""
+    color: Color | None = None
+    dye: str = ""
+    price_min: int | None = None
+    price_max: int | None = None
+    shop: Shop | None = None
+    sort: str = "newest"
+    in_stock: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def product_listing(*, filters: ListingFilters, page_number=None, per_page: int = PRODUCTS_PER_PAGE):
+    """One page of public products matching the filters; the same few queries at any length."""
+    products = _card_queryset()
+    if filters.motif is not None:
+        products = products.filter(motif=filters.motif)
+    if filters.kind:
+        products = products.filter(kind=filters.kind)
+    if filters.color is not None:
+        products = products.filter(colors=filters.color)
+    if filters.dye:
+        products = products.filter(dye=filters.dye)
+    if filters.price_min is not None:
+        products = products.filter(price_idr__gte=filters.price_min)
+    if filters.price_max is not None:
+        products = products.filter(price_idr__lte=filters.price_max)
+    if filters.shop is not None:
+        products = products.filter(shop=filters.shop)
+    if filters.in_stock:
+        products = products.filter(stock__gt=0)
+    products = products.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    return Paginator(products, per_page).get_page(page_number)
+
+
+def listing_choices() -> dict:
+    """What the listing's filter form offers: only motifs and colours that public products use."""
+    public = products_public()
+    return {
+        "motifs": list(Motif.objects.filter(products__in=public).distinct().order_by("name")),
+        "colors": list(Color.objects.filter(products__in=public).distinct().order_by("name_id")),
+        "kinds": ProductKind.choices,
+        "dyes": Dye.choices,
+    }
+
+
+# --- Motifs -----------------------------------------------------------------------
+
+def motifs_listing() -> list[Motif]:
+    return list(
+        Motif.objects.select_related("image")
+        .prefetch_related(Prefetch("image", queryset=_images(SHOP_RENDITIONS)))
+        .annotate(product_count=Count("products", filter=Q(products__is_published=True,
+                                                             products__shop__status=ShopStatus.APPROVED)))
+        .order_by("name")
+    )
+
+
+def motif_get(*, slug: str) -> Motif:
+    motif = (Motif.objects.prefetch_related(Prefetch("image", queryset=_images(PAGE_RENDITIONS)))
+             .filter(slug=slug).first())
+    if motif is None:
+        raise Http404("motif not found")
+    return motif
+
+
+def motif_shops(*, motif: Motif) -> list[Shop]:
+    """Approved shops that make the motif (have a published product of it)."""
+    return list(
+        shops_public().filter(products__motif=motif, products__is_published=True).distinct()
+        .select_related("district")
+        .prefetch_related(Prefetch("photo", queryset=_images(SHOP_RENDITIONS)))
+        .order_by("name")
+    )
+
+
+# --- Dashboard --------------------------------------------------------------------
+
+def products_for_dashboard(*, shop: Shop) -> list[Product]:
+    """Every product of the shop, published or not, for its owner."""
+    return list(
+        Product.objects.filter(shop=shop)
+        .prefetch_related(_photos_prefetch(["fill-160x160|format-webp"]), "sizes")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def product_for_owner(*, shop: Shop | None, pk) -> Product:
+    """The owner's product, or 404 whether it does not exist or is someone else's."""
+    if shop is None:
+        raise Http404("no shop")
+    product = (Product.objects.filter(shop=shop, pk=pk)
+               .prefetch_related(_photos_prefetch(["fill-160x160|format-webp"]), "sizes", "colors")
+               .first())
+    if product is None:
+        raise Http404("product not found")
+    return product

@@ -1,0 +1,340 @@
+"""Kampung Sasirangan: artisans' shops, their products, and the taxonomies editors keep.
+
+Sasirangan is the Banjar tie-dyed cloth: the pattern is stitched in (sirang =
+to stitch, tack), the thread pulled tight, and the cloth dyed. A *motif* is one
+of its traditional patterns (Gigi Haruan, Kulat Karikit, ...), each with a
+meaning. A *kecamatan* is a sub-district (tourism.snippets.District).
+
+Shops and products are plain Django models, not Wagtail pages: artisans edit
+them in their own dashboard (/toko/), editors moderate them as snippets. Text
+people read is stored in Indonesian (required) and English (optional); the
+properties without a suffix (`title`, `story`, ...) pick the language being read.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+from tourism.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
+from tourism.snippets import District
+
+MAX_PHOTOS_PER_PRODUCT = 8
+
+
+def reading_english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+def in_reading_language(indonesian: str, english: str) -> str:
+    """English when the reader is on /en/ and there is English, else Indonesian."""
+    return english if english and reading_english() else indonesian
+
+
+class Motif(index.Indexed, models.Model):
+    """A traditional Sasirangan pattern, with what it means."""
+
+    name = models.CharField(_("nama"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    meaning_id = models.TextField(_("makna (Indonesia)"), blank=True)
+    meaning_en = models.TextField(_("makna (Inggris)"), blank=True)
+    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("meaning_id"), FieldPanel("meaning_en"),
+              FieldPanel("image")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"),
+                     index.SearchField("meaning_id"), index.SearchField("meaning_en")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("motif")
+        verbose_name_plural = _("motif")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def meaning(self) -> str:
+        return in_reading_language(self.meaning_id, self.meaning_en)
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:motif", kwargs={"slug": self.slug})
+
+
+class Color(models.Model):
+    """A colour a product can be filtered by; `slug` is the Indonesian colour word."""
+
+    slug = models.SlugField(_("kata warna"), max_length=40, unique=True,
+                            help_text=_("Kata warna dalam bahasa Indonesia, mis. 'merah', 'merah-muda'."))
+    name_id = models.CharField(_("nama (Indonesia)"), max_length=40)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=40, blank=True)
+    hex = models.CharField(_("contoh warna"), max_length=7, blank=True, help_text=_("mis. #b22222"))
+
+    panels = [FieldPanel("slug"), FieldPanel("name_id"), FieldPanel("name_en"), FieldPanel("hex")]
+
+    class Meta:
+        ordering = ["name_id"]
+        verbose_name = _("warna")
+        verbose_name_plural = _("warna")
+
+    def __str__(self):
+        return self.name_id
+
+    @property
+    def name(self) -> str:
+        return in_reading_language(self.name_id, self.name_en)
+
+
+class ShopStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu persetujuan")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+    SUSPENDED = "suspended", _("Dibekukan")
+
+
+class ShopQuerySet(models.QuerySet):
+    def public(self):
+        """Only approved shops are ever shown to the public."""
+        return self.filter(status=ShopStatus.APPROVED)
+
+
+class Shop(index.Indexed, models.Model):
+    """An artisan's shop. Nothing of it is public until an editor approves it."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("pemilik"),
+                                 on_delete=models.PROTECT, related_name="shop")
+    name = models.CharField(_("nama toko"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    story_id = models.TextField(_("cerita (Indonesia)"), max_length=4000)
+    story_en = models.TextField(_("cerita (Inggris)"), max_length=4000, blank=True)
+    district = models.ForeignKey(District, verbose_name=_("kecamatan"), on_delete=models.PROTECT,
+                                 related_name="shops")
+    village = models.CharField(_("desa/kelurahan"), max_length=120, blank=True)
+    phone = models.CharField(_("nomor WhatsApp"), max_length=20, blank=True,
+                             help_text=_("Disimpan dalam bentuk +62..."))
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=LATITUDE_VALIDATORS)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=LONGITUDE_VALIDATORS)
+    photo = models.ForeignKey("wagtailimages.Image", verbose_name=_("foto"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=ShopStatus.choices,
+                              default=ShopStatus.PENDING, db_index=True)
+    decision_reason = models.TextField(
+        _("alasan keputusan"), blank=True,
+        help_text=_("Dilihat oleh perajin di dasbor tokonya dan dikirim lewat email."))
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diputuskan oleh"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("diajukan pada"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ShopQuerySet.as_manager()
+
+    # The status changes only through the approve/reject actions (marketplace.services.shop_decide),
+    # so that the artisan always gets the reason and the email.
+    panels = [
+        MultiFieldPanel([FieldPanel("status", read_only=True), FieldPanel("decision_reason", read_only=True)],
+                        heading=_("Keputusan")),
+        FieldPanel("name"),
+        FieldPanel("story_id"),
+        FieldPanel("story_en"),
+        FieldRowPanel([FieldPanel("district"), FieldPanel("village")]),
+        FieldPanel("phone"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldPanel("photo"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"),
+                     index.SearchField("story_id"), index.FilterField("status")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("toko perajin")
+        verbose_name_plural = _("toko perajin")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def story(self) -> str:
+        return in_reading_language(self.story_id, self.story_en)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ShopStatus.APPROVED
+
+    @property
+    def place(self) -> str:
+        return ", ".join(part for part in (self.village, self.district.name) if part)
+
+    @property
+    def whatsapp_url(self) -> str:
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        return f"https://wa.me/{digits}" if digits else ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:shop", kwargs={"slug": self.slug})
+
+
+class Dye(models.TextChoices):
+    NATURAL = "natural", _("Pewarna alami")
+    SYNTHETIC = "synthetic", _("Pewarna sintetis")
+
+
+class ProductKind(models.TextChoices):
+    """What the cloth has become. The import format names kinds by these keys."""
+
+    KAIN = "kain", _("Kain")
+    KEMEJA = "kemeja", _("Kemeja")
+    BLUS = "blus", _("Blus")
+    GAMIS = "gamis", _("Gamis")
+    SELENDANG = "selendang", _("Selendang")
+    KERUDUNG = "kerudung", _("Kerudung")
+    SARUNG = "sarung", _("Sarung")
+    TAPLAK = "taplak", _("Taplak meja")
+    TAS = "tas", _("Tas")
+    DOMPET = "dompet", _("Dompet")
+    PECI = "peci", _("Peci")
+    MASKER = "masker", _("Masker")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class ProductTag(TaggedItemBase):
+    content_object = models.ForeignKey("marketplace.Product", on_delete=models.CASCADE,
+                                       related_name="tagged_items")
+
+
+class ProductQuerySet(models.QuerySet):
+    def public(self):
+        """Published products of approved shops: all that the public ever sees."""
+        return self.filter(is_published=True, shop__status=ShopStatus.APPROVED)
+
+
+class Product(index.Indexed, models.Model):
+    shop = models.ForeignKey(Shop, verbose_name=_("toko"), on_delete=models.CASCADE, related_name="products")
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    title_id = models.CharField(_("judul (Indonesia)"), max_length=140)
+    title_en = models.CharField(_("judul (Inggris)"), max_length=140, blank=True)
+    description_id = models.TextField(_("deskripsi (Indonesia)"), max_length=5000)
+    description_en = models.TextField(_("deskripsi (Inggris)"), max_length=5000, blank=True)
+    price_idr = models.PositiveBigIntegerField(_("harga (Rp)"), help_text=_("Rupiah utuh, tanpa titik."))
+    # With sizes, the total of the sizes' stock (kept by services.product_stock_recount).
+    stock = models.PositiveIntegerField(_("stok"), default=0)
+    motif = models.ForeignKey(Motif, verbose_name=_("motif"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="products")
+    fabric = models.CharField(_("bahan"), max_length=60, blank=True, help_text=_("mis. katun, sutra, rayon"))
+    dye = models.CharField(_("pewarna"), max_length=10, choices=Dye.choices, blank=True)
+    colors = models.ManyToManyField(Color, verbose_name=_("warna"), blank=True, related_name="products")
+    kind = models.CharField(_("jenis"), max_length=20, choices=ProductKind.choices, default=ProductKind.KAIN)
+    tags = TaggableManager(through=ProductTag, blank=True, verbose_name=_("tag"))
+    is_published = models.BooleanField(_("diterbitkan"), default=False)
+    created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ProductQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("is_published"),
+        FieldPanel("title_id"),
+        FieldPanel("title_en"),
+        FieldPanel("description_id"),
+        FieldPanel("description_en"),
+        FieldRowPanel([FieldPanel("price_idr"), FieldPanel("kind")]),
+        FieldRowPanel([FieldPanel("motif"), FieldPanel("fabric"), FieldPanel("dye")]),
+        FieldPanel("colors"),
+    ]
+    search_fields = [index.SearchField("title_id"), index.AutocompleteField("title_id"),
+                     index.SearchField("title_en"), index.FilterField("is_published")]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("produk")
+        verbose_name_plural = _("produk")
+        constraints = [
+            # Checkout reserves stock with a conditional update; the database refuses to go below zero
+            # whatever the code does.
+            models.CheckConstraint(condition=Q(stock__gte=0), name="marketplace_product_stock_gte_0"),
+            models.CheckConstraint(condition=Q(price_idr__gte=0), name="marketplace_product_price_gte_0"),
+        ]
+
+    def __str__(self):
+        return self.title_id
+
+    @property
+    def title(self) -> str:
+        return in_reading_language(self.title_id, self.title_en)
+
+    @property
+    def description(self) -> str:
+        return in_reading_language(self.description_id, self.description_en)
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.stock <= 0
+
+    @property
+    def ordered_photos(self) -> list:
+        """Photos in the artisan's order, main first (uses the prefetched photos when there are)."""
+        return sorted(self.photos.all(), key=lambda photo: (not photo.is_main, photo.sort_order, photo.pk))
+
+    @property
+    def main_photo(self):
+        photos = self.ordered_photos
+        return photos[0] if photos else None
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:product", kwargs={"slug": self.slug})
+
+
+class ProductPhoto(models.Model):
+    """One of a product's photos (at most MAX_PHOTOS_PER_PRODUCT), one of them the main one."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("foto"), on_delete=models.CASCADE,
+                              related_name="+")
+    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    is_main = models.BooleanField(_("foto utama"), default=False)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
+        constraints = [
+            models.UniqueConstraint(fields=["product"], condition=Q(is_main=True),
+                                    name="marketplace_productphoto_one_main"),
+        ]
+
+
+class ProductSize(models.Model):
+    """A size of a product that comes in sizes (a kemeja in S, M, L), with its own stock."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sizes")
+    label = models.CharField(_("ukuran"), max_length=20)
+    stock = models.PositiveIntegerField(_("stok"), default=0)
+    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("ukuran")
+        verbose_name_plural = _("ukuran")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "label"], name="marketplace_productsize_unique_label"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="marketplace_productsize_stock_gte_0"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.stock <= 0

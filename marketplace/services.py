@@ -1,0 +1,259 @@
+"""Writes of Kampung Sasirangan: sign-up, shop applications and decisions, products.
+
+Every function here either does all of its work or none of it (transaction.atomic).
+Views validate input with forms and then call one of these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from marketplace.models import (
+    MAX_PHOTOS_PER_PRODUCT,
+    Product,
+    ProductPhoto,
+    ProductSize,
+    Shop,
+    ShopStatus,
+)
+from marketplace.uploads import CheckedPhoto, photo_save
+
+PHONE_DIGITS = re.compile(r"^\+?[0-9]{8,15}$")
+
+
+def phone_normalize(value: str) -> str:
+    """An Indonesian phone (WhatsApp) number as +62...; '' stays ''.
+
+    Accepts what people type: 0812-3456-7890, 62 812 3456 7890, +62 812...
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    compact = re.sub(r"[\s\-().]", "", value)
+    if not PHONE_DIGITS.match(compact):
+        raise ValidationError(_("Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890."), code="invalid_phone")
+    if compact.startswith("+"):
+        number = compact
+    elif compact.startswith("62"):
+        number = "+" + compact
+    elif compact.startswith("0"):
+        number = "+62" + compact[1:]
+    else:
+        raise ValidationError(_("Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890."), code="invalid_phone")
+    if not 10 <= len(number) <= 16:
+        raise ValidationError(_("Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890."), code="invalid_phone")
+    return number
+
+
+def unique_slug(model, base: str, *, exclude_pk=None, max_length: int = 120) -> str:
+    """A slug from `base` not yet used by another row of `model` (base, base-2, base-3, ...)."""
+    root = (slugify(base) or "toko")[: max_length - 4].strip("-")
+    taken = set(model.objects.filter(slug__startswith=root).exclude(pk=exclude_pk)
+                .values_list("slug", flat=True))
+    if root not in taken:
+        return root
+    number = 2
+    while f"{root}-{number}" in taken:
+        number += 1
+    return f"{root}-{number}"
+
+
+# --- Artisans and shops ---------------------------------------------------------
+
+def artisan_user_for_email(email: str):
+    """The login for an email: artisans sign in with their email, which is also their username."""
+    User = get_user_model()
+    email = email.strip().lower()
+    return User.objects.filter(username__iexact=email).first() or User.objects.filter(email__iexact=email).first()
+
+
+def artisan_signup(*, email: str, password: str):
+    User = get_user_model()
+    email = email.strip().lower()
+    return User.objects.create_user(username=email, email=email, password=password)
+
+
+@transaction.atomic
+def shop_apply(*, owner, name: str, story_id: str, story_en: str, district, village: str, phone: str,
+               photo: CheckedPhoto | None = None) -> Shop:
+    """An artisan applies for a shop; it waits, invisible, for an editor's decision."""
+    shop = Shop(owner=owner, name=name, slug=unique_slug(Shop, name), story_id=story_id, story_en=story_en,
+                district=district, village=village, phone=phone, status=ShopStatus.PENDING)
+    if photo is not None:
+        shop.photo = photo_save(photo=photo, title=name, uploaded_by=owner)
+    shop.save()
+    return shop
+
+
+@transaction.atomic
+def shop_update(*, shop: Shop, name: str, story_id: str, story_en: str, district, village: str, phone: str,
+                photo: CheckedPhoto | None = None, remove_photo: bool = False) -> Shop:
+    """The artisan edits the profile. A rejected application edited is submitted again."""
+    shop.name, shop.story_id, shop.story_en = name, story_id, story_en
+    shop.district, shop.village, shop.phone = district, village, phone
+    old_photo = shop.photo
+    if photo is not None:
+        shop.photo = photo_save(photo=photo, title=name, uploaded_by=shop.owner)
+    elif remove_photo:
+        shop.photo = None
+    if shop.status == ShopStatus.REJECTED:
+        shop.status = ShopStatus.PENDING
+    shop.save()
+    if old_photo is not None and old_photo != shop.photo and old_photo.uploaded_by_user_id == shop.owner_id:
+        old_photo.delete()
+    return shop
+
+
+DECISIONS = {
+    "approve": ShopStatus.APPROVED,
+    "reject": ShopStatus.REJECTED,
+    "suspend": ShopStatus.SUSPENDED,
+}
+
+
+@transaction.atomic
+def shop_decide(*, shop: Shop, decision: str, reason: str = "", decided_by=None) -> Shop:
+    """An editor approves, rejects or suspends a shop; the artisan sees the reason and gets an email."""
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    reason = (reason or "").strip()
+    if decision in {"reject", "suspend"} and not reason:
+        raise ValidationError(_("Tuliskan alasannya: perajin akan membacanya."), code="reason_required")
+    shop.status = DECISIONS[decision]
+    shop.decision_reason = reason
+    shop.decided_at = timezone.now()
+    shop.decided_by = decided_by
+    shop.save(update_fields=["status", "decision_reason", "decided_at", "decided_by", "updated_at"])
+    transaction.on_commit(lambda: shop_decision_email(shop=shop))
+    return shop
+
+
+def shop_decision_email(*, shop: Shop) -> None:
+    """Tell the artisan, in Indonesian, what was decided and why."""
+    recipient = shop.owner.email or shop.owner.username
+    if not recipient or "@" not in recipient:
+        return
+    with translation.override("id"):
+        context = {"shop": shop, "dashboard_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/toko/"}
+        subject = {
+            ShopStatus.APPROVED: _("Toko Anda di Kampung Sasirangan disetujui"),
+            ShopStatus.REJECTED: _("Pengajuan toko Anda di Kampung Sasirangan ditolak"),
+            ShopStatus.SUSPENDED: _("Toko Anda di Kampung Sasirangan dibekukan"),
+        }.get(shop.status, _("Kabar tentang toko Anda di Kampung Sasirangan"))
+        body = render_to_string("marketplace/email/shop_decision.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+
+
+# --- Products --------------------------------------------------------------------
+
+@dataclass
+class PhotoChanges:
+    """What the product form asks of the photos, already validated."""
+
+    new: list[CheckedPhoto] = field(default_factory=list)
+    order: dict[int, int] = field(default_factory=dict)     # existing photo id -> position
+    delete: set[int] = field(default_factory=set)           # existing photo ids
+    main: str = ""                                          # "existing-<id>", "new-<n>" or ""
+
+
+@dataclass
+class SizeRow:
+    label: str
+    stock: int
+
+
+def product_stock_recount(*, product: Product) -> None:
+    """A product with sizes has as much stock as its sizes together."""
+    total = product.sizes.aggregate(total=Sum("stock"))["total"]
+    if total is not None and total != product.stock:
+        product.stock = total
+        Product.objects.filter(pk=product.pk).update(stock=total)
+
+
+def _apply_sizes(product: Product, sizes: list[SizeRow]) -> None:
+    existing = {size.label.lower(): size for size in product.sizes.all()}
+    keep = []
+    for position, row in enumerate(sizes):
+        size = existing.get(row.label.lower()) or ProductSize(product=product)
+        size.label, size.stock, size.sort_order = row.label, row.stock, position
+        size.save()
+        keep.append(size.pk)
+    product.sizes.exclude(pk__in=keep).delete()
+    if sizes:
+        product.stock = sum(row.stock for row in sizes)
+        Product.objects.filter(pk=product.pk).update(stock=product.stock)
+
+
+def _apply_photos(product: Product, changes: PhotoChanges, *, uploaded_by) -> None:
+    photos = {photo.pk: photo for photo in product.photos.select_related("image")}
+    remaining = [photo for pk, photo in photos.items() if pk not in changes.delete]
+    if len(remaining) + len(changes.new) > MAX_PHOTOS_PER_PRODUCT:
+        # The form checks this first; this guards the rule for any other caller.
+        raise ValidationError(_("Paling banyak %(max)s foto per produk.") % {"max": MAX_PHOTOS_PER_PRODUCT})
+    for pk in changes.delete:
+        photo = photos.get(pk)
+        if photo is not None:
+            image = photo.image
+            photo.delete()
+            # Only the artisan's own uploads go with the photo; imported images may be shared.
+            if image.uploaded_by_user_id is not None and image.uploaded_by_user_id == product.shop.owner_id:
+                image.delete()
+    remaining.sort(key=lambda photo: (changes.order.get(photo.pk, photo.sort_order), photo.sort_order, photo.pk))
+    created = []
+    for photo in changes.new:
+        image = photo_save(photo=photo, title=product.title_id, uploaded_by=uploaded_by)
+        created.append(ProductPhoto(product=product, image=image))
+    ordered = remaining + created
+    main_index = None
+    if changes.main.startswith("existing-"):
+        wanted = changes.main.removeprefix("existing-")
+        main_index = next((i for i, photo in enumerate(ordered) if str(photo.pk) == wanted and photo.pk), None)
+    elif changes.main.startswith("new-"):
+        number = changes.main.removeprefix("new-")
+        if number.isdigit() and int(number) < len(created):
+            main_index = len(remaining) + int(number)
+    if main_index is None:
+        main_index = next((i for i, photo in enumerate(ordered) if photo.is_main), 0)
+    # Clear the old main first: the database allows one main photo per product at any moment.
+    product.photos.filter(is_main=True).update(is_main=False)
+    for position, photo in enumerate(ordered):
+        photo.sort_order = position
+        photo.is_main = position == main_index
+        photo.save()
+
+
+@transaction.atomic
+def product_save(*, shop: Shop, product: Product | None, fields: dict, colors, sizes: list[SizeRow],
+                 photos: PhotoChanges, by) -> Product:
+    """Create or edit a product with its sizes and photos, all or nothing."""
+    creating = product is None
+    if creating:
+        product = Product(shop=shop, slug=unique_slug(Product, fields["title_id"], max_length=140))
+    for name, value in fields.items():
+        setattr(product, name, value)
+    if sizes:
+        product.stock = sum(row.stock for row in sizes)
+    product.save()
+    product.colors.set(colors)
+    _apply_sizes(product, sizes)
+    _apply_photos(product, photos, uploaded_by=by)
+    return product
+
+
+def product_set_published(*, product: Product, published: bool) -> Product:
+    if product.is_published != published:
+        product.is_published = published
+        product.save(update_fields=["is_published", "updated_at"])
+    return product

@@ -1,0 +1,38 @@
+"""Keep location out of every image in the library, however it arrived.
+
+Artisans' photos are cleaned before they are stored (marketplace.uploads). Editors
+upload through the Wagtail admin, whose forms store the file first; this cleans
+the stored file right after, once per new file (not on every title edit).
+"""
+
+from django.db.models.signals import post_init, post_save
+from wagtail.images import get_image_model
+
+from marketplace.uploads import image_strip_metadata
+
+
+def _remember_file(sender, instance, **kwargs):
+    # Read the raw value: touching a deferred field here would cost a query per image.
+    value = instance.__dict__.get("file")
+    instance._stored_file_name = getattr(value, "name", value) or ""
+
+
+def _strip_new_file(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or not instance.file:
+        return
+    if update_fields is not None and "file" not in update_fields:
+        return
+    if getattr(instance, "_metadata_checked", False):
+        instance._metadata_checked = False
+        instance._stored_file_name = instance.file.name
+        return
+    if not created and instance.file.name == getattr(instance, "_stored_file_name", None):
+        return
+    image_strip_metadata(instance)
+    instance._stored_file_name = instance.file.name
+
+
+def connect():
+    image_model = get_image_model()
+    post_init.connect(_remember_file, sender=image_model, dispatch_uid="marketplace-image-remember-file")
+    post_save.connect(_strip_new_file, sender=image_model, dispatch_uid="marketplace-image-strip-metadata")

@@ -1,0 +1,237 @@
+"""Photo uploads: checked by content, limited in size and pixels, stored without location.
+
+Artisans upload from phones, whose photos carry the place they were taken (EXIF
+GPS), often the artisan's home. Wagtail's renditions copy the original's EXIF
+into JPEG and PNG renditions (Willow passes `info["exif"]` on), so the only safe
+place to remove it is the stored original. Stored originals keep their pixels
+(turned upright when the camera said so) and their colour profile, nothing else:
+no EXIF, no XMP, no comments.
+
+`photo_validate` checks an upload, `photo_save` stores it as a Wagtail image.
+`image_strip_metadata` does the same cleaning for images that reach the image
+library another way (editors' uploads in the Wagtail admin): a post_save signal
+(marketplace/signals.py) calls it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+# Judged by what Pillow finds in the file, never by the name's extension.
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+
+
+def max_image_pixels() -> int:
+    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
+
+
+@dataclass
+class CheckedPhoto:
+    """An upload that passed every check, with the bytes to store."""
+
+    name: str
+    content: bytes
+    width: int
+    height: int
+    format: str
+
+
+def _read_upload(upload) -> bytes:
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read()
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return data
+
+
+def _open_header(data: bytes, display_name: str) -> PILImage.Image:
+    """Open the image reading only its header; refuse what is not an allowed photo or too large."""
+    too_many_pixels = _("Foto “%(name)s” terlalu besar resolusinya. Maksimal %(max)s megapiksel.") % {
+        "name": display_name, "max": max_image_pixels() // 1_000_000}
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above its own limit and raises above twice that, both before
+            # decoding; treat both as "too many pixels".
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            picture = PILImage.open(io.BytesIO(data))
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise ValidationError(too_many_pixels, code="too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("Berkas “%(name)s” bukan foto JPEG, PNG, atau WebP.") % {"name": display_name},
+            code="not_an_image") from None
+    if picture.format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            _("Berkas “%(name)s” bukan foto JPEG, PNG, atau WebP.") % {"name": display_name},
+            code="not_an_image")
+    width, height = picture.size
+    # Checked from the header, before a single pixel is decoded: a 14000x14000 PNG
+    # compresses to well under a megabyte and would need gigabytes of memory.
+    if width * height > max_image_pixels():
+        message = _("Foto “%(name)s” terlalu besar resolusinya (%(width)s×%(height)s piksel). "
+                    "Maksimal %(max)s megapiksel.") % {
+            "name": display_name, "width": width, "height": height, "max": max_image_pixels() // 1_000_000}
+        raise ValidationError(message, code="too_many_pixels")
+    if getattr(picture, "n_frames", 1) > 1:
+        raise ValidationError(
+            _("Foto “%(name)s” bergerak (animasi). Unggah foto biasa.") % {"name": display_name},
+            code="animated")
+    return picture
+
+
+def _carries_metadata(picture: PILImage.Image) -> bool:
+    if len(picture.getexif()):
+        return True
+    if any("xmp" in str(key).lower() or str(key).lower() in {"exif", "comment"} for key in picture.info):
+        return True
+    return bool(getattr(picture, "text", None))
+
+
+def _save_clean(picture: PILImage.Image, image_format: str) -> bytes:
+    """Re-encode the decoded picture upright, with only its colour profile."""
+    icc_profile = picture.info.get("icc_profile")
+    transparency = picture.info.get("transparency")
+    upright = ImageOps.exif_transpose(picture)
+    output = io.BytesIO()
+    options = {}
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    if image_format == "JPEG":
+        if upright.mode not in {"RGB", "L", "CMYK"}:
+            upright = upright.convert("RGB")
+        options.update(quality=90, optimize=True)
+    elif image_format == "PNG":
+        if transparency is not None and upright.mode in {"P", "L", "RGB"}:
+            options["transparency"] = transparency
+        options["optimize"] = True
+    elif image_format == "WEBP":
+        options.update(quality=90, method=4)
+    # `exif=b""` and no pnginfo: nothing of the original's metadata is written.
+    upright.save(output, image_format, exif=b"", **options)
+    return output.getvalue()
+
+
+def strip_metadata(data: bytes, *, display_name: str = "") -> tuple[bytes, int, int] | None:
+    """The image without EXIF (GPS included), XMP or comments, turned upright.
+
+    None when there is nothing to remove, so clean files are stored byte for byte.
+    """
+    picture = _open_header(data, display_name)
+    picture.load()
+    if not _carries_metadata(picture):
+        return None
+    cleaned = _save_clean(picture, picture.format)
+    with PILImage.open(io.BytesIO(cleaned)) as check:
+        width, height = check.size
+    return cleaned, width, height
+
+
+def photo_validate(*, upload) -> CheckedPhoto:
+    """Check an uploaded photo; raise ValidationError with an Indonesian message when refused."""
+    display_name = os.path.basename(getattr(upload, "name", "") or "") or _("foto")
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise ValidationError(
+            _("Foto “%(name)s” terlalu besar (%(size)s). Ukuran maksimal %(max)s.") % {
+                "name": display_name, "size": filesizeformat(size), "max": filesizeformat(max_upload_bytes())},
+            code="too_large")
+    if size == 0:
+        raise ValidationError(_("Berkas “%(name)s” kosong.") % {"name": display_name}, code="empty")
+    data = _read_upload(upload)
+    if len(data) > max_upload_bytes():
+        raise ValidationError(
+            _("Foto “%(name)s” terlalu besar (%(size)s). Ukuran maksimal %(max)s.") % {
+                "name": display_name, "size": filesizeformat(len(data)), "max": filesizeformat(max_upload_bytes())},
+            code="too_large")
+    picture = _open_header(data, display_name)
+    image_format = picture.format
+    try:
+        picture.load()
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        raise ValidationError(
+            _("Foto “%(name)s” rusak atau tidak lengkap. Coba unggah ulang.") % {"name": display_name},
+            code="broken") from None
+    width, height = picture.size
+    content = data
+    if _carries_metadata(picture):
+        content = _save_clean(picture, image_format)
+        with PILImage.open(io.BytesIO(content)) as check:
+            width, height = check.size
+    stem = slugify(os.path.splitext(display_name)[0])[:60] or "foto"
+    return CheckedPhoto(name=f"{stem}.{ALLOWED_FORMATS[image_format]}", content=content,
+                        width=width, height=height, format=image_format)
+
+
+def marketplace_collection():
+    """The image library's collection for artisans' photos, so editors find them together."""
+    from wagtail.models import Collection
+
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name="Kampung Sasirangan").first()
+    return existing or root.add_child(name="Kampung Sasirangan")
+
+
+def photo_save(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=None):
+    """Store a checked photo as a Wagtail image (renditions, WebP and srcset then work)."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model()(
+        title=title[:255] or photo.name,
+        width=photo.width,
+        height=photo.height,
+        uploaded_by_user=uploaded_by,
+        collection=collection or marketplace_collection(),
+        file_size=len(photo.content),
+        file_hash=hashlib.sha1(photo.content).hexdigest(),
+    )
+    image.file.save(photo.name, ContentFile(photo.content), save=False)
+    image._metadata_checked = True
+    image.save()
+    return image
+
+
+def image_strip_metadata(image) -> bool:
+    """Clean a stored Wagtail image in place; True when its file was rewritten."""
+    storage = image.file.storage
+    with storage.open(image.file.name, "rb") as handle:
+        data = handle.read()
+    try:
+        result = strip_metadata(data, display_name=os.path.basename(image.file.name))
+    except ValidationError:
+        # Not ours to refuse: Wagtail's own form already judged the file.
+        return False
+    if result is None:
+        return False
+    content, width, height = result
+    old_name = image.file.name
+    new_name = storage.save(old_name, ContentFile(content))
+    if new_name != old_name:
+        storage.delete(old_name)
+    type(image).objects.filter(pk=image.pk).update(
+        file=new_name, width=width, height=height, file_size=len(content),
+        file_hash=hashlib.sha1(content).hexdigest())
+    image.file.name = new_name
+    image.width, image.height = width, height
+    image.file_size = len(content)
+    image.file_hash = hashlib.sha1(content).hexdigest()
+    # Renditions made before the cleaning (there should be none) would still carry the location.
+    image.renditions.all().delete()
+    return True

@@ -1,0 +1,74 @@
+"""Public pages of Kampung Sasirangan: the listing, shops, products, motifs.
+
+Views are thin: selectors decide what is public (approved shops, published
+products) and everything else is a 404.
+"""
+
+import json
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from marketplace import selectors
+from marketplace.forms import ListingFilterForm
+from marketplace.jsonld import product_jsonld
+
+
+def product_listing(request):
+    form = ListingFilterForm(request.GET)
+    filters = form.filters()
+    page = selectors.product_listing(filters=filters, page_number=request.GET.get("page"))
+    filter_errors = form.friendly_errors()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "filters": filters,
+        "filter_errors": filter_errors,
+        "page_obj": page,
+        "products": page.object_list,
+        "choices": selectors.listing_choices(),
+        "query_without_page": query.urlencode(),
+        "page_title": _("Kampung Sasirangan"),
+    }
+    # A bad filter value is the reader's input error: say so (400) but still show the page.
+    return render(request, "marketplace/product_listing.html", context, status=400 if filter_errors else 200)
+
+
+def product_detail(request, slug):
+    product = selectors.product_public_get(slug=slug)
+    context = {
+        "product": product,
+        "shop": product.shop,
+        "photos": product.ordered_photos,
+        "sizes": list(product.sizes.all()),
+        "colors": list(product.colors.all()),
+        "more_from_shop": selectors.products_of_shop(shop=product.shop, exclude=product, limit=4),
+        "jsonld": json.dumps(product_jsonld(product=product, request=request), ensure_ascii=False)
+        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+    }
+    return render(request, "marketplace/product_detail.html", context)
+
+
+def shop_listing(request):
+    return render(request, "marketplace/shop_listing.html", {"shops": selectors.shops_listing()})
+
+
+def shop_detail(request, slug):
+    shop = selectors.shop_public_get(slug=slug)
+    return render(request, "marketplace/shop_detail.html",
+                  {"shop": shop, "products": selectors.products_of_shop(shop=shop)})
+
+
+def motif_listing(request):
+    return render(request, "marketplace/motif_listing.html", {"motifs": selectors.motifs_listing()})
+
+
+def motif_detail(request, slug):
+    motif = selectors.motif_get(slug=slug)
+    page = selectors.product_listing(filters=selectors.ListingFilters(motif=motif),
+                                     page_number=request.GET.get("page"))
+    return render(request, "marketplace/motif_detail.html", {
+        "motif": motif, "page_obj": page, "products": page.object_list,
+        "shops": selectors.motif_shops(motif=motif), "query_without_page": "",
+    })

@@ -203,6 +203,8 @@ def photo_save(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=
         file_hash=hashlib.sha1(photo.content).hexdigest(),
     )
     image.file.save(photo.name, ContentFile(photo.content), save=False)
+    # Saving the file re-reads dimensions through Django's ImageField; ours are already known.
+    image.width, image.height = photo.width, photo.height
     image._metadata_checked = True
     image.save()
     return image

@@ -1,0 +1,317 @@
+"""The artisans' dashboard at /toko/: sign up, apply, products with photos and sizes.
+
+Every form answers bad input with an Indonesian message next to the field, a
+4xx, and nothing written.
+"""
+
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+
+from marketplace.models import Product, ProductPhoto, Shop, ShopStatus
+from tests.marketplace.factories import (
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    add_photo,
+    add_size,
+    district,
+    jpeg_bytes,
+    png_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(name="kain.jpg", content=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content if content is not None else jpeg_bytes(), content_type=content_type)
+
+
+def product_post(**overrides):
+    data = {
+        "title_id": "Kain Sasirangan Gigi Haruan",
+        "title_en": "",
+        "description_id": "Kain katun 2 meter.",
+        "description_en": "",
+        "price_idr": "175000",
+        "stock": "6",
+        "kind": "kain",
+        "motif": "",
+        "fabric": "Katun",
+        "dye": "synthetic",
+        "colors": ["merah", "kuning"],
+        "sizes-TOTAL_FORMS": "3",
+        "sizes-INITIAL_FORMS": "0",
+        "sizes-MIN_NUM_FORMS": "0",
+        "sizes-MAX_NUM_FORMS": "20",
+    }
+    for index in range(3):
+        data[f"sizes-{index}-label"] = ""
+        data[f"sizes-{index}-stock"] = ""
+    data.update(overrides)
+    return data
+
+
+def field_errors(response, field_id) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    errors = soup.select(f"#{field_id}_error li")
+    return [error.get_text(strip=True) for error in errors]
+
+
+@pytest.fixture
+def artisan(client):
+    shop = ShopFactory(status=ShopStatus.APPROVED)
+    client.force_login(shop.owner)
+    return shop
+
+
+# --- Sign-up and application ---------------------------------------------------------------
+
+def test_sign_up_then_apply_creates_a_pending_shop_invisible_to_the_public(client):
+    response = client.post("/toko/daftar/", {"email": "Ibu.Aluh@Contoh.id", "password1": "kain-sasirangan-99",
+                                             "password2": "kain-sasirangan-99"})
+    assert response.status_code == 302 and response["Location"] == "/toko/ajukan/"
+
+    response = client.post("/toko/ajukan/", {
+        "name": "Sasirangan Ibu Aluh", "story_id": "Kami mewarnai kain sejak 1998.", "story_en": "",
+        "district": district("Martapura Timur").pk, "village": "Pasayangan", "phone": "0812-3456-7890",
+        "photo": upload("toko.png", png_bytes(), "image/png"),
+    })
+    assert response.status_code == 302
+    shop = Shop.objects.get(name="Sasirangan Ibu Aluh")
+    assert shop.owner.username == "ibu.aluh@contoh.id"
+    assert shop.status == ShopStatus.PENDING
+    assert shop.phone == "+6281234567890"
+    assert shop.photo is not None
+    assert client.get(f"/id/kampung-sasirangan/perajin/{shop.slug}/").status_code == 404
+    home = client.get("/toko/").content.decode()
+    assert "Menunggu persetujuan" in home
+
+
+def test_sign_in_with_email_and_password(client):
+    UserFactory(email="perajin@contoh.id")
+    response = client.post("/toko/masuk/", {"username": "PERAJIN@contoh.id", "password": "sasirangan-rahasia-1"})
+    assert response.status_code == 302
+    assert client.get("/toko/").status_code == 302  # signed in, no shop yet: on to the application
+    client.logout()
+    bad = client.post("/toko/masuk/", {"username": "perajin@contoh.id", "password": "salah"})
+    assert bad.status_code == 400
+    assert "Email atau kata sandi salah" in bad.content.decode()
+
+
+def test_sign_up_refuses_taken_email_and_weak_or_mismatched_passwords(client):
+    UserFactory(email="ada@contoh.id")
+    response = client.post("/toko/daftar/", {"email": "ada@contoh.id", "password1": "kain-sasirangan-99",
+                                             "password2": "kain-sasirangan-99"})
+    assert response.status_code == 400
+    assert "sudah terdaftar" in field_errors(response, "id_email")[0]
+    response = client.post("/toko/daftar/", {"email": "baru@contoh.id", "password1": "kain-sasirangan-99",
+                                             "password2": "kain-sasirangan-98"})
+    assert field_errors(response, "id_password2") == ["Kedua kata sandi tidak sama."]
+    response = client.post("/toko/daftar/", {"email": "baru@contoh.id", "password1": "12345678",
+                                             "password2": "12345678"})
+    assert response.status_code == 400 and field_errors(response, "id_password1")
+    response = client.post("/toko/daftar/", {"email": "bukan-email", "password1": "x", "password2": "x"})
+    assert "alamat email yang benar" in field_errors(response, "id_email")[0]
+
+
+def test_application_errors_are_indonesian_next_to_fields_and_nothing_is_saved(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/toko/ajukan/", {"name": "", "story_id": "", "district": "99999", "phone": "12ab",
+                                             "photo": upload("toko.jpg", b"bukan foto", "image/jpeg")})
+    assert response.status_code == 400
+    assert field_errors(response, "id_name") == ["Nama toko wajib diisi."]
+    assert field_errors(response, "id_story_id") == ["Ceritakan sedikit tentang usaha Anda."]
+    assert field_errors(response, "id_district") == ["Pilih kecamatan dari daftar."]
+    assert field_errors(response, "id_phone") == ["Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890."]
+    assert field_errors(response, "id_photo") == ["Berkas “toko.jpg” bukan foto JPEG, PNG, atau WebP."]
+    assert not Shop.objects.exists()
+    assert not get_image_model().objects.exists()
+
+
+def test_rejected_artisan_sees_the_reason_and_editing_resubmits(client):
+    shop = ShopFactory(status=ShopStatus.REJECTED, decision_reason="Foto produk belum ada.")
+    client.force_login(shop.owner)
+    assert "Foto produk belum ada." in client.get("/toko/").content.decode()
+    response = client.post("/toko/profil/", {"name": shop.name, "story_id": "Cerita baru yang lebih lengkap.",
+                                             "district": shop.district_id, "village": "", "phone": ""})
+    assert response.status_code == 302
+    shop.refresh_from_db()
+    assert shop.status == ShopStatus.PENDING
+    assert shop.story_id == "Cerita baru yang lebih lengkap."
+
+
+def test_password_reset_reaches_an_imported_artisan_without_a_password(client):
+    user = UserFactory(email="impor@contoh.id")
+    user.set_unusable_password()
+    user.save()
+    ShopFactory(owner=user)
+    response = client.post("/toko/lupa-sandi/", {"email": "impor@contoh.id"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/toko/atur-sandi/" in mail.outbox[0].body
+
+
+# --- Products ---------------------------------------------------------------------------------
+
+def test_create_product_with_photos_sizes_and_colours(client, artisan):
+    data = product_post(kind="kemeja", **{
+        "sizes-0-label": "M", "sizes-0-stock": "2", "sizes-1-label": "L", "sizes-1-stock": "3"})
+    data["new_photos"] = [upload("satu.jpg"), upload("dua.png", png_bytes(), "image/png")]
+    response = client.post("/toko/produk/baru/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product = Product.objects.get(shop=artisan)
+    assert product.price_idr == 175000
+    assert product.stock == 5  # the sizes' stock together, not the 6 typed
+    assert [(size.label, size.stock) for size in product.sizes.all()] == [("M", 2), ("L", 3)]
+    assert sorted(product.colors.values_list("slug", flat=True)) == ["kuning", "merah"]
+    assert product.fabric == "katun"
+    assert not product.is_published
+    photos = product.ordered_photos
+    assert len(photos) == 2 and photos[0].is_main and photos[0].image.title == product.title_id
+    assert photos[0].image.uploaded_by_user == artisan.owner
+
+
+def test_a_bad_photo_among_good_ones_saves_nothing(client, artisan):
+    data = product_post()
+    data["new_photos"] = [upload("bagus.jpg"), upload("virus.jpg", b"MZ\x90\x00 bukan gambar", "image/jpeg"),
+                          upload("bagus2.jpg")]
+    response = client.post("/toko/produk/baru/", data)
+    assert response.status_code == 400
+    assert field_errors(response, "id_new_photos") == ["Berkas “virus.jpg” bukan foto JPEG, PNG, atau WebP."]
+    assert "belum ada yang disimpan" in response.content.decode()
+    assert not Product.objects.exists()
+    assert not get_image_model().objects.exists()
+    # What was typed is still there to fix.
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#id_title_id")["value"] == "Kain Sasirangan Gigi Haruan"
+
+
+def test_product_field_errors_are_indonesian_and_beside_the_field(client, artisan):
+    response = client.post("/toko/produk/baru/", product_post(
+        title_id="", price_idr="-5", stock="lima", kind="jaket", dye="cat", colors=["pelangi"],
+        **{"sizes-0-label": "", "sizes-0-stock": "4", "sizes-1-label": "M", "sizes-1-stock": "-1"}))
+    assert response.status_code == 400
+    assert field_errors(response, "id_title_id") == ["Judul wajib diisi."]
+    assert field_errors(response, "id_price_idr") == ["Harga tidak boleh kurang dari 0."]
+    assert field_errors(response, "id_stock") == ["Tulis stok sebagai angka utuh, mis. 5."]
+    assert field_errors(response, "id_kind") == ["Pilih jenis dari daftar."]
+    assert field_errors(response, "id_dye") == ["Pilih pewarna alami atau sintetis."]
+    text = response.content.decode()
+    assert "Pilih warna dari daftar." in text
+    assert "Tulis nama ukurannya, mis. M atau XL." in text
+    assert "Stok tidak boleh kurang dari 0." in text
+    assert not Product.objects.exists()
+
+
+def test_more_than_eight_photos_is_refused(client, artisan):
+    product = ProductFactory(shop=artisan)
+    for position in range(7):
+        add_photo(product, is_main=position == 0, sort_order=position)
+    data = product_post()
+    data["new_photos"] = [upload("a.jpg"), upload("b.jpg")]
+    response = client.post(f"/toko/produk/{product.pk}/", data)
+    assert response.status_code == 400
+    assert "Paling banyak 8 foto per produk" in field_errors(response, "id_new_photos")[0]
+    assert product.photos.count() == 7
+
+
+def test_edit_photos_choose_main_reorder_and_delete(client, artisan):
+    product = ProductFactory(shop=artisan)
+    first = add_photo(product, is_main=True, sort_order=0)
+    second = add_photo(product, sort_order=1)
+    third = add_photo(product, sort_order=2)
+    data = product_post(main_photo=f"existing-{third.pk}", **{
+        f"photo-{first.pk}-order": "3", f"photo-{second.pk}-order": "2", f"photo-{third.pk}-order": "1",
+        f"photo-{second.pk}-delete": "1"})
+    response = client.post(f"/toko/produk/{product.pk}/", data)
+    assert response.status_code == 302
+    photos = list(ProductPhoto.objects.filter(product=product).order_by("sort_order"))
+    assert [photo.pk for photo in photos] == [third.pk, first.pk]
+    assert [photo.is_main for photo in photos] == [True, False]
+
+
+def test_deleting_the_main_photo_makes_the_next_one_main(client, artisan):
+    product = ProductFactory(shop=artisan)
+    first = add_photo(product, is_main=True, sort_order=0)
+    second = add_photo(product, sort_order=1)
+    response = client.post(f"/toko/produk/{product.pk}/", product_post(
+        main_photo=f"existing-{first.pk}", **{f"photo-{first.pk}-delete": "1"}))
+    assert response.status_code == 302
+    assert list(product.photos.values_list("pk", "is_main")) == [(second.pk, True)]
+
+
+def test_a_new_upload_can_be_the_main_photo(client, artisan):
+    product = ProductFactory(shop=artisan)
+    old = add_photo(product, is_main=True)
+    data = product_post(main_photo="new-0")
+    data["new_photos"] = [upload("baru.jpg")]
+    client.post(f"/toko/produk/{product.pk}/", data)
+    main = product.photos.get(is_main=True)
+    assert main.pk != old.pk and main.image.title == "Kain Sasirangan Gigi Haruan"
+
+
+def test_editing_sizes_keeps_stock_in_step(client, artisan):
+    product = ProductFactory(shop=artisan, kind="kemeja", stock=5)
+    add_size(product, "M", 2, 0)
+    add_size(product, "L", 3, 1)
+    response = client.post(f"/toko/produk/{product.pk}/", product_post(kind="kemeja", **{
+        "sizes-TOTAL_FORMS": "3", "sizes-INITIAL_FORMS": "2",
+        "sizes-0-label": "M", "sizes-0-stock": "4", "sizes-1-label": "L", "sizes-1-stock": "3",
+        "sizes-1-DELETE": "on", "sizes-2-label": "XL", "sizes-2-stock": "1"}))
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert [(size.label, size.stock) for size in product.sizes.all()] == [("M", 4), ("XL", 1)]
+    assert product.stock == 5
+
+
+def test_duplicate_size_labels_are_refused(client, artisan):
+    response = client.post("/toko/produk/baru/", product_post(**{
+        "sizes-0-label": "M", "sizes-0-stock": "1", "sizes-1-label": "m", "sizes-1-stock": "1"}))
+    assert response.status_code == 400
+    assert "Ukuran ini sudah ada di atas." in response.content.decode()
+
+
+def test_publish_and_unpublish(client, artisan):
+    product = ProductFactory(shop=artisan, is_published=False)
+    url = f"/id/kampung-sasirangan/produk/{product.slug}/"
+    assert client.get(url).status_code == 404
+    client.post(f"/toko/produk/{product.pk}/terbitkan/", {"publish": "1"})
+    assert client.get(url).status_code == 200
+    client.post(f"/toko/produk/{product.pk}/terbitkan/", {"publish": "0"})
+    assert client.get(url).status_code == 404
+
+
+def test_product_list_shows_drafts_and_sold_out(client, artisan):
+    ProductFactory(shop=artisan, title_id="Kain Draf", is_published=False)
+    ProductFactory(shop=artisan, title_id="Kain Habis", stock=0)
+    ProductFactory(title_id="Kain Orang Lain")
+    text = client.get("/toko/produk/").content.decode()
+    assert "Kain Draf" in text and "Kain Habis" in text and "Habis" in text
+    assert "Kain Orang Lain" not in text
+
+
+def test_dashboard_speaks_indonesian_to_an_english_browser(client, artisan):
+    response = client.get("/toko/produk/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Tambah produk" in response.content.decode()
+
+
+def test_uploaded_photo_is_stored_upright_without_location(client, artisan):
+    exif = PILImage.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    exif[0x8825] = {1: "S", 2: (3.0, 24.0, 0.0), 3: "E", 4: (114.0, 51.0, 0.0)}
+    data = product_post()
+    data["new_photos"] = [upload("ponsel.jpg", jpeg_bytes(size=(60, 40), exif=exif.tobytes()))]
+    assert client.post("/toko/produk/baru/", data).status_code == 302
+    image = Product.objects.get().main_photo.image
+    with image.open_file() as stored:
+        picture = PILImage.open(io.BytesIO(stored.read()))
+        assert picture.size == (40, 60)
+        assert (image.width, image.height) == (40, 60)
+        assert not picture.getexif()

@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -46,13 +47,26 @@ def in_indonesian(view):
     return wrapper
 
 
+def not_found(request, *, shop=None):
+    # Keep it a 404 rather than LocaleMiddleware's redirect to /id/toko/... (see dashboard_urlconf).
+    request.urlconf = "marketplace.dashboard_urlconf"
+    return render(request, "marketplace/dashboard/forbidden.html", {
+        "title": _("Tidak ditemukan"),
+        "message": _("Halaman atau produk ini tidak ada di toko Anda."),
+        "shop": shop}, status=404)
+
+
 def forbidden(request, *, title: str, message: str, shop=None):
     return render(request, "marketplace/dashboard/forbidden.html",
                   {"title": title, "message": message, "shop": shop}, status=403)
 
 
-def shop_owner_required(*, approved: bool):
-    """Let through only a signed-in artisan with a shop (approved, if asked), passing `shop` on."""
+def shop_owner_required(*, approved: bool, product: bool = False):
+    """Let through only a signed-in artisan with a shop (approved, if asked), passing `shop` on.
+
+    With `product=True` the URL's `pk` must name one of the shop's products, passed on
+    as `product`; anyone else's (or none) is a 404, decided before anything else.
+    """
     def decorator(view):
         @wraps(view)
         @in_indonesian
@@ -66,7 +80,12 @@ def shop_owner_required(*, approved: bool):
             if approved and shop.status != ShopStatus.APPROVED:
                 return forbidden(request, shop=shop, title=shop.get_status_display(),
                                  message=_status_explanation(shop))
-            return view(request, *args, shop=shop, **kwargs)
+            try:
+                if product:
+                    kwargs["product"] = selectors.product_for_owner(shop=shop, pk=kwargs.pop("pk"))
+                return view(request, *args, shop=shop, **kwargs)
+            except Http404:
+                return not_found(request, shop=shop)
         return wrapper
     return decorator
 
@@ -247,16 +266,15 @@ def product_create(request, shop):
     return _product_form_page(request, shop, None)
 
 
-@shop_owner_required(approved=True)
+@shop_owner_required(approved=True, product=True)
 @require_http_methods(["GET", "POST"])
-def product_edit(request, shop, pk):
-    return _product_form_page(request, shop, selectors.product_for_owner(shop=shop, pk=pk))
+def product_edit(request, shop, product):
+    return _product_form_page(request, shop, product)
 
 
-@shop_owner_required(approved=True)
+@shop_owner_required(approved=True, product=True)
 @require_POST
-def product_publish(request, shop, pk):
-    product = selectors.product_for_owner(shop=shop, pk=pk)
+def product_publish(request, shop, product):
     publish = request.POST.get("publish") == "1"
     services.product_set_published(product=product, published=publish)
     if publish:
@@ -265,5 +283,5 @@ def product_publish(request, shop, pk):
     else:
         messages.success(request, _("“%(title)s” disembunyikan dari pembeli.") % {"title": product.title_id})
     if request.POST.get("next") == "edit":
-        return redirect("dashboard:product_edit", pk=pk)
+        return redirect("dashboard:product_edit", pk=product.pk)
     return redirect("dashboard:products")

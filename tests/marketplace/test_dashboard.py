@@ -315,3 +315,9 @@ def test_uploaded_photo_is_stored_upright_without_location(client, artisan):
         assert picture.size == (40, 60)
         assert (image.width, image.height) == (40, 60)
         assert not picture.getexif()
+
+
+def test_a_missing_product_is_a_plain_404_not_a_redirect(client, artisan):
+    response = client.get("/toko/produk/999999/")
+    assert response.status_code == 404
+    assert "Tidak ditemukan" in response.content.decode()

@@ -1,0 +1,327 @@
+"""Text analysis for search, in Python, the same for both engines.
+
+The Elasticsearch that CI can run (the bare integ-test-zip) has no language
+analyzers, stemmers or synonym filters, so every text is analysed here: the
+index receives space-separated stems (indexed with the `whitespace` analyzer)
+and queries are analysed by the same functions, then expanded with synonyms.
+The database engine stores and searches the very same stems.
+
+Pipeline: normalise (NFKC, lowercase, fold accents) -> tokenise (letters and
+digits) -> drop stop words -> stem (Indonesian: Sastrawi, English: Snowball's
+Porter2). Why Sastrawi: see docs/decisions.md "Search" (measured on the demo
+catalogue by bench/search_stemmers.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+LANGUAGES = ("id", "en")
+HERE = Path(__file__).resolve().parent
+SYNONYMS_FILE = HERE / "synonyms.txt"
+
+# Function words only. Longer published lists (Tala's 758 words) also drop words
+# a tourist searches for, such as "baru", "air" (air terjun) or "besar".
+STOP_WORDS = {
+    "id": frozenset("""
+        yang dan di ke dari untuk dengan ini itu atau pada adalah dalam akan juga oleh
+        sebagai bagi tidak ada bisa dapat telah sudah serta para saat karena agar hingga
+        sampai antara tersebut lebih sangat secara setiap namun tetapi tapi jika kalau
+        maka pun lagi nya si sang kami kita mereka anda kamu ia dia saya aku yaitu yakni
+        bahwa seperti tentang setelah sebelum sambil ketika selama masih belum hanya
+        pula demikian begitu apa siapa mana bagaimana mengapa kapan dimana kemana
+        sini situ sana lah kah tah dong deh kok
+    """.split()),
+    "en": frozenset("""
+        a an and are as at be but by for if in into is it its no not of on or such that
+        the their then there these they this to was will with from what which who whom
+        where when how why can do does did has have had i you we he she me my our your
+        us them am been being so than too very just about
+    """.split()),
+}
+
+# Proper names the Indonesian stemmer would cut into unrelated words
+# ("Sekumpul" -> "kumpul", "Pengaron" -> "aron"). Kept whole in every language.
+KEEP_WORDS = frozenset("""
+    sekumpul pengaron martapura sasirangan banjar banjarmasin banjarbaru kalimantan
+    baintan aranio astambul cempaka gambut mataraman simpang sambung paramasan
+    karang intan riam kanan kiwa tabuk telaga bauntung beruntung jaya kertak hanyar
+    pematang mandiangin peramasan
+""".split())
+
+TOKEN_PATTERN = re.compile(r"[0-9a-z]+")
+MAX_TOKEN_LENGTH = 40
+
+
+def normalise(text: str) -> str:
+    """NFKC, lowercase, accents folded ("café" -> "cafe"), apostrophes joined."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = text.replace("'", "").replace("\u2019", "")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def tokenise(text: str) -> list[str]:
+    """Normalised words: runs of letters and digits (hyphens split "kain-kain")."""
+    return [token for token in TOKEN_PATTERN.findall(normalise(text)) if len(token) <= MAX_TOKEN_LENGTH]
+
+
+@lru_cache(maxsize=1)
+def _sastrawi():
+    # The bare stemmer, not Sastrawi's CachedStemmer: our lru_cache below is faster.
+    return StemmerFactory().create_stemmer()
+
+
+_english = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str, language: str) -> str:
+    """The stem of one normalised token in a language."""
+    if token in KEEP_WORDS or token.isdigit() or len(token) < 3:
+        return token
+    if language == "id":
+        return _sastrawi().stem(token) or token
+    return _english.stemWord(token)
+
+
+def analyse(text: str, language: str) -> list[str]:
+    """Text -> stems, stop words removed, in order (repeats kept for term frequency)."""
+    stops = STOP_WORDS[language]
+    return [stem(token, language) for token in tokenise(text) if token not in stops]
+
+
+def analyse_tokens(tokens: list[str], language: str, *, keep_stop_words: bool = False) -> list[str]:
+    stops = () if keep_stop_words else STOP_WORDS[language]
+    return [stem(token, language) for token in tokens if token not in stops]
+
+
+def words(text: str) -> list[str]:
+    """Normalised surface words without stop words of either language: the
+    vocabulary that "did you mean" corrects towards."""
+    return [token for token in tokenise(text)
+            if token not in STOP_WORDS["id"] and token not in STOP_WORDS["en"] and not token.isdigit()]
+
+
+# --- Synonyms --------------------------------------------------------------------
+@dataclass(frozen=True)
+class SynonymRule:
+    """`a, b, c` (equivalent) or `a b => c, d` (a b is searched as c or d)."""
+
+    left: tuple[tuple[str, ...], ...]
+    right: tuple[tuple[str, ...], ...]
+    equivalent: bool
+
+
+def parse_synonym_line(line: str) -> SynonymRule | None:
+    """One rule in the Solr synonyms format; None for blanks and comments."""
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        return None
+
+    def phrases(part: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(tokenise(phrase)) for phrase in part.split(",") if tokenise(phrase))
+
+    if "=>" in line:
+        left, right = line.split("=>", 1)
+        left_phrases, right_phrases = phrases(left), phrases(right)
+        if not left_phrases or not right_phrases:
+            raise ValueError(f"synonym rule {line!r}: both sides of => need words")
+        return SynonymRule(left=left_phrases, right=right_phrases, equivalent=False)
+    group = phrases(line)
+    if len(group) < 2:
+        raise ValueError(f"synonym rule {line!r}: list at least two words or phrases, separated by commas")
+    return SynonymRule(left=group, right=group, equivalent=True)
+
+
+def parse_synonyms(text: str) -> list[SynonymRule]:
+    rules = []
+    for line in text.splitlines():
+        rule = parse_synonym_line(line)
+        if rule is not None:
+            rules.append(rule)
+    return rules
+
+
+@lru_cache(maxsize=1)
+def file_synonyms() -> tuple[SynonymRule, ...]:
+    return tuple(parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8")))
+
+
+def _token_keys(token: str) -> set[str]:
+    """A query word matches a rule word when the words or either stem agree
+    ("selendangnya" matches "selendang", "scarves" matches "scarf")."""
+    return {token, stem(token, "id"), stem(token, "en")}
+
+
+@dataclass
+class SynonymTable:
+    """Rules indexed by the keys of their first word, for greedy longest matching."""
+
+    rules: list[SynonymRule]
+    by_first_key: dict[str, list[tuple[tuple[str, ...], SynonymRule]]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for rule in self.rules:
+            for phrase in rule.left:
+                for key in _token_keys(phrase[0]):
+                    self.by_first_key.setdefault(key, []).append((phrase, rule))
+        for candidates in self.by_first_key.values():
+            candidates.sort(key=lambda entry: -len(entry[0]))
+
+    def match_at(self, tokens: list[str], position: int):
+        """The longest rule phrase starting at `position`: (length, rule) or None."""
+        seen = set()
+        for key in _token_keys(tokens[position]):
+            for phrase, rule in self.by_first_key.get(key, ()):
+                if (phrase, id(rule)) in seen:
+                    continue
+                seen.add((phrase, id(rule)))
+                end = position + len(phrase)
+                if end > len(tokens):
+                    continue
+                if all(_token_keys(tokens[position + offset]) & _token_keys(word)
+                       for offset, word in enumerate(phrase)):
+                    return len(phrase), rule
+        return None
+
+
+# --- Queries -----------------------------------------------------------------------
+@dataclass
+class Alternative:
+    """One way of saying a clause: its words, and their stems in each language."""
+
+    tokens: tuple[str, ...]
+    stems: dict[str, tuple[str, ...]]
+    weight: float  # 1.0 for what was typed, lower for synonyms
+
+    @property
+    def surface_words(self) -> tuple[str, ...]:
+        """The words as typed, without stop words: matched against indexed words."""
+        return tuple(token for token in self.tokens
+                     if token not in STOP_WORDS["id"] and token not in STOP_WORDS["en"] and not token.isdigit())
+
+
+@dataclass
+class Clause:
+    """A word (or a phrase a synonym rule covers) of the query; matching any
+    alternative in any language satisfies it."""
+
+    text: str
+    alternatives: list[Alternative]
+
+
+@dataclass
+class QueryPlan:
+    text: str
+    clauses: list[Clause]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses
+
+    def minimum_should_match(self) -> int:
+        """All clauses for one or two words; three in four beyond that, so that
+        one stray word of a long query does not empty the results."""
+        count = len(self.clauses)
+        return count if count <= 2 else max(2, (count * 3) // 4)
+
+    def all_stems(self) -> set[str]:
+        return {stem_ for clause in self.clauses for alternative in clause.alternatives
+                for stems in alternative.stems.values() for stem_ in stems}
+
+
+SYNONYM_WEIGHT = 0.8
+
+
+def _alternative(tokens: tuple[str, ...], weight: float, keep_stop_words: bool) -> Alternative | None:
+    stems = {language: tuple(analyse_tokens(list(tokens), language, keep_stop_words=keep_stop_words))
+             for language in LANGUAGES}
+    if not any(stems.values()):
+        return None
+    return Alternative(tokens=tokens, stems=stems, weight=weight)
+
+
+def plan_query(text: str, synonyms: SynonymTable | None = None) -> QueryPlan:
+    """What to look for: one clause per word or synonym phrase of the query."""
+    if synonyms is None:
+        synonyms = SynonymTable(list(file_synonyms()))
+    tokens = tokenise(text)
+    # A query of nothing but stop words ("the", "di mana") still searches for them.
+    everything_stops = all(token in STOP_WORDS["id"] or token in STOP_WORDS["en"] for token in tokens)
+    clauses: list[Clause] = []
+    position = 0
+    while position < len(tokens):
+        matched = synonyms.match_at(tokens, position)
+        if matched:
+            length, rule = matched
+            typed = tuple(tokens[position:position + length])
+            alternatives = []
+            seen = set()
+            candidates = [(typed, 1.0)] if rule.equivalent else []
+            candidates += [(phrase, SYNONYM_WEIGHT) for phrase in rule.right]
+            for phrase, weight in candidates:
+                if phrase in seen:
+                    continue
+                seen.add(phrase)
+                alternative = _alternative(phrase, weight, everything_stops)
+                if alternative:
+                    alternatives.append(alternative)
+            if alternatives:
+                clauses.append(Clause(text=" ".join(typed), alternatives=alternatives))
+            position += length
+            continue
+        token = tokens[position]
+        alternative = _alternative((token,), 1.0, everything_stops)
+        if alternative:
+            clauses.append(Clause(text=token, alternatives=[alternative]))
+        position += 1
+    return QueryPlan(text=text, clauses=clauses)
+
+
+# --- Fuzzy matching (shared by the database engine and highlighting) ----------------
+def auto_fuzziness(term: str) -> int:
+    """Elasticsearch's AUTO: 0 edits up to 2 characters, 1 up to 5, else 2."""
+    if len(term) <= 2:
+        return 0
+    if len(term) <= 5:
+        return 1
+    return 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a transposition is one edit, as in
+    Elasticsearch's fuzzy queries), giving up past `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous_previous = None
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        row_min = current[0]
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if (previous_previous is not None and i > 1 and j > 1
+                    and char_a == b[j - 2] and a[i - 2] == char_b):
+                value = min(value, previous_previous[j - 2] + 1)
+            current[j] = value
+            row_min = min(row_min, value)
+        if row_min > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+def fuzzy_equal(query_term: str, term: str) -> bool:
+    if query_term == term:
+        return True
+    limit = auto_fuzziness(query_term)
+    return limit > 0 and edit_distance(query_term, term, limit) <= limit

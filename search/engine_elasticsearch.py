@@ -1,0 +1,441 @@
+"""The Elasticsearch engine, through elasticsearch.dsl.
+
+The one module (with the tests) that talks to Elasticsearch. It uses only what
+the bare server offers (the integ-test-zip CI runs): `whitespace` analysis of
+the stems search/analysis.py made, `completion` with contexts for suggestions,
+fuzziness AUTO, terms aggregations with a post_filter for multi-select facets,
+geo-distance sort, function_score with field_value_factor for popularity.
+
+All documents live in one index behind an alias (settings.ELASTICSEARCH_INDEX);
+a rebuild fills a new index and swaps the alias in one atomic call.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch.dsl import (
+    A,
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    Float,
+    GeoPoint,
+    Index,
+    Keyword,
+    Long,
+    MetaField,
+    Object,
+    Q,
+    Search,
+    Text,
+)
+
+from search.analysis import LANGUAGES, STOP_WORDS, QueryPlan, auto_fuzziness, stem, tokenise
+from search.params import FACETS, SearchRequest
+from search.results import (
+    FIELD_WEIGHTS,
+    FUZZY_WEIGHT,
+    PAST_EVENT_WEIGHT,
+    TIE_BREAKER,
+    WORDS_WEIGHT,
+    EngineResult,
+    EngineUnavailable,
+    Hit,
+)
+
+logger = logging.getLogger(__name__)
+NAME = "elasticsearch"
+# After a failed call, searches go straight to the database engine for this long
+# instead of each waiting for the timeout again.
+RETRY_AFTER_SECONDS = 5.0
+ALIAS_CHECK_SECONDS = 60.0
+FAILURES = (TransportError, ApiError)
+
+
+class SearchEntry(Document):
+    """One searchable thing; the text fields hold stems separated by spaces."""
+
+    key = Keyword()
+    type = Keyword()
+    slug = Keyword()
+    sort_title = Keyword()
+    title_id = Text(analyzer="whitespace")
+    summary_id = Text(analyzer="whitespace")
+    body_id = Text(analyzer="whitespace")
+    title_en = Text(analyzer="whitespace")
+    summary_en = Text(analyzer="whitespace")
+    body_en = Text(analyzer="whitespace")
+    words = Text(analyzer="whitespace")  # surface words, for "did you mean"
+    district = Keyword()
+    category = Keyword()
+    motif = Keyword()
+    fabric = Keyword()
+    dye = Keyword()
+    color = Keyword()
+    kind = Keyword()
+    price_idr = Long()
+    in_stock = Boolean()
+    location = GeoPoint()
+    popularity = Float()
+    date_end = Date()
+    suggest = Completion(analyzer="simple", contexts=[
+        {"name": "lang", "type": "category"},
+        {"name": "type", "type": "category"},
+    ])
+    show = Object(enabled=False)  # what results display; stored, not searched
+
+    class Meta:
+        dynamic = MetaField(False)
+
+
+INDEX_SETTINGS = {
+    "number_of_shards": 1,
+    # One replica as soon as there is a second node, none on a single node.
+    "auto_expand_replicas": "0-1",
+}
+
+
+# --- Connection and health -------------------------------------------------------------
+_clients: dict = {}
+_down_until: dict = {}
+_alias_seen: dict = {}
+
+
+def _settings_key() -> tuple:
+    return tuple(settings.ELASTICSEARCH_URLS), float(settings.ELASTICSEARCH_TIMEOUT)
+
+
+def client() -> Elasticsearch:
+    key = _settings_key()
+    if key not in _clients:
+        urls, timeout = key
+        _clients[key] = Elasticsearch(
+            list(urls), request_timeout=timeout,
+            # A refused connection moves on to the next node; a slow node is not
+            # retried, so a search never waits much past the timeout.
+            max_retries=max(len(urls) - 1, 0), retry_on_timeout=False,
+        )
+    return _clients[key]
+
+
+def alias_name() -> str:
+    return settings.ELASTICSEARCH_INDEX
+
+
+def is_configured() -> bool:
+    return bool(settings.ELASTICSEARCH_URLS)
+
+
+def recently_failed() -> bool:
+    return time.monotonic() < _down_until.get(_settings_key(), 0.0)
+
+
+def mark_down(error: Exception) -> None:
+    logger.warning("Elasticsearch unavailable (%s); the database engine answers for %.0f s",
+                   error.__class__.__name__, RETRY_AFTER_SECONDS)
+    _down_until[_settings_key()] = time.monotonic() + RETRY_AFTER_SECONDS
+
+
+def mark_up() -> None:
+    _down_until.pop(_settings_key(), None)
+
+
+def health() -> str:
+    """"ok" when the cluster answers and the alias exists, else "down"."""
+    try:
+        cluster = client().cluster.health(request_timeout=settings.ELASTICSEARCH_TIMEOUT)
+        if cluster.get("status") == "red" or not client().indices.exists_alias(name=alias_name()):
+            return "down"
+    except FAILURES as error:
+        mark_down(error)
+        return "down"
+    mark_up()
+    return "ok"
+
+
+# --- Index management ----------------------------------------------------------------------
+def _new_index_name() -> str:
+    return f"{alias_name()}-{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def create_index(name: str | None = None, *, replicas: int | None = None) -> str:
+    name = name or _new_index_name()
+    index = Index(name, using=client())
+    index_settings = dict(INDEX_SETTINGS)
+    if replicas is not None:
+        index_settings.pop("auto_expand_replicas")
+        index_settings["number_of_replicas"] = replicas
+    index.settings(**index_settings)
+    index.document(SearchEntry)
+    index.create()
+    return name
+
+
+def indices_behind_alias() -> list[str]:
+    try:
+        return sorted(client().indices.get_alias(name=alias_name()).body)
+    except NotFoundError:
+        return []
+
+
+def ensure_alias() -> None:
+    """Create the index and alias on first use (a fresh cluster); checked once a minute."""
+    key = _settings_key() + (alias_name(),)
+    if time.monotonic() < _alias_seen.get(key, 0.0):
+        return
+    es = client()
+    if not es.indices.exists_alias(name=alias_name()):
+        if es.indices.exists(index=alias_name()):
+            raise EngineUnavailable(f"{alias_name()} is an index, not an alias: run search_index --rebuild")
+        name = create_index()
+        try:
+            es.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias_name()}}])
+        except ApiError:
+            es.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        if len(indices_behind_alias()) > 1:  # another worker created one at the same moment
+            es.indices.update_aliases(actions=[{"remove": {"index": name, "alias": alias_name()}}])
+            es.indices.delete(index=name, ignore_unavailable=True)
+    _alias_seen[key] = time.monotonic() + ALIAS_CHECK_SECONDS
+
+
+def swap_alias(new_index: str) -> list[str]:
+    """Point the alias at new_index only, in one atomic call; return the indices it left."""
+    es = client()
+    old = indices_behind_alias()
+    actions = [{"add": {"index": new_index, "alias": alias_name()}}]
+    actions += [{"remove": {"index": name, "alias": alias_name()}} for name in old if name != new_index]
+    if not old and es.indices.exists(index=alias_name()):
+        # A concrete index squatting on the alias's name goes in the same atomic call.
+        actions.append({"remove_index": {"index": alias_name()}})
+    es.indices.update_aliases(actions=actions)
+    _alias_seen.pop(_settings_key() + (alias_name(),), None)
+    return [name for name in old if name != new_index]
+
+
+def delete_index(name: str) -> None:
+    client().indices.delete(index=name, ignore_unavailable=True)
+
+
+def refresh(index: str | None = None) -> None:
+    client().indices.refresh(index=index or alias_name())
+
+
+def _source(fields: dict) -> dict:
+    source = {name: value for name, value in fields.items() if name != "suggest"}
+    source["sort_title"] = " ".join(tokenise(fields["show"]["title"].get("id", "")))[:200]
+    weight = max(1, min(int(round((fields.get("popularity") or 0) * 10)), 1000))
+    source["suggest"] = [
+        {"input": fields["suggest"][language], "weight": weight,
+         "contexts": {"lang": [language], "type": [fields["type"]]}}
+        for language in LANGUAGES if fields["suggest"].get(language)
+    ]
+    return source
+
+
+def write(fields_by_key: dict[str, dict | None], *, index: str | None = None) -> dict[str, str]:
+    """Index or delete documents in bulk; returns {key: error} for those that failed.
+
+    Raises EngineUnavailable when Elasticsearch cannot be reached at all."""
+    if not fields_by_key:
+        return {}
+    try:
+        if index is None:
+            ensure_alias()
+        target = index or alias_name()
+        actions = []
+        for key, fields in fields_by_key.items():
+            if fields is None:
+                actions.append({"_op_type": "delete", "_index": target, "_id": key})
+            else:
+                actions.append({"_op_type": "index", "_index": target, "_id": key, "_source": _source(fields)})
+        _ok, errors = helpers.bulk(client(), actions, raise_on_error=False, chunk_size=500,
+                                   request_timeout=max(settings.ELASTICSEARCH_TIMEOUT, 30))
+    except FAILURES as error:
+        mark_down(error)
+        raise EngineUnavailable(str(error)) from error
+    failed = {}
+    for error in errors:
+        operation, detail = next(iter(error.items()))
+        if operation == "delete" and detail.get("status") == 404:
+            continue  # already gone
+        failed[detail.get("_id")] = str(detail.get("error") or detail.get("status"))
+    return failed
+
+
+def document_ids(index: str | None = None) -> set[str]:
+    return {hit["_id"] for hit in helpers.scan(client(), index=index or alias_name(), _source=False,
+                                               query={"query": {"match_all": {}}})}
+
+
+def document_count(index: str | None = None) -> int:
+    return client().count(index=index or alias_name())["count"]
+
+
+# --- Searching -------------------------------------------------------------------------
+def _field_list(language: str) -> list[str]:
+    return [f"{name}_{language}^{weight}" for name, weight in FIELD_WEIGHTS.items()]
+
+
+def text_query(plan: QueryPlan):
+    """One dis_max per clause (its alternatives in each language, exact and
+    typo-tolerant), of which minimum_should_match must match."""
+    clauses = []
+    for clause in plan.clauses:
+        options = []
+        for alternative in clause.alternatives:
+            for language in LANGUAGES:
+                stems = alternative.stems[language]
+                if not stems:
+                    continue
+                common = {"query": " ".join(stems), "fields": _field_list(language), "type": "best_fields",
+                          "operator": "and", "tie_breaker": TIE_BREAKER}
+                options.append(Q("multi_match", boost=alternative.weight, **common))
+                options.append(Q("multi_match", boost=alternative.weight * FUZZY_WEIGHT, fuzziness="AUTO",
+                                 max_expansions=50, **common))
+            if alternative.surface_words:
+                options.append(Q("match", words={
+                    "query": " ".join(alternative.surface_words), "operator": "and", "fuzziness": "AUTO",
+                    "max_expansions": 50, "boost": alternative.weight * WORDS_WEIGHT}))
+        clauses.append(Q("dis_max", queries=options))
+    return Q("bool", should=clauses, minimum_should_match=plan.minimum_should_match())
+
+
+def _facet_filter(facet: str, values: list[str]):
+    return Q("terms", **{facet: values})
+
+
+def build_search(request: SearchRequest) -> Search:
+    plan = request.query_plan()
+    base = Q("match_all") if plan.is_empty else text_query(plan)
+    scored = Q("function_score", query=base, score_mode="multiply", boost_mode="multiply", functions=[
+        {"field_value_factor": {"field": "popularity", "modifier": "ln2p", "missing": 0}},
+        {"filter": Q("term", type="event") & Q("range", date_end={"lt": "now"}), "weight": PAST_EVENT_WEIGHT},
+    ])
+    filters = []
+    if request.price_min is not None or request.price_max is not None:
+        bounds = {}
+        if request.price_min is not None:
+            bounds["gte"] = request.price_min
+        if request.price_max is not None:
+            bounds["lte"] = request.price_max
+        filters.append(Q("range", price_idr=bounds))
+    if request.in_stock:
+        filters.append(~(Q("term", type="product") & Q("term", in_stock=False)))
+    if request.only_keys is not None:
+        filters.append(Q("terms", key=list(request.only_keys)))
+    query = Q("bool", must=[scored], filter=filters)
+    if request.exclude_keys:
+        query = query & ~Q("terms", key=list(request.exclude_keys))
+
+    search = Search(using=client(), index=alias_name()).query(query).extra(track_total_hits=True)
+    facet_filters = {facet: _facet_filter(facet, values) for facet, values in request.filters.items()}
+    if facet_filters:
+        search = search.post_filter(Q("bool", filter=list(facet_filters.values())))
+    for facet in FACETS:
+        others = [condition for name, condition in facet_filters.items() if name != facet]
+        bucket = A("filter", filter=Q("bool", filter=others)) if others else A("filter", filter=Q("match_all"))
+        bucket.bucket("values", "terms", field=facet, size=100)
+        search.aggs.bucket(facet, bucket)
+
+    if request.near:
+        latitude, longitude = request.near
+        search = search.sort({"_geo_distance": {"location": {"lat": latitude, "lon": longitude},
+                                                "order": "asc", "unit": "km", "ignore_unmapped": True}},
+                             "_score", {"key": "asc"}).extra(track_scores=True)
+    else:
+        search = search.sort("_score", {"sort_title": "asc"}, {"key": "asc"})
+    if not plan.is_empty:
+        text = " ".join(tokenise(request.q))
+        search = search.suggest("did_you_mean", text, term={
+            "field": "words", "suggest_mode": "missing", "min_word_length": 4, "prefix_length": 1,
+            "max_edits": 2, "size": 3})
+    return search[request.offset:request.offset + request.limit]
+
+
+def _did_you_mean(request: SearchRequest, response) -> str | None:
+    if "suggest" not in response or "did_you_mean" not in response.suggest:
+        return None
+    plan = request.query_plan()
+    covered = {word for clause in plan.clauses if len(clause.alternatives) > 1 for word in clause.text.split()}
+    corrected, changed = [], False
+    for entry in response.suggest.did_you_mean:
+        token = entry.text
+        options = [option.text for option in entry.options]
+        usable = [option for option in options
+                  if _close_enough(token, option) and stem(option, "id") != stem(token, "id")]
+        if (not usable or token in covered or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]):
+            corrected.append(token)
+            continue
+        corrected.append(usable[0])
+        changed = True
+    return " ".join(corrected) if changed else None
+
+
+def _close_enough(token: str, option: str) -> bool:
+    from search.analysis import edit_distance
+
+    limit = auto_fuzziness(token)
+    return limit > 0 and edit_distance(token, option, limit) <= limit
+
+
+def search(request: SearchRequest) -> EngineResult:
+    try:
+        response = build_search(request).execute()
+    except FAILURES as error:
+        mark_down(error)
+        raise EngineUnavailable(str(error)) from error
+    hits = []
+    for hit in response.hits:
+        fields = hit.to_dict()
+        distance = None
+        if request.near:
+            value = hit.meta.sort[0]
+            distance = float(value) if value is not None and math.isfinite(float(value)) else None
+            if distance is not None and "location" not in fields:
+                distance = None
+        hits.append(Hit(key=hit.meta.id, type=fields.get("type", ""), score=round(hit.meta.score or 0.0, 4),
+                        fields=fields, distance_km=distance))
+    facets = {}
+    for facet in FACETS:
+        buckets = response.aggregations[facet]["values"]["buckets"]
+        facets[facet] = {bucket["key"]: bucket["doc_count"] for bucket in buckets}
+        facets[facet] = dict(sorted(facets[facet].items(), key=lambda item: (-item[1], str(item[0]))))
+    return EngineResult(engine=NAME, total=response.hits.total.value, hits=hits, facets=facets,
+                        suggestion=_did_you_mean(request, response))
+
+
+def suggest(query: str, language: str, *, types: list[str] | None = None, limit: int = 8) -> list[dict]:
+    prefix = " ".join(tokenise(query))
+    if not prefix:
+        return []
+    contexts = {"lang": [language]}
+    if types:
+        contexts["type"] = types
+    completion = {"field": "suggest", "size": limit, "skip_duplicates": True, "contexts": contexts}
+    if len(prefix) >= 4:
+        completion["fuzzy"] = {"fuzziness": "AUTO", "prefix_length": 1}
+    search = (Search(using=client(), index=alias_name()).source(["type", "show.title", "show.url"])
+              .suggest("titles", prefix, completion=completion).extra(size=0))
+    try:
+        response = search.execute()
+    except FAILURES as error:
+        mark_down(error)
+        raise EngineUnavailable(str(error)) from error
+    suggestions, seen = [], set()
+    for option in response.suggest.titles[0].options:
+        source = option._source.to_dict()
+        if option._id in seen:
+            continue
+        seen.add(option._id)
+        suggestions.append({"text": source["show"]["title"][language], "type": source["type"],
+                            "url": source["show"]["url"][language]})
+    return suggestions[:limit]

@@ -1,0 +1,51 @@
+"""What an engine answers, before the API shapes it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+# Ranking shared by both engines (the database engine computes in Python what
+# Elasticsearch's function_score does): popularity lifts a result by ln(2 + p);
+# an event that has ended weighs PAST_EVENT_WEIGHT of what it did.
+PAST_EVENT_WEIGHT = 0.3
+FIELD_WEIGHTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
+TIE_BREAKER = 0.3  # how much the other fields count beside the best-matching one
+FUZZY_WEIGHT = 0.4  # a typo-tolerant match counts this much of an exact one
+# The surface words of titles and summaries, matched with typos: for a typo the
+# stemmer cannot see through ("terpaung" is not stemmed to "apung" as "terapung" is).
+WORDS_WEIGHT = FIELD_WEIGHTS["summary"] * FUZZY_WEIGHT
+
+
+def popularity_factor(popularity: float | None) -> float:
+    return math.log(2 + max(popularity or 0.0, 0.0))
+
+
+@dataclass
+class Hit:
+    key: str
+    type: str
+    score: float
+    fields: dict  # the stored document (see documents.index_fields): show, district, price_idr, ...
+    distance_km: float | None = None
+
+
+@dataclass
+class EngineResult:
+    engine: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot answer now (down, slow, no index): use the other one."""
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    radius = 6371.0088
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))

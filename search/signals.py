@@ -1,0 +1,93 @@
+"""Signal receivers that send changed content to the index after commit.
+
+Pages: publish, unpublish, move, slug change (descendants' URLs change),
+delete, privacy changes. Taxonomies whose names are indexed (districts,
+categories). The marketplace's shops and products: every save and delete.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from search.documents import PageDocument, document_types, keys_for_instance
+from search.indexing import index_later
+
+
+def page_keys(page, *, descendants: bool = False) -> list[str]:
+    """Keys of the page's document (and of its descendants' documents)."""
+    keys = keys_for_instance(page.specific_deferred if type(page) is Page else page)
+    if descendants:
+        for document_type in document_types():
+            if isinstance(document_type, PageDocument):
+                translation_keys = (document_type.get_model().objects.descendant_of(page, inclusive=False)
+                                    .values_list("translation_key", flat=True))
+                keys += [f"{document_type.type}:{key}" for key in translation_keys]
+    return keys
+
+
+def on_page_changed(sender, instance, **kwargs):
+    index_later(page_keys(instance))
+
+
+def on_page_moved(sender, instance, **kwargs):
+    index_later(page_keys(instance, descendants=True))
+
+
+def on_slug_changed(sender, instance, **kwargs):
+    index_later(page_keys(instance, descendants=True))
+
+
+def on_instance_saved_or_deleted(sender, instance, **kwargs):
+    keys = keys_for_instance(instance)
+    if keys:
+        index_later(keys)
+
+
+def on_view_restriction_changed(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        index_later(page_keys(page, descendants=True))
+
+
+def on_taxonomy_changed(sender, instance, **kwargs):
+    """A renamed district or category changes the text of every document naming it."""
+    from tourism.models import DestinationPage, EventPage
+    from tourism.snippets import Category, District
+
+    keys = []
+    if isinstance(instance, District):
+        for model, type_name in ((DestinationPage, "destination"), (EventPage, "event")):
+            keys += [f"{type_name}:{key}" for key in
+                     model.objects.filter(district=instance).values_list("translation_key", flat=True)]
+    elif isinstance(instance, Category):
+        keys += [f"destination:{key}" for key in
+                 DestinationPage.objects.filter(category=instance).values_list("translation_key", flat=True)]
+    index_later(keys)
+
+
+def connect() -> None:
+    from search.models import SearchSynonym
+    from search.synonyms import forget_synonyms
+    from tourism.snippets import Category, District
+
+    page_published.connect(on_page_changed, dispatch_uid="search.page_published")
+    page_unpublished.connect(on_page_changed, dispatch_uid="search.page_unpublished")
+    post_page_move.connect(on_page_moved, dispatch_uid="search.post_page_move")
+    page_slug_changed.connect(on_slug_changed, dispatch_uid="search.page_slug_changed")
+    # Deleting a page deletes its specific row too: that post_delete names the type.
+    post_delete.connect(on_instance_saved_or_deleted, dispatch_uid="search.post_delete")
+    post_save.connect(on_view_restriction_changed, sender=PageViewRestriction,
+                      dispatch_uid="search.restriction_saved")
+    post_delete.connect(on_view_restriction_changed, sender=PageViewRestriction,
+                        dispatch_uid="search.restriction_deleted")
+    for model in (District, Category):
+        post_save.connect(on_taxonomy_changed, sender=model, dispatch_uid=f"search.taxonomy.{model.__name__}")
+    for document_type in document_types():
+        if not isinstance(document_type, PageDocument):
+            model = document_type.get_model()
+            post_save.connect(on_instance_saved_or_deleted, sender=model,
+                              dispatch_uid=f"search.saved.{document_type.type}")
+    post_save.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_saved")
+    post_delete.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_deleted")

@@ -1,0 +1,157 @@
+"""A small, known corpus of Banjar content for the search tests, built once per
+module (a few dozen Wagtail pages cost seconds) and rolled back afterwards."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from wagtail.models import Locale, PageViewRestriction
+
+ELASTICSEARCH_URLS = [url.strip() for url in os.environ.get("ELASTICSEARCH_URL", "").split(",") if url.strip()]
+# Coordinates used by the geo tests.
+MARTAPURA = (-3.4131, 114.8569)
+
+
+@pytest.fixture(autouse=True)
+def _database_engine_unless_asked(settings):
+    """Search tests choose their engine explicitly; the database engine by default."""
+    settings.ELASTICSEARCH_URLS = []
+
+
+@dataclass
+class Corpus:
+    pages: dict = field(default_factory=dict)
+
+
+def _translate(page, *, title: str, summary: str, body: str = ""):
+    english = Locale.objects.get(language_code="en")
+    translation = page.copy_for_translation(english, copy_parents=True).specific
+    translation.title = title
+    translation.summary = summary
+    translation.body = [("paragraph", f"<p>{body}</p>")] if body else []
+    translation.save_revision().publish()
+    return translation
+
+
+def build_corpus() -> Corpus:
+    """Destinations and events whose words the tests search for."""
+    from tests.tourism import factories
+
+    corpus = Corpus()
+    now = timezone.now()
+
+    def destination(slug, title, summary, *, body="", category="nature", district="Martapura",
+                    location=(-3.41, 114.85), english=None):
+        page = factories.destination(
+            slug=slug, title=title, summary=summary, category=category, district_name=district,
+            latitude=str(location[0]), longitude=str(location[1]),
+            body=[("paragraph", f"<p>{body}</p>")] if body else [],
+        )
+        if english:
+            _translate(page, **english)
+        corpus.pages[slug] = page
+        return page
+
+    lok_baintan = destination(
+        "pasar-terapung-lok-baintan", "Pasar Terapung Lok Baintan",
+        "Pasar terapung di Sungai Martapura: pedagang berjualan dari jukung sejak subuh.",
+        body="Datanglah sebelum matahari terbit untuk melihat perahu penuh sayur dan kue.",
+        category="culture", district="Sungai Tabuk", location=(-3.2946, 114.6563),
+        english={"title": "Lok Baintan Floating Market",
+                 "summary": "A floating market on the Martapura river where traders sell from boats at dawn.",
+                 "body": "Come before sunrise to see boats full of vegetables and cakes."},
+    )
+    destination(
+        "pasar-intan-martapura", "Pasar Intan Martapura",
+        "Pusat perdagangan intan dan batu permata terbesar di Kalimantan Selatan.",
+        category="shopping", district="Martapura", location=MARTAPURA,
+    )
+    kelampayan = destination(
+        "makam-datu-kelampayan", "Makam Datu Kelampayan",
+        "Ziarah ke makam ulama besar Syekh Muhammad Arsyad al-Banjari.",
+        category="religious", district="Astambul", location=(-3.4558, 114.9421),
+    )
+    destination(
+        "air-terjun-tiwingan", "Air Terjun Tiwingan",
+        "Berwisata alam ke air terjun yang sejuk di kaki pegunungan Meratus.",
+        category="nature", district="Aranio", location=(-3.5478, 115.0003),
+    )
+    destination(
+        "waduk-riam-kanan", "Waduk Riam Kanan",
+        "Wisata perahu di waduk menuju pulau-pulau kecil dan kampung nelayan.",
+        category="nature", district="Aranio", location=(-3.5205, 115.0060),
+        english={"title": "Riam Kanan Reservoir",
+                 "summary": "Boat trips across the reservoir to small islands and fishing villages."},
+    )
+    destination(
+        "sentra-sasirangan-martapura", "Sentra Kerajinan Sasirangan",
+        "Perajin kain sasirangan membuat motif dengan teknik ikat dan celup.",
+        category="shopping", district="Martapura Timur", location=(-3.4075, 114.8712),
+    )
+    destination(
+        "soto-banjar-bang-amat", "Warung Soto Banjar Bang Amat",
+        "Kuliner soto khas Banjar dengan ketupat dan perkedel di tepi sungai.",
+        category="culinary", district="Martapura Barat", location=(-3.4198, 114.8102),
+    )
+    hidden = destination(
+        "zamrud-tersembunyi", "Telaga Zamrud Tersembunyi",
+        "Telaga berwarna zamrud yang belum dibuka untuk umum.",
+        category="nature", district="Pengaron", location=(-3.30, 115.10),
+    )
+    hidden.unpublish()
+    private = destination(
+        "safir-pribadi", "Kebun Safir Pribadi",
+        "Kebun safir khusus tamu undangan.",
+        category="nature", district="Gambut", location=(-3.38, 114.70),
+    )
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD,
+                                       password="rahasia")
+
+    festival = factories.event(
+        slug="festival-budaya-pasar-terapung", title="Festival Budaya Pasar Terapung",
+        summary="Lomba jukung hias dan pasar kuliner di atas sungai.",
+        start=now + timedelta(days=20), end=now + timedelta(days=22), district_name="Sungai Tabuk",
+        venue=lok_baintan,
+    )
+    corpus.pages[festival.slug] = festival
+    haul = factories.event(
+        slug="haul-datu-kelampayan", title="Haul Datu Kelampayan",
+        summary="Peringatan wafatnya ulama besar, ribuan peziarah datang ke makam.",
+        start=now - timedelta(days=60), end=now - timedelta(days=59), district_name="Astambul",
+        venue=kelampayan,
+    )
+    corpus.pages[haul.slug] = haul
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """The corpus, indexed through the signals (as a publish would be), for every
+    test of the module; rolled back afterwards so other tests never see it."""
+    from search import indexing
+
+    with django_db_blocker.unblock(), override_settings(ELASTICSEARCH_URLS=[]):
+        with transaction.atomic():
+            indexing._pending().clear()
+            built = build_corpus()
+            # The signals collected the keys; the commit that would index them never
+            # comes inside this rolled-back block, so index them here.
+            indexing.flush()
+            yield built
+            transaction.set_rollback(True)
+
+
+def api(client, **params):
+    response = client.get("/api/search", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def slugs(body) -> list[str]:
+    return [result["slug"] for result in body["results"]]

@@ -1,0 +1,210 @@
+"""GET /api/search and /api/search/suggest as a visitor's phone calls them
+(database engine; tests/search/test_elasticsearch.py runs the same against a
+real Elasticsearch node)."""
+
+import pytest
+
+from tests.search.conftest import MARTAPURA, api, slugs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_answers_the_contract_shape(client, corpus):
+    body = api(client, q="pasar terapung")
+    assert set(body) >= {"query", "engine", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert body["engine"] == "database"
+    assert body["query"] == "pasar terapung"
+    assert (body["page"], body["per_page"]) == (1, 10)
+    assert set(body["facets"]) == {"type", "district", "category", "motif", "fabric", "dye", "color"}
+    first = body["results"][0]
+    assert set(first) >= {"type", "slug", "title", "url", "snippet", "score", "price_idr", "district", "image",
+                          "distance_km"}
+    assert first["slug"] == "pasar-terapung-lok-baintan"
+    assert first["type"] == "destination"
+    assert first["url"] == "/id/destinasi/pasar-terapung-lok-baintan/"
+    assert first["district"] == "Sungai Tabuk"
+
+
+def test_title_match_ranks_first_and_event_at_the_place_follows(client, corpus):
+    found = slugs(api(client, q="pasar terapung"))
+    assert found[:2] == ["pasar-terapung-lok-baintan", "festival-budaya-pasar-terapung"]
+
+
+def test_snippet_marks_the_words_found_and_escapes_the_rest(client, corpus):
+    result = api(client, q="jukung")["results"][0]
+    assert "<mark>jukung</mark>" in result["snippet"]
+    assert "<" not in result["snippet"].replace("<mark>", "").replace("</mark>", "")
+
+
+def test_typos_are_forgiven(client, corpus):
+    assert slugs(api(client, q="sasirngan"))[0] == "sentra-sasirangan-martapura"
+    assert slugs(api(client, q="pasar terpaung"))[0] == "pasar-terapung-lok-baintan"
+
+
+def test_did_you_mean_corrects_an_unknown_word(client, corpus):
+    body = api(client, q="sasirngan")
+    assert body["suggestion"] == "sasirangan"
+    assert api(client, q="sasirangan")["suggestion"] is None
+
+
+def test_stemming_berwisata_finds_wisata_and_back(client, corpus):
+    # "Wisata perahu di waduk" (Riam Kanan) and "Berwisata alam" (Tiwingan).
+    assert {"waduk-riam-kanan", "air-terjun-tiwingan"} <= set(slugs(api(client, q="berwisata")))
+    assert {"waduk-riam-kanan", "air-terjun-tiwingan"} <= set(slugs(api(client, q="wisata")))
+
+
+def test_synonyms_batik_banjar_is_sasirangan_and_wastra_is_kain(client, corpus):
+    assert slugs(api(client, q="batik banjar"))[0] == "sentra-sasirangan-martapura"
+    assert "sentra-sasirangan-martapura" in slugs(api(client, q="wastra"))
+
+
+def test_english_query_finds_the_translation_and_english_urls(client, corpus):
+    body = api(client, q="floating market", lang="en")
+    first = body["results"][0]
+    assert first["slug"] == "pasar-terapung-lok-baintan"
+    assert first["title"] == "Lok Baintan Floating Market"
+    assert first["url"] == "/en/destinasi/pasar-terapung-lok-baintan/"
+    assert "<mark>" in first["snippet"]
+
+
+def test_english_query_finds_indonesian_only_content_through_synonyms(client, corpus):
+    # "Pasar Intan Martapura" has no English version; "diamond" is a synonym of "intan".
+    body = api(client, q="diamond market", lang="en")
+    first = body["results"][0]
+    assert first["slug"] == "pasar-intan-martapura"
+    # Untranslated: Indonesian title, served under the English prefix by the fallback routing.
+    assert first["title"] == "Pasar Intan Martapura"
+    assert first["url"] == "/en/destinasi/pasar-intan-martapura/"
+    assert first["translated"] is False
+
+
+def test_english_words_for_a_category_find_untranslated_pages(client, corpus):
+    # Category names are indexed in both languages: "Religious" is the English name.
+    assert "makam-datu-kelampayan" in slugs(api(client, q="religious", lang="en"))
+
+
+def test_unpublished_and_private_pages_never_appear(client, corpus):
+    for query in ("zamrud", "telaga zamrud tersembunyi", "safir", "kebun safir"):
+        assert api(client, q=query)["total"] == 0
+    listed = slugs(api(client, per_page=50))
+    assert "zamrud-tersembunyi" not in listed and "safir-pribadi" not in listed
+    suggestions = client.get("/api/search/suggest", {"q": "telaga zam"}).json()["suggestions"]
+    assert suggestions == []
+
+
+def test_empty_query_lists_everything_by_the_filters(client, corpus):
+    body = api(client, district="Aranio")
+    assert set(slugs(body)) == {"air-terjun-tiwingan", "waduk-riam-kanan"}
+    assert body["total"] == 2
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"type": "event"}, {"festival-budaya-pasar-terapung", "haul-datu-kelampayan"}),
+    ({"type": "destination", "category": "religious"}, {"makam-datu-kelampayan"}),
+    ({"district": "Astambul"}, {"makam-datu-kelampayan", "haul-datu-kelampayan"}),
+    ({"district": "Astambul,Aranio", "type": "destination"},
+     {"makam-datu-kelampayan", "air-terjun-tiwingan", "waduk-riam-kanan"}),
+    ({"category": "culinary"}, {"soto-banjar-bang-amat"}),
+])
+def test_filters(client, corpus, params, expected):
+    assert set(slugs(api(client, per_page=50, **params))) == expected
+
+
+def test_product_filters_leave_no_tourism_pages(client, corpus):
+    for params in ({"motif": "Gigi Haruan"}, {"fabric": "katun"}, {"dye": "natural"}, {"color": "merah"},
+                   {"price_min": "1"}, {"price_max": "500000"}):
+        assert api(client, **params)["total"] == 0, params
+    # in_stock hides sold-out products only; tourism pages stay.
+    assert api(client, in_stock="1", per_page=50)["total"] == api(client, per_page=50)["total"]
+
+
+def test_facets_are_multi_select(client, corpus):
+    everything = api(client, per_page=50)["facets"]
+    assert everything["district"]["Aranio"] == 2
+    chosen = api(client, district="Aranio", per_page=50)
+    # Choosing a district keeps the other districts' counts...
+    assert chosen["facets"]["district"] == everything["district"]
+    # ...while the other facets count only what the choice lets through.
+    assert chosen["facets"]["type"] == {"destination": 2}
+    assert chosen["facets"]["category"] == {"nature": 2}
+
+
+def test_near_sorts_by_distance_with_located_results_first(client, corpus):
+    body = api(client, near=f"{MARTAPURA[0]},{MARTAPURA[1]}", type="destination", per_page=50)
+    distances = [result["distance_km"] for result in body["results"]]
+    assert body["results"][0]["slug"] == "pasar-intan-martapura"
+    assert distances[0] == pytest.approx(0.0, abs=0.01)
+    assert distances == sorted(distances)
+    assert body["results"][-1]["slug"] == "pasar-terapung-lok-baintan"  # the farthest, 26 km away
+
+
+def test_near_with_a_query_orders_the_matches_by_distance(client, corpus):
+    body = api(client, q="pasar", near=f"{MARTAPURA[0]},{MARTAPURA[1]}")
+    assert slugs(body)[:2] == ["pasar-intan-martapura", "pasar-terapung-lok-baintan"]
+
+
+def test_past_events_rank_below_coming_ones(client, corpus):
+    found = slugs(api(client, type="event"))
+    assert found == ["festival-budaya-pasar-terapung", "haul-datu-kelampayan"]
+
+
+def test_pagination(client, corpus):
+    first = api(client, per_page=3, page=1)
+    second = api(client, per_page=3, page=2)
+    assert first["total"] == second["total"] == 9
+    assert len(first["results"]) == len(second["results"]) == 3
+    assert not set(slugs(first)) & set(slugs(second))
+    beyond = api(client, per_page=3, page=4)
+    assert beyond["results"] == [] and beyond["total"] == 9
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"page": "0"}, "page"),
+    ({"page": "x"}, "page"),
+    ({"per_page": "500"}, "per_page"),
+    ({"per_page": "0"}, "per_page"),
+    ({"price_min": "abc"}, "price_min"),
+    ({"price_min": "-5"}, "price_min"),
+    ({"price_min": "500", "price_max": "100"}, "price_max"),
+    ({"near": "999,1"}, "near"),
+    ({"near": "1"}, "near"),
+    ({"near": "nan,1"}, "near"),
+    ({"type": "hotel"}, "type"),
+    ({"lang": "fr"}, "lang"),
+    ({"in_stock": "maybe"}, "in_stock"),
+    ({"q": "x" * 201}, "q"),
+    ({"page": "2000", "per_page": "10"}, "page"),
+])
+def test_bad_parameters_get_400_naming_the_field(client, corpus, params, field):
+    response = client.get("/api/search", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == field
+    assert body["error"]
+
+
+@pytest.mark.xfail(strict=True, reason="English catalogue entries for search come with the search page step")
+def test_bad_parameter_message_in_the_readers_language(client, corpus):
+    indonesian = client.get("/api/search", {"page": "0"}).json()["error"]
+    english = client.get("/api/search", {"page": "0", "lang": "en"}).json()["error"]
+    assert "minimal" in indonesian
+    assert english == "page must be at least 1."
+
+
+def test_suggest_completes_titles_as_you_type(client, corpus):
+    body = client.get("/api/search/suggest", {"q": "pasar te"}).json()
+    assert body["query"] == "pasar te"
+    texts = [suggestion["text"] for suggestion in body["suggestions"]]
+    assert texts[0] == "Pasar Terapung Lok Baintan"
+    assert body["suggestions"][0]["type"] == "destination"
+    assert body["suggestions"][0]["url"] == "/id/destinasi/pasar-terapung-lok-baintan/"
+    # A word inside the title completes too, and English readers get English titles.
+    english = client.get("/api/search/suggest", {"q": "baint", "lang": "en"}).json()["suggestions"]
+    assert english[0]["text"] == "Lok Baintan Floating Market"
+    assert english[0]["url"] == "/en/destinasi/pasar-terapung-lok-baintan/"
+
+
+def test_suggest_answers_at_most_eight(client, corpus):
+    assert len(client.get("/api/search/suggest", {"q": "a"}).json()["suggestions"]) <= 8
+    assert client.get("/api/search/suggest", {"q": ""}).json()["suggestions"] == []
+    assert client.get("/api/search/suggest", {"q": "pa", "lang": "xx"}).status_code == 400

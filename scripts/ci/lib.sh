@@ -51,6 +51,7 @@ bg_stop_all() {
     pkill -TERM -P "$pid" 2>/dev/null
     kill -TERM "$pid" 2>/dev/null
   done
+  wait  # so that the services' own stop commands find every pid file written
   return 0
 }
 

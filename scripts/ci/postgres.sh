@@ -36,6 +36,7 @@ cmd_start() {
     if [ ! -s "$PG_DIR/PG_VERSION" ]; then
       say "initdb $PG_DIR ($("$bindir/postgres" --version))"
       mkdir -p "$PG_DIR"
+      as_pg test -x "$(dirname "$PG_DIR")" || die "the server's user cannot reach $(dirname "$PG_DIR")"
       [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR"
       chmod 700 "$PG_DIR"
       as_pg "$bindir/initdb" -D "$PG_DIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \

@@ -223,5 +223,7 @@ LOGGING = {
         # Wagtail runs its tasks (search and reference indexing) inline and logs each one.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # The Elasticsearch client logs every request at INFO.
+        "elastic_transport": {"level": "WARNING"},
     },
 }

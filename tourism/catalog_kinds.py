@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -12,7 +13,11 @@ from tourism.models import DestinationGalleryImage, DestinationIndexPage, Destin
 from tourism.site_structure import ensure_site_structure
 from tourism.snippets import Category, District
 
-ILLUSTRATION_CREDIT = ""
+ILLUSTRATION_CREDIT = "Ilustrasi / Illustration"
+# The credit written on imported gallery images. Real catalogues bring photographs
+# that editors credit themselves, so it is empty; the demo sets ILLUSTRATION_CREDIT
+# while it imports its drawn pictures (tourism/demo/loading.py).
+GALLERY_CREDIT: ContextVar[str] = ContextVar("gallery_credit", default="")
 
 
 def body_blocks(text: str) -> list[tuple[str, str]]:
@@ -118,7 +123,7 @@ class DestinationKind(PageKind):
         images = [image_for(item, title=page.title, context=context) for item in cleaned["images"]]
         page.main_image = images[0] if images else None
         page.gallery_images.set([
-            DestinationGalleryImage(image=image, sort_order=position, credit=ILLUSTRATION_CREDIT)
+            DestinationGalleryImage(image=image, sort_order=position, credit=GALLERY_CREDIT.get())
             for position, image in enumerate(images)
         ])
 

@@ -1,0 +1,170 @@
+"""The demo content: what a new user sees after `make run` on a fresh clone."""
+
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+from PIL import Image, ImageStat
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Revision
+
+from tourism.catalog_kinds import ILLUSTRATION_CREDIT
+from tourism.demo.illustrations import SCENES, illustration
+from tourism.demo.loading import CATALOG, FEATURED, ILLUSTRATIONS, load_demo
+from tourism.models import DestinationPage, EventPage, HomePage
+from tourism.snippets import Category
+
+SMALL = (320, 200)  # tests draw small pictures: the same scenes, a fraction of the time
+MEDIA = Path(tempfile.mkdtemp(prefix="gebrak-demo-media-"))
+
+
+def counts() -> dict:
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "images": get_image_model().objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
+class DemoContentTests(TestCase):
+    """Loading the demo costs seconds (two dozen pages in two languages), so it is
+    loaded once for the class and each test reads what it needs."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.folder = Path(tempfile.mkdtemp(prefix="gebrak-demo-"))
+        cls.output = io.StringIO()
+        cls.loaded = load_demo(stdout=cls.output, folder=cls.folder, image_size=SMALL)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.folder, ignore_errors=True)
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
+    def setUp(self):
+        self.indonesian = Locale.objects.get(language_code="id")
+        self.english = Locale.objects.get(language_code="en")
+
+    def test_destinations_cover_the_regency_in_both_languages(self):
+        destinations = DestinationPage.objects.live().filter(locale=self.indonesian)
+        self.assertGreaterEqual(destinations.count(), 14)
+        self.assertGreaterEqual(destinations.values("district").distinct().count(), 6)
+        self.assertEqual({d.category.key for d in destinations}, set(Category.objects.values_list("key", flat=True)))
+        self.assertEqual(Category.objects.count(), 6)
+        for page in destinations:
+            translation = page.get_translation_or_none(self.english)
+            self.assertIsNotNone(translation, f"{page.slug} has no English page")
+            self.assertTrue(translation.live)
+            self.assertNotEqual(translation.specific.summary, page.summary, f"{page.slug}: summary not translated")
+            self.assertGreaterEqual(len(translation.specific.body), 2, f"{page.slug}: English body too short")
+
+    def test_every_destination_has_an_illustration_credited_as_such(self):
+        for page in DestinationPage.objects.filter(locale=self.indonesian).select_related("main_image"):
+            self.assertIsNotNone(page.main_image, page.slug)
+            self.assertTrue(page.main_image.title.startswith("Ilustrasi"), page.main_image.title)
+            self.assertTrue(page.main_image.description.startswith("Ilustrasi"), page.slug)
+            credits = [item.credit for item in page.gallery_images.all()]
+            self.assertEqual(credits, [ILLUSTRATION_CREDIT], page.slug)
+
+    def test_events_include_upcoming_and_past_ones_at_real_venues(self):
+        events = EventPage.objects.live().filter(locale=self.indonesian)
+        self.assertGreaterEqual(events.count(), 5)
+        self.assertGreaterEqual(events.filter(start__year=2027).count(), 5)
+        self.assertTrue(any(event.is_past for event in events), "the past-events list would be empty")
+        self.assertTrue(any(not event.is_past for event in events))
+        self.assertTrue(events.filter(venue__isnull=False).exists())
+        self.assertTrue(all(event.main_image_id for event in events))
+
+    def test_home_page_shows_the_featured_destinations_in_each_language(self):
+        for language, locale in (("id", self.indonesian), ("en", self.english)):
+            home = HomePage.objects.get(locale=locale)
+            self.assertIsNotNone(home.hero_image_id, language)
+            picks = [item.destination for item in home.featured_destinations.all()]
+            self.assertEqual([page.slug for page in picks], FEATURED)
+            with self.settings(MEDIA_ROOT=MEDIA):
+                response = self.client.get(f"/{language}/")
+            self.assertEqual(response.status_code, 200)
+            for page in picks:
+                # Each reader sees the featured places in their own language.
+                self.assertContains(response, page.get_translation(locale).title)
+
+    def test_demo_logins_open_the_admin(self):
+        for username in ("editor", "moderator", "admin"):
+            self.client.logout()
+            self.assertTrue(self.client.login(username=username, password="gebrak-banjar"), username)
+            self.assertEqual(self.client.get("/admin/").status_code, 200, username)
+        self.assertTrue(get_user_model().objects.get(username="editor").groups.filter(name="Editors").exists())
+        self.assertTrue(get_user_model().objects.get(username="moderator").groups.filter(name="Moderators").exists())
+
+    def test_loading_again_changes_nothing(self):
+        before = counts()
+        self.assertFalse(load_demo(if_empty=True, folder=self.folder, image_size=SMALL))
+        self.assertEqual(counts(), before)
+        # Even a full reload finds every record and picture unchanged.
+        output = io.StringIO()
+        self.assertTrue(load_demo(stdout=output, folder=self.folder, image_size=SMALL))
+        self.assertEqual(counts(), before)
+        self.assertIn("0 created, 0 updated, 15 unchanged", output.getvalue())
+
+    def test_progress_is_reported(self):
+        self.assertTrue(self.loaded)
+        text = self.output.getvalue()
+        self.assertIn("Drew 23 illustrations", text)
+        self.assertIn("destinations: 15 created", text)
+        self.assertIn("Created the login editor / gebrak-banjar", text)
+
+    def test_generated_files_are_jpegs_beside_a_copy_of_the_catalogue(self):
+        self.assertTrue((self.folder / CATALOG.name).is_file())
+        with Image.open(self.folder / "images" / "pasar-terapung-lok-baintan.jpg") as picture:
+            self.assertEqual((picture.format, picture.size), ("JPEG", SMALL))
+
+
+@pytest.mark.django_db
+def test_command_refuses_to_create_published_logins_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username="editor").exists()
+
+
+def test_every_demo_record_has_a_known_scene():
+    import json
+
+    data = json.loads(CATALOG.read_text(encoding="utf-8"))
+    slugs = {record["slug"] for kind in ("destinations", "events") for record in data[kind]}
+    assert slugs == set(ILLUSTRATIONS)
+    assert set(ILLUSTRATIONS.values()) <= set(SCENES)
+
+
+def test_illustration_is_a_full_size_picture_not_a_flat_box():
+    picture = illustration("river", seed="pasar-terapung-lok-baintan")
+    assert picture.size == (1600, 1000)
+    assert picture.mode == "RGB"
+    colours = picture.getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 5000
+    # Light and dark areas, not one tone: a real scene has contrast.
+    assert ImageStat.Stat(picture.convert("L")).stddev[0] > 20
+
+
+@pytest.mark.parametrize("theme", sorted(SCENES))
+def test_every_scene_draws_a_varied_picture(theme):
+    picture = illustration(theme, seed="test", size=SMALL)
+    assert picture.size == SMALL
+    assert len(picture.getcolors(maxcolors=100_000) or []) > 500
+    assert ImageStat.Stat(picture.convert("L")).stddev[0] > 12
+
+
+def test_illustrations_are_deterministic_per_slug():
+    first = illustration("reservoir", seed="waduk-riam-kanan", size=SMALL).tobytes()
+    again = illustration("reservoir", seed="waduk-riam-kanan", size=SMALL).tobytes()
+    other = illustration("reservoir", seed="pulau-pinus-riam-kanan", size=SMALL).tobytes()
+    assert first == again
+    assert first != other

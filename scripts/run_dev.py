@@ -64,6 +64,7 @@ def main() -> int:
         f"    Site (English):     {base}/en/\n"
         f"    Editors' admin:     {base}/admin/   login: editor / gebrak-banjar\n"
         f"    Moderator:          moderator / gebrak-banjar\n"
+        f"    Administrator:      admin / gebrak-banjar (superuser: users, groups, workflows)\n"
         f"    Health:             {base}/healthz\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")}

@@ -61,12 +61,12 @@ class Motif(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:motif", kwargs={"slug": self.slug})
+
     @property
     def meaning(self) -> str:
         return in_reading_language(self.meaning_id, self.meaning_en)
-
-    def get_absolute_url(self) -> str:
-        return reverse("marketplace:motif", kwargs={"slug": self.slug})
 
 
 class Color(models.Model):
@@ -164,6 +164,9 @@ class Shop(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:shop", kwargs={"slug": self.slug})
+
     @property
     def story(self) -> str:
         return in_reading_language(self.story_id, self.story_en)
@@ -180,9 +183,6 @@ class Shop(index.Indexed, models.Model):
     def whatsapp_url(self) -> str:
         digits = "".join(ch for ch in self.phone if ch.isdigit())
         return f"https://wa.me/{digits}" if digits else ""
-
-    def get_absolute_url(self) -> str:
-        return reverse("marketplace:shop", kwargs={"slug": self.slug})
 
 
 class Dye(models.TextChoices):
@@ -270,6 +270,9 @@ class Product(index.Indexed, models.Model):
     def __str__(self):
         return self.title_id
 
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:product", kwargs={"slug": self.slug})
+
     @property
     def title(self) -> str:
         return in_reading_language(self.title_id, self.title_en)
@@ -292,9 +295,6 @@ class Product(index.Indexed, models.Model):
         photos = self.ordered_photos
         return photos[0] if photos else None
 
-    def get_absolute_url(self) -> str:
-        return reverse("marketplace:product", kwargs={"slug": self.slug})
-
 
 class ProductPhoto(models.Model):
     """One of a product's photos (at most MAX_PHOTOS_PER_PRODUCT), one of them the main one."""
@@ -313,6 +313,9 @@ class ProductPhoto(models.Model):
             models.UniqueConstraint(fields=["product"], condition=Q(is_main=True),
                                     name="marketplace_productphoto_one_main"),
         ]
+
+    def __str__(self):
+        return f"{self.product_id}/{self.sort_order}"
 
 
 class ProductSize(models.Model):

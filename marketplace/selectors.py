@@ -14,7 +14,16 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from wagtail.images import get_image_model
 
-from marketplace.models import Color, Dye, Motif, Product, ProductKind, ProductPhoto, Shop, ShopStatus
+from marketplace.models import (
+    Color,
+    Dye,
+    Motif,
+    Product,
+    ProductKind,
+    ProductPhoto,
+    Shop,
+    ShopStatus,
+)
 
 PRODUCTS_PER_PAGE = 24
 # The renditions cards and pages use; prefetched so a listing costs the same queries at any length.

@@ -13,7 +13,13 @@ from django.urls import reverse
 
 from marketplace import dashboard_urls
 from marketplace.models import Product, Shop, ShopStatus
-from tests.marketplace.factories import ProductFactory, ShopFactory, UserFactory, add_photo, add_size
+from tests.marketplace.factories import (
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    add_photo,
+    add_size,
+)
 
 pytestmark = pytest.mark.django_db
 

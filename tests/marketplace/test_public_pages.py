@@ -7,7 +7,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from marketplace.models import Color, ShopStatus
-from tests.marketplace.factories import MotifFactory, ProductFactory, ShopFactory, add_photo, add_size
+from tests.marketplace.factories import (
+    MotifFactory,
+    ProductFactory,
+    ShopFactory,
+    add_photo,
+    add_size,
+)
 
 pytestmark = pytest.mark.django_db
 

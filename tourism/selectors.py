@@ -95,16 +95,16 @@ def events_past(*, page_number=None):
 
 
 def home_featured_destinations(*, home, limit: int = 6) -> list:
-    """The editors' picks, topped up with other destinations when they chose fewer."""
-    chosen_ids = list(home.featured_destinations.values_list("destination_id", flat=True))
-    originals = {p.pk: p for p in _default_locale_pages(DestinationPage).filter(pk__in=chosen_ids)}
-    # Editors may pick the English page of a destination; map it to its original.
-    missing = [pk for pk in chosen_ids if pk not in originals]
-    if missing:
-        keys = DestinationPage.objects.filter(pk__in=missing).values_list("translation_key", flat=True)
-        for page in _default_locale_pages(DestinationPage).filter(translation_key__in=list(keys)):
-            originals[page.pk] = page
-    picks = [originals[pk] for pk in chosen_ids if pk in originals]
+    """The editors' picks, topped up with other destinations when they chose fewer.
+
+    Editors may pick either language's page of a destination; picks are matched by
+    translation key, so both homes show the same places, each in its reader's language.
+    """
+    chosen_keys = list(
+        home.featured_destinations.order_by("sort_order").values_list("destination__translation_key", flat=True))
+    by_key = {page.translation_key: page
+              for page in _default_locale_pages(DestinationPage).filter(translation_key__in=chosen_keys)}
+    picks = [by_key[key] for key in dict.fromkeys(chosen_keys) if key in by_key]
     if len(picks) < limit:
         picks += list(_default_locale_pages(DestinationPage)
                       .exclude(pk__in=[p.pk for p in picks])

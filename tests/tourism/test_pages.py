@@ -183,3 +183,21 @@ class TestCalendarFile:
         factories.event(slug="pengajian", start=datetime(2027, 1, 10, 20, 0, tzinfo=WITA))
         body = client.get("/id/acara/pengajian/kalender/").content.decode()
         assert "DTSTART:20270110T120000Z" in body and "DTEND:20270110T140000Z" in body
+
+
+def test_home_featured_destinations_follow_editors_picks_in_either_language(client, home_page):
+    from wagtail.models import Locale
+
+    from tourism.models import HomeFeaturedDestination
+
+    first = factories.destination(slug="pilihan-satu", title="Pilihan Satu", english_title="Pick One")
+    second = factories.destination(slug="pilihan-dua", title="Pilihan Dua", english_title="Pick Two")
+    for number in range(6):
+        factories.destination(slug=f"lain-{number}", title=f"Lain {number}")
+    english_home = home_page.get_translation(Locale.objects.get(language_code="en")).specific
+    english_second = second.get_translation(Locale.objects.get(language_code="en"))
+    # The English home's editor picked the English page of the second and the Indonesian page of the first.
+    HomeFeaturedDestination.objects.create(home=english_home, destination=english_second.specific, sort_order=0)
+    HomeFeaturedDestination.objects.create(home=english_home, destination=first, sort_order=1)
+    cards = listed(client.get("/en/").text)
+    assert cards.index("Pick Two") < cards.index("Pick One")

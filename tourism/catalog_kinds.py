@@ -9,7 +9,13 @@ from django.utils.html import escape
 from wagtail.models import Locale
 
 from tourism.catalog import ImportContext, Record, fingerprint, image_for
-from tourism.models import DestinationGalleryImage, DestinationIndexPage, DestinationPage, EventIndexPage, EventPage
+from tourism.models import (
+    DestinationGalleryImage,
+    DestinationIndexPage,
+    DestinationPage,
+    EventIndexPage,
+    EventPage,
+)
 from tourism.site_structure import ensure_site_structure
 from tourism.snippets import Category, District
 

@@ -21,13 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from search.analysis import LANGUAGES, analyse, normalise, words
+from search.analysis import LANGUAGES, analyse, tokenise, words
 
 logger = logging.getLogger(__name__)
 
 CARD_RENDITION = "fill-480x320|format-webp"  # the cards' rendition (tourism.selectors), reused
 SNIPPET_BODY_CHARS = 3000
-SUGGEST_SUFFIXES = 4
+SUGGEST_SUFFIXES = 6
 
 
 @dataclass
@@ -124,7 +124,7 @@ def index_fields(record: SearchRecord) -> dict:
 def suggest_inputs(title: str) -> list[str]:
     """Completion inputs for a title: the title and the title from each of its
     next few words, so "haruan" completes "Sasirangan Gigi Haruan"."""
-    title_words = normalise(title).split()
+    title_words = tokenise(title)
     inputs = []
     for start in range(min(len(title_words), SUGGEST_SUFFIXES)):
         inputs.append(" ".join(title_words[start:]))
@@ -206,7 +206,7 @@ class PageDocument(DocumentType):
         return self.get_model().objects.live().public().filter(locale__language_code__in=LANGUAGES)
 
     def all_keys(self) -> Iterator[str]:
-        keys = self.searchable().values_list("translation_key", flat=True).distinct()
+        keys = self.searchable().order_by().values_list("translation_key", flat=True).distinct()
         for translation_key in keys.iterator():
             yield f"{self.type}:{translation_key}"
 
@@ -342,7 +342,7 @@ class EventDocument(PageDocument):
             record.label = {language: venue.get(language) or venue.get("id", "") for language in LANGUAGES}
         _add_extra(record, id=f"{primary.district.name} {venue.get('id', '')} acara",
                    en=f"{primary.district.name} {venue.get('en') or venue.get('id', '')} event")
-        record.popularity = 2.0
+        record.popularity = 1.0  # an event that has ended is ranked lower at query time
 
 
 DOCUMENT_TYPES: list[DocumentType] = [DestinationDocument(), EventDocument()]

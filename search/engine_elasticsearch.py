@@ -151,7 +151,7 @@ def mark_up() -> None:
 def health() -> str:
     """"ok" when the cluster answers and the alias exists, else "down"."""
     try:
-        cluster = client().cluster.health(request_timeout=settings.ELASTICSEARCH_TIMEOUT)
+        cluster = client().cluster.health()
         if cluster.get("status") == "red" or not client().indices.exists_alias(name=alias_name()):
             return "down"
     except FAILURES as error:
@@ -229,8 +229,13 @@ def refresh(index: str | None = None) -> None:
     client().indices.refresh(index=index or alias_name())
 
 
+KEYWORD_FIELDS = ("district", "category", "motif", "fabric", "dye", "kind")
+
+
 def _source(fields: dict) -> dict:
     source = {name: value for name, value in fields.items() if name != "suggest"}
+    for name in KEYWORD_FIELDS:  # an empty value is no value, not an empty facet bucket
+        source[name] = source.get(name) or None
     source["sort_title"] = " ".join(tokenise(fields["show"]["title"].get("id", "")))[:200]
     weight = max(1, min(int(round((fields.get("popularity") or 0) * 10)), 1000))
     source["suggest"] = [
@@ -257,8 +262,9 @@ def write(fields_by_key: dict[str, dict | None], *, index: str | None = None) ->
                 actions.append({"_op_type": "delete", "_index": target, "_id": key})
             else:
                 actions.append({"_op_type": "index", "_index": target, "_id": key, "_source": _source(fields)})
-        _ok, errors = helpers.bulk(client(), actions, raise_on_error=False, chunk_size=500,
-                                   request_timeout=max(settings.ELASTICSEARCH_TIMEOUT, 30))
+        # Bulk writes run after the response, not while a visitor waits: a longer timeout.
+        writer = client().options(request_timeout=max(settings.ELASTICSEARCH_TIMEOUT, 30))
+        _ok, errors = helpers.bulk(writer, actions, raise_on_error=False, chunk_size=500)
     except FAILURES as error:
         mark_down(error)
         raise EngineUnavailable(str(error)) from error
@@ -420,7 +426,7 @@ def suggest(query: str, language: str, *, types: list[str] | None = None, limit:
     contexts = {"lang": [language]}
     if types:
         contexts["type"] = types
-    completion = {"field": "suggest", "size": limit, "skip_duplicates": True, "contexts": contexts}
+    completion = {"field": "suggest", "size": limit * 2, "skip_duplicates": True, "contexts": contexts}
     if len(prefix) >= 4:
         completion["fuzzy"] = {"fuzziness": "AUTO", "prefix_length": 1}
     search = (Search(using=client(), index=alias_name()).source(["type", "show.title", "show.url"])
@@ -432,10 +438,14 @@ def suggest(query: str, language: str, *, types: list[str] | None = None, limit:
         raise EngineUnavailable(str(error)) from error
     suggestions, seen = [], set()
     for option in response.suggest.titles[0].options:
-        source = option._source.to_dict()
         if option._id in seen:
             continue
         seen.add(option._id)
-        suggestions.append({"text": source["show"]["title"][language], "type": source["type"],
-                            "url": source["show"]["url"][language]})
-    return suggestions[:limit]
+        source = option._source.to_dict()
+        title = source["show"]["title"][language]
+        whole_title = " ".join(tokenise(title)).startswith(prefix)
+        suggestions.append((not whole_title, {"text": title, "type": source["type"],
+                                              "url": source["show"]["url"][language]}))
+    # As the database engine: titles that start with the words typed first, weight kept within.
+    suggestions.sort(key=lambda item: item[0])
+    return [suggestion for _rest, suggestion in suggestions[:limit]]

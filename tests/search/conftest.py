@@ -4,6 +4,8 @@ module (a few dozen Wagtail pages cost seconds) and rolled back afterwards."""
 from __future__ import annotations
 
 import os
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,9 +21,11 @@ MARTAPURA = (-3.4131, 114.8569)
 
 
 @pytest.fixture(autouse=True)
-def _database_engine_unless_asked(settings):
-    """Search tests choose their engine explicitly; the database engine by default."""
-    settings.ELASTICSEARCH_URLS = []
+def _database_engine_unless_asked(request, settings):
+    """Search tests choose their engine explicitly (the `engine` fixture); the
+    database engine otherwise, whatever ELASTICSEARCH_URL the run has."""
+    if "engine" not in request.fixturenames:
+        settings.ELASTICSEARCH_URLS = []
 
 
 @dataclass
@@ -147,10 +151,72 @@ def corpus(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
+def elasticsearch_reachable() -> bool:
+    if not ELASTICSEARCH_URLS:
+        return False
+    from elasticsearch import Elasticsearch
+
+    try:
+        # Not ping(): the bare server has no root endpoint (GET / answers 405).
+        health = Elasticsearch(ELASTICSEARCH_URLS, request_timeout=3).cluster.health()
+        return health["status"] in ("green", "yellow")
+    except Exception:
+        return False
+
+
+def require_elasticsearch() -> None:
+    from tests.conftest import require_service
+
+    require_service(elasticsearch_reachable(), "Elasticsearch",
+                    "start one with scripts/elasticsearch.sh start and set ELASTICSEARCH_URL")
+
+
+def test_alias() -> str:
+    return f"gebrak-test-{uuid.uuid4().hex[:8]}"
+
+
+test_alias.__test__ = False  # a helper, not a test
+
+
+@contextmanager
+def elasticsearch_index():
+    """The settings pointing at a real Elasticsearch under an alias of its own,
+    with everything in the database indexed there; the index is deleted after."""
+    require_elasticsearch()
+    from search import engine_elasticsearch, indexing
+
+    with override_settings(ELASTICSEARCH_URLS=ELASTICSEARCH_URLS, ELASTICSEARCH_INDEX=test_alias()):
+        try:
+            indexing.rebuild()
+            engine_elasticsearch.refresh()
+            yield
+        finally:
+            for name in engine_elasticsearch.indices_behind_alias():
+                engine_elasticsearch.delete_index(name)
+
+
+@pytest.fixture(scope="module", params=["database", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def engine(request, corpus):
+    """Run a module's tests against each engine in turn (`api()` checks which
+    answered). Module-scoped, so the index is built once per engine and the
+    settings it overrides wrap every test's own."""
+    if request.param == "elasticsearch":
+        with elasticsearch_index():
+            yield request.param
+    else:
+        with override_settings(ELASTICSEARCH_URLS=[]):
+            yield request.param
+
+
 def api(client, **params):
     response = client.get("/api/search", params)
     assert response.status_code == 200, response.content
-    return response.json()
+    body = response.json()
+    # With Elasticsearch configured it must be the one answering: no silent fallback in tests.
+    from django.conf import settings
+
+    assert body["engine"] == ("elasticsearch" if settings.ELASTICSEARCH_URLS else "database")
+    return body
 
 
 def slugs(body) -> list[str]:

@@ -9,10 +9,10 @@ from tests.search.conftest import MARTAPURA, api, slugs
 pytestmark = pytest.mark.django_db
 
 
-def test_answers_the_contract_shape(client, corpus):
+def test_answers_the_contract_shape(client, engine):
     body = api(client, q="pasar terapung")
     assert set(body) >= {"query", "engine", "total", "page", "per_page", "results", "facets", "suggestion"}
-    assert body["engine"] == "database"
+    assert body["engine"] == engine
     assert body["query"] == "pasar terapung"
     assert (body["page"], body["per_page"]) == (1, 10)
     assert set(body["facets"]) == {"type", "district", "category", "motif", "fabric", "dye", "color"}
@@ -25,40 +25,40 @@ def test_answers_the_contract_shape(client, corpus):
     assert first["district"] == "Sungai Tabuk"
 
 
-def test_title_match_ranks_first_and_event_at_the_place_follows(client, corpus):
+def test_title_match_ranks_first_and_event_at_the_place_follows(client, engine):
     found = slugs(api(client, q="pasar terapung"))
     assert found[:2] == ["pasar-terapung-lok-baintan", "festival-budaya-pasar-terapung"]
 
 
-def test_snippet_marks_the_words_found_and_escapes_the_rest(client, corpus):
+def test_snippet_marks_the_words_found_and_escapes_the_rest(client, engine):
     result = api(client, q="jukung")["results"][0]
     assert "<mark>jukung</mark>" in result["snippet"]
     assert "<" not in result["snippet"].replace("<mark>", "").replace("</mark>", "")
 
 
-def test_typos_are_forgiven(client, corpus):
+def test_typos_are_forgiven(client, engine):
     assert slugs(api(client, q="sasirngan"))[0] == "sentra-sasirangan-martapura"
     assert slugs(api(client, q="pasar terpaung"))[0] == "pasar-terapung-lok-baintan"
 
 
-def test_did_you_mean_corrects_an_unknown_word(client, corpus):
+def test_did_you_mean_corrects_an_unknown_word(client, engine):
     body = api(client, q="sasirngan")
     assert body["suggestion"] == "sasirangan"
     assert api(client, q="sasirangan")["suggestion"] is None
 
 
-def test_stemming_berwisata_finds_wisata_and_back(client, corpus):
+def test_stemming_berwisata_finds_wisata_and_back(client, engine):
     # "Wisata perahu di waduk" (Riam Kanan) and "Berwisata alam" (Tiwingan).
     assert {"waduk-riam-kanan", "air-terjun-tiwingan"} <= set(slugs(api(client, q="berwisata")))
     assert {"waduk-riam-kanan", "air-terjun-tiwingan"} <= set(slugs(api(client, q="wisata")))
 
 
-def test_synonyms_batik_banjar_is_sasirangan_and_wastra_is_kain(client, corpus):
+def test_synonyms_batik_banjar_is_sasirangan_and_wastra_is_kain(client, engine):
     assert slugs(api(client, q="batik banjar"))[0] == "sentra-sasirangan-martapura"
     assert "sentra-sasirangan-martapura" in slugs(api(client, q="wastra"))
 
 
-def test_english_query_finds_the_translation_and_english_urls(client, corpus):
+def test_english_query_finds_the_translation_and_english_urls(client, engine):
     body = api(client, q="floating market", lang="en")
     first = body["results"][0]
     assert first["slug"] == "pasar-terapung-lok-baintan"
@@ -67,7 +67,7 @@ def test_english_query_finds_the_translation_and_english_urls(client, corpus):
     assert "<mark>" in first["snippet"]
 
 
-def test_english_query_finds_indonesian_only_content_through_synonyms(client, corpus):
+def test_english_query_finds_indonesian_only_content_through_synonyms(client, engine):
     # "Pasar Intan Martapura" has no English version; "diamond" is a synonym of "intan".
     body = api(client, q="diamond market", lang="en")
     first = body["results"][0]
@@ -78,12 +78,12 @@ def test_english_query_finds_indonesian_only_content_through_synonyms(client, co
     assert first["translated"] is False
 
 
-def test_english_words_for_a_category_find_untranslated_pages(client, corpus):
+def test_english_words_for_a_category_find_untranslated_pages(client, engine):
     # Category names are indexed in both languages: "Religious" is the English name.
     assert "makam-datu-kelampayan" in slugs(api(client, q="religious", lang="en"))
 
 
-def test_unpublished_and_private_pages_never_appear(client, corpus):
+def test_unpublished_and_private_pages_never_appear(client, engine):
     for query in ("zamrud", "telaga zamrud tersembunyi", "safir", "kebun safir"):
         assert api(client, q=query)["total"] == 0
     listed = slugs(api(client, per_page=50))
@@ -92,7 +92,7 @@ def test_unpublished_and_private_pages_never_appear(client, corpus):
     assert suggestions == []
 
 
-def test_empty_query_lists_everything_by_the_filters(client, corpus):
+def test_empty_query_lists_everything_by_the_filters(client, engine):
     body = api(client, district="Aranio")
     assert set(slugs(body)) == {"air-terjun-tiwingan", "waduk-riam-kanan"}
     assert body["total"] == 2
@@ -106,11 +106,11 @@ def test_empty_query_lists_everything_by_the_filters(client, corpus):
      {"makam-datu-kelampayan", "air-terjun-tiwingan", "waduk-riam-kanan"}),
     ({"category": "culinary"}, {"soto-banjar-bang-amat"}),
 ])
-def test_filters(client, corpus, params, expected):
+def test_filters(client, engine, params, expected):
     assert set(slugs(api(client, per_page=50, **params))) == expected
 
 
-def test_product_filters_leave_no_tourism_pages(client, corpus):
+def test_product_filters_leave_no_tourism_pages(client, engine):
     for params in ({"motif": "Gigi Haruan"}, {"fabric": "katun"}, {"dye": "natural"}, {"color": "merah"},
                    {"price_min": "1"}, {"price_max": "500000"}):
         assert api(client, **params)["total"] == 0, params
@@ -118,7 +118,7 @@ def test_product_filters_leave_no_tourism_pages(client, corpus):
     assert api(client, in_stock="1", per_page=50)["total"] == api(client, per_page=50)["total"]
 
 
-def test_facets_are_multi_select(client, corpus):
+def test_facets_are_multi_select(client, engine):
     everything = api(client, per_page=50)["facets"]
     assert everything["district"]["Aranio"] == 2
     chosen = api(client, district="Aranio", per_page=50)
@@ -129,7 +129,7 @@ def test_facets_are_multi_select(client, corpus):
     assert chosen["facets"]["category"] == {"nature": 2}
 
 
-def test_near_sorts_by_distance_with_located_results_first(client, corpus):
+def test_near_sorts_by_distance_with_located_results_first(client, engine):
     body = api(client, near=f"{MARTAPURA[0]},{MARTAPURA[1]}", type="destination", per_page=50)
     distances = [result["distance_km"] for result in body["results"]]
     assert body["results"][0]["slug"] == "pasar-intan-martapura"
@@ -138,17 +138,17 @@ def test_near_sorts_by_distance_with_located_results_first(client, corpus):
     assert body["results"][-1]["slug"] == "pasar-terapung-lok-baintan"  # the farthest, 26 km away
 
 
-def test_near_with_a_query_orders_the_matches_by_distance(client, corpus):
+def test_near_with_a_query_orders_the_matches_by_distance(client, engine):
     body = api(client, q="pasar", near=f"{MARTAPURA[0]},{MARTAPURA[1]}")
     assert slugs(body)[:2] == ["pasar-intan-martapura", "pasar-terapung-lok-baintan"]
 
 
-def test_past_events_rank_below_coming_ones(client, corpus):
+def test_past_events_rank_below_coming_ones(client, engine):
     found = slugs(api(client, type="event"))
     assert found == ["festival-budaya-pasar-terapung", "haul-datu-kelampayan"]
 
 
-def test_pagination(client, corpus):
+def test_pagination(client, engine):
     first = api(client, per_page=3, page=1)
     second = api(client, per_page=3, page=2)
     assert first["total"] == second["total"] == 9
@@ -175,7 +175,7 @@ def test_pagination(client, corpus):
     ({"q": "x" * 201}, "q"),
     ({"page": "2000", "per_page": "10"}, "page"),
 ])
-def test_bad_parameters_get_400_naming_the_field(client, corpus, params, field):
+def test_bad_parameters_get_400_naming_the_field(client, engine, params, field):
     response = client.get("/api/search", params)
     assert response.status_code == 400
     body = response.json()
@@ -184,14 +184,14 @@ def test_bad_parameters_get_400_naming_the_field(client, corpus, params, field):
 
 
 @pytest.mark.xfail(strict=True, reason="English catalogue entries for search come with the search page step")
-def test_bad_parameter_message_in_the_readers_language(client, corpus):
+def test_bad_parameter_message_in_the_readers_language(client, engine):
     indonesian = client.get("/api/search", {"page": "0"}).json()["error"]
     english = client.get("/api/search", {"page": "0", "lang": "en"}).json()["error"]
     assert "minimal" in indonesian
     assert english == "page must be at least 1."
 
 
-def test_suggest_completes_titles_as_you_type(client, corpus):
+def test_suggest_completes_titles_as_you_type(client, engine):
     body = client.get("/api/search/suggest", {"q": "pasar te"}).json()
     assert body["query"] == "pasar te"
     texts = [suggestion["text"] for suggestion in body["suggestions"]]
@@ -204,7 +204,7 @@ def test_suggest_completes_titles_as_you_type(client, corpus):
     assert english[0]["url"] == "/en/destinasi/pasar-terapung-lok-baintan/"
 
 
-def test_suggest_answers_at_most_eight(client, corpus):
+def test_suggest_answers_at_most_eight(client, engine):
     assert len(client.get("/api/search/suggest", {"q": "a"}).json()["suggestions"]) <= 8
     assert client.get("/api/search/suggest", {"q": ""}).json()["suggestions"] == []
     assert client.get("/api/search/suggest", {"q": "pa", "lang": "xx"}).status_code == 400

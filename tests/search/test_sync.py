@@ -1,0 +1,146 @@
+"""Publishing, unpublishing, moving and deleting reach the index after commit,
+in both engines; an indexing failure never fails the write."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from wagtail.models import Locale
+
+from search.models import IndexingTask, SearchDocument
+from tests.search.conftest import api, slugs
+from tests.tourism import factories
+
+pytestmark = pytest.mark.django_db
+CATALOG_EXAMPLE = Path("/work/shared/contracts/catalog-example.json")
+
+
+def refreshed():
+    """Elasticsearch makes writes searchable within a second; tests ask at once."""
+    if settings.ELASTICSEARCH_URLS:
+        from search import engine_elasticsearch
+
+        engine_elasticsearch.refresh()
+
+
+def test_publish_reaches_the_index_after_commit(client, engine, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = factories.destination(slug="bukit-matang-kaladan", title="Bukit Matang Kaladan",
+                                     summary="Bukit dengan pemandangan waduk dari ketinggian.")
+    refreshed()
+    # Nothing is indexed while the transaction is open...
+    assert api(client, q="kaladan")["total"] == 0
+    assert callbacks
+    for callback in callbacks:  # ...and everything once it commits.
+        callback()
+    refreshed()
+    assert slugs(api(client, q="kaladan")) == ["bukit-matang-kaladan"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.title = "Bukit Matang Kaladan Aranio"
+        page.save_revision().publish()
+    refreshed()
+    assert api(client, q="kaladan")["results"][0]["title"] == "Bukit Matang Kaladan Aranio"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    refreshed()
+    assert api(client, q="kaladan")["total"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    refreshed()
+    assert api(client, q="kaladan")["total"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    refreshed()
+    assert api(client, q="kaladan")["total"] == 0
+
+
+def test_a_new_translation_adds_english_to_the_same_document(client, engine, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = factories.destination(slug="pulau-kembang", title="Pulau Kembang",
+                                     summary="Pulau kecil dengan kawanan monyet ekor panjang.")
+    refreshed()
+    assert api(client, q="monkeys", lang="en")["total"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        translation = page.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+        translation.title = "Kembang Island"
+        translation.summary = "A small island with troops of long-tailed monkeys."
+        translation.save_revision().publish()
+    refreshed()
+    body = api(client, q="monkeys", lang="en")
+    assert [(r["slug"], r["title"], r["url"]) for r in body["results"]] == [
+        ("pulau-kembang", "Kembang Island", "/en/destinasi/pulau-kembang/")]
+    assert api(client, q="pulau kembang")["total"] == 1  # still one document
+
+
+def test_renaming_the_destinations_section_updates_every_url(client, engine, django_capture_on_commit_callbacks):
+    from tourism.models import DestinationIndexPage
+
+    index = DestinationIndexPage.objects.get(locale=Locale.get_default())
+    with django_capture_on_commit_callbacks(execute=True):
+        index.slug = "wisata"
+        index.save_revision().publish()
+    refreshed()
+    assert api(client, q="lok baintan")["results"][0]["url"] == "/id/wisata/pasar-terapung-lok-baintan/"
+
+
+def test_moving_a_page_under_another_section_updates_its_url(client, engine, django_capture_on_commit_callbacks):
+    from tourism.models import DestinationIndexPage
+
+    page = factories.destination(slug="desa-wisata-kiram", title="Desa Wisata Kiram",
+                                 summary="Desa di kaki bukit dengan kebun buah.")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = DestinationIndexPage(title="Destinasi Lain", slug="destinasi-lain", locale=Locale.get_default())
+        DestinationIndexPage.objects.get(locale=Locale.get_default()).get_parent().add_child(instance=second)
+        second.save_revision().publish()
+        page.move(second, pos="last-child")
+    refreshed()
+    assert api(client, q="kiram")["results"][0]["url"] == "/id/destinasi-lain/desa-wisata-kiram/"
+
+
+def test_import_leaves_the_index_holding_every_record(client, engine, django_capture_on_commit_callbacks):
+    from tourism.catalog import import_catalog
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_catalog(CATALOG_EXAMPLE)
+    refreshed()
+    import json
+
+    catalog = json.loads(CATALOG_EXAMPLE.read_text())
+    listed = set(slugs(api(client, per_page=50)))
+    for kind in ("destinations", "events"):
+        for record in catalog.get(kind, []):
+            assert record["slug"] in listed, record["slug"]
+
+
+def test_indexing_failure_never_fails_the_publish_and_is_retried(client, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    from search import documents, indexing
+
+    def broken(keys):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(indexing, "build_records", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = factories.destination(slug="telaga-biru", title="Telaga Biru", summary="Telaga berair biru.")
+    assert page.live  # the write stood
+    assert IndexingTask.objects.filter(key__startswith="destination:").count() == 1
+    out = call_command_output("search_index", "--status")
+    assert "backlog (database): 1 documents" in out
+
+    monkeypatch.setattr(indexing, "build_records", documents.build_records)
+    out = call_command_output("search_index", "--retry")
+    assert "1 indexed, 0 still queued" in out
+    assert SearchDocument.objects.filter(slug="telaga-biru").exists()
+    assert slugs(api(client, q="telaga biru")) == ["telaga-biru"]
+
+
+def call_command_output(*args) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -207,7 +207,7 @@ class PageDocument(DocumentType):
 
     def all_keys(self) -> Iterator[str]:
         keys = self.searchable().order_by().values_list("translation_key", flat=True).distinct()
-        for translation_key in keys.iterator():
+        for translation_key in keys.iterator(chunk_size=2000):
             yield f"{self.type}:{translation_key}"
 
     def build(self, keys: list[str]) -> dict[str, SearchRecord | None]:
@@ -345,7 +345,165 @@ class EventDocument(PageDocument):
         record.popularity = 1.0  # an event that has ended is ranked lower at query time
 
 
-DOCUMENT_TYPES: list[DocumentType] = [DestinationDocument(), EventDocument()]
+def _urls(view_name: str, slug: str) -> dict[str, str]:
+    """A marketplace URL in each language (they live under i18n_patterns)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    urls = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            urls[language] = reverse(view_name, kwargs={"slug": slug})
+    return urls
+
+
+class ModelDocument(DocumentType):
+    """A plain Django model: one document per row, keyed by primary key."""
+
+    def keys_for(self, instance) -> list[str]:
+        return [f"{self.type}:{instance.pk}"]
+
+    def searchable(self):
+        raise NotImplementedError
+
+    def all_keys(self) -> Iterator[str]:
+        keys = self.searchable().prefetch_related(None).order_by("pk").values_list("pk", flat=True)
+        for pk in keys.iterator(chunk_size=2000):
+            yield f"{self.type}:{pk}"
+
+    def build(self, keys: list[str]) -> dict[str, SearchRecord | None]:
+        records: dict[str, SearchRecord | None] = dict.fromkeys(keys)
+        pks = {}
+        for key in keys:
+            identifier = key.split(":", 1)[1]
+            if identifier.isdigit():
+                pks[int(identifier)] = key
+        found = list(self.searchable().filter(pk__in=list(pks)))
+        context = self.build_context(found)
+        for instance in found:
+            records[pks[instance.pk]] = self.record(pks[instance.pk], instance, context)
+        return records
+
+    def build_context(self, instances: list) -> dict:
+        return {}
+
+    def record(self, key: str, instance, context: dict) -> SearchRecord:
+        raise NotImplementedError
+
+    def related(self) -> list[tuple[str, Callable]]:
+        """Other models whose changes alter these documents: ("app.Model", instance -> keys)."""
+        return []
+
+
+DYE_WORDS = {"natural": ("pewarna alami", "natural dye"), "synthetic": ("pewarna sintetis", "synthetic dye")}
+
+
+class ProductDocument(ModelDocument):
+    """A published product of an approved shop."""
+
+    type = "product"
+    model = "marketplace.Product"
+
+    def keys_for(self, instance) -> list[str]:
+        return [f"product:{instance.pk}"]
+
+    def searchable(self):
+        from django.db.models import Prefetch
+        from wagtail.images import get_image_model
+
+        from marketplace.models import ProductPhoto
+
+        photos = ProductPhoto.objects.select_related(None).prefetch_related(
+            Prefetch("image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)))
+        return (self.get_model().objects.public()
+                .select_related("shop", "shop__district", "motif")
+                .prefetch_related("colors", "tagged_items__tag", Prefetch("photos", queryset=photos)))
+
+    def record(self, key, product, context) -> SearchRecord:
+        shop = product.shop
+        colors = list(product.colors.all())
+        dye = DYE_WORDS.get(product.dye, ("", ""))
+        tags = " ".join(item.tag.name for item in product.tagged_items.all())
+        motif = product.motif.name if product.motif else ""
+        main_photo = product.main_photo
+        record = SearchRecord(
+            key=key, type=self.type, slug=product.slug,
+            title={"id": product.title_id, "en": product.title_en},
+            summary={"id": product.description_id, "en": product.description_en},
+            url=_urls("marketplace:product", product.slug),
+            languages=("id", "en") if product.title_en else ("id",),
+            image=_image_url(main_photo.image if main_photo else None),
+            district=shop.district.name, motif=motif, fabric=product.fabric, dye=product.dye,
+            colors=[color.slug for color in colors], kind=product.kind,
+            price_idr=product.price_idr, in_stock=product.stock > 0,
+            label={"id": shop.name, "en": shop.name},
+            # Sold-out products stay findable but give way to what can be bought.
+            popularity=1.0 if product.stock > 0 else 0.5,
+        )
+        if shop.latitude is not None and shop.longitude is not None:
+            record.latitude, record.longitude = float(shop.latitude), float(shop.longitude)
+        record.extra = {
+            "id": " ".join([motif, product.fabric, dye[0], product.kind, tags, shop.name, shop.district.name,
+                            "sasirangan"] + [color.name_id for color in colors]),
+            "en": " ".join([motif, product.fabric, dye[1], product.kind, tags, shop.name, shop.district.name,
+                            "sasirangan"] + [color.name_en or color.name_id for color in colors]),
+        }
+        return record
+
+    def related(self):
+        return [
+            ("marketplace.Shop", lambda shop: [f"product:{pk}" for pk in shop.products.values_list("pk", flat=True)]),
+            ("marketplace.ProductPhoto", lambda photo: [f"product:{photo.product_id}"]),
+            ("marketplace.ProductSize", lambda size: [f"product:{size.product_id}"]),
+            ("marketplace.Motif", lambda motif: [f"product:{pk}" for pk in motif.products.values_list("pk", flat=True)]),
+            ("marketplace.Color", lambda color: [f"product:{pk}" for pk in color.products.values_list("pk", flat=True)]),
+        ]
+
+
+class ArtisanDocument(ModelDocument):
+    """An approved shop: the artisan and their story."""
+
+    type = "artisan"
+    model = "marketplace.Shop"
+
+    def searchable(self):
+        return self.get_model().objects.public().select_related("district").prefetch_related("photo")
+
+    def build_context(self, shops):
+        from marketplace.models import Product
+
+        made = defaultdict(lambda: {"count": 0, "motifs": set(), "kinds": set()})
+        for shop_id, motif, kind in (Product.objects.public().filter(shop__in=shops)
+                                     .values_list("shop_id", "motif__name", "kind")):
+            made[shop_id]["count"] += 1
+            made[shop_id]["kinds"].add(kind)
+            if motif:
+                made[shop_id]["motifs"].add(motif)
+        return {"made": made}
+
+    def record(self, key, shop, context) -> SearchRecord:
+        made = context["made"][shop.pk]
+        words = " ".join(sorted(made["motifs"]) + sorted(made["kinds"]) + [shop.village, shop.district.name])
+        record = SearchRecord(
+            key=key, type=self.type, slug=shop.slug,
+            title={"id": shop.name, "en": shop.name},
+            summary={"id": shop.story_id, "en": shop.story_en},
+            extra={"id": f"perajin sasirangan {words}", "en": f"sasirangan artisan {words}"},
+            url=_urls("marketplace:shop", shop.slug),
+            languages=("id", "en") if shop.story_en else ("id",),
+            image=_image_url(shop.photo),
+            district=shop.district.name,
+            popularity=1.0 + min(made["count"], 10) / 10,
+        )
+        if shop.latitude is not None and shop.longitude is not None:
+            record.latitude, record.longitude = float(shop.latitude), float(shop.longitude)
+        return record
+
+    def related(self):
+        return [("marketplace.Product", lambda product: [f"artisan:{product.shop_id}"])]
+
+
+DOCUMENT_TYPES: list[DocumentType] = [DestinationDocument(), EventDocument(), ProductDocument(), ArtisanDocument()]
 
 TYPE_NAMES = ("destination", "event", "campaign", "article", "product", "artisan")
 
@@ -379,7 +537,14 @@ def build_records(keys: Iterable[str]) -> dict[str, SearchRecord | None]:
 
 
 def keys_for_instance(instance) -> list[str]:
+    """Keys of the documents a change to this instance affects (its own and related ones)."""
+    keys = []
     for document_type in document_types():
         if document_type.handles(instance):
-            return document_type.keys_for(instance)
-    return []
+            keys += document_type.keys_for(instance)
+        if isinstance(document_type, ModelDocument):
+            for model_name, keys_of in document_type.related():
+                model = apps.get_model(model_name)
+                if isinstance(instance, model):
+                    keys += keys_of(instance)
+    return keys

@@ -63,6 +63,14 @@ def index_later(keys: Iterable[str]) -> None:
     transaction.on_commit(flush, robust=True)
 
 
+def index_later_for(*instances) -> None:
+    """For writes that send no signals (queryset.update(), bulk_create): the
+    documents of these instances are reindexed after commit."""
+    from search.documents import keys_for_instance
+
+    index_later([key for instance in instances for key in keys_for_instance(instance)])
+
+
 def flush() -> None:
     pending = _pending()
     if not pending:

@@ -2,16 +2,21 @@
 
 Pages: publish, unpublish, move, slug change (descendants' URLs change),
 delete, privacy changes. Taxonomies whose names are indexed (districts,
-categories). The marketplace's shops and products: every save and delete.
+categories). The marketplace's shops and products: every save and delete, and
+of what they show (photos, sizes, motifs, colours).
+
+Writes that bypass signals (queryset .update(), e.g. stock reserved at checkout)
+call search.indexing.index_later_for(...) themselves.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from search.documents import PageDocument, document_types, keys_for_instance
+from search.documents import ModelDocument, PageDocument, document_types, keys_for_instance
 from search.indexing import index_later
 
 
@@ -45,6 +50,16 @@ def on_instance_saved_or_deleted(sender, instance, **kwargs):
         index_later(keys)
 
 
+def on_relation_changed(sender, instance, action, **kwargs):
+    """A product's colours changed (from either side of the relation)."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        keys = keys_for_instance(instance)
+        if kwargs.get("pk_set") and kwargs.get("model") is not None:
+            for related in kwargs["model"].objects.filter(pk__in=kwargs["pk_set"]):
+                keys += keys_for_instance(related)
+        index_later(keys)
+
+
 def on_view_restriction_changed(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
@@ -61,6 +76,12 @@ def on_taxonomy_changed(sender, instance, **kwargs):
         for model, type_name in ((DestinationPage, "destination"), (EventPage, "event")):
             keys += [f"{type_name}:{key}" for key in
                      model.objects.filter(district=instance).values_list("translation_key", flat=True)]
+        if apps.is_installed("marketplace"):
+            from marketplace.models import Product, Shop
+
+            keys += [f"artisan:{pk}" for pk in Shop.objects.filter(district=instance).values_list("pk", flat=True)]
+            keys += [f"product:{pk}" for pk in
+                     Product.objects.filter(shop__district=instance).values_list("pk", flat=True)]
     elif isinstance(instance, Category):
         keys += [f"destination:{key}" for key in
                  DestinationPage.objects.filter(category=instance).values_list("translation_key", flat=True)]
@@ -85,9 +106,13 @@ def connect() -> None:
     for model in (District, Category):
         post_save.connect(on_taxonomy_changed, sender=model, dispatch_uid=f"search.taxonomy.{model.__name__}")
     for document_type in document_types():
-        if not isinstance(document_type, PageDocument):
-            model = document_type.get_model()
-            post_save.connect(on_instance_saved_or_deleted, sender=model,
-                              dispatch_uid=f"search.saved.{document_type.type}")
+        if isinstance(document_type, ModelDocument):
+            senders = [document_type.get_model()] + [apps.get_model(name) for name, _keys in document_type.related()]
+            for sender in senders:
+                post_save.connect(on_instance_saved_or_deleted, sender=sender,
+                                  dispatch_uid=f"search.saved.{sender._meta.label}")
+            for field in document_type.get_model()._meta.many_to_many:
+                m2m_changed.connect(on_relation_changed, sender=field.remote_field.through,
+                                    dispatch_uid=f"search.m2m.{field.remote_field.through._meta.label}")
     post_save.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_saved")
     post_delete.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_deleted")

@@ -8,6 +8,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -31,6 +32,8 @@ def _database_engine_unless_asked(request, settings):
 @dataclass
 class Corpus:
     pages: dict = field(default_factory=dict)
+    products: dict = field(default_factory=dict)
+    shops: dict = field(default_factory=dict)
 
 
 def _translate(page, *, title: str, summary: str, body: str = ""):
@@ -131,7 +134,56 @@ def build_corpus() -> Corpus:
         venue=kelampayan,
     )
     corpus.pages[haul.slug] = haul
+    build_marketplace(corpus)
     return corpus
+
+
+def build_marketplace(corpus: Corpus) -> None:
+    """One approved artisan with three published products (one sold out) and a
+    draft; a shop still waiting for approval, whose product must never show."""
+    from marketplace.models import Color, ShopStatus
+    from tests.marketplace import factories as shop_factories
+
+    aminah = shop_factories.ShopFactory(
+        name="Sasirangan Ibu Aminah", slug="sasirangan-ibu-aminah", district=shop_factories.district("Martapura Timur"),
+        story_id="Ibu Aminah mewarnai kain sasirangan dengan pewarna alam dari kulit kayu sejak 1998.",
+        story_en="Ibu Aminah has dyed sasirangan cloth with natural dyes from tree bark since 1998.",
+        latitude=Decimal("-3.4050"), longitude=Decimal("114.8690"),
+    )
+    gigi_haruan = shop_factories.MotifFactory(name="Gigi Haruan", slug="gigi-haruan")
+    kulat_karikit = shop_factories.MotifFactory(name="Kulat Karikit", slug="kulat-karikit")
+    colors = {color.slug: color for color in Color.objects.all()}
+
+    def product(slug, title_id, description_id, *, title_en="", description_en="", shop=aminah, color_words=(),
+                **fields):
+        made = shop_factories.ProductFactory(shop=shop, slug=slug, title_id=title_id, title_en=title_en,
+                                             description_id=description_id, description_en=description_en,
+                                             **fields)
+        made.colors.set([colors[word] for word in color_words])
+        corpus.products[slug] = made
+        return made
+
+    product("kain-gigi-haruan-merah", "Kain Sasirangan Gigi Haruan Merah",
+            "Kain katun dua meter bermotif gigi haruan, diwarnai merah dengan pewarna alami.",
+            title_en="Red Gigi Haruan Sasirangan Cloth",
+            description_en="Two metres of cotton with the gigi haruan motif, dyed red with natural dyes.",
+            motif=gigi_haruan, fabric="katun", dye="natural", kind="kain", price_idr=175_000, stock=5,
+            color_words=("merah",))
+    product("selendang-kulat-karikit", "Selendang Sasirangan Kulat Karikit",
+            "Selendang sutra biru bermotif kulat karikit.",
+            motif=kulat_karikit, fabric="sutra", dye="synthetic", kind="selendang", price_idr=250_000, stock=0,
+            color_words=("biru",))
+    product("kemeja-sasirangan-biru", "Kemeja Sasirangan Biru Putih",
+            "Kemeja rayon lengan panjang, biru dan putih.",
+            fabric="rayon", dye="synthetic", kind="kemeja", price_idr=320_000, stock=3,
+            color_words=("biru", "putih"))
+    product("taplak-draf", "Taplak Sasirangan Draf Lembayung", "Belum diterbitkan.", is_published=False,
+            kind="taplak", price_idr=90_000)
+    waiting = shop_factories.ShopFactory(name="Toko Menunggu Lembayung", slug="toko-menunggu",
+                                         status=ShopStatus.PENDING)
+    product("sarung-toko-menunggu", "Sarung Sasirangan Lembayung", "Dari toko yang belum disetujui.",
+            shop=waiting, kind="sarung", price_idr=150_000)
+    corpus.shops = {"aminah": aminah, "waiting": waiting}
 
 
 @pytest.fixture(scope="module")

@@ -37,8 +37,9 @@ def test_snippet_marks_the_words_found_and_escapes_the_rest(client, engine):
 
 
 def test_typos_are_forgiven(client, engine):
-    assert slugs(api(client, q="sasirngan"))[0] == "sentra-sasirangan-martapura"
+    assert slugs(api(client, q="sasirngan", type="destination")) == ["sentra-sasirangan-martapura"]
     assert slugs(api(client, q="pasar terpaung"))[0] == "pasar-terapung-lok-baintan"
+    assert slugs(api(client, q="kelampyan"))[:2] == ["makam-datu-kelampayan", "haul-datu-kelampayan"]
 
 
 def test_did_you_mean_corrects_an_unknown_word(client, engine):
@@ -54,8 +55,9 @@ def test_stemming_berwisata_finds_wisata_and_back(client, engine):
 
 
 def test_synonyms_batik_banjar_is_sasirangan_and_wastra_is_kain(client, engine):
-    assert slugs(api(client, q="batik banjar"))[0] == "sentra-sasirangan-martapura"
-    assert "sentra-sasirangan-martapura" in slugs(api(client, q="wastra"))
+    assert set(slugs(api(client, q="batik banjar", per_page=50))) == set(slugs(api(client, q="sasirangan", per_page=50)))
+    assert "sentra-sasirangan-martapura" in slugs(api(client, q="wastra", per_page=50))
+    assert "kain-gigi-haruan-merah" in slugs(api(client, q="wastra", per_page=50))
 
 
 def test_english_query_finds_the_translation_and_english_urls(client, engine):
@@ -110,23 +112,75 @@ def test_filters(client, engine, params, expected):
     assert set(slugs(api(client, per_page=50, **params))) == expected
 
 
-def test_product_filters_leave_no_tourism_pages(client, engine):
-    for params in ({"motif": "Gigi Haruan"}, {"fabric": "katun"}, {"dye": "natural"}, {"color": "merah"},
-                   {"price_min": "1"}, {"price_max": "500000"}):
-        assert api(client, **params)["total"] == 0, params
-    # in_stock hides sold-out products only; tourism pages stay.
-    assert api(client, in_stock="1", per_page=50)["total"] == api(client, per_page=50)["total"]
+@pytest.mark.parametrize("params, expected", [
+    ({"motif": "Gigi Haruan"}, {"kain-gigi-haruan-merah"}),
+    ({"fabric": "sutra"}, {"selendang-kulat-karikit"}),
+    ({"dye": "natural"}, {"kain-gigi-haruan-merah"}),
+    ({"color": "biru"}, {"selendang-kulat-karikit", "kemeja-sasirangan-biru"}),
+    ({"color": "biru,merah"}, {"selendang-kulat-karikit", "kemeja-sasirangan-biru", "kain-gigi-haruan-merah"}),
+    ({"price_min": "200000"}, {"selendang-kulat-karikit", "kemeja-sasirangan-biru"}),
+    ({"price_max": "200000"}, {"kain-gigi-haruan-merah"}),
+    ({"price_min": "200000", "price_max": "300000"}, {"selendang-kulat-karikit"}),
+    ({"type": "product", "in_stock": "1"}, {"kain-gigi-haruan-merah", "kemeja-sasirangan-biru"}),
+    ({"type": "artisan"}, {"sasirangan-ibu-aminah"}),
+])
+def test_product_filters(client, engine, params, expected):
+    assert set(slugs(api(client, per_page=50, **params))) == expected
+
+
+def test_in_stock_hides_only_sold_out_products(client, engine):
+    everything = api(client, per_page=50)
+    in_stock = api(client, per_page=50, in_stock="1")
+    assert set(slugs(everything)) - set(slugs(in_stock)) == {"selendang-kulat-karikit"}
+
+
+def test_product_results_carry_price_shop_and_their_url(client, engine):
+    body = api(client, q="gigi haruan", type="product")
+    [result] = body["results"]
+    assert result["price_idr"] == 175_000
+    assert result["url"] == "/id/kampung-sasirangan/produk/kain-gigi-haruan-merah/"
+    assert result["label"] == "Sasirangan Ibu Aminah"
+    assert result["district"] == "Martapura Timur"
+    assert result["in_stock"] is True
+    english = api(client, q="red cloth", lang="en", type="product")["results"][0]
+    assert english["title"] == "Red Gigi Haruan Sasirangan Cloth"
+    assert english["url"] == "/en/kampung-sasirangan/produk/kain-gigi-haruan-merah/"
+
+
+def test_english_scarf_finds_the_selendang(client, engine):
+    found = api(client, q="silk scarf", lang="en")["results"]
+    assert found[0]["slug"] == "selendang-kulat-karikit"
+    assert found[0]["title"] == "Selendang Sasirangan Kulat Karikit"  # no English title: Indonesian shown
+
+
+def test_artisans_are_found_by_name_and_by_what_they_make(client, engine):
+    assert slugs(api(client, q="ibu aminah"))[0] == "sasirangan-ibu-aminah"
+    assert "sasirangan-ibu-aminah" in slugs(api(client, q="perajin kulit kayu", per_page=50))
+
+
+def test_unpublished_products_and_unapproved_shops_never_appear(client, engine):
+    assert api(client, q="lembayung")["total"] == 0
+    assert api(client, q="taplak")["total"] == 0
+    listed = set(slugs(api(client, per_page=50)))
+    assert not listed & {"taplak-draf", "sarung-toko-menunggu", "toko-menunggu"}
+    assert client.get("/api/search/suggest", {"q": "lembay"}).json()["suggestions"] == []
 
 
 def test_facets_are_multi_select(client, engine):
     everything = api(client, per_page=50)["facets"]
     assert everything["district"]["Aranio"] == 2
+    assert everything["color"] == {"biru": 2, "merah": 1, "putih": 1}
+    assert everything["type"] == {"destination": 7, "product": 3, "event": 2, "artisan": 1}
     chosen = api(client, district="Aranio", per_page=50)
     # Choosing a district keeps the other districts' counts...
     assert chosen["facets"]["district"] == everything["district"]
     # ...while the other facets count only what the choice lets through.
     assert chosen["facets"]["type"] == {"destination": 2}
     assert chosen["facets"]["category"] == {"nature": 2}
+    colour = api(client, color="biru", per_page=50)["facets"]
+    assert colour["color"] == everything["color"]
+    assert colour["motif"] == {"Kulat Karikit": 1}
+    assert colour["district"] == {"Martapura Timur": 2}
 
 
 def test_near_sorts_by_distance_with_located_results_first(client, engine):
@@ -149,13 +203,13 @@ def test_past_events_rank_below_coming_ones(client, engine):
 
 
 def test_pagination(client, engine):
-    first = api(client, per_page=3, page=1)
-    second = api(client, per_page=3, page=2)
-    assert first["total"] == second["total"] == 9
-    assert len(first["results"]) == len(second["results"]) == 3
-    assert not set(slugs(first)) & set(slugs(second))
-    beyond = api(client, per_page=3, page=4)
-    assert beyond["results"] == [] and beyond["total"] == 9
+    pages = [api(client, per_page=5, page=number) for number in (1, 2, 3)]
+    assert [body["total"] for body in pages] == [13, 13, 13]  # 9 pages, 3 products, 1 artisan
+    assert [len(body["results"]) for body in pages] == [5, 5, 3]
+    seen = [slug for body in pages for slug in slugs(body)]
+    assert len(seen) == len(set(seen)) == 13
+    beyond = api(client, per_page=5, page=4)
+    assert beyond["results"] == [] and beyond["total"] == 13
 
 
 @pytest.mark.parametrize("params, field", [

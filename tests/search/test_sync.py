@@ -111,9 +111,52 @@ def test_import_leaves_the_index_holding_every_record(client, engine, django_cap
 
     catalog = json.loads(CATALOG_EXAMPLE.read_text())
     listed = set(slugs(api(client, per_page=50)))
-    for kind in ("destinations", "events"):
+    for kind in ("destinations", "events", "artisans", "products"):
         for record in catalog.get(kind, []):
             assert record["slug"] in listed, record["slug"]
+
+
+def test_shop_decisions_show_and_hide_the_artisan_and_products(client, engine, django_capture_on_commit_callbacks):
+    from marketplace.models import Shop
+    from marketplace.services import shop_decide
+
+    waiting = Shop.objects.get(slug="toko-menunggu")
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_decide(shop=waiting, decision="approve")
+    refreshed()
+    assert set(slugs(api(client, q="lembayung"))) == {"toko-menunggu", "sarung-toko-menunggu"}
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_decide(shop=waiting, decision="suspend", reason="Foto produk bukan milik sendiri.")
+    refreshed()
+    assert api(client, q="lembayung")["total"] == 0
+
+
+def test_product_edits_reach_the_index(client, engine, django_capture_on_commit_callbacks):
+    from marketplace.models import Color, Product
+    from marketplace.services import product_set_published
+    from tests.marketplace import factories as shop_factories
+
+    kemeja = Product.objects.get(slug="kemeja-sasirangan-biru")  # fresh: tests of each engine change it
+    with django_capture_on_commit_callbacks(execute=True):
+        kemeja.colors.add(Color.objects.get(slug="hijau"))
+    refreshed()
+    assert "kemeja-sasirangan-biru" in slugs(api(client, color="hijau"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_factories.add_size(kemeja, "M", 0)  # the artisan's sizes set the stock; a size sold out
+        kemeja.stock = 0
+        kemeja.save()
+    refreshed()
+    assert "kemeja-sasirangan-biru" not in slugs(api(client, type="product", in_stock="1"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product_set_published(product=kemeja, published=False)
+    refreshed()
+    assert api(client, q="kemeja")["total"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        Product.objects.get(slug="kain-gigi-haruan-merah").delete()
+    refreshed()
+    assert api(client, q="gigi haruan", type="product")["total"] == 0
 
 
 def test_indexing_failure_never_fails_the_publish_and_is_retried(client, monkeypatch,

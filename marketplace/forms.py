@@ -99,7 +99,7 @@ class ListingFilterForm(forms.Form):
 # --- Artisans' accounts -------------------------------------------------------------
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=150,
+    email = forms.EmailField(label=_("Alamat email"), max_length=150,
                              error_messages={"invalid": _("Tulis alamat email yang benar, mis. nama@contoh.id."),
                                              "required": _("Email wajib diisi.")},
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
@@ -135,8 +135,10 @@ class SignupForm(forms.Form):
 class EmailLoginForm(AuthenticationForm):
     """Artisans sign in with their email (which is their username)."""
 
-    username = forms.EmailField(label=_("Email"), max_length=150,
+    username = forms.EmailField(label=_("Alamat email"), max_length=150,
                                 widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    password = forms.CharField(label=_("Kata sandi"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     error_messages = {
         "invalid_login": _("Email atau kata sandi salah. Periksa lagi, atau pakai “Lupa kata sandi”."),
         "inactive": _("Akun ini tidak aktif."),
@@ -277,7 +279,8 @@ class ProductForm(forms.Form):
                         "min_value": _("Stok tidak boleh kurang dari 0."),
                         "max_value": _("Stok terlalu besar.")})
     kind = forms.ChoiceField(label=_("Jenis"), choices=ProductKind.choices,
-                             error_messages={"invalid_choice": _("Pilih jenis dari daftar.")})
+                             error_messages={"required": _("Pilih jenis produk."),
+                                             "invalid_choice": _("Pilih jenis dari daftar.")})
     motif = forms.ModelChoiceField(label=_("Motif"), queryset=Motif.objects.all(), required=False,
                                    empty_label=_("— tanpa motif / lainnya —"),
                                    to_field_name="slug",

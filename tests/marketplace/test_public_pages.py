@@ -147,3 +147,11 @@ def test_home_page_sasirangan_slot_shows_real_products(client, home_page):
     text = client.get("/id/").content.decode()
     assert "Kain Untuk Beranda" in text
     assert "Rp 99.000" in text
+
+
+def test_english_pages_speak_english_around_the_content(client):
+    product = ProductFactory(stock=0, dye="natural", kind="selendang")
+    text = client.get(f"/en/kampung-sasirangan/produk/{product.slug}/").content.decode()
+    assert "Sold out" in text and "Natural dye" in text and "Shawl" in text
+    listing = client.get("/en/kampung-sasirangan/").content.decode()
+    assert "Filter and sort" in listing and "1 product" in listing

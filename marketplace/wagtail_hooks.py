@@ -18,11 +18,27 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from marketplace import services
 from marketplace.models import Color, Motif, Product, Shop, ShopStatus
+
+
+class ShopPermissionPolicy(ModelPermissionPolicy):
+    """Editors decide on shops and may edit them, but never create one: a shop needs an owner's
+    login, so it is applied for in /toko/ or imported from a catalogue."""
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+
+shop_permission_policy = ShopPermissionPolicy(Shop)
+register_permission_policy(Shop, shop_permission_policy, exact_class=True)
 
 
 class ShopDecisionForm(forms.Form):
@@ -49,7 +65,7 @@ class ShopDecideView(WagtailAdminTemplateMixin, FormView):
     viewset = None
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.viewset.permission_policy.user_has_permission(request.user, "change"):
+        if not shop_permission_policy.user_has_permission(request.user, "change"):
             raise PermissionDenied
         self.shop = get_object_or_404(Shop.objects.select_related("owner", "district"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -149,7 +165,7 @@ register_snippet(KampungSasiranganGroup)
 
 @hooks.register("register_snippet_listing_buttons")
 def shop_decide_button(snippet, user, next_url=None):
-    if isinstance(snippet, Shop) and Shop.snippet_viewset.permission_policy.user_has_permission(user, "change"):
+    if isinstance(snippet, Shop) and shop_permission_policy.user_has_permission(user, "change"):
         label = _("Putuskan") if snippet.status == ShopStatus.PENDING else _("Ubah keputusan")
         yield Button(label, reverse(Shop.snippet_viewset.get_url_name("decide"), args=[snippet.pk]),
                      icon_name="tick", priority=5)
@@ -171,5 +187,5 @@ class PendingShopsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_pending_shops_panel(request, panels):
-    if Shop.snippet_viewset.permission_policy.user_has_permission(request.user, "change"):
+    if shop_permission_policy.user_has_permission(request.user, "change"):
         panels.append(PendingShopsPanel())

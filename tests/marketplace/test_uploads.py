@@ -11,6 +11,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
@@ -44,7 +45,8 @@ def has_location(data: bytes) -> bool:
 
 
 def refusal(upload) -> ValidationError:
-    with pytest.raises(ValidationError) as caught:
+    # As the dashboard does: artisans read Indonesian (also "10,0 MB", with a decimal comma).
+    with translation.override("id"), pytest.raises(ValidationError) as caught:
         photo_validate(upload=upload)
     return caught.value
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/search", include("search.api_urls")),
     path("payments/", include("marketplace.payments.urls")),
     path("toko/", include("marketplace.dashboard_urls")),
+    # Share images, the share counter, sitemap.xml and robots.txt (tourism/urls.py).
+    path("", include("tourism.urls")),
 ]
 
 if settings.DEBUG:
@@ -30,6 +32,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("kampung-sasirangan/", include("marketplace.urls")),
     path("cari/", include("search.urls")),
+    path("foto-pengunjung/", include("tourism.visitor_photo_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

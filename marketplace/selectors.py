@@ -221,3 +221,19 @@ def product_for_owner(*, shop: Shop | None, pk) -> Product:
     if product is None:
         raise Http404("product not found")
     return product
+
+
+# --- For tourism pages (campaign cards, nearby shops) ---------------------------------
+
+def products_public_by_ids(*, ids) -> dict[int, Product]:
+    """Public products among `ids`, by id, ready for cards; unpublished or unapproved ones are absent."""
+    return {product.pk: product for product in _card_queryset().filter(pk__in=list(ids))}
+
+
+def shops_public_located() -> list[Shop]:
+    """Approved shops that have a map location, ready for cards (a few hundred at most)."""
+    return list(
+        shops_public().filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("district")
+        .prefetch_related(Prefetch("photo", queryset=_images(SHOP_RENDITIONS)))
+    )

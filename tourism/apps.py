@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TourismConfig(AppConfig):
     name = "tourism"
     verbose_name = _("Pariwisata")
+
+    def ready(self):
+        from tourism import signals
+
+        signals.connect()

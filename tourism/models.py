@@ -5,8 +5,9 @@ translation is optional and readers of /en/ see the Indonesian page, with a
 notice, where there is none (see HomePage.route).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from tourism.blocks import BodyBlock
+from tourism.campaign_blocks import CampaignBodyBlock
 from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
@@ -294,3 +296,176 @@ class EventPage(TranslationFallbackMixin, RoutablePageMixin, LocatedMixin, Page)
         response = HttpResponse(event_to_ics(self, request=request), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.ics"'
         return response
+
+
+# --- Campaigns (Gebrak, issue 6) -------------------------------------------------------------
+
+HASHTAG_VALIDATOR = RegexValidator(r"^#?\w{2,60}$", _("Tagar hanya huruf, angka, dan garis bawah, mis. #GebrakBanjar."))
+
+
+class CampaignIndexPage(TranslationFallbackMixin, Page):
+    """/kampanye/: the campaigns running now, then those that ended."""
+
+    intro = models.TextField(_("pengantar"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["tourism.HomePage"]
+    subpage_types = ["tourism.CampaignPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("indeks kampanye")
+
+    def get_context(self, request, *args, **kwargs):
+        from tourism import campaigns
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(campaigns.campaign_listing())
+        return context
+
+
+class CampaignPage(TranslationFallbackMixin, Page):
+    """A campaign's landing page, built from blocks, running from `start` to `end` (dates, WITA).
+
+    Its slug names the campaign in shared links (utm_campaign) and in the editors' dashboard.
+    """
+
+    summary = models.TextField(_("ringkasan"), max_length=400,
+                               help_text=_("Satu atau dua kalimat untuk beranda, kartu, dan pratinjau berbagi."))
+    hashtag = models.CharField(_("tagar"), max_length=61, blank=True, validators=[HASHTAG_VALIDATOR],
+                               help_text=_("mis. #GebrakBanjar; tampil di beranda dan di gambar berbagi."))
+    start = models.DateField(_("mulai"), help_text=_("Hari pertama kampanye tampil di beranda (WITA)."))
+    end = models.DateField(_("selesai"), help_text=_("Hari terakhir kampanye tampil di beranda (WITA)."))
+    main_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   help_text=_("Untuk beranda, kartu, dan gambar berbagi."))
+    body = StreamField(CampaignBodyBlock(), verbose_name=_("isi"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldRowPanel([FieldPanel("hashtag"), FieldPanel("main_image")]),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["tourism.CampaignIndexPage", "tourism.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("kampanye")
+        verbose_name_plural = _("kampanye")
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("Tanggal selesai tidak boleh sebelum tanggal mulai.")})
+
+    @property
+    def hashtag_text(self) -> str:
+        """The hashtag with exactly one leading #, or ''."""
+        return f"#{self.hashtag.lstrip('#')}" if self.hashtag else ""
+
+    @property
+    def is_running(self) -> bool:
+        today = timezone.localdate()
+        return self.start <= today <= self.end
+
+    def get_context(self, request, *args, **kwargs):
+        from tourism import campaigns
+
+        context = super().get_context(request, *args, **kwargs)
+        context["campaign_sections"] = campaigns.campaign_sections(campaign=self)
+        return context
+
+
+# --- Visitors' photos and share counts (Gebrak, issue 6) -----------------------------------
+
+class VisitorPhotoStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu moderasi")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class VisitorPhotoLicence(models.TextChoices):
+    CC_BY_4 = "cc-by-4.0", "CC BY 4.0"
+
+
+INSTAGRAM_VALIDATOR = RegexValidator(r"^@?[A-Za-z0-9._]{1,30}$",
+                                     _("Nama Instagram hanya huruf, angka, titik, dan garis bawah (maks. 30)."))
+
+
+class VisitorPhoto(models.Model):
+    """A tourist's photo of a destination. Shown only once an editor approves it.
+
+    Attached to the Indonesian original of the destination, so it appears in both
+    languages. Nothing about the sender is kept beyond the name and handle they
+    chose to be credited with: no IP address, no email.
+    """
+
+    destination = models.ForeignKey(DestinationPage, verbose_name=_("destinasi"), on_delete=models.CASCADE,
+                                    related_name="visitor_photos")
+    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("foto"), on_delete=models.CASCADE,
+                              related_name="+")
+    name = models.CharField(_("nama"), max_length=80)
+    instagram = models.CharField(_("Instagram"), max_length=31, blank=True, validators=[INSTAGRAM_VALIDATOR])
+    caption = models.CharField(_("keterangan"), max_length=200, blank=True)
+    licence = models.CharField(_("lisensi"), max_length=20, choices=VisitorPhotoLicence.choices,
+                               default=VisitorPhotoLicence.CC_BY_4)
+    consented_at = models.DateTimeField(_("persetujuan diberikan pada"))
+    status = models.CharField(_("status"), max_length=10, choices=VisitorPhotoStatus.choices,
+                              default=VisitorPhotoStatus.PENDING, db_index=True)
+    submitted_at = models.DateTimeField(_("dikirim pada"), default=timezone.now, db_index=True)
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diputuskan oleh"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("foto pengunjung")
+        verbose_name_plural = _("foto pengunjung")
+        permissions = [("moderate_visitorphoto", _("Dapat memoderasi foto pengunjung"))]
+
+    def __str__(self):
+        return f"{self.name} · {self.destination_id}"
+
+    @property
+    def instagram_handle(self) -> str:
+        return f"@{self.instagram.lstrip('@')}" if self.instagram else ""
+
+    @property
+    def credit(self) -> str:
+        """'Foto: Name (@handle) · CC BY 4.0': the credit printed under the photo."""
+        who = self.name + (f" ({self.instagram_handle})" if self.instagram else "")
+        return f"{who} · {self.get_licence_display()}"
+
+
+class ShareEvent(models.TextChoices):
+    CLICK = "click", _("Klik tombol bagikan")
+    VISIT = "visit", _("Kunjungan dari tautan yang dibagikan")
+    SHOP_VISIT = "shop_visit", _("Lanjut ke toko perajin")
+
+
+class ShareTally(models.Model):
+    """How often a page was shared, or visited through a shared link, per channel and day.
+
+    Only counts: no IP address, no user agent, no session or user id. `target_type`
+    and `target_id` name the page (for Wagtail pages, the Indonesian original's id,
+    so both languages add up), the product or the shop.
+    """
+
+    day = models.DateField(_("hari"))
+    event = models.CharField(_("kejadian"), max_length=12, choices=ShareEvent.choices)
+    channel = models.CharField(_("saluran"), max_length=12)
+    target_type = models.CharField(_("jenis halaman"), max_length=12)
+    target_id = models.PositiveBigIntegerField(_("id halaman"))
+    campaign = models.CharField(_("kampanye"), max_length=100, blank=True)
+    count = models.PositiveIntegerField(_("jumlah"), default=0)
+
+    class Meta:
+        verbose_name = _("hitungan berbagi")
+        verbose_name_plural = _("hitungan berbagi")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "event", "channel", "target_type", "target_id", "campaign"],
+                                    name="tourism_sharetally_one_row_per_key"),
+        ]
+        indexes = [models.Index(fields=["day", "event"])]

@@ -113,8 +113,10 @@ def home_featured_destinations(*, home, limit: int = 6) -> list:
 
 
 def campaign_current():
-    """The campaign running now; campaign pages arrive with the Gebrak issue."""
-    return None
+    """The live campaign whose start <= today <= end (WITA), newest start first, or None."""
+    from tourism.campaigns import campaign_running
+
+    return campaign_running()
 
 
 def sasirangan_highlights(*, limit: int = 4) -> list:

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Counts visits through shared links (no personal data; honours DNT); after the sessions.
+    "tourism.sharing.ShareArrivalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,140 @@
+"""Campaign pages: blocks, dates, the home page's current campaign, and the demo campaign."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.marketplace.factories import ProductFactory, ShopFactory, add_photo
+from tests.tourism import factories
+from tests.tourism.gebrak_factories import campaign
+from tourism import selectors
+from tourism.models import CampaignPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_campaign_running_today(client, home_page):
+    today = timezone.localdate()
+    campaign(slug="lama", title="Kampanye Lama", start=today - timedelta(days=60), end=today - timedelta(days=30))
+    campaign(slug="nanti", title="Kampanye Nanti", start=today + timedelta(days=3), end=today + timedelta(days=30))
+    campaign(slug="sekarang", title="Kampanye Sekarang", hashtag="#GebrakBanjar")
+    html = client.get("/id/").text
+    assert "Kampanye Sekarang" in html and "#GebrakBanjar" in html
+    assert 'href="/id/kampanye/sekarang/"' in html
+    assert "Kampanye Lama" not in html and "Kampanye Nanti" not in html
+
+
+def test_newest_running_campaign_wins_and_ends_on_its_last_day(home_page):
+    today = timezone.localdate()
+    campaign(slug="panjang", title="Panjang", start=today - timedelta(days=20), end=today + timedelta(days=20))
+    campaign(slug="baru", title="Baru", start=today - timedelta(days=2), end=today)
+    assert selectors.campaign_current().slug == "baru"
+    CampaignPage.objects.filter(slug="baru").update(end=today - timedelta(days=1))
+    assert selectors.campaign_current().slug == "panjang"
+
+
+def test_no_campaign_no_banner(client, home_page):
+    assert selectors.campaign_current() is None
+    assert "campaign-slot" not in client.get("/id/").text
+
+
+def test_unpublished_campaign_is_not_current(home_page):
+    page = campaign(slug="draf", title="Draf")
+    page.unpublish()
+    assert selectors.campaign_current() is None
+
+
+def test_english_home_shows_the_english_campaign(client, home_page):
+    campaign(slug="dwibahasa", title="Kampanye Dwibahasa", english_title="Bilingual Campaign")
+    html = client.get("/en/").text
+    assert "Bilingual Campaign" in html and 'href="/en/kampanye/dwibahasa/"' in html
+
+
+def test_end_before_start_is_refused(home_page):
+    from django.core.exceptions import ValidationError
+
+    today = timezone.localdate()
+    page = CampaignPage(title="Salah", slug="salah", summary="x", start=today, end=today - timedelta(days=1))
+    with pytest.raises(ValidationError) as error:
+        page.clean()
+    assert "end" in error.value.message_dict
+
+
+class TestCampaignPage:
+    @pytest.fixture
+    def built(self, home_page):
+        lok_baintan = factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan",
+                                            english_title="Lok Baintan Floating Market")
+        hidden = factories.destination(slug="tersembunyi", title="Destinasi Tersembunyi")
+        hidden.unpublish()
+        festival = factories.event(slug="festival-jukung", title="Festival Jukung")
+        product = ProductFactory(title_id="Kain Gigi Haruan")
+        add_photo(product, is_main=True)
+        unapproved = ProductFactory(title_id="Kain Toko Belum Disetujui", shop=ShopFactory(status="pending"))
+        body = [
+            ("hero", {"heading": "Satu hari di Banjar", "text": "Dari fajar hingga senja."}),
+            ("story", {"heading": "Cerita", "text": "<p>Kisah sungai.</p>"}),
+            ("destination_cards", {"heading": "Destinasi", "pages": [lok_baintan.pk, hidden.pk]}),
+            ("event_cards", {"heading": "Acara", "pages": [festival.pk]}),
+            ("product_cards", {"heading": "Oleh-oleh", "products": [product.pk, unapproved.pk]}),
+            ("hashtag", {"hashtag": "#GebrakBanjar", "text": "Bagikan!"}),
+            ("call_to_action", {"heading": "Ayo", "text": "", "button_label": "Lihat peta", "page": None,
+                                "url": "/id/destinasi/"}),
+        ]
+        return campaign(slug="sehari", title="Sehari di Banjar", body=body, english_title="A Day in Banjar")
+
+    def test_every_block_shows(self, client, built):
+        response = client.get("/id/kampanye/sehari/")
+        assert response.status_code == 200
+        html = response.text
+        for text in ("Satu hari di Banjar", "Kisah sungai.", "Pasar Terapung Lok Baintan", "Festival Jukung",
+                     "Kain Gigi Haruan", "#GebrakBanjar", "Lihat peta"):
+            assert text in html, text
+
+    def test_unpublished_pages_and_unapproved_shops_products_are_left_out(self, client, built):
+        html = client.get("/id/kampanye/sehari/").text
+        assert "Destinasi Tersembunyi" not in html
+        assert "Kain Toko Belum Disetujui" not in html
+
+    def test_english_campaign_shows_english_cards(self, client, built):
+        html = client.get("/en/kampanye/sehari/").text
+        assert "A Day in Banjar" in html
+        assert "Lok Baintan Floating Market" in html
+        assert 'href="/en/destinasi/lok-baintan/"' in html
+
+    def test_queries_do_not_grow_with_cards(self, client, built):
+        with CaptureQueriesContext(connection) as few:
+            client.get("/id/kampanye/sehari/")
+        more = [factories.destination(slug=f"tambahan-{n}", title=f"Tambahan {n}").pk for n in range(5)]
+        page = CampaignPage.objects.get(slug="sehari", locale__language_code="id")
+        from tourism.campaigns import raw_stream
+
+        page.body = list(page.body.raw_data) + raw_stream([("destination_cards", {"heading": "Lagi", "pages": more})])
+        page.save_revision().publish()
+        with CaptureQueriesContext(connection) as many:
+            response = client.get("/id/kampanye/sehari/")
+        assert "Tambahan 4" in response.text
+        assert len(many) <= len(few) + 2, [q["sql"] for q in many.captured_queries]
+
+
+def test_campaign_index_lists_running_and_ended(client, home_page):
+    today = timezone.localdate()
+    campaign(slug="berjalan", title="Kampanye Berjalan")
+    campaign(slug="selesai", title="Kampanye Selesai", start=today - timedelta(days=90), end=today - timedelta(days=60))
+    html = client.get("/id/kampanye/").text
+    assert html.index("Kampanye Berjalan") < html.index("Kampanye Selesai")
+
+
+def test_demo_campaign_is_created_once_in_both_languages(home_page):
+    from tourism.campaigns import DEMO_CAMPAIGN_SLUG, demo_campaign_ensure
+
+    factories.destination(slug="pasar-terapung-lok-baintan", title="Pasar Terapung Lok Baintan")
+    first = demo_campaign_ensure()
+    again = demo_campaign_ensure()
+    assert first.pk == again.pk
+    assert CampaignPage.objects.filter(slug=DEMO_CAMPAIGN_SLUG).count() == 2  # id and en
+    assert selectors.campaign_current().slug == DEMO_CAMPAIGN_SLUG
+    assert first.is_running

@@ -1,0 +1,367 @@
+"""Being found: canonical URLs, language alternates, Open Graph and Twitter meta, schema.org
+JSON-LD, sitemap.xml and robots.txt.
+
+The languages follow the site's rule (docs/decisions.md, Foundation): Indonesian
+is the original of every page; an English URL counts as an alternate only where
+English text exists (a translated page, a product with an English title, a shop
+with an English story). An English URL that shows the Indonesian text (fallback)
+names the Indonesian page as its canonical, so search engines see one page, not two.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Locale, Page
+
+LANGUAGES = ("id", "en")
+OG_LOCALES = {"id": "id_ID", "en": "en_US"}
+SITE_NAME = "Gebrak Banjar"
+REGION = "Kalimantan Selatan"
+ORGANIZER = "Pemerintah Kabupaten Banjar"
+JSONLD_RENDITION = "fill-1200x630|format-jpeg"
+
+
+def reading_language() -> str:
+    return (translation.get_language() or "id").split("-")[0]
+
+
+def absolute(request, path: str) -> str:
+    if not path:
+        return ""
+    if path.startswith(("http://", "https://")):
+        return path
+    if request is None:
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
+def jsonld_dumps(data: dict) -> str:
+    """JSON safe inside <script>: no '</script>' or HTML comment can close it early."""
+    return (json.dumps(data, ensure_ascii=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+# --- Languages of one thing ---------------------------------------------------------------
+
+def page_language_urls(page, request=None) -> dict[str, str]:
+    """{language: path} of the page's live translations (the page itself included)."""
+    translations = (Page.objects.live().public().filter(translation_key=page.translation_key)
+                    .select_related("locale"))
+    urls = {}
+    for translated in translations:
+        url = translated.get_url(request)
+        if url:
+            urls[translated.locale.language_code] = url
+    return urls
+
+
+def _marketplace_language_urls(obj) -> dict[str, str]:
+    from marketplace.models import Product
+
+    has_english = bool(obj.title_en) if isinstance(obj, Product) else bool(getattr(obj, "story_en", ""))
+    languages = ("id", "en") if has_english else ("id",)
+    urls = {}
+    for language in languages:
+        with translation.override(language):
+            urls[language] = obj.get_absolute_url()
+    return urls
+
+
+def language_urls(obj, request=None) -> dict[str, str]:
+    if isinstance(obj, Page):
+        return page_language_urls(obj, request)
+    return _marketplace_language_urls(obj)
+
+
+# --- Meta tags ----------------------------------------------------------------------------
+
+@dataclass
+class SocialMeta:
+    canonical: str
+    title: str
+    description: str
+    og_type: str
+    og_locale: str
+    image: str
+    image_alt: str
+    alternates: list = field(default_factory=list)  # (hreflang, absolute URL)
+    og_locale_alternates: list = field(default_factory=list)
+    jsonld: str = ""
+
+
+def _page_texts(page) -> tuple[str, str]:
+    title = getattr(page, "seo_title", "") or page.title
+    description = (getattr(page, "search_description", "") or getattr(page, "summary", "")
+                   or getattr(page, "hero_text", "") or getattr(page, "intro", "") or "")
+    return title, description
+
+
+def social_meta(obj, *, request, with_jsonld: bool = True) -> SocialMeta:
+    """Everything the <head> of a shareable page says about it."""
+    from marketplace.models import Product, Shop
+    from tourism.models import CampaignPage, DestinationPage, EventPage
+    from tourism.share_images import og_image_url
+    from tourism.sharing import campaign_for_sharing
+
+    language = reading_language()
+    urls = language_urls(obj, request)
+    own = urls.get(language) or urls.get("id") or ""
+    canonical = absolute(request, own)
+    alternates = [(code, absolute(request, urls[code])) for code in LANGUAGES if code in urls]
+    if "id" in urls:
+        alternates.append(("x-default", absolute(request, urls["id"])))
+
+    if isinstance(obj, Product):
+        title, description, og_type = obj.title, obj.description, "product"
+    elif isinstance(obj, Shop):
+        title, description, og_type = obj.name, obj.story, "profile"
+    else:
+        title, description = _page_texts(obj)
+        og_type = "article" if isinstance(obj, (DestinationPage, EventPage, CampaignPage)) else "website"
+    # The image shows the text of the language it is read in (an untranslated page: its Indonesian title).
+    hashtag = campaign_for_sharing(request=request, obj=obj)[1]
+    image = absolute(request, og_image_url(obj, language=language, hashtag=hashtag))
+
+    jsonld = ""
+    if with_jsonld:
+        data = jsonld_for(obj, request=request, canonical=canonical)
+        jsonld = jsonld_dumps(data) if data else ""
+    return SocialMeta(
+        canonical=canonical, title=title, description=" ".join(description.split())[:300],
+        og_type=og_type, og_locale=OG_LOCALES.get(language, "id_ID"),
+        og_locale_alternates=[OG_LOCALES[code] for code in LANGUAGES if code in urls and code != language],
+        image=image, image_alt=title, alternates=alternates, jsonld=jsonld,
+    )
+
+
+# --- schema.org JSON-LD -------------------------------------------------------------------
+
+def _image_urls(request, image) -> list[str]:
+    if image is None:
+        return []
+    return [absolute(request, image.get_rendition(JSONLD_RENDITION).url)]
+
+
+def _address(*, locality: str, street: str = "") -> dict:
+    address = {"@type": "PostalAddress", "addressLocality": locality, "addressRegion": REGION,
+               "addressCountry": "ID"}
+    if street:
+        address["streetAddress"] = street
+    return address
+
+
+def _geo(latitude, longitude) -> dict:
+    return {"@type": "GeoCoordinates", "latitude": float(latitude), "longitude": float(longitude)}
+
+
+def destination_jsonld(page, *, request, canonical: str) -> dict:
+    """schema.org TouristAttraction: name, description, url, image, geo, address."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "TouristAttraction",
+        "name": page.title,
+        "description": page.summary,
+        "url": canonical,
+        "address": _address(locality=f"Kecamatan {page.district.name}, Kabupaten Banjar"),
+        "inLanguage": reading_language(),
+    }
+    if page.has_location:
+        data["geo"] = _geo(page.latitude, page.longitude)
+    images = _image_urls(request, page.main_image)
+    if images:
+        data["image"] = images
+    if page.ticket_price_idr is not None:
+        data["isAccessibleForFree"] = page.ticket_price_idr == 0
+    if page.opening_hours:
+        data["openingHours"] = page.opening_hours
+    return data
+
+
+def event_jsonld(page, *, request, canonical: str) -> dict:
+    """schema.org Event: name, startDate, location (Place with address), plus what Google recommends."""
+    place = {"@type": "Place", "name": page.venue.title if page.venue_id else f"Kecamatan {page.district.name}",
+             "address": _address(locality=f"Kecamatan {page.district.name}, Kabupaten Banjar")}
+    coordinates = page.coordinates
+    if coordinates:
+        place["geo"] = _geo(*coordinates)
+    if page.venue_id:
+        place["url"] = absolute(request, page.venue.get_url(request))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": page.title,
+        "description": page.summary,
+        "url": canonical,
+        "startDate": page.start.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": place,
+        "organizer": {"@type": "GovernmentOrganization", "name": ORGANIZER, "url": absolute(request, "/")},
+        "inLanguage": reading_language(),
+    }
+    if page.end:
+        data["endDate"] = page.end.isoformat()
+    images = _image_urls(request, page.main_image)
+    if images:
+        data["image"] = images
+    return data
+
+
+def shop_jsonld(shop, *, request, canonical: str) -> dict:
+    """schema.org LocalBusiness: name, address, plus url, description, image, geo, telephone."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LocalBusiness",
+        "name": shop.name,
+        "description": shop.story,
+        "url": canonical,
+        "address": _address(locality=", ".join(part for part in (
+            shop.village, f"Kecamatan {shop.district.name}", "Kabupaten Banjar") if part)),
+        "currenciesAccepted": "IDR",
+    }
+    if shop.latitude is not None and shop.longitude is not None:
+        data["geo"] = _geo(shop.latitude, shop.longitude)
+    images = _image_urls(request, shop.photo)
+    if images:
+        data["image"] = images
+    if shop.phone:
+        data["telephone"] = shop.phone
+    return data
+
+
+def campaign_jsonld(page, *, request, canonical: str) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": page.title,
+        "description": page.summary,
+        "url": canonical,
+        "inLanguage": reading_language(),
+        **({"keywords": page.hashtag_text} if page.hashtag else {}),
+    }
+
+
+def jsonld_for(obj, *, request, canonical: str) -> dict | None:
+    from marketplace.jsonld import product_jsonld
+    from marketplace.models import Product, Shop
+    from tourism.models import CampaignPage, DestinationPage, EventPage
+
+    if isinstance(obj, DestinationPage):
+        return destination_jsonld(obj, request=request, canonical=canonical)
+    if isinstance(obj, EventPage):
+        return event_jsonld(obj, request=request, canonical=canonical)
+    if isinstance(obj, CampaignPage):
+        return campaign_jsonld(obj, request=request, canonical=canonical)
+    if isinstance(obj, Shop):
+        return shop_jsonld(obj, request=request, canonical=canonical)
+    if isinstance(obj, Product):
+        return product_jsonld(product=obj, request=request)
+    return None
+
+
+# --- sitemap.xml and robots.txt -----------------------------------------------------------
+
+@dataclass
+class SitemapEntry:
+    urls: dict  # {language: path}
+    lastmod: object = None
+
+
+def _page_entries(request) -> list[SitemapEntry]:
+    default = Locale.get_default()
+    pages = list(Page.objects.live().public().filter(depth__gt=1).select_related("locale")
+                 .order_by("path").only("pk", "translation_key", "url_path", "locale", "last_published_at",
+                                         "depth", "path"))
+    # Only pages under a site (not Wagtail's bare root) have URLs.
+    groups: dict = {}
+    lastmods: dict = {}
+    for page in pages:
+        url = page.get_url(request)
+        if not url:
+            continue
+        groups.setdefault(page.translation_key, {})[page.locale.language_code] = url
+        if page.locale_id == default.pk or page.translation_key not in lastmods:
+            lastmods[page.translation_key] = page.last_published_at
+    return [SitemapEntry(urls=urls, lastmod=lastmods.get(key)) for key, urls in groups.items()]
+
+
+def _marketplace_entries() -> list[SitemapEntry]:
+    from marketplace import selectors
+
+    entries = []
+    for name in ("marketplace:index", "marketplace:shops", "marketplace:motifs"):
+        urls = {}
+        for language in LANGUAGES:
+            with translation.override(language):
+                urls[language] = reverse(name)
+        entries.append(SitemapEntry(urls=urls))
+    for product in selectors.products_public().only("pk", "slug", "title_en", "updated_at"):
+        entries.append(SitemapEntry(urls=_marketplace_language_urls(product), lastmod=product.updated_at))
+    for shop in selectors.shops_public().only("pk", "slug", "story_en", "updated_at"):
+        entries.append(SitemapEntry(urls=_marketplace_language_urls(shop), lastmod=shop.updated_at))
+    from marketplace.models import Motif
+
+    for motif in Motif.objects.only("slug"):
+        urls = {}
+        for language in LANGUAGES:
+            with translation.override(language):
+                urls[language] = motif.get_absolute_url()
+        entries.append(SitemapEntry(urls=urls))
+    return entries
+
+
+def sitemap_entries(request) -> list[SitemapEntry]:
+    return _page_entries(request) + _marketplace_entries()
+
+
+def sitemap_xml(request) -> str:
+    """Every public URL in each language it exists in, with hreflang alternates (x-default: Indonesian)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for entry in sitemap_entries(request):
+        alternates = [(code, absolute(request, entry.urls[code])) for code in LANGUAGES if code in entry.urls]
+        if "id" in entry.urls:
+            alternates.append(("x-default", absolute(request, entry.urls["id"])))
+        for code in LANGUAGES:
+            if code not in entry.urls:
+                continue
+            lines.append("<url>")
+            lines.append(f"<loc>{escape(absolute(request, entry.urls[code]))}</loc>")
+            if entry.lastmod:
+                lines.append(f"<lastmod>{entry.lastmod.date().isoformat()}</lastmod>")
+            if len(entry.urls) > 1:
+                for hreflang, href in alternates:
+                    lines.append(f'<xhtml:link rel="alternate" hreflang="{hreflang}" href={quoteattr(href)}/>')
+            lines.append("</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+# Paths that are for people signed in, for machines, or endless (search results).
+ROBOTS_DISALLOW = ["/admin/", "/django-admin/", "/toko/", "/payments/", "/api/", "/bagikan/",
+                   "/id/cari/", "/en/cari/", "/id/kampung-sasirangan/keranjang/",
+                   "/en/kampung-sasirangan/keranjang/", "/id/foto-pengunjung/", "/en/foto-pengunjung/"]
+
+
+def robots_txt(request) -> str:
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
+    lines += ["Allow: /", "", f"Sitemap: {absolute(request, '/sitemap.xml')}", ""]
+    return "\n".join(lines)
+
+
+def default_canonical(request) -> str:
+    """For pages without their own meta: the path, keeping only the listing's page number."""
+    path = request.path
+    page_number = request.GET.get("page", "")
+    if page_number.isdigit() and page_number != "1":
+        path += f"?page={page_number}"
+    return absolute(request, path)
+

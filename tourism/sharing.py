@@ -1,0 +1,276 @@
+"""Sharing: links that carry where they were shared, and counts of how far they travel.
+
+Every shared link carries `utm_source=<channel>&utm_medium=share&utm_campaign=<campaign>`.
+Two things are counted, per page, channel and day (ShareTally), and nothing else:
+a click on a share button (a beacon from site/static/js/share.js to `share_beacon`),
+and a visit arriving through a shared link (ShareArrivalMiddleware). A visitor who
+arrived that way and later opens an artisan's shop page is counted once more, for
+the shop; the session then holds only the channel and campaign names, never who.
+
+No IP address, user agent, session or user id is stored. A browser that asks not
+to be tracked (`DNT: 1` or `Sec-GPC: 1`) is not counted at all and gets no cookie
+from this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale, Page
+
+from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
+
+# WhatsApp first: it is how Indonesia shares. "copy" is the copy-link button,
+# "native" the phone's own share sheet (Web Share API).
+CHANNELS = ("whatsapp", "facebook", "x", "telegram", "copy", "native")
+CHANNEL_NAMES = {"whatsapp": "WhatsApp", "facebook": "Facebook", "x": "X", "telegram": "Telegram",
+                 "copy": _("Salin tautan"), "native": _("Bagikan lewat ponsel")}
+UTM_MEDIUM = "share"
+# utm_campaign when no campaign is running: shares still add up under one name.
+DEFAULT_CAMPAIGN = "gebrak"
+CAMPAIGN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SESSION_KEY = "gebrak_share"
+PAGE_TYPES = {DestinationPage: "destination", EventPage: "event", CampaignPage: "campaign"}
+TARGET_TYPES = ("destination", "event", "campaign", "page", "product", "shop")
+
+
+# --- Privacy ------------------------------------------------------------------------------
+
+def tracking_refused(request) -> bool:
+    """The browser asked not to be tracked (Do Not Track or Global Privacy Control)."""
+    return request.headers.get("DNT", "").strip() == "1" or request.headers.get("Sec-GPC", "").strip() == "1"
+
+
+def rate_limit_exceeded(*, request, scope: str, limit: int, window_seconds: int) -> bool:
+    """Count one more request from this address in the current window; True once over `limit`.
+
+    Kept in the cache only (no new service, nothing in the database); the address is
+    hashed with the secret key so not even the cache holds it.
+    """
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
+    window = int(timezone.now().timestamp()) // window_seconds
+    key = f"gebrak:rate:{scope}:{digest}:{window}"
+    cache.add(key, 0, timeout=window_seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds + 5)
+        count = 1
+    return count > limit
+
+
+# --- What is being shared -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShareTarget:
+    type: str
+    id: int
+
+    @property
+    def token(self) -> str:
+        return f"{self.type}:{self.id}"
+
+
+def share_target(obj) -> ShareTarget | None:
+    """The counting key of a page, product or shop; pages count under their Indonesian original."""
+    from marketplace.models import Product, Shop
+
+    if isinstance(obj, Product):
+        return ShareTarget("product", obj.pk)
+    if isinstance(obj, Shop):
+        return ShareTarget("shop", obj.pk)
+    if isinstance(obj, Page):
+        specific_class = obj.specific_class or type(obj)
+        target_type = PAGE_TYPES.get(specific_class, "page")
+        default_locale = Locale.get_default()
+        if obj.locale_id == default_locale.pk:
+            return ShareTarget(target_type, obj.pk)
+        original_id = (Page.objects.filter(translation_key=obj.translation_key, locale=default_locale)
+                       .values_list("pk", flat=True).first())
+        return ShareTarget(target_type, original_id or obj.pk)
+    return None
+
+
+def share_target_parse(token: str) -> ShareTarget | None:
+    """'destination:12' -> ShareTarget, only for things that exist and the public can see."""
+    from marketplace.models import Product, Shop
+
+    kind, _sep, raw_id = (token or "").partition(":")
+    if kind not in TARGET_TYPES or not raw_id.isdigit() or len(raw_id) > 18:
+        return None
+    pk = int(raw_id)
+    if kind == "product":
+        exists = Product.objects.public().filter(pk=pk).exists()
+    elif kind == "shop":
+        exists = Shop.objects.public().filter(pk=pk).exists()
+    else:
+        model = {v: k for k, v in PAGE_TYPES.items()}.get(kind, Page)
+        exists = model.objects.live().public().filter(pk=pk).exists()
+    return ShareTarget(kind, pk) if exists else None
+
+
+def campaign_for_sharing(*, request, obj=None) -> tuple[str, str]:
+    """(utm_campaign, hashtag) for links shared from this page: the campaign page's own, else
+    the campaign running today, else the site's default. Looked up once per request."""
+    if isinstance(obj, CampaignPage):
+        return obj.slug, obj.hashtag_text
+    cached = getattr(request, "_gebrak_share_campaign", None)
+    if cached is None:
+        today = timezone.localdate()
+        running = (CampaignPage.objects.live().public().filter(locale=Locale.get_default(),
+                                                               start__lte=today, end__gte=today)
+                   .order_by("-start", "-pk").values_list("slug", "hashtag").first())
+        if running:
+            cached = (running[0], f"#{running[1].lstrip('#')}" if running[1] else "")
+        else:
+            cached = (DEFAULT_CAMPAIGN, "#GebrakBanjar")
+        if request is not None:
+            request._gebrak_share_campaign = cached
+    return cached
+
+
+def campaign_is_known(slug: str) -> bool:
+    return slug == DEFAULT_CAMPAIGN or CampaignPage.objects.filter(slug=slug).exists()
+
+
+# --- Links --------------------------------------------------------------------------------
+
+def tagged_url(url: str, *, channel: str, campaign: str) -> str:
+    """The URL with the UTM parameters that name channel and campaign."""
+    separator = "&" if "?" in url else "?"
+    return url + separator + urlencode({"utm_source": channel, "utm_medium": UTM_MEDIUM, "utm_campaign": campaign})
+
+
+@dataclass
+class ShareLink:
+    channel: str
+    name: str
+    href: str
+    url: str
+
+
+def share_links(*, url: str, title: str, campaign: str, hashtag: str = "") -> list[ShareLink]:
+    """Links for each channel, WhatsApp first; copy and native carry their own tagged URL."""
+    text = f"{title} {hashtag}".strip()
+    links = []
+    for channel in CHANNELS:
+        shared = tagged_url(url, channel=channel, campaign=campaign)
+        q_url, q_text = quote(shared, safe=""), quote(text, safe="")
+        href = {
+            "whatsapp": f"https://wa.me/?text={q_text}%20{q_url}",
+            "facebook": f"https://www.facebook.com/sharer/sharer.php?u={q_url}",
+            "x": f"https://x.com/intent/post?url={q_url}&text={q_text}",
+            "telegram": f"https://t.me/share/url?url={q_url}&text={q_text}",
+        }.get(channel, shared)
+        links.append(ShareLink(channel=channel, name=str(CHANNEL_NAMES[channel]), href=href, url=shared))
+    return links
+
+
+# --- Counting -----------------------------------------------------------------------------
+
+def share_count(*, event: str, channel: str, target: ShareTarget, campaign: str = "", day=None) -> None:
+    """Add one to the day's tally for (event, channel, target, campaign); safe under concurrency."""
+    key = {"day": day or timezone.localdate(), "event": event, "channel": channel,
+           "target_type": target.type, "target_id": target.id, "campaign": campaign}
+    if ShareTally.objects.filter(**key).update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ShareTally.objects.create(count=1, **key)
+    except IntegrityError:
+        # Another request created the row first.
+        ShareTally.objects.filter(**key).update(count=F("count") + 1)
+
+
+def _arrival_from_query(request) -> tuple[str, str] | None:
+    if request.GET.get("utm_medium") != UTM_MEDIUM:
+        return None
+    channel = request.GET.get("utm_source", "")
+    if channel not in CHANNELS:
+        return None
+    campaign = request.GET.get("utm_campaign", "")
+    if not CAMPAIGN_PATTERN.match(campaign) or not campaign_is_known(campaign):
+        campaign = ""
+    return channel, campaign
+
+
+def _target_of_response(request, response) -> ShareTarget | None:
+    page = (getattr(response, "context_data", None) or {}).get("page")
+    if isinstance(page, Page):
+        return share_target(page)
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name not in {"marketplace:product", "marketplace:shop"}:
+        return None
+    from marketplace.models import Product, Shop
+
+    model = Product if match.view_name == "marketplace:product" else Shop
+    pk = model.objects.filter(slug=match.kwargs.get("slug", "")).values_list("pk", flat=True).first()
+    return ShareTarget("product" if model is Product else "shop", pk) if pk else None
+
+
+class ShareArrivalMiddleware:
+    """Count visits that arrive through a shared link, and those that go on to a shop.
+
+    Must come after SessionMiddleware (it writes the session on the way out).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.GET.get("utm_medium") == UTM_MEDIUM:
+            # Never from or into a shared cache (the page cache, a CDN): each arrival must reach us.
+            patch_cache_control(response, private=True)
+        if request.method != "GET" or response.status_code != 200 or tracking_refused(request):
+            return response
+        try:
+            self._record(request, response)
+        except Exception:  # noqa: BLE001 - counting must never break a page
+            import logging
+
+            logging.getLogger(__name__).exception("share counting failed")
+        return response
+
+    def _record(self, request, response):
+        arrival = _arrival_from_query(request)
+        match = getattr(request, "resolver_match", None)
+        on_shop = match is not None and match.view_name == "marketplace:shop"
+        if arrival is None and not on_shop:
+            return
+        session = getattr(request, "session", None)
+        if arrival is not None:
+            target = _target_of_response(request, response)
+            if target is None:
+                return
+            channel, campaign = arrival
+            remembered = session.get(SESSION_KEY) if session is not None else None
+            # A reload of the same shared link is one visit, not several.
+            if not (remembered and remembered.get("arrived") == target.token and remembered.get("channel") == channel):
+                share_count(event=ShareEvent.VISIT, channel=channel, target=target, campaign=campaign)
+            if session is not None:
+                session[SESSION_KEY] = {"channel": channel, "campaign": campaign, "arrived": target.token,
+                                        "shop": on_shop}
+            return
+        if session is None or SESSION_KEY not in session:
+            return
+        remembered = session[SESSION_KEY]
+        if remembered.get("shop"):
+            return
+        target = _target_of_response(request, response)
+        if target is None:
+            return
+        share_count(event=ShareEvent.SHOP_VISIT, channel=remembered.get("channel", ""), target=target,
+                    campaign=remembered.get("campaign", ""))
+        session[SESSION_KEY] = {**remembered, "shop": True}

@@ -1,0 +1,22 @@
+"""<head> tags for being found and shared: `{% social_meta obj %}`, `{% canonical_link %}`."""
+
+from django import template
+from django.utils.html import format_html
+
+from tourism import seo
+
+register = template.Library()
+
+
+@register.inclusion_tag("tourism/includes/social_meta.html", takes_context=True)
+def social_meta(context, obj, jsonld=True):
+    """Canonical, hreflang alternates, Open Graph, Twitter and (unless jsonld=False) JSON-LD."""
+    return {"meta": seo.social_meta(obj, request=context.get("request"), with_jsonld=jsonld)}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_link(context):
+    request = context.get("request")
+    if request is None:
+        return ""
+    return format_html('<link rel="canonical" href="{}">', seo.default_canonical(request))

@@ -1,0 +1,131 @@
+"""Thin views of the Gebrak issue: share images, share counting, sitemap and robots, visitors' photos.
+
+The work is in tourism.share_images, tourism.sharing, tourism.seo and tourism.visitor_photos.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Page
+
+from tourism import seo, share_images, sharing, visitor_photos
+from tourism.models import DestinationPage, ShareEvent
+
+OG_KEY = re.compile(r"^(?:(?P<kind>produk|toko)-)?(?P<pk>\d{1,18})-(?P<language>id|en)$")
+
+
+@require_GET
+def og_image(request, key):
+    """The 1200x630 share image of a page, product or shop in one language (drawn on first request)."""
+    from marketplace import selectors as marketplace_selectors
+
+    match = OG_KEY.match(key)
+    if match is None:
+        raise Http404("no such share image")
+    pk, language = int(match["pk"]), match["language"]
+    if match["kind"] == "produk":
+        product = (marketplace_selectors.products_public().select_related("shop", "shop__district")
+                   .prefetch_related("photos__image").filter(pk=pk).first())
+        if product is None:
+            raise Http404("no such product")
+        spec = share_images.product_spec(product=product, language=language)
+    elif match["kind"] == "toko":
+        shop = marketplace_selectors.shops_public().select_related("district", "photo").filter(pk=pk).first()
+        if shop is None:
+            raise Http404("no such shop")
+        spec = share_images.shop_spec(shop=shop, language=language)
+    else:
+        page = Page.objects.live().public().filter(pk=pk).first()
+        if page is None:
+            raise Http404("no such page")
+        spec = share_images.page_spec(page=page.specific, language=language)
+    name = share_images.share_image_ensure(spec)
+    with default_storage.open(name, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="image/jpeg")
+    # The meta tags name the version (?v=): that URL never changes content; the bare one may.
+    fresh = request.GET.get("v") == spec.digest
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=3600"
+    return response
+
+
+def _error(message, field, status=400):
+    return JsonResponse({"error": str(message), "field": field}, status=status)
+
+
+@csrf_exempt  # a counter: it changes nobody's data, and navigator.sendBeacon cannot send a token
+@require_POST
+def share_beacon(request):
+    """Count one click on a share button: target, channel, campaign. 204, or 4xx saying what was wrong."""
+    if sharing.tracking_refused(request):
+        return HttpResponse(status=204)
+    if sharing.rate_limit_exceeded(request=request, scope="share", limit=120, window_seconds=3600):
+        return _error(_("Terlalu banyak permintaan. Coba lagi nanti."), "", status=429)
+    channel = request.POST.get("channel", "")
+    if channel not in sharing.CHANNELS:
+        return _error(_("Saluran berbagi tidak dikenal."), "channel")
+    target = sharing.share_target_parse(request.POST.get("target", ""))
+    if target is None:
+        return _error(_("Halaman yang dibagikan tidak ditemukan."), "target")
+    campaign = request.POST.get("campaign", "")
+    if campaign and not (sharing.CAMPAIGN_PATTERN.match(campaign) and sharing.campaign_is_known(campaign)):
+        return _error(_("Kampanye tidak dikenal."), "campaign")
+    sharing.share_count(event=ShareEvent.CLICK, channel=channel, target=target, campaign=campaign)
+    return HttpResponse(status=204)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def sitemap_xml(request):
+    return HttpResponse(seo.sitemap_xml(request), content_type="application/xml; charset=utf-8")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def robots_txt(request):
+    return HttpResponse(seo.robots_txt(request), content_type="text/plain; charset=utf-8")
+
+
+@require_http_methods(["GET", "POST"])
+def visitor_photo_submit(request, page_id):
+    """A tourist sends a photo of a destination; it waits for an editor's approval."""
+    destination = DestinationPage.objects.live().public().select_related("district").filter(pk=page_id).first()
+    if destination is None:
+        raise Http404("no such destination")
+    context = {"destination": destination, "page_title": _("Kirim foto Anda")}
+    if request.method == "GET":
+        context["sent"] = request.GET.get("terkirim") == "1"
+        context["form"] = visitor_photos.VisitorPhotoForm()
+        return render(request, "tourism/visitor_photo_form.html", context)
+
+    form = visitor_photos.VisitorPhotoForm()
+    if sharing.rate_limit_exceeded(request=request, scope="visitor-photo", limit=visitor_photos.RATE_LIMIT,
+                                   window_seconds=visitor_photos.RATE_WINDOW_SECONDS):
+        context.update(form=form, refusal=_("Anda sudah mengirim beberapa foto dalam satu jam terakhir. "
+                                            "Coba lagi nanti."))
+        return render(request, "tourism/visitor_photo_form.html", context, status=429)
+    if visitor_photos.request_too_large(request):
+        context.update(form=form, refusal=_("Foto terlalu besar. Ukuran maksimal 10 MB."))
+        return render(request, "tourism/visitor_photo_form.html", context, status=413)
+
+    form = visitor_photos.VisitorPhotoForm(request.POST, request.FILES)
+    if form.is_spam:
+        # Robots are told it worked and nothing is kept.
+        return HttpResponseRedirect(f"{request.path}?terkirim=1", status=303)
+    if form.is_valid():
+        try:
+            visitor_photos.visitor_photo_submit(
+                destination=destination, upload=form.cleaned_data["photo"], name=form.cleaned_data["name"],
+                instagram=form.cleaned_data["instagram"], caption=form.cleaned_data["caption"])
+        except ValidationError as error:
+            form.add_error("photo", error)
+        else:
+            return HttpResponseRedirect(f"{request.path}?terkirim=1", status=303)
+    context["form"] = form
+    return render(request, "tourism/visitor_photo_form.html", context, status=400)

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import pgettext_lazy
 
 from search.analysis import LANGUAGES, analyse, tokenise, words
 
@@ -506,6 +507,15 @@ class ArtisanDocument(ModelDocument):
 DOCUMENT_TYPES: list[DocumentType] = [DestinationDocument(), EventDocument(), ProductDocument(), ArtisanDocument()]
 
 TYPE_NAMES = ("destination", "event", "campaign", "article", "product", "artisan")
+# One result's kind, singular ("Destination", not the menu's "Destinations").
+TYPE_LABELS = {
+    "destination": pgettext_lazy("jenis hasil pencarian", "Destinasi"),
+    "event": pgettext_lazy("jenis hasil pencarian", "Acara"),
+    "campaign": pgettext_lazy("jenis hasil pencarian", "Kampanye"),
+    "article": pgettext_lazy("jenis hasil pencarian", "Cerita"),
+    "product": pgettext_lazy("jenis hasil pencarian", "Produk"),
+    "artisan": pgettext_lazy("jenis hasil pencarian", "Perajin"),
+}
 
 
 def document_types() -> list[DocumentType]:

@@ -1,5 +1,133 @@
-"""What the search page shows (stub until the UI step)."""
+"""What the search page shows: the API's answer dressed for people (labels in
+the reader's language, facet checkboxes, links that keep the other filters)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from urllib.parse import urlencode
+
+from django.db import DatabaseError
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from search.documents import TYPE_LABELS
+from search.params import FACETS, SearchParamError, parse_search_params
+from search.selectors import search_results
+
+logger = logging.getLogger(__name__)
+
+FACET_LABELS = {
+    "type": pgettext_lazy("saringan pencarian", "Jenis"),
+    "district": _("Kecamatan"),
+    "category": _("Kategori"),
+    "motif": _("Motif"),
+    "color": _("Warna"),
+    "fabric": _("Bahan"),
+    "dye": _("Pewarna"),
+}
+DYE_LABELS = {"natural": _("Pewarna alami"), "synthetic": _("Pewarna sintetis")}
+# Filters that live in the URL besides the facets.
+OTHER_PARAMS = ("price_min", "price_max", "in_stock", "near", "per_page")
 
 
-def search_page_context(request):
-    return {}, 200
+def _value_labels(language: str) -> dict[str, dict[str, str]]:
+    """Readable names for facet values stored as keys (categories, colours, dyes)."""
+    from tourism.snippets import Category
+
+    labels = {"type": {key: str(label) for key, label in TYPE_LABELS.items()},
+              "dye": {key: str(label) for key, label in DYE_LABELS.items()}}
+    english = language == "en"
+    labels["category"] = {key: (name_en if english and name_en else name_id)
+                          for key, name_id, name_en in Category.objects.values_list("key", "name_id", "name_en")}
+    try:
+        from marketplace.models import Color
+
+        labels["color"] = {slug: (name_en if english and name_en else name_id)
+                           for slug, name_id, name_en in Color.objects.values_list("slug", "name_id", "name_en")}
+    except (LookupError, ImportError):
+        labels["color"] = {}
+    return labels
+
+
+def _query_string(params: dict, **changes) -> str:
+    merged = {**params, **changes}
+    pairs = []
+    for name, value in merged.items():
+        values = value if isinstance(value, list) else [value]
+        pairs += [(name, item) for item in values if item not in (None, "")]
+    return "?" + urlencode(pairs)
+
+
+def search_page_context(request) -> tuple[dict, int]:
+    language = (get_language() or "id").split("-")[0]
+    params = {name: request.GET.getlist(name) for name in FACETS}
+    params.update({name: request.GET.get(name, "") for name in ("q",) + OTHER_PARAMS})
+    params = {name: value for name, value in params.items() if value}
+    context = {"query": request.GET.get("q", "").strip(), "search_query": request.GET.get("q", "").strip(),
+               "lang": language, "type_labels": TYPE_LABELS, "error": None, "body": None}
+    raw = request.GET.copy()
+    raw["lang"] = language
+    try:
+        search_request = parse_search_params(raw)
+    except SearchParamError as error:
+        context["error"] = error.message
+        return context, 400
+    try:
+        body = search_results(request=search_request)
+    except DatabaseError:
+        logger.exception("search page: the database is unreachable")
+        context["error"] = _("Pencarian sedang tidak tersedia. Coba lagi sebentar.")
+        return context, 503
+    if search_request.q and search_request.page == 1:
+        _count_query(search_request.q)
+
+    labels = _value_labels(language)
+    chosen = search_request.filters
+    facets = []
+    for facet in FACETS:
+        counts = body["facets"].get(facet, {})
+        selected = chosen.get(facet, [])
+        values = [{"value": value, "count": count, "selected": value in selected,
+                   "label": labels.get(facet, {}).get(value, value)} for value, count in counts.items()]
+        # A chosen value with no results left still shows, checked, so it can be unchosen.
+        values += [{"value": value, "count": 0, "selected": True, "label": labels.get(facet, {}).get(value, value)}
+                   for value in selected if value not in counts]
+        if values:
+            facets.append({"name": facet, "label": FACET_LABELS[facet], "values": values,
+                           "open": bool(selected) or facet in ("type", "district")})
+
+    for result in body["results"]:
+        result["type_label"] = TYPE_LABELS.get(result["type"], result["type"])
+        result["starts"] = parse_datetime(result["date_start"]) if result.get("date_start") else None
+    pages = max(1, math.ceil(body["total"] / search_request.per_page))
+    context.update({
+        "body": body,
+        "results": body["results"],
+        "total": body["total"],
+        "facets": facets,
+        "has_filters": bool(chosen) or any(params.get(name) for name in ("price_min", "price_max", "in_stock", "near")),
+        "price_min": params.get("price_min", ""),
+        "price_max": params.get("price_max", ""),
+        "in_stock": search_request.in_stock,
+        "page": search_request.page,
+        "pages": pages,
+        "previous_url": _query_string(params, page=search_request.page - 1) if search_request.page > 1 else "",
+        "next_url": _query_string(params, page=search_request.page + 1) if search_request.page < pages else "",
+        "suggestion": body["suggestion"],
+        "suggestion_url": _query_string({"q": body["suggestion"]}) if body["suggestion"] else "",
+        "clear_url": _query_string({"q": search_request.q}),
+        "engine": body["engine"],
+    })
+    return context, 200
+
+
+def _count_query(query: str) -> None:
+    """Daily hits for Wagtail's "Popular search terms" report, where editors pick promotions."""
+    try:
+        from wagtail.contrib.search_promotions.models import Query
+
+        Query.get(query).add_hit()
+    except DatabaseError:
+        logger.warning("could not count a search query", exc_info=True)

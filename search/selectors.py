@@ -102,5 +102,9 @@ def search_results(*, request: SearchRequest) -> dict:
 
 
 def search_suggestions(*, query: str, language: str, types: list[str] | None = None) -> dict:
-    return {"query": query,
-            "suggestions": run_suggest(query, language, types=types, limit=MAX_SUGGESTIONS)[:MAX_SUGGESTIONS]}
+    from search.documents import TYPE_LABELS
+
+    suggestions = run_suggest(query, language, types=types, limit=MAX_SUGGESTIONS)[:MAX_SUGGESTIONS]
+    for suggestion in suggestions:  # an added field: the type as the reader calls it
+        suggestion["type_label"] = str(TYPE_LABELS.get(suggestion["type"], suggestion["type"]))
+    return {"query": query, "suggestions": suggestions}

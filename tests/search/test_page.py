@@ -1,0 +1,126 @@
+"""The search page at /<lang>/cari/, without JavaScript, and editors' promotions."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.search.conftest import api, slugs
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, path="/id/cari/", **params):
+    response = client.get(path, params)
+    return response, BeautifulSoup(response.content, "html.parser")
+
+
+def test_results_with_type_labels_highlights_and_the_query_kept(client, corpus):
+    response, soup = page(client, q="jukung")
+    assert response.status_code == 200
+    results = soup.select(".search-result")
+    assert results
+    first = results[0]
+    assert first.select_one(".search-result__title a")["href"] == "/id/destinasi/pasar-terapung-lok-baintan/"
+    assert first.select_one(".chip").get_text(strip=True) == "Destinasi"
+    assert first.select_one(".search-result__snippet mark").get_text() == "jukung"
+    # The box keeps what was typed, and so does the header's box.
+    assert soup.select_one("#search-q")["value"] == "jukung"
+    assert soup.select_one("#header-search-q")["value"] == "jukung"
+    assert "noindex" in soup.find("meta", attrs={"name": "robots"})["content"]
+
+
+def test_snippet_markup_cannot_be_injected(client, corpus, django_capture_on_commit_callbacks):
+    from tests.tourism import factories
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.destination(slug="kebun-skrip", title="Kebun Skrip",
+                              summary='Kebun <script>alert("x")</script> dengan bunga.')
+    _response, soup = page(client, q="kebun skrip")
+    snippet = soup.select_one(".search-result__snippet")
+    assert snippet.find("script") is None
+    assert '<script>alert("x")</script>' in snippet.get_text()
+
+
+def test_english_page_shows_english_labels_and_urls(client, corpus):
+    _response, soup = page(client, "/en/cari/", q="floating market")
+    first = soup.select_one(".search-result")
+    assert first.select_one(".search-result__title a")["href"] == "/en/destinasi/pasar-terapung-lok-baintan/"
+    assert first.select_one(".search-result__title a").get_text() == "Lok Baintan Floating Market"
+    assert soup.find("html")["lang"] == "en"
+
+
+def test_facets_are_checkboxes_with_counts_that_filter_without_javascript(client, corpus):
+    _response, soup = page(client, q="sasirangan")
+    box = soup.select_one('input[type="checkbox"][name="type"][value="product"]')
+    assert box is not None and not box.has_attr("checked")
+    assert box.find_parent("label").select_one(".search-filters__count").get_text() == "3"
+    form = box.find_parent("form")
+    assert form["method"] == "get"
+    assert form.select_one('input[name="q"]')["value"] == "sasirangan"
+
+    _response, soup = page(client, q="sasirangan", type="product")
+    assert soup.select_one('input[type="checkbox"][name="type"][value="product"]').has_attr("checked")
+    # A new query from the box keeps the chosen filters.
+    assert soup.select_one('#search-q').find_parent("form").select_one('input[name="type"]')["value"] == "product"
+    assert {result.select_one(".chip").get_text(strip=True) for result in soup.select(".search-result")} == {"Produk"}
+    # Colours are shown by name in the reader's language.
+    _response, soup = page(client, "/en/cari/", q="sasirangan", type="product")
+    colour = soup.select_one('input[type="checkbox"][name="color"][value="biru"]').find_parent("label")
+    assert "blue" in colour.get_text().lower()
+
+
+def test_pagination_links_keep_the_query_and_filters(client, corpus):
+    _response, soup = page(client, type="destination", per_page="3")
+    next_link = soup.select_one('a[rel="next"]')["href"]
+    assert "type=destination" in next_link and "per_page=3" in next_link and "page=2" in next_link
+    _response, soup = page(client, type="destination", per_page="3", page="2")
+    assert soup.select_one('a[rel="prev"]') is not None
+    assert "Halaman 2 dari 3" in soup.select_one(".pagination__status").get_text()
+
+
+def test_did_you_mean_links_to_the_corrected_query(client, corpus):
+    _response, soup = page(client, q="sasirngan")
+    link = soup.select_one(".search-results__did-you-mean a")
+    assert link.get_text() == "sasirangan"
+    assert link["href"] == "?q=sasirangan"
+
+
+def test_no_results_say_what_to_try(client, corpus):
+    response, soup = page(client, q="qwxzv")
+    assert response.status_code == 200
+    assert "Tidak ada hasil" in soup.select_one(".search-results__empty").get_text()
+
+
+def test_bad_parameters_show_a_message_not_an_error_page(client, corpus):
+    response, soup = page(client, q="pasar", page="0")
+    assert response.status_code == 400
+    assert soup.select_one(".notice--error").get_text(strip=True)
+    assert soup.select_one("#search-q")["value"] == "pasar"
+
+
+def test_page_loads_its_own_script_and_styles_without_outside_assets(client, corpus):
+    _response, soup = page(client, q="pasar")
+    scripts = [script["src"] for script in soup.find_all("script", src=True)]
+    assert any(src.endswith("/js/search.js") for src in scripts)
+    assert all(src.startswith("/static/") for src in scripts)
+    box = soup.select_one("#search-q")
+    assert box["data-suggest-url"] == "/api/search/suggest"
+    assert box["data-lang"] == "id"
+
+
+def test_promoted_results_come_first_for_their_query(client, corpus):
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    haul = corpus.pages["haul-datu-kelampayan"]
+    query = Query.get("makam")
+    SearchPromotion.objects.create(query=query, page=haul, sort_order=0, description="Haul tahunan")
+    body = api(client, q="Makam")
+    assert slugs(body)[0] == "haul-datu-kelampayan"
+    assert body["results"][0]["promoted"] is True
+    assert slugs(body).count("haul-datu-kelampayan") == 1
+    assert body["total"] == api(client, q="makam", per_page=50)["total"]
+    # Other queries are not affected; a filter that excludes the promoted page removes it.
+    assert api(client, q="ziarah")["results"][0]["promoted"] is False
+    assert "haul-datu-kelampayan" not in slugs(api(client, q="makam", type="destination"))
+    _response, soup = page(client, q="makam")
+    assert soup.select_one(".search-result--promoted .search-result__title a")["href"].endswith(
+        "/haul-datu-kelampayan/")

@@ -1,0 +1,209 @@
+"""Share buttons, UTM-tagged links, and counting shares and visits without personal data."""
+
+from urllib.parse import parse_qs, unquote, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+from tests.marketplace.factories import ProductFactory, ShopFactory
+from tests.tourism import factories
+from tests.tourism.gebrak_factories import campaign
+from tourism.models import ShareEvent, ShareTally
+
+pytestmark = pytest.mark.django_db
+
+IP = "203.0.113.77"
+AGENT = "Mozilla/5.0 (Linux; Android 14) UjiBrowser/9.9"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def place(home_page):
+    return factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan")
+
+
+def share_links(html):
+    section = BeautifulSoup(html, "html.parser").select_one("section.share")
+    return section, [a["href"] for a in section.select("a[data-share-channel]")]
+
+
+def utm(url):
+    return {key: values[0] for key, values in parse_qs(urlparse(url).query).items()}
+
+
+def test_whatsapp_comes_first_and_every_link_names_channel_and_campaign(client, place):
+    section, hrefs = share_links(client.get("/id/destinasi/lok-baintan/").text)
+    assert hrefs[0].startswith("https://wa.me/?text=")
+    assert [urlparse(h).hostname for h in hrefs] == ["wa.me", "www.facebook.com", "x.com", "t.me"]
+    shared = unquote(hrefs[0]).split(" ")[-1]
+    assert shared.startswith("http://testserver/id/destinasi/lok-baintan/?")
+    assert utm(shared) == {"utm_source": "whatsapp", "utm_medium": "share", "utm_campaign": "gebrak"}
+    facebook = parse_qs(urlparse(hrefs[1]).query)["u"][0]
+    assert utm(facebook)["utm_source"] == "facebook"
+    copy = section.select_one("[data-share-action=copy] button")["data-share-url"]
+    native = section.select_one("[data-share-action=native] button")["data-share-url"]
+    assert utm(copy)["utm_source"] == "copy" and utm(native)["utm_source"] == "native"
+    assert section["data-share-target"] == f"destination:{place.pk}"
+
+
+def test_links_name_the_running_campaign_and_its_hashtag(client, place):
+    campaign(slug="gebrak-mei", title="Gebrak Mei", hashtag="#GebrakBanjar")
+    _section, hrefs = share_links(client.get("/id/destinasi/lok-baintan/").text)
+    text = unquote(hrefs[0])
+    assert "#GebrakBanjar" in text
+    assert "utm_campaign=gebrak-mei" in text
+
+
+def test_english_page_shares_the_english_url(client, home_page):
+    factories.destination(slug="pasar-intan", title="Pasar Intan", english_title="Diamond Market")
+    _section, hrefs = share_links(client.get("/en/destinasi/pasar-intan/").text)
+    assert "http://testserver/en/destinasi/pasar-intan/?utm_source=whatsapp" in unquote(hrefs[0])
+
+
+def test_products_and_shops_have_share_buttons(client, home_page):
+    product = ProductFactory(title_id="Kain Gigi Haruan")
+    for url, target in ((product.get_absolute_url(), f"product:{product.pk}"),
+                        (product.shop.get_absolute_url(), f"shop:{product.shop.pk}")):
+        section, hrefs = share_links(client.get(url).text)
+        assert section["data-share-target"] == target
+        assert hrefs[0].startswith("https://wa.me/")
+
+
+class TestClickBeacon:
+    def post(self, client, **data):
+        headers = data.pop("headers", {})
+        return client.post("/bagikan/", data, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT, **headers)
+
+    def test_counts_per_page_channel_and_day(self, client, place):
+        for _ in range(2):
+            assert self.post(client, target=f"destination:{place.pk}", channel="whatsapp",
+                             campaign="gebrak").status_code == 204
+        self.post(client, target=f"destination:{place.pk}", channel="telegram", campaign="gebrak")
+        rows = {(row.channel, row.count) for row in ShareTally.objects.filter(event=ShareEvent.CLICK)}
+        assert rows == {("whatsapp", 2), ("telegram", 1)}
+        row = ShareTally.objects.get(channel="whatsapp")
+        assert (row.target_type, row.target_id, row.day) == ("destination", place.pk, timezone.localdate())
+
+    def test_english_page_counts_under_its_original(self, client, home_page):
+        original = factories.destination(slug="pasar-intan", title="Pasar Intan", english_title="Diamond Market")
+        html = client.get("/en/destinasi/pasar-intan/").text
+        section, _hrefs = share_links(html)
+        assert section["data-share-target"] == f"destination:{original.pk}"
+
+    def test_stores_no_personal_data(self, client, place):
+        self.post(client, target=f"destination:{place.pk}", channel="x", campaign="gebrak")
+        assert {field.name for field in ShareTally._meta.get_fields()} == {
+            "id", "day", "event", "channel", "target_type", "target_id", "campaign", "count"}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM tourism_sharetally")
+            stored = repr(cursor.fetchall())
+        assert IP not in stored and "UjiBrowser" not in stored
+        assert not Session.objects.exists()
+
+    @pytest.mark.parametrize("header", [{"HTTP_DNT": "1"}, {"HTTP_SEC_GPC": "1"}])
+    def test_do_not_track_is_honoured(self, client, place, header):
+        response = self.post(client, target=f"destination:{place.pk}", channel="whatsapp", headers=header)
+        assert response.status_code == 204
+        assert not ShareTally.objects.exists()
+
+    @pytest.mark.parametrize("data, field", [
+        ({"target": "destination:1", "channel": "myspace"}, "channel"),
+        ({"target": "destination:999999", "channel": "whatsapp"}, "target"),
+        ({"target": "../../etc", "channel": "whatsapp"}, "target"),
+        ({"target": "destination:{pk}", "channel": "whatsapp", "campaign": "<script>"}, "campaign"),
+    ])
+    def test_bad_input_is_a_clear_400(self, client, place, data, field):
+        data = {key: value.replace("{pk}", str(place.pk)) for key, value in data.items()}
+        response = self.post(client, **data)
+        assert response.status_code == 400
+        assert response.json()["field"] == field and response.json()["error"]
+        assert not ShareTally.objects.exists()
+
+    def test_unpublished_pages_and_unapproved_shops_are_not_counted(self, client, place):
+        place.unpublish()
+        shop = ShopFactory(status="pending")
+        assert self.post(client, target=f"destination:{place.pk}", channel="whatsapp").status_code == 400
+        assert self.post(client, target=f"shop:{shop.pk}", channel="whatsapp").status_code == 400
+
+    def test_only_post(self, client):
+        assert client.get("/bagikan/").status_code == 405
+
+    def test_rate_limited_per_address(self, client, place, monkeypatch):
+        from tourism import sharing
+
+        calls = []
+        original = sharing.rate_limit_exceeded
+
+        def tight(**kwargs):
+            calls.append(kwargs["scope"])
+            return original(**{**kwargs, "limit": 2})
+
+        monkeypatch.setattr(sharing, "rate_limit_exceeded", tight)
+        codes = [self.post(client, target=f"destination:{place.pk}", channel="x").status_code for _ in range(3)]
+        assert codes == [204, 204, 429]
+        assert ShareTally.objects.get().count == 2
+
+
+class TestArrivals:
+    URL = "/id/destinasi/lok-baintan/?utm_source=whatsapp&utm_medium=share&utm_campaign=gebrak"
+
+    def test_a_visit_through_a_shared_link_is_counted_once_per_session(self, client, place):
+        client.get(self.URL, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)
+        client.get(self.URL)  # a reload
+        row = ShareTally.objects.get(event=ShareEvent.VISIT)
+        assert (row.channel, row.target_type, row.target_id, row.campaign, row.count) == (
+            "whatsapp", "destination", place.pk, "gebrak", 1)
+
+    def test_arrivals_are_never_stored_in_shared_caches(self, client, place):
+        assert "private" in client.get(self.URL)["Cache-Control"]
+
+    def test_ordinary_visits_are_not_counted(self, client, place):
+        client.get("/id/destinasi/lok-baintan/")
+        client.get("/id/destinasi/lok-baintan/?utm_source=newsletter&utm_medium=email")
+        assert not ShareTally.objects.exists()
+
+    def test_unknown_campaign_is_not_stored(self, client, place):
+        client.get("/id/destinasi/lok-baintan/?utm_source=x&utm_medium=share&utm_campaign=spam-spam")
+        assert ShareTally.objects.get().campaign == ""
+
+    def test_do_not_track_visit_is_not_counted_and_gets_no_cookie(self, client, place):
+        response = client.get(self.URL, HTTP_DNT="1")
+        assert response.status_code == 200
+        assert not ShareTally.objects.exists()
+        assert "sessionid" not in response.cookies
+
+    def test_a_visit_that_goes_on_to_a_shop_is_counted_once(self, client, place):
+        shop = ShopFactory(name="Sasirangan Ibu Ida")
+        other = ShopFactory(name="Sasirangan Pak Amat")
+        client.get(self.URL, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)
+        client.get(shop.get_absolute_url())
+        client.get(shop.get_absolute_url())
+        client.get(other.get_absolute_url())
+        row = ShareTally.objects.get(event=ShareEvent.SHOP_VISIT)
+        assert (row.target_type, row.target_id, row.channel, row.campaign, row.count) == (
+            "shop", shop.pk, "whatsapp", "gebrak", 1)
+        # The session holds where the visit came from, not who: no address, no agent.
+        data = Session.objects.get().get_decoded()
+        assert data == {"gebrak_share": {"channel": "whatsapp", "campaign": "gebrak",
+                                         "arrived": f"destination:{place.pk}", "shop": True}}
+        assert IP not in repr(data) and "UjiBrowser" not in repr(data)
+
+    def test_shop_visits_without_a_shared_arrival_are_not_counted(self, client, place):
+        shop = ShopFactory()
+        client.get(shop.get_absolute_url())
+        assert not ShareTally.objects.exists()
+
+    def test_arrival_on_a_product_page(self, client, home_page):
+        product = ProductFactory()
+        client.get(product.get_absolute_url() + "?utm_source=telegram&utm_medium=share&utm_campaign=gebrak")
+        row = ShareTally.objects.get()
+        assert (row.event, row.target_type, row.target_id) == ("visit", "product", product.pk)

@@ -179,7 +179,8 @@ def product_stock_recount(*, product: Product) -> None:
     total = product.sizes.aggregate(total=Sum("stock"))["total"]
     if total is not None and total != product.stock:
         product.stock = total
-        Product.objects.filter(pk=product.pk).update(stock=total)
+        # save(), not update(): listeners (the search index) hear of the new stock.
+        product.save(update_fields=["stock", "updated_at"])
 
 
 def _apply_sizes(product: Product, sizes: list[SizeRow]) -> None:
@@ -191,9 +192,6 @@ def _apply_sizes(product: Product, sizes: list[SizeRow]) -> None:
         size.save()
         keep.append(size.pk)
     product.sizes.exclude(pk__in=keep).delete()
-    if sizes:
-        product.stock = sum(row.stock for row in sizes)
-        Product.objects.filter(pk=product.pk).update(stock=product.stock)
 
 
 def _apply_photos(product: Product, changes: PhotoChanges, *, uploaded_by) -> None:
@@ -244,6 +242,7 @@ def product_save(*, shop: Shop, product: Product | None, fields: dict, colors, s
     for name, value in fields.items():
         setattr(product, name, value)
     if sizes:
+        # The sizes' total, saved with the product (before the size rows are written).
         product.stock = sum(row.stock for row in sizes)
     product.save()
     product.colors.set(colors)

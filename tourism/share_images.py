@@ -29,6 +29,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont, ImageOps
@@ -85,7 +86,7 @@ def _kicker_for_page(page) -> str:
     if isinstance(page, DestinationPage):
         return _("Destinasi · %(district)s, Kabupaten Banjar") % {"district": page.district.name}
     if isinstance(page, EventPage):
-        return _("Acara · %(date)s") % {"date": page.start.astimezone(_wita()).strftime("%d-%m-%Y")}
+        return _("Acara · %(date)s") % {"date": date_format(page.start.astimezone(_wita()), "j M Y")}
     if isinstance(page, CampaignPage):
         return _("Kampanye Gebrak Pariwisata")
     return _("Kabupaten Banjar · Kalimantan Selatan")

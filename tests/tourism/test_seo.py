@@ -1,0 +1,214 @@
+"""Being found: meta tags per language, canonical URLs, JSON-LD, sitemap.xml with hreflang, robots.txt."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.marketplace.factories import ProductFactory, ShopFactory, add_photo
+from tests.tourism import factories
+from tests.tourism.gebrak_factories import campaign, picture
+
+pytestmark = pytest.mark.django_db
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def head(html):
+    soup = BeautifulSoup(html, "html.parser")
+    meta = {tag.get("property") or tag.get("name"): tag["content"] for tag in soup.select("head meta[content]")}
+    canonical = soup.select_one('head link[rel="canonical"]')
+    alternates = {tag["hreflang"]: tag["href"] for tag in soup.select('head link[rel="alternate"][hreflang]')}
+    jsonld = [json.loads(tag.string) for tag in soup.select('script[type="application/ld+json"]')]
+    return meta, canonical["href"] if canonical else None, alternates, jsonld, soup.title.string
+
+
+@pytest.fixture
+def translated(home_page):
+    return factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan", category="culture",
+                                 district_name="Sungai Tabuk", english_title="Lok Baintan Floating Market",
+                                 summary="Pasar di atas jukung saat fajar.", main_image=picture(),
+                                 latitude="-3.283300", longitude="114.650000", ticket_price_idr=0)
+
+
+class TestMetaPerLanguage:
+    def test_indonesian(self, client, translated):
+        meta, canonical, alternates, _jsonld, title = head(client.get("/id/destinasi/lok-baintan/").text)
+        assert canonical == "http://testserver/id/destinasi/lok-baintan/"
+        assert meta["og:title"] == meta["twitter:title"] == "Pasar Terapung Lok Baintan"
+        assert meta["og:description"] == "Pasar di atas jukung saat fajar."
+        assert meta["og:url"] == canonical
+        assert meta["og:locale"] == "id_ID" and meta["og:locale:alternate"] == "en_US"
+        assert meta["og:type"] == "article" and meta["og:site_name"] == "Gebrak Banjar"
+        assert meta["og:image"].startswith(f"http://testserver/og/{translated.pk}-id.jpg?v=")
+        assert meta["twitter:image"] == meta["og:image"]
+        assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+        assert meta["twitter:card"] == "summary_large_image"
+        assert alternates == {"id": "http://testserver/id/destinasi/lok-baintan/",
+                              "en": "http://testserver/en/destinasi/lok-baintan/",
+                              "x-default": "http://testserver/id/destinasi/lok-baintan/"}
+        assert title.startswith("Pasar Terapung Lok Baintan")
+
+    def test_english(self, client, translated):
+        meta, canonical, alternates, _jsonld, _title = head(client.get("/en/destinasi/lok-baintan/").text)
+        assert canonical == "http://testserver/en/destinasi/lok-baintan/"
+        assert meta["og:title"] == "Lok Baintan Floating Market"
+        assert meta["og:description"] == "Summary in English."
+        assert meta["og:locale"] == "en_US" and meta["og:locale:alternate"] == "id_ID"
+        assert "-en.jpg?v=" in meta["og:image"]
+        assert set(alternates) == {"id", "en", "x-default"}
+
+    def test_untranslated_english_url_points_to_the_indonesian_original(self, client, home_page):
+        factories.destination(slug="sekumpul", title="Kubah Guru Sekumpul")
+        meta, canonical, alternates, _jsonld, _title = head(client.get("/en/destinasi/sekumpul/").text)
+        assert canonical == "http://testserver/id/destinasi/sekumpul/"
+        assert "en" not in alternates and alternates["id"] == canonical
+        assert meta["og:title"] == "Kubah Guru Sekumpul"
+
+    def test_editors_override_title_and_description(self, client, translated):
+        translated.seo_title = "Lok Baintan: pasar terapung tertua"
+        translated.search_description = "Datang sebelum subuh untuk melihat jukung penuh buah."
+        translated.save_revision().publish()
+        meta, _canonical, _alternates, _jsonld, title = head(client.get("/id/destinasi/lok-baintan/").text)
+        assert title.startswith("Lok Baintan: pasar terapung tertua")
+        assert meta["og:title"] == "Lok Baintan: pasar terapung tertua"
+        assert meta["description"] == meta["og:description"] == "Datang sebelum subuh untuk melihat jukung penuh buah."
+
+    def test_listing_pages_have_a_canonical_without_filters(self, client, translated):
+        _meta, canonical, _alternates, _jsonld, _title = head(client.get("/id/destinasi/?category=culture").text)
+        assert canonical == "http://testserver/id/destinasi/"
+
+    def test_campaign_page_meta(self, client, home_page):
+        campaign(slug="gebrak-mei", title="Gebrak Mei", summary="Ayo bagikan Banjar.", english_title="Gebrak May")
+        meta, canonical, alternates, _jsonld, _title = head(client.get("/en/kampanye/gebrak-mei/").text)
+        assert meta["og:title"] == "Gebrak May" and canonical.endswith("/en/kampanye/gebrak-mei/")
+        assert set(alternates) == {"id", "en", "x-default"}
+
+
+class TestJsonLd:
+    def test_tourist_attraction(self, client, translated):
+        _meta, _canonical, _alternates, jsonld, _title = head(client.get("/id/destinasi/lok-baintan/").text)
+        (data,) = jsonld
+        assert data["@context"] == "https://schema.org" and data["@type"] == "TouristAttraction"
+        assert data["name"] == "Pasar Terapung Lok Baintan"
+        assert data["description"] and data["url"] == "http://testserver/id/destinasi/lok-baintan/"
+        assert data["geo"] == {"@type": "GeoCoordinates", "latitude": -3.2833, "longitude": 114.65}
+        assert data["address"]["@type"] == "PostalAddress" and data["address"]["addressCountry"] == "ID"
+        assert "Sungai Tabuk" in data["address"]["addressLocality"]
+        assert data["image"][0].startswith("http://testserver/")
+        assert data["isAccessibleForFree"] is True
+
+    def test_event(self, client, translated):
+        start = timezone.now() + timedelta(days=10)
+        factories.event(slug="festival-jukung", title="Festival Jukung", start=start,
+                        end=start + timedelta(hours=3), venue=translated)
+        _meta, _canonical, _alternates, jsonld, _title = head(client.get("/id/acara/festival-jukung/").text)
+        (data,) = jsonld
+        assert data["@type"] == "Event" and data["name"] == "Festival Jukung"
+        assert data["startDate"] == start.isoformat() and data["endDate"]
+        location = data["location"]
+        assert location["@type"] == "Place" and location["name"] == "Pasar Terapung Lok Baintan"
+        assert location["address"]["@type"] == "PostalAddress"
+        assert location["geo"]["latitude"] == -3.2833
+        assert data["eventStatus"].endswith("EventScheduled")
+        assert data["eventAttendanceMode"].endswith("OfflineEventAttendanceMode")
+        assert data["organizer"]["name"]
+
+    def test_product_with_offer(self, client, home_page):
+        product = ProductFactory(title_id="Kain Gigi Haruan", price_idr=175000, stock=0)
+        add_photo(product, is_main=True)
+        html = client.get(product.get_absolute_url()).text
+        meta, _canonical, _alternates, jsonld, _title = head(html)
+        (data,) = jsonld  # once: the marketplace's own, not a second copy
+        assert data["@type"] == "Product" and data["name"] == "Kain Gigi Haruan" and data["image"]
+        offer = data["offers"]
+        assert offer["@type"] == "Offer" and offer["price"] == "175000" and offer["priceCurrency"] == "IDR"
+        assert offer["availability"] == "https://schema.org/OutOfStock"
+        assert meta["og:type"] == "product" and meta["og:title"] == "Kain Gigi Haruan"
+
+    def test_local_business_for_shops(self, client, home_page):
+        shop = ShopFactory(name="Sasirangan Ibu Ida", village="Pasayangan", phone="+6281234567890",
+                           latitude=Decimal("-3.4100"), longitude=Decimal("114.8500"))
+        meta, canonical, _alternates, jsonld, _title = head(client.get(shop.get_absolute_url()).text)
+        (data,) = jsonld
+        assert data["@type"] == "LocalBusiness" and data["name"] == "Sasirangan Ibu Ida"
+        assert data["address"]["@type"] == "PostalAddress" and "Pasayangan" in data["address"]["addressLocality"]
+        assert data["geo"]["latitude"] == -3.41 and data["telephone"] == "+6281234567890"
+        assert data["url"] == canonical
+        assert meta["og:title"] == "Sasirangan Ibu Ida"
+
+    def test_script_cannot_be_closed_from_content(self, client, home_page):
+        factories.destination(slug="jahil", title="Jahil </script><script>alert(1)</script>")
+        html = client.get("/id/destinasi/jahil/").text
+        assert "</script><script>alert(1)" not in html
+        _meta, _canonical, _alternates, jsonld, _title = head(html)
+        assert jsonld[0]["name"] == "Jahil </script><script>alert(1)</script>"
+
+
+class TestSitemap:
+    @pytest.fixture
+    def content(self, translated):
+        factories.destination(slug="sekumpul", title="Kubah Guru Sekumpul")
+        hidden = factories.destination(slug="tersembunyi", title="Tersembunyi")
+        hidden.unpublish()
+        ProductFactory(slug="kain-gigi-haruan", title_id="Kain Gigi Haruan", title_en="Gigi Haruan Cloth")
+        ProductFactory(slug="kain-toko-tutup", shop=ShopFactory(slug="toko-ditolak", status="rejected"))
+        return translated
+
+    def entries(self, client):
+        response = client.get("/sitemap.xml")
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+        root = ElementTree.fromstring(response.content)
+        found = {}
+        for url in root.findall(f"{SITEMAP}url"):
+            loc = url.find(f"{SITEMAP}loc").text
+            found[loc] = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
+        return found
+
+    def test_both_languages_with_hreflang_alternates(self, client, content):
+        found = self.entries(client)
+        id_url = "http://testserver/id/destinasi/lok-baintan/"
+        en_url = "http://testserver/en/destinasi/lok-baintan/"
+        assert found[id_url] == found[en_url] == {"id": id_url, "en": en_url, "x-default": id_url}
+        assert "http://testserver/id/" in found and "http://testserver/en/" in found
+        assert "http://testserver/id/destinasi/" in found and "http://testserver/en/destinasi/" in found
+
+    def test_untranslated_pages_only_in_indonesian(self, client, content):
+        found = self.entries(client)
+        assert "http://testserver/id/destinasi/sekumpul/" in found
+        assert "http://testserver/en/destinasi/sekumpul/" not in found
+
+    def test_hidden_things_are_not_listed(self, client, content):
+        text = client.get("/sitemap.xml").text
+        assert "tersembunyi" not in text and "kain-toko-tutup" not in text and "toko-ditolak" not in text
+
+    def test_marketplace_pages(self, client, content):
+        found = self.entries(client)
+        product_id = "http://testserver/id/kampung-sasirangan/produk/kain-gigi-haruan/"
+        assert found[product_id]["en"] == "http://testserver/en/kampung-sasirangan/produk/kain-gigi-haruan/"
+        assert "http://testserver/id/kampung-sasirangan/" in found
+
+    def test_queries_do_not_grow_with_pages(self, client, content):
+        with CaptureQueriesContext(connection) as few:
+            client.get("/sitemap.xml")
+        for number in range(6):
+            factories.destination(slug=f"tambahan-{number}", english_title=f"Extra {number}")
+            ProductFactory()
+        with CaptureQueriesContext(connection) as many:
+            client.get("/sitemap.xml")
+        assert len(many) <= len(few) + 2, [query["sql"] for query in many.captured_queries]
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    lines = response.text.splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines and "Disallow: /toko/" in lines
+    assert "Disallow: /" not in lines

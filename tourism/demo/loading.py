@@ -25,6 +25,7 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from tourism.campaigns import demo_campaign_ensure
 from tourism.catalog import import_catalog, load_file
 from tourism.catalog_kinds import GALLERY_CREDIT, ILLUSTRATION_CREDIT
 from tourism.demo.illustrations import HEIGHT, WIDTH, illustration_write
@@ -136,6 +137,7 @@ def load_demo(*, stdout: TextIO | None = None, if_empty: bool = False, folder: P
             say(line)
 
     _marketplace_demo(stdout=stdout, say=say)
+    say(f"Campaign: {demo_campaign_ensure()}")  # tourism/campaigns.py (#GebrakBanjar, both languages)
     return True
 
 

@@ -6,9 +6,10 @@ page's main image, its title in the reader's language, and the campaign's brand.
 Each image is stored in the media storage under a name that carries a hash of
 everything drawn on it (title, kicker, hashtag, the picture's file and focal
 point), so a change to any of them makes a new file and old ones are removed.
-Publishing a page redraws its images at once (tourism.signals); anything else
-that changes (a product's photo, the running campaign) is redrawn the next time
-the image is asked for. The meta tags name the hash in `?v=` so that the social
+An image is drawn the first time it is asked for (about 0.1 s); publishing a
+page redraws at once those of its images that exist (tourism.signals);
+anything else that changes (a product's photo, the running campaign) is
+redrawn the next time the image is asked for. The meta tags name the hash in `?v=` so that the social
 networks' own caches fetch the new picture.
 
 JPEG, not PNG: a photographic PNG at this size is 600 KB or more, and WhatsApp
@@ -300,6 +301,25 @@ def _remove_stale(spec: ShareImageSpec) -> None:
             default_storage.delete(f"{FOLDER}/{file_name}")
 
 
+def _stored_keys() -> set[str]:
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return set()
+    return {name.rsplit("-", 1)[0] for name in files}
+
+
 def page_share_images_refresh(page) -> list[str]:
-    """Redraw a page's share images in every language (called when it is published)."""
-    return [share_image_ensure(page_spec(page=page, language=language)) for language in LANGUAGES]
+    """Redraw the page's share images that exist already, in each language (called on publish).
+
+    Images never asked for are left to be drawn on the first request: a catalogue
+    import publishing hundreds of pages draws nothing, and an image somebody shared
+    is fresh before the next preview is fetched.
+    """
+    stored = _stored_keys()
+    redrawn = []
+    for language in LANGUAGES:
+        spec = page_spec(page=page, language=language)
+        if spec.key in stored:
+            redrawn.append(share_image_ensure(spec))
+    return redrawn

@@ -89,11 +89,16 @@ def test_publishing_a_change_redraws_the_image(client, place, django_capture_on_
 
     new_files = stored_files(f"{place.pk}-id")
     assert len(new_files) == 1 and new_files != old_files  # drawn at publish, the old one removed
-    assert len(stored_files(f"{place.pk}-en")) == 1
     new_path = og_image_path(client.get("/id/destinasi/lok-baintan/").text)
     assert new_path != path  # ?v= changed, so social networks fetch it again
     after = client.get(new_path)
     assert size_of(after) == (1200, 630) and after.content != before
+
+
+def test_publishing_draws_nothing_that_was_never_asked_for(place, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        place.save_revision().publish()
+    assert stored_files(f"{place.pk}-id") == [] and stored_files(f"{place.pk}-en") == []
 
 
 def test_a_page_without_a_picture_still_gets_an_image(client, home_page):

@@ -138,3 +138,17 @@ def test_demo_campaign_is_created_once_in_both_languages(home_page):
     assert CampaignPage.objects.filter(slug=DEMO_CAMPAIGN_SLUG).count() == 2  # id and en
     assert selectors.campaign_current().slug == DEMO_CAMPAIGN_SLUG
     assert first.is_running
+
+
+def test_editors_can_open_the_campaign_editor(client, home_page):
+    from django.contrib.auth import get_user_model
+
+    from tourism.campaigns import campaign_index_ensure
+
+    index_page = campaign_index_ensure(home=home_page)
+    admin = get_user_model().objects.create_superuser("admin-uji", "admin@uji.id", "rahasia-uji-1")
+    client.force_login(admin)
+    response = client.get(f"/admin/pages/add/tourism/campaignpage/{index_page.pk}/")
+    assert response.status_code == 200
+    for block in ("Kartu destinasi", "Kartu acara", "Kartu produk Kampung Sasirangan", "Ajakan", "Tagar"):
+        assert block in response.text, block

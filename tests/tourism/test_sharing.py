@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.marketplace.factories import ProductFactory, ShopFactory
@@ -207,3 +208,60 @@ class TestArrivals:
         client.get(product.get_absolute_url() + "?utm_source=telegram&utm_medium=share&utm_campaign=gebrak")
         row = ShareTally.objects.get()
         assert (row.event, row.target_type, row.target_id) == ("visit", "product", product.pk)
+
+
+class TestDashboard:
+    @pytest.fixture
+    def editor(self):
+        from django.contrib.auth.models import Group
+
+        from tests.marketplace.factories import UserFactory
+
+        user = UserFactory(username="editor-uji")
+        user.groups.add(Group.objects.get(name="Editors"))
+        return user
+
+    def test_editors_see_top_pages_channels_campaigns_and_shop_visits(self, client, place, editor):
+        shop = ShopFactory(name="Sasirangan Ibu Ida")
+        campaign(slug="gebrak-mei", title="Gebrak Mei")
+        visitor = client.__class__()
+        visitor.post("/bagikan/", {"target": f"destination:{place.pk}", "channel": "whatsapp",
+                                   "campaign": "gebrak-mei"})
+        visitor.get("/id/destinasi/lok-baintan/?utm_source=whatsapp&utm_medium=share&utm_campaign=gebrak-mei")
+        visitor.get(shop.get_absolute_url())
+        client.force_login(editor)
+        response = client.get("/admin/gebrak/viralitas/")
+        assert response.status_code == 200
+        tables = BeautifulSoup(response.text, "html.parser").select("table.listing")
+        summary, top, channels, campaigns, shops = (table.get_text(" ", strip=True) for table in tables)
+        assert "Klik tombol bagikan 1" in summary and "Kunjungan dari tautan yang dibagikan 1" in summary
+        assert "Pasar Terapung Lok Baintan destination 1 1" in top
+        assert "WhatsApp 1 1 1" in channels
+        assert "Gebrak Mei gebrak-mei 1 1 1" in campaigns
+        assert "Sasirangan Ibu Ida WhatsApp 1" in shops
+        assert "Viralitas" in client.get("/admin/").text
+
+    def test_dashboard_queries_do_not_grow_with_data(self, client, place, editor):
+        ShareTally.objects.create(day=timezone.localdate(), event="click", channel="x", target_type="destination",
+                                  target_id=place.pk, campaign="", count=1)
+        client.force_login(editor)
+        client.get("/admin/gebrak/viralitas/")
+        with CaptureQueriesContext(connection) as few:
+            client.get("/admin/gebrak/viralitas/?hari=7")
+        for number in range(5):
+            page = factories.destination(slug=f"lain-{number}")
+            ShareTally.objects.create(day=timezone.localdate(), event="click", channel="x", target_type="destination",
+                                      target_id=page.pk, campaign="", count=3)
+        with CaptureQueriesContext(connection) as many:
+            client.get("/admin/gebrak/viralitas/?hari=7")
+        assert len(many) == len(few)
+
+    def test_people_without_the_permission_cannot_see_it(self, client, place):
+        from django.contrib.auth.models import Permission
+
+        from tests.marketplace.factories import UserFactory
+
+        outsider = UserFactory(username="orang-luar")
+        outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        client.force_login(outsider)
+        assert client.get("/admin/gebrak/viralitas/").status_code in (302, 403)

@@ -30,6 +30,8 @@ if settings.DEBUG:
 
 # Everything a visitor reads carries its language: /id/... and /en/...
 urlpatterns += i18n_patterns(
+    # Cart, checkout and orders first: they share the prefix with the marketplace's pages.
+    path("kampung-sasirangan/", include("marketplace.orders.urls")),
     path("kampung-sasirangan/", include("marketplace.urls")),
     path("cari/", include("search.urls")),
     path("foto-pengunjung/", include("tourism.visitor_photo_urls")),

@@ -7,6 +7,7 @@ tests/marketplace/test_dashboard_authorization.py; a new URL must be classified 
 from django.urls import path
 
 from marketplace import dashboard_views as views
+from marketplace.orders.dashboard_urls import urlpatterns as order_urlpatterns
 
 app_name = "dashboard"
 urlpatterns = [
@@ -25,3 +26,5 @@ urlpatterns = [
     path("produk/<int:pk>/", views.product_edit, name="product_edit"),
     path("produk/<int:pk>/terbitkan/", views.product_publish, name="product_publish"),
 ]
+# Orders and earnings (marketplace.orders).
+urlpatterns += order_urlpatterns

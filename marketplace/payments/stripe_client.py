@@ -129,6 +129,22 @@ def payment_intent_cancel(payment_intent_id: str) -> stripe.PaymentIntent:
     return client().v1.payment_intents.cancel(payment_intent_id)
 
 
+def payment_intent_confirm_with(*, payment_intent_id: str, payment_method_id: str) -> stripe.PaymentIntent:
+    """Attach a card and confirm, server-side. Only for the emulator, whose Stripe.js stand-in cannot
+    confirm a card itself (and which refuses `confirm` given a payment method: hence update, then
+    confirm). Raises CardError when the card is declined."""
+    api = client().v1.payment_intents
+    api.update(payment_intent_id, params={"payment_method": payment_method_id})
+    return api.confirm(payment_intent_id)
+
+
+def payment_method_from_token(token_id: str) -> str:
+    """The card behind a card token made by the emulator's Stripe.js (`stripe.createToken`)."""
+    if not isinstance(token_id, str) or not token_id.startswith("tok_"):
+        raise stripe.InvalidRequestError("not a card token", "token", http_status=400)
+    return client().v1.tokens.retrieve(token_id).card.id
+
+
 def refund_create(*, payment_intent_id: str, amount_idr: int, idempotency_key: str,
                   metadata: dict | None = None) -> stripe.Refund:
     params = {"payment_intent": payment_intent_id, "amount": to_minor_units(amount_idr)}
@@ -148,6 +164,10 @@ def connect_account_create(*, email: str, idempotency_key: str) -> stripe.Accoun
         "business_type": "individual",
     }
     return client().v1.accounts.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+def connect_account_retrieve(account_id: str) -> stripe.Account:
+    return client().v1.accounts.retrieve(account_id)
 
 
 def connect_account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> stripe.AccountLink:

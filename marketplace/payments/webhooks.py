@@ -24,7 +24,12 @@ logger = logging.getLogger(__name__)
 
 # Event type -> dotted path of a function taking (*, event: dict). The functions live with
 # the business they change (orders, refunds, payouts); they must be safe in any order.
-HANDLERS: dict[str, str] = {}
+HANDLERS: dict[str, str] = {
+    "payment_intent.succeeded": "marketplace.orders.checkout.payment_intent_succeeded",
+    "payment_intent.payment_failed": "marketplace.orders.checkout.payment_intent_payment_failed",
+    "charge.refunded": "marketplace.orders.refunds.charge_refunded",
+    "account.updated": "marketplace.orders.payouts.account_updated",
+}
 
 
 def handler_for(event_type: str) -> Callable | None:

@@ -20,6 +20,7 @@ from tests.marketplace.factories import (
     add_photo,
     add_size,
 )
+from tests.marketplace.orders.test_authorization import DASHBOARD_ORDER_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ METHODS = ["get", "post"]
 
 def test_every_dashboard_url_is_classified():
     names = {pattern.name for pattern in dashboard_urls.urlpatterns}
-    assert names == ACCOUNT_URLS | OWN_SHOP_URLS | PRODUCT_URLS
+    # Orders and earnings (marketplace/orders) are classified in tests/marketplace/orders/test_authorization.py.
+    assert names == ACCOUNT_URLS | OWN_SHOP_URLS | PRODUCT_URLS | DASHBOARD_ORDER_URLS
 
 
 @pytest.fixture

@@ -1,0 +1,467 @@
+"""Checkout: from a cart to an order, a PaymentIntent, and a paid order.
+
+1. `checkout_start` turns the cart into one order with a sub-order per shop and
+   order lines (title and price as they are now), and reserves the stock, all in
+   one transaction. A double submit of the same form finds the order it made.
+2. `checkout_payment_prepare`, called before every payment attempt, makes the
+   order's one PaymentIntent (idempotency key `order-<id>-payment-intent`; its id
+   is kept and reused, since the emulator ignores idempotency keys), takes the
+   stock again if an earlier failure or the clock released it, and hands the
+   client secret to Stripe.js.
+3. Stripe's webhooks are the source of truth: `payment_intent.succeeded` marks the
+   order paid (`order_mark_paid`), `payment_intent.payment_failed` releases the
+   stock. Both are harmless repeated, late, or in any order: a paid order stays
+   paid, and a failure older than the buyer's latest attempt changes nothing.
+   `order_reconcile` applies the same from Stripe's side when a webhook is late or
+   lost (the confirmation page, and `manage.py payments_reconcile`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.models import Product, ProductSize
+from marketplace.orders import emails, payouts, refunds, stock
+from marketplace.orders.cart import CartItem
+from marketplace.orders.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    RefundSource,
+    StockState,
+    SubOrder,
+    SubOrderStatus,
+)
+from marketplace.payments import stripe_client
+
+logger = logging.getLogger(__name__)
+# An unpaid order this old is given up: its PaymentIntent cancelled, its stock released.
+ABANDON_AFTER = timedelta(hours=24)
+
+
+class CheckoutError(Exception):
+    """Checkout cannot go on; `message` is for the buyer (in their language), `status` the HTTP status."""
+
+    def __init__(self, message: str, *, status: int = 400, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+@dataclass
+class Contact:
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass
+class Address:
+    province: str
+    regency: str
+    district: str
+    postal_code: str
+    street: str
+
+
+def _out_of_stock_error(error: stock.OutOfStock) -> CheckoutError:
+    line = error.line
+    title = f"{line.title} ({line.size_label})" if line.size_label else line.title
+    if error.available <= 0:
+        message = _("Maaf, “%(title)s” baru saja habis. Ubah keranjang Anda lalu coba lagi.") % {"title": title}
+    else:
+        message = (_("Maaf, “%(title)s” tinggal %(count)s. Ubah keranjang Anda lalu coba lagi.")
+                   % {"title": title, "count": error.available})
+    return CheckoutError(message, status=409, code="out_of_stock")
+
+
+def amount_too_large_message() -> str:
+    return (_("Total belanja melebihi batas satu pembayaran kartu (Rp %(max)s). Kurangi jumlah barang.")
+            % {"max": f"{stripe_client.MAX_AMOUNT_MINOR // 100:,}".replace(",", ".")})
+
+
+# --- 1. The order -------------------------------------------------------------------------
+
+def checkout_start(*, items: list[CartItem], contact: Contact, address: Address, user=None,
+                   language: str = "id", checkout_key: str) -> Order:
+    """One order, one sub-order per shop, stock reserved; all or nothing."""
+    existing = Order.objects.filter(checkout_key=checkout_key).first()
+    if existing is not None:
+        return existing
+    if not items:
+        raise CheckoutError(_("Keranjang Anda kosong."), code="empty_cart")
+    try:
+        with transaction.atomic():
+            return _order_create(items=items, contact=contact, address=address, user=user, language=language,
+                                 checkout_key=checkout_key)
+    except IntegrityError:
+        # The same form submitted twice at once: the other request made the order.
+        existing = Order.objects.filter(checkout_key=checkout_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _order_create(*, items, contact, address, user, language, checkout_key) -> Order:
+    products = Product.objects.public().select_related("shop").in_bulk({item.product_id for item in items})
+    sizes = ProductSize.objects.in_bulk({item.size_id for item in items if item.size_id})
+    by_shop: dict[int, list[OrderLine]] = defaultdict(list)
+    shops = {}
+    for item in items:
+        product = products.get(item.product_id)
+        size = sizes.get(item.size_id) if item.size_id else None
+        if product is None or (item.size_id and (size is None or size.product_id != product.pk)):
+            raise CheckoutError(_("Satu barang di keranjang tidak lagi dijual. Periksa keranjang Anda."),
+                                status=409, code="unavailable")
+        if item.quantity <= 0:
+            raise CheckoutError(_("Jumlah barang harus paling sedikit 1."), code="quantity")
+        shops[product.shop_id] = product.shop
+        by_shop[product.shop_id].append(OrderLine(
+            product=product, size=size, title=product.title_id, size_label=size.label if size else "",
+            unit_price_idr=product.price_idr, quantity=item.quantity, stock_state=StockState.RESERVED))
+    total = sum(line.total_idr for lines in by_shop.values() for line in lines)
+    if total <= 0:
+        raise CheckoutError(_("Total belanja harus lebih dari Rp 0."), code="zero_total")
+    try:
+        stripe_client.to_minor_units(total)
+    except stripe_client.AmountTooLarge as error:
+        raise CheckoutError(amount_too_large_message(), code="amount_too_large") from error
+    order = Order.objects.create(
+        checkout_key=checkout_key, user=user if getattr(user, "is_authenticated", False) else None,
+        language=language, name=contact.name, email=contact.email, phone=contact.phone,
+        province=address.province, regency=address.regency, district=address.district,
+        postal_code=address.postal_code, street=address.street, total_idr=total,
+        reserved_until=stock.reservation_deadline())
+    basis_points = payouts.fee_basis_points()
+    all_lines = []
+    for shop_id in sorted(by_shop):
+        lines = by_shop[shop_id]
+        sub_order = SubOrder.objects.create(order=order, shop=shops[shop_id], fee_basis_points=basis_points,
+                                            amount_idr=sum(line.total_idr for line in lines))
+        for line in lines:
+            line.sub_order = sub_order
+        all_lines.extend(lines)
+    OrderLine.objects.bulk_create(all_lines)
+    try:
+        stock.stock_reserve(lines=all_lines)
+    except stock.OutOfStock as error:
+        raise _out_of_stock_error(error) from error
+    return order
+
+
+def order_abandon_reservation(*, order: Order) -> None:
+    """The buyer went back to the cart and starts again: give the earlier attempt's stock back.
+
+    The order stays payable; a payment that still arrives is honoured if stock allows.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            stock.stock_release(order=order)
+
+
+# --- 2. The PaymentIntent -----------------------------------------------------------------
+
+@dataclass
+class PaymentReady:
+    client_secret: str
+    payment_intent_id: str
+
+
+def _payment_intent_create(order: Order) -> None:
+    """The order's PaymentIntent; called with the order row locked, so there is one."""
+    number = order.payment_intent_count + 1
+    key = f"order-{order.pk}-payment-intent" + (f"-{number}" if number > 1 else "")
+    intent = stripe_client.payment_intent_create(
+        amount_idr=order.total_idr, metadata={"order": order.pk, "order_number": order.number},
+        idempotency_key=key)
+    order.stripe_payment_intent_id = intent.id
+    order.stripe_client_secret = intent.client_secret
+    order.payment_intent_count = number
+    order.save(update_fields=["stripe_payment_intent_id", "stripe_client_secret", "payment_intent_count"])
+
+
+def _lock_payable(order_pk: int) -> Order:
+    order = Order.objects.select_for_update().get(pk=order_pk)
+    if order.status == OrderStatus.PAID:
+        raise CheckoutError(_("Pesanan ini sudah dibayar."), status=409, code="already_paid")
+    if order.status == OrderStatus.CANCELED:
+        raise CheckoutError(_("Pesanan ini sudah dibatalkan. Silakan pesan lagi dari keranjang."),
+                            status=409, code="canceled")
+    return order
+
+
+def _stripe_unavailable() -> CheckoutError:
+    return CheckoutError(_("Pembayaran sedang tidak dapat disiapkan. Pesanan Anda tersimpan; coba lagi "
+                           "sebentar lagi."), status=503, code="payments_unavailable")
+
+
+def checkout_payment_prepare(*, order: Order) -> PaymentReady:
+    """Before each payment attempt: stock held for another STOCK_RESERVATION_MINUTES, and the
+    order's PaymentIntent (made once)."""
+    try:
+        with transaction.atomic():
+            order = _lock_payable(order.pk)
+            released = list(OrderLine.objects.filter(sub_order__order=order, stock_state=StockState.RELEASED))
+            if released:
+                try:
+                    stock.stock_reserve(lines=released)
+                except stock.OutOfStock as error:
+                    raise _out_of_stock_error(error) from error
+            order.reserved_until = stock.reservation_deadline()
+            order.payment_prepared_at = timezone.now()
+            order.save(update_fields=["reserved_until", "payment_prepared_at"])
+            if not order.stripe_payment_intent_id:
+                _payment_intent_create(order)
+    except stripe_client.StripeError as error:
+        logger.warning("PaymentIntent for order %s could not be made: %s", order.pk, error)
+        raise _stripe_unavailable() from error
+    return PaymentReady(client_secret=order.stripe_client_secret, payment_intent_id=order.stripe_payment_intent_id)
+
+
+DECLINE_CODES = ["card_declined", "insufficient_funds", "expired_card", "incorrect_cvc", "incorrect_number",
+                 "invalid_expiry_year", "processing_error", "payment_intent_authentication_failure"]
+
+
+def card_decline_message(code: str) -> str:
+    """What a buyer reads when the card is refused, by Stripe's error code."""
+    messages = {
+        "card_declined": _("Kartu Anda ditolak oleh bank penerbit. Coba kartu lain atau hubungi bank Anda."),
+        "insufficient_funds": _("Saldo kartu tidak cukup. Coba kartu lain."),
+        "expired_card": _("Kartu Anda sudah kedaluwarsa. Coba kartu lain."),
+        "incorrect_cvc": _("Kode keamanan (CVC) kartu salah. Periksa lalu coba lagi."),
+        "incorrect_number": _("Nomor kartu salah. Periksa lalu coba lagi."),
+        "invalid_expiry_year": _("Tahun kedaluwarsa kartu tidak valid. Periksa lalu coba lagi."),
+        "processing_error": _("Terjadi gangguan saat memproses kartu. Coba lagi sebentar lagi."),
+        "payment_intent_authentication_failure": _("Verifikasi 3-D Secure gagal. Coba lagi atau pakai kartu lain."),
+    }
+    return messages.get(code, _("Pembayaran tidak berhasil. Periksa data kartu atau coba kartu lain."))
+
+
+def emulator_card_pay(*, order: Order, token_id: str) -> dict:
+    """What the page's JavaScript does in the emulator, whose Stripe.js stand-in can only make a
+    card token and complete 3-D Secure: attach the card to the order's PaymentIntent and confirm.
+
+    localstripe cannot confirm a PaymentIntent again after a declined charge, so after a
+    decline the next attempt gets a new PaymentIntent (the old one cancelled). Real Stripe
+    never comes here: Stripe.js confirms the card itself.
+    """
+    if stripe_client.payments_mode() != "emulator":
+        raise CheckoutError(_("Tidak tersedia."), status=404, code="not_emulator")
+    ready = checkout_payment_prepare(order=order)
+    try:
+        intent = stripe_client.payment_intent_retrieve(ready.payment_intent_id)
+        if intent.status == "requires_payment_method" and intent.get("latest_charge"):
+            with transaction.atomic():
+                locked = _lock_payable(order.pk)
+                if locked.stripe_payment_intent_id == intent.id:
+                    stripe_client.payment_intent_cancel(intent.id)
+                    _payment_intent_create(locked)
+                ready = PaymentReady(client_secret=locked.stripe_client_secret,
+                                     payment_intent_id=locked.stripe_payment_intent_id)
+        payment_method_id = stripe_client.payment_method_from_token(token_id)
+        intent = stripe_client.payment_intent_confirm_with(payment_intent_id=ready.payment_intent_id,
+                                                           payment_method_id=payment_method_id)
+    except stripe_client.CardError as error:
+        code = error.code or "card_declined"
+        return {"status": "failed", "error": code, "message": card_decline_message(code)}
+    except stripe_client.StripeError as error:
+        if getattr(error, "http_status", None) in {400, 404}:
+            return {"status": "failed", "error": "invalid_card", "message": card_decline_message("incorrect_number")}
+        logger.warning("Emulator payment for order %s failed: %s", order.pk, error)
+        raise _stripe_unavailable() from error
+    return {"status": intent.status, "client_secret": ready.client_secret}
+
+
+# --- 3. Paid, failed, reconciled ------------------------------------------------------------
+
+def _order_for_intent(intent: dict) -> Order | None:
+    order = Order.objects.filter(stripe_payment_intent_id=intent.get("id")).first()
+    if order is not None:
+        return order
+    order_pk = str((intent.get("metadata") or {}).get("order", ""))
+    return Order.objects.filter(pk=int(order_pk)).first() if order_pk.isdigit() else None
+
+
+def order_mark_paid(*, order: Order, intent: dict) -> Order:
+    """The payment went through. Reserved stock is sold; stock released in the meantime is taken
+    again if it is still there, and a shop's part that cannot be had any more is cancelled and
+    refunded. Emails go out after the commit. A second call changes nothing."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status == OrderStatus.PAID:
+            if intent.get("id") != order.stripe_payment_intent_id:
+                logger.error("Order %s was paid twice (PaymentIntents %s and %s): refund one by hand",
+                             order.number, order.stripe_payment_intent_id, intent.get("id"))
+            return order
+        if (intent.get("amount") != stripe_client.to_minor_units(order.total_idr)
+                or str(intent.get("currency", "")).lower() != stripe_client.CURRENCY):
+            logger.error("PaymentIntent %s (%s %s) does not match order %s (Rp %s): not marked paid",
+                         intent.get("id"), intent.get("amount"), intent.get("currency"), order.number,
+                         order.total_idr)
+            return order
+        if intent.get("id") and intent["id"] != order.stripe_payment_intent_id:
+            order.stripe_payment_intent_id = intent["id"]
+        sub_orders = list(order.sub_orders.select_related("shop", "shop__owner").prefetch_related("lines"))
+        late_refunds = []
+        for sub_order in sub_orders:
+            lines = list(sub_order.lines.all())
+            stock.stock_consume(lines=lines)
+            released = [line for line in lines if line.stock_state == StockState.RELEASED]
+            sub_order.status = SubOrderStatus.PAID
+            if released:
+                try:
+                    stock.stock_retake(lines=released)
+                except stock.OutOfStock:
+                    stock.stock_return(lines=lines)
+                    sub_order.status = SubOrderStatus.CANCELED
+                    sub_order.canceled_at = timezone.now()
+                    sub_order.cancel_reason = _("Stok habis sebelum pembayaran diterima; dana dikembalikan.")
+                    late_refunds.append(sub_order)
+            sub_order.save(update_fields=["status", "canceled_at", "cancel_reason"])
+            payouts.ledger_record_sale(sub_order=sub_order)
+        order.status = OrderStatus.PAID
+        order.paid_at = timezone.now()
+        order.reserved_until = None
+        order.last_payment_error = ""
+        order.save(update_fields=["status", "paid_at", "reserved_until", "last_payment_error",
+                                  "stripe_payment_intent_id"])
+        for sub_order in late_refunds:
+            refund = refunds.refund_request(order=order, sub_order=sub_order, source=RefundSource.OUT_OF_STOCK,
+                                            reason=sub_order.cancel_reason)
+            refunds.refund_submit_on_commit(refund)
+        transaction.on_commit(lambda: emails.order_paid_emails(order_pk=order.pk))
+    return order
+
+
+def order_payment_failed(*, order: Order, intent: dict, event_created: int | None = None) -> Order:
+    """A payment attempt failed: give the stock back, unless the buyer has tried again since."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.AWAITING_PAYMENT or intent.get("id") != order.stripe_payment_intent_id:
+            return order
+        error = intent.get("last_payment_error") or {}
+        order.last_payment_error = str(error.get("code") or error.get("decline_code") or "payment_failed")[:100]
+        order.save(update_fields=["last_payment_error"])
+        if (event_created is not None and order.payment_prepared_at is not None
+                and datetime.fromtimestamp(event_created, tz=UTC) < order.payment_prepared_at.replace(microsecond=0)):
+            return order
+        stock.stock_release(order=order)
+    return order
+
+
+def payment_intent_succeeded(*, event: dict) -> None:
+    """Webhook handler (marketplace.payments.webhooks.HANDLERS)."""
+    intent = event["data"]["object"]
+    order = _order_for_intent(intent)
+    if order is None:
+        logger.warning("payment_intent.succeeded for a PaymentIntent no order has: %s", intent.get("id"))
+        return
+    order_mark_paid(order=order, intent=intent)
+
+
+def payment_intent_payment_failed(*, event: dict) -> None:
+    """Webhook handler (marketplace.payments.webhooks.HANDLERS)."""
+    intent = event["data"]["object"]
+    order = _order_for_intent(intent)
+    if order is None:
+        logger.info("payment_intent.payment_failed for a PaymentIntent no order has: %s", intent.get("id"))
+        return
+    order_payment_failed(order=order, intent=intent, event_created=event.get("created"))
+
+
+def order_cancel_unpaid(*, order: Order) -> Order:
+    """Give up an unpaid order: its PaymentIntent cancelled at Stripe, its stock released.
+
+    If Stripe says it was paid after all, it is marked paid instead.
+    """
+    if order.stripe_payment_intent_id:
+        try:
+            stripe_client.payment_intent_cancel(order.stripe_payment_intent_id)
+        except stripe_client.StripeError:
+            intent = stripe_client.payment_intent_retrieve(order.stripe_payment_intent_id).to_dict()
+            if intent.get("status") == "succeeded":
+                return order_mark_paid(order=order, intent=intent)
+            if intent.get("status") != "canceled":
+                raise
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.AWAITING_PAYMENT:
+            return order
+        stock.stock_release(order=order)
+        order.status = OrderStatus.CANCELED
+        order.canceled_at = timezone.now()
+        order.save(update_fields=["status", "canceled_at"])
+        order.sub_orders.update(status=SubOrderStatus.CANCELED, canceled_at=order.canceled_at,
+                                cancel_reason=_("Tidak dibayar"))
+    return order
+
+
+def order_reconcile(*, order: Order, now=None) -> str:
+    """Settle one unpaid order from Stripe's side; returns what happened.
+
+    "paid", "failed" (stock released), "canceled", "intent_created", "waiting" or "unchanged".
+    """
+    now = now or timezone.now()
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        return "unchanged"
+    if not order.stripe_payment_intent_id:
+        # The PaymentIntent was never made, or its answer was lost: the same idempotency key
+        # gets the same one back from Stripe.
+        try:
+            with transaction.atomic():
+                locked = Order.objects.select_for_update().get(pk=order.pk)
+                if locked.status == OrderStatus.AWAITING_PAYMENT and not locked.stripe_payment_intent_id:
+                    _payment_intent_create(locked)
+        except stripe_client.StripeError as error:
+            logger.warning("Reconcile: no PaymentIntent for order %s yet: %s", order.number, error)
+            return "unchanged"
+        return "intent_created"
+    intent = stripe_client.payment_intent_retrieve(order.stripe_payment_intent_id).to_dict()
+    status = intent.get("status")
+    if status == "succeeded":
+        order_mark_paid(order=order, intent=intent)
+        return "paid"
+    if status == "canceled":
+        order_cancel_unpaid(order=order)
+        return "canceled"
+    if now - order.created_at > ABANDON_AFTER:
+        order_cancel_unpaid(order=order)
+        return "canceled"
+    if status == "requires_payment_method" and intent.get("last_payment_error"):
+        order_payment_failed(order=order, intent=intent)
+        return "failed"
+    return "waiting"
+
+
+@dataclass
+class ReconcileReport:
+    released: int = 0
+    outcomes: dict | None = None
+    refunds_resent: int = 0
+    errors: int = 0
+
+
+def orders_reconcile(*, now=None, min_age: timedelta = timedelta(minutes=1)) -> ReconcileReport:
+    """Everything Stripe knows that the site may have missed (what `payments_reconcile` runs)."""
+    now = now or timezone.now()
+    report = ReconcileReport(outcomes=defaultdict(int))
+    report.released = stock.stock_release_expired(now=now)
+    pending = Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, created_at__lt=now - min_age).order_by("pk")
+    for order in pending:
+        try:
+            report.outcomes[order_reconcile(order=order, now=now)] += 1
+        except stripe_client.StripeError as error:
+            logger.warning("Reconcile: order %s: %s", order.number, error)
+            report.errors += 1
+    report.refunds_resent = refunds.refunds_resubmit_pending()
+    report.outcomes = dict(report.outcomes)
+    return report

@@ -1,0 +1,93 @@
+"""Emails about orders: to the buyer in the language they bought in, to artisans in Indonesian.
+
+Services send them after their transaction commits (transaction.on_commit), so
+nobody is told about something that was rolled back. The backend is the console
+by default and SMTP when EMAIL_HOST is set (config/settings/base.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from marketplace.orders.models import Order, Refund, SubOrder
+
+logger = logging.getLogger(__name__)
+
+
+def site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def order_status_url(order: Order) -> str:
+    with translation.override(order.language):
+        return site_url(reverse("orders:status", kwargs={"token": order.token}))
+
+
+def _send(*, subject: str, template: str, context: dict, recipient: str) -> None:
+    if not recipient or "@" not in recipient:
+        return
+    body = render_to_string(template, context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    except OSError:
+        # The order is already safe in the database; a mail server hiccup must not undo it.
+        logger.exception("Email %r to %s could not be sent", subject, recipient)
+
+
+def order_paid_emails(*, order_pk: int) -> None:
+    """The buyer's confirmation, and each artisan's news of a sub-order to ship."""
+    order = Order.objects.prefetch_related("sub_orders__lines", "sub_orders__shop__owner").get(pk=order_pk)
+    sub_orders = list(order.sub_orders.all())
+    with translation.override(order.language):
+        _send(subject=_("Pesanan %(number)s diterima — Kampung Sasirangan") % {"number": order.number},
+              template="orders/email/order_confirmation.txt",
+              context={"order": order, "sub_orders": sub_orders, "status_url": order_status_url(order)},
+              recipient=order.email)
+    with translation.override("id"):
+        for sub_order in sub_orders:
+            if sub_order.status != "paid":
+                continue
+            _send(subject=_("Pesanan baru %(number)s untuk %(shop)s") % {"number": order.number,
+                                                                         "shop": sub_order.shop.name},
+                  template="orders/email/artisan_new_order.txt",
+                  context={"order": order, "sub_order": sub_order,
+                           "dashboard_url": site_url(reverse("dashboard:order_detail", args=[sub_order.pk]))},
+                  recipient=sub_order.shop.owner.email)
+
+
+def sub_order_shipped_email(*, sub_order: SubOrder) -> None:
+    order = sub_order.order
+    with translation.override(order.language):
+        _send(subject=_("Pesanan %(number)s dikirim oleh %(shop)s") % {"number": order.number,
+                                                                       "shop": sub_order.shop.name},
+              template="orders/email/shipped.txt",
+              context={"order": order, "sub_order": sub_order, "lines": list(sub_order.lines.all()),
+                       "status_url": order_status_url(order)},
+              recipient=order.email)
+
+
+def sub_order_canceled_email(*, sub_order: SubOrder) -> None:
+    order = sub_order.order
+    with translation.override(order.language):
+        _send(subject=_("Sebagian pesanan %(number)s dibatalkan") % {"number": order.number},
+              template="orders/email/sub_order_canceled.txt",
+              context={"order": order, "sub_order": sub_order, "lines": list(sub_order.lines.all()),
+                       "status_url": order_status_url(order)},
+              recipient=order.email)
+
+
+def refund_email(*, refund: Refund) -> None:
+    order = refund.order
+    with translation.override(order.language):
+        _send(subject=_("Dana Rp %(amount)s untuk pesanan %(number)s dikembalikan")
+              % {"amount": f"{refund.amount_idr:,}".replace(",", "."), "number": order.number},
+              template="orders/email/refund.txt",
+              context={"order": order, "refund": refund, "status_url": order_status_url(order)},
+              recipient=order.email)

@@ -1,0 +1,181 @@
+"""Forms of the cart, checkout, the artisans' order pages and the editors' refunds.
+
+Every error is a sentence a person can act on, in the reader's language
+(msgids in Indonesian, English in the catalogue).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.services import phone_normalize
+
+# The 38 provinces of Indonesia (2022 onwards).
+PROVINCES = [
+    "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi", "Sumatera Selatan",
+    "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "DKI Jakarta", "Jawa Barat", "Banten", "Jawa Tengah",
+    "DI Yogyakarta", "Jawa Timur", "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Barat",
+    "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara", "Sulawesi Utara",
+    "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku",
+    "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya", "Papua Tengah", "Papua Pegunungan",
+    "Papua Selatan",
+]
+POSTAL_CODE = re.compile(r"^[1-9][0-9]{4}$")
+QUANTITY_ERRORS = {"invalid": _("Jumlah harus berupa angka."),
+                   "min_value": _("Jumlah paling sedikit %(limit_value)s."),
+                   "max_value": _("Jumlah paling banyak %(limit_value)s."),
+                   "required": _("Tulis jumlahnya.")}
+
+
+def _required(message):
+    return {"required": message}
+
+
+class AddToCartForm(forms.Form):
+    product = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    size = forms.IntegerField(label=_("Ukuran"), min_value=1, max_value=2**62, required=False)
+    quantity = forms.IntegerField(label=_("Jumlah"), min_value=1, max_value=99, initial=1,
+                                  error_messages=QUANTITY_ERRORS)
+
+
+class CartUpdateForm(forms.Form):
+    line = forms.RegexField(regex=r"^[0-9]{1,18}:[0-9]{1,18}$")
+    quantity = forms.IntegerField(label=_("Jumlah"), min_value=0, max_value=99, error_messages=QUANTITY_ERRORS)
+
+
+class CartRemoveForm(forms.Form):
+    line = forms.RegexField(regex=r"^[0-9]{1,18}:[0-9]{1,18}$")
+
+
+class CheckoutForm(forms.Form):
+    name = forms.CharField(label=_("Nama lengkap"), max_length=120,
+                           error_messages=_required(_("Tulis nama penerima.")),
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Email"), max_length=254,
+                             error_messages={"required": _("Tulis alamat email: bukti pesanan dikirim ke sana."),
+                                             "invalid": _("Tulis alamat email yang benar, mis. nama@contoh.id.")},
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label=_("Nomor WhatsApp"), max_length=20,
+                            error_messages=_required(_("Tulis nomor WhatsApp agar perajin dapat menghubungi Anda.")),
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    province = forms.ChoiceField(label=_("Provinsi"), choices=[("", _("Pilih provinsi"))] + [(p, p) for p in PROVINCES],
+                                 error_messages={"required": _("Pilih provinsi."),
+                                                 "invalid_choice": _("Pilih provinsi dari daftar.")})
+    regency = forms.CharField(label=_("Kabupaten/kota"), max_length=100,
+                              error_messages=_required(_("Tulis kabupaten atau kota.")),
+                              widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    district = forms.CharField(label=_("Kecamatan"), max_length=100,
+                               error_messages=_required(_("Tulis kecamatan.")),
+                               widget=forms.TextInput(attrs={"autocomplete": "address-level3"}))
+    postal_code = forms.CharField(label=_("Kode pos"), max_length=5, min_length=5,
+                                  error_messages={"required": _("Tulis kode pos (5 angka)."),
+                                                  "min_length": _("Kode pos terdiri dari 5 angka, mis. 70614."),
+                                                  "max_length": _("Kode pos terdiri dari 5 angka, mis. 70614.")},
+                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric",
+                                                                "pattern": "[0-9]{5}"}))
+    street = forms.CharField(label=_("Alamat (jalan, nomor rumah, RT/RW, desa/kelurahan)"), max_length=500,
+                             error_messages=_required(_("Tulis alamat jalan dan nomor rumah.")),
+                             widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}))
+    checkout_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput,
+                                    error_messages={"required": _("Formulir kedaluwarsa; muat ulang halaman."),
+                                                    "invalid": _("Formulir kedaluwarsa; muat ulang halaman.")})
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self):
+        try:
+            return phone_normalize(self.cleaned_data["phone"])
+        except ValidationError as error:
+            raise ValidationError(_("Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890.")) from error
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].strip()
+        if not POSTAL_CODE.match(value):
+            raise ValidationError(_("Kode pos terdiri dari 5 angka, mis. 70614."))
+        return value
+
+    def clean_regency(self):
+        return " ".join(self.cleaned_data["regency"].split())
+
+    def clean_district(self):
+        return " ".join(self.cleaned_data["district"].split())
+
+    def clean_street(self):
+        return self.cleaned_data["street"].strip()
+
+
+class ShipForm(forms.Form):
+    courier = forms.CharField(label=_("Kurir"), max_length=60,
+                              error_messages=_required(_("Tulis nama kurir, mis. JNE, J&T, POS Indonesia.")),
+                              widget=forms.TextInput(attrs={"list": "kurir-umum"}))
+    tracking_number = forms.RegexField(
+        label=_("Nomor resi"), max_length=60, regex=r"^[A-Za-z0-9][A-Za-z0-9 \-./]{3,59}$",
+        error_messages={"required": _("Tulis nomor resi dari kurir."),
+                        "invalid": _("Nomor resi hanya berisi huruf, angka, spasi, titik atau tanda hubung "
+                                     "(paling sedikit 4).")})
+
+    def clean_courier(self):
+        return " ".join(self.cleaned_data["courier"].split())
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pembatalan (dibaca pembeli)"), max_length=300,
+                             error_messages=_required(_("Tulis alasannya: pembeli akan membacanya.")),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BankAccountForm(forms.Form):
+    bank_name = forms.CharField(label=_("Nama bank"), max_length=60,
+                                error_messages=_required(_("Tulis nama bank, mis. BRI, BNI, Bank Kalsel.")))
+    account_number = forms.RegexField(label=_("Nomor rekening"), regex=r"^[0-9][0-9 \-]{4,28}[0-9]$",
+                                      error_messages={"required": _("Tulis nomor rekening."),
+                                                      "invalid": _("Nomor rekening hanya berisi angka.")})
+    account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=120,
+                                     error_messages=_required(_("Tulis nama pemilik rekening seperti di buku tabungan.")))
+
+    def clean_account_number(self):
+        return re.sub(r"[\s\-]", "", self.cleaned_data["account_number"])
+
+
+class RefundForm(forms.Form):
+    """For editors in the Wagtail admin: all of the order or one shop's part, all or some of it."""
+
+    target = forms.ChoiceField(label=_("Yang dikembalikan"), widget=forms.RadioSelect)
+    amount_idr = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1, required=False,
+                                    help_text=_("Kosongkan untuk mengembalikan semua yang tersisa."),
+                                    error_messages={"invalid": _("Jumlah ditulis dalam rupiah utuh, tanpa titik."),
+                                                    "min_value": _("Jumlah harus lebih dari Rp 0.")})
+    reason = forms.CharField(label=_("Alasan (dibaca pembeli)"), max_length=300,
+                             error_messages=_required(_("Tulis alasannya: pembeli akan membacanya.")),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, order, remaining: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("order", _("Seluruh pesanan (sisa Rp %(amount)s)") % {
+            "amount": f"{sum(remaining.values()):,}".replace(",", ".")})]
+        for sub_order in order.sub_orders.all():
+            choices.append((str(sub_order.pk), _("Bagian %(shop)s (sisa Rp %(amount)s)") % {
+                "shop": sub_order.shop.name, "amount": f"{remaining.get(sub_order.pk, 0):,}".replace(",", ".")}))
+        self.fields["target"].choices = choices
+        self.fields["target"].initial = "order"
+
+
+class SettlementForm(forms.Form):
+    period_start = forms.DateField(label=_("Awal periode"), widget=forms.DateInput(attrs={"type": "date"}),
+                                   error_messages={"required": _("Pilih tanggal awal."),
+                                                   "invalid": _("Tanggal tidak valid.")})
+    period_end = forms.DateField(label=_("Akhir periode"), widget=forms.DateInput(attrs={"type": "date"}),
+                                 error_messages={"required": _("Pilih tanggal akhir."),
+                                                 "invalid": _("Tanggal tidak valid.")})
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("Akhir periode harus sesudah awalnya."))
+        return cleaned

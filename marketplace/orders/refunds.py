@@ -1,0 +1,215 @@
+"""Refunds: from the admin (an order or one sub-order, whole or in part), from an artisan's
+cancellation, automatically when stock ran out after a late payment, and from Stripe's
+own dashboard (`charge.refunded`).
+
+A refund made here is first recorded as pending with its split over the sub-orders
+(committed), then sent to Stripe with the idempotency key `refund-<id>`, then marked
+succeeded and written to the ledger. A pending refund counts as already refunded, so
+two editors cannot refund the same money twice, and `charge.refunded` for a refund we
+made adds nothing: the webhook compares Stripe's total refunded with ours (pending and
+succeeded) and records only a difference, which is a refund made outside the site.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.orders import emails, payouts
+from marketplace.orders.models import (
+    Order,
+    OrderStatus,
+    Refund,
+    RefundPart,
+    RefundSource,
+    RefundStatus,
+    SubOrder,
+)
+from marketplace.payments import stripe_client
+
+logger = logging.getLogger(__name__)
+COUNTED_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
+
+
+class RefundError(Exception):
+    """A refund that cannot be made; the message is for the person asking, in their language."""
+
+
+def refund_allocate(*, remaining: dict[int, int], amount_idr: int) -> dict[int, int]:
+    """Split `amount_idr` over sub-orders in proportion to what each still has to refund.
+
+    Whole rupiah by the largest-remainder method (ties to the lower id): the parts add up
+    to exactly `amount_idr` and none exceeds its sub-order's remaining amount.
+    """
+    total = sum(remaining.values())
+    if amount_idr <= 0 or amount_idr > total:
+        raise ValueError(f"cannot allocate {amount_idr} over {total}")
+    shares = {key: amount_idr * value // total for key, value in remaining.items()}
+    left = amount_idr - sum(shares.values())
+    by_remainder = sorted(remaining, key=lambda key: (-(amount_idr * remaining[key] % total), key))
+    for key in by_remainder[:left]:
+        shares[key] += 1
+    return {key: share for key, share in shares.items() if share}
+
+
+def refundable_by_sub_order(*, order: Order) -> dict[int, int]:
+    """What each sub-order of a paid order can still give back (pending refunds count as given)."""
+    sub_orders = list(order.sub_orders.all())
+    counted = dict(RefundPart.objects.filter(sub_order__order=order, refund__status__in=COUNTED_STATUSES)
+                   .values("sub_order_id").annotate(total=Sum("amount_idr")).values_list("sub_order_id", "total"))
+    return {sub_order.pk: sub_order.amount_idr - counted.get(sub_order.pk, 0) for sub_order in sub_orders}
+
+
+def refunded_total(*, order: Order) -> int:
+    return order.refunds.filter(status__in=COUNTED_STATUSES).aggregate(total=Sum("amount_idr"))["total"] or 0
+
+
+def _lock_paid_order(order_pk: int) -> Order:
+    order = Order.objects.select_for_update().get(pk=order_pk)
+    if order.status != OrderStatus.PAID or not order.stripe_payment_intent_id:
+        raise RefundError(_("Hanya pesanan yang sudah dibayar yang dapat dikembalikan dananya."))
+    return order
+
+
+def refund_request(*, order: Order, sub_order: SubOrder | None = None, amount_idr: int | None = None,
+                   reason: str = "", source: str = RefundSource.EDITOR, by=None) -> Refund:
+    """Record a refund as pending, split over the sub-orders. `amount_idr` None: all that is left.
+
+    Call `refund_submit` after the transaction commits (or use `refund_make`).
+    """
+    with transaction.atomic():
+        order = _lock_paid_order(order.pk)
+        remaining = refundable_by_sub_order(order=order)
+        if sub_order is not None:
+            if sub_order.order_id != order.pk:
+                raise RefundError(_("Sub-pesanan itu bukan bagian dari pesanan ini."))
+            remaining = {sub_order.pk: remaining.get(sub_order.pk, 0)}
+        available = sum(remaining.values())
+        if amount_idr is None:
+            amount_idr = available
+        if available <= 0:
+            raise RefundError(_("Tidak ada lagi yang dapat dikembalikan: seluruh dananya sudah dikembalikan."))
+        if amount_idr <= 0:
+            raise RefundError(_("Jumlah pengembalian harus lebih dari Rp 0."))
+        if amount_idr > available:
+            raise RefundError(_("Paling banyak Rp %(available)s yang masih dapat dikembalikan.")
+                              % {"available": f"{available:,}".replace(",", ".")})
+        refund = Refund.objects.create(order=order, amount_idr=amount_idr, source=source, reason=reason[:300],
+                                       created_by=by if getattr(by, "is_authenticated", False) else None)
+        RefundPart.objects.bulk_create(
+            [RefundPart(refund=refund, sub_order_id=sub_order_id, amount_idr=share)
+             for sub_order_id, share in refund_allocate(remaining=remaining, amount_idr=amount_idr).items()])
+    return refund
+
+
+def refund_submit(*, refund: Refund) -> Refund:
+    """Send a pending refund to Stripe and record the outcome; safe to call again (same idempotency key)."""
+    refund = Refund.objects.select_related("order").get(pk=refund.pk)
+    if refund.status != RefundStatus.PENDING:
+        return refund
+    try:
+        stripe_refund = stripe_client.refund_create(
+            payment_intent_id=refund.order.stripe_payment_intent_id, amount_idr=refund.amount_idr,
+            idempotency_key=refund.idempotency_key, metadata={"refund": refund.pk, "order": refund.order_id})
+    except stripe_client.StripeError as error:
+        # A clear refusal (invalid request, card error) fails it; a network error leaves it pending
+        # for payments_reconcile to send again with the same idempotency key.
+        if getattr(error, "http_status", None) and 400 <= error.http_status < 500:
+            Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+                status=RefundStatus.FAILED, failure_message=str(getattr(error, "user_message", "") or error)[:300],
+                completed_at=timezone.now())
+        logger.warning("Refund %s for order %s not made: %s", refund.pk, refund.order_id, error)
+        refund.refresh_from_db()
+        return refund
+    return refund_mark_succeeded(refund=refund, stripe_refund_id=stripe_refund.id)
+
+
+def refund_mark_succeeded(*, refund: Refund, stripe_refund_id: str | None) -> Refund:
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("order").get(pk=refund.pk)
+        if refund.status == RefundStatus.SUCCEEDED:
+            return refund
+        refund.status = RefundStatus.SUCCEEDED
+        refund.stripe_refund_id = stripe_refund_id
+        refund.completed_at = timezone.now()
+        refund.save(update_fields=["status", "stripe_refund_id", "completed_at"])
+        payouts.ledger_record_refund(refund=refund)
+        transaction.on_commit(lambda: emails.refund_email(refund=refund))
+    return refund
+
+
+def refund_make(**kwargs) -> Refund:
+    """Request and submit at once (the admin's and the artisan's way); the refund's status says how it went."""
+    refund = refund_request(**kwargs)
+    return refund_submit(refund=refund)
+
+
+def refund_submit_on_commit(refund: Refund) -> None:
+    transaction.on_commit(lambda: refund_submit(refund=refund))
+
+
+def refunds_resubmit_pending(*, older_than_seconds: int = 60) -> int:
+    """Pending refunds whose Stripe call did not come back: send again (same idempotency key)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    count = 0
+    for refund in Refund.objects.filter(status=RefundStatus.PENDING, created_at__lt=cutoff).exclude(
+            source=RefundSource.STRIPE):
+        refund_submit(refund=refund)
+        count += 1
+    return count
+
+
+# --- Webhook --------------------------------------------------------------------------------
+
+@dataclass
+class _ChargeFacts:
+    payment_intent_id: str
+    amount_refunded_idr: int
+    paid: bool
+
+
+def _charge_facts(charge: dict) -> _ChargeFacts:
+    return _ChargeFacts(payment_intent_id=str(charge.get("payment_intent") or ""),
+                        amount_refunded_idr=stripe_client.from_minor_units(charge.get("amount_refunded") or 0),
+                        paid=charge.get("status") == "succeeded" or bool(charge.get("paid")))
+
+
+def charge_refunded(*, event: dict) -> None:
+    """Webhook `charge.refunded`: record what Stripe refunded beyond what the site did.
+
+    Idempotent and order-proof: Stripe's `amount_refunded` only grows, so a stale or
+    repeated event finds nothing new. A refund of an order not yet marked paid (its
+    `payment_intent.succeeded` still on the way) first marks it paid.
+    """
+    from marketplace.orders import checkout
+
+    facts = _charge_facts(event["data"]["object"])
+    order = Order.objects.filter(stripe_payment_intent_id=facts.payment_intent_id).first() if facts.payment_intent_id else None
+    if order is None:
+        logger.info("charge.refunded for a PaymentIntent no order has: %s", facts.payment_intent_id)
+        return
+    if order.status != OrderStatus.PAID and facts.paid:
+        intent = stripe_client.payment_intent_retrieve(facts.payment_intent_id).to_dict()
+        checkout.order_mark_paid(order=order, intent=intent)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.PAID:
+        return
+    outside = facts.amount_refunded_idr - refunded_total(order=order)
+    if outside <= 0:
+        return
+    remaining = refundable_by_sub_order(order=order)
+    outside = min(outside, sum(remaining.values()))
+    if outside <= 0:
+        return
+    refund = Refund.objects.create(order=order, amount_idr=outside, source=RefundSource.STRIPE,
+                                   reason=_("Dikembalikan lewat dasbor Stripe"))
+    RefundPart.objects.bulk_create(
+        [RefundPart(refund=refund, sub_order_id=sub_order_id, amount_idr=share)
+         for sub_order_id, share in refund_allocate(remaining=remaining, amount_idr=outside).items()])
+    refund_mark_succeeded(refund=refund, stripe_refund_id=None)

@@ -1,0 +1,82 @@
+"""Reads of orders: by status link, by buyer, by shop. Who may see what is decided here.
+
+- An order's status page is reachable by its token alone (the unguessable link in
+  the confirmation email); a wrong or malformed token is a 404.
+- A signed-in buyer sees the orders made while signed in.
+- An artisan sees their own shop's sub-orders, never another shop's (404).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Prefetch, Sum
+from django.http import Http404
+
+from marketplace.models import Shop
+from marketplace.orders.models import Order, OrderLine, Refund, RefundStatus, SubOrder
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _order_queryset():
+    return Order.objects.prefetch_related(
+        Prefetch("sub_orders", queryset=SubOrder.objects.select_related("shop").order_by("shop__name", "pk")),
+        "sub_orders__lines",
+        Prefetch("refunds", queryset=Refund.objects.exclude(status=RefundStatus.FAILED)),
+    )
+
+
+def order_for_token(*, token: str) -> Order:
+    if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
+        raise Http404("no such order")
+    order = _order_queryset().filter(token=token).first()
+    if order is None:
+        raise Http404("no such order")
+    return order
+
+
+def orders_for_buyer(*, user) -> list[Order]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(Order.objects.filter(user=user).prefetch_related(
+        Prefetch("sub_orders", queryset=SubOrder.objects.select_related("shop").order_by("shop__name", "pk")))
+        .order_by("-created_at", "-pk"))
+
+
+def order_refunded_idr(order: Order) -> int:
+    """From the prefetched refunds (pending and succeeded)."""
+    return sum(refund.amount_idr for refund in order.refunds.all())
+
+
+def sub_orders_for_shop(*, shop: Shop, status: str | None = None) -> list[SubOrder]:
+    """The shop's sub-orders that were paid (or later shipped or cancelled), newest first."""
+    sub_orders = (SubOrder.objects.filter(shop=shop).exclude(status="awaiting_payment")
+                  .select_related("order").prefetch_related("lines")
+                  .order_by("-order__created_at", "-pk"))
+    if status:
+        sub_orders = sub_orders.filter(status=status)
+    return list(sub_orders)
+
+
+def sub_order_for_shop(*, shop: Shop | None, pk) -> SubOrder:
+    """One of the shop's own paid sub-orders, or 404 (another shop's, an unpaid one, none)."""
+    if shop is None:
+        raise Http404("no shop")
+    sub_order = (SubOrder.objects.filter(shop=shop, pk=pk).exclude(status="awaiting_payment")
+                 .select_related("order", "shop")
+                 .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")))
+                 .first())
+    if sub_order is None:
+        raise Http404("no such sub-order")
+    return sub_order
+
+
+def sub_order_refunded_idr(*, sub_order: SubOrder) -> int:
+    return (sub_order.refund_parts.exclude(refund__status=RefundStatus.FAILED)
+            .aggregate(total=Sum("amount_idr"))["total"] or 0)
+
+
+def shop_order_counts(*, shop: Shop) -> dict[str, int]:
+    """For the dashboard's summary: how many sub-orders wait to be shipped."""
+    return {"to_ship": SubOrder.objects.filter(shop=shop, status="paid").count()}

@@ -1,0 +1,157 @@
+"""Stock for orders: reserve, release, consume, return. It never oversells.
+
+Reserving is a conditional UPDATE (`stock = stock - n WHERE stock >= n`) inside
+the caller's transaction: two buyers of the last unit cannot both succeed, on
+PostgreSQL (the second UPDATE waits for the first's row lock and re-checks the
+condition) as on SQLite (one writer at a time). The database's CHECK (stock >= 0)
+is the backstop. A reservation holds the units for
+settings.STOCK_RESERVATION_MINUTES; an expired one is given back by
+`stock_release_expired` (the `payments_reconcile` command, and cheaply on the
+cart and checkout pages through `stock_sweep_maybe`).
+
+Rows are always locked in one order, every product (by id) before every size
+(by id), the same order the dashboard's product form writes in, so concurrent
+checkouts and edits never deadlock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from marketplace.models import Product, ProductSize
+from marketplace.orders.models import Order, OrderLine, OrderStatus, StockState
+
+SWEEP_CACHE_KEY = "orders:stock-sweep"
+SWEEP_EVERY_SECONDS = 60
+
+
+class OutOfStock(Exception):
+    """Not enough stock for a line; `line` says which, `available` how many are left."""
+
+    def __init__(self, line: OrderLine, available: int):
+        super().__init__(f"only {available} of {line.title} left")
+        self.line = line
+        self.available = available
+
+
+def reservation_deadline(now=None):
+    return (now or timezone.now()) + timedelta(minutes=settings.STOCK_RESERVATION_MINUTES)
+
+
+def _quantities(lines: Iterable[OrderLine]) -> tuple[dict[int, int], dict[int, int]]:
+    per_product: dict[int, int] = defaultdict(int)
+    per_size: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if line.product_id is None:
+            continue
+        per_product[line.product_id] += line.quantity
+        if line.size_id is not None:
+            per_size[line.size_id] += line.quantity
+    return per_product, per_size
+
+
+def _take(lines: list[OrderLine]) -> None:
+    """Take the lines' units from stock or raise OutOfStock; the caller's transaction undoes a partial take."""
+    per_product, per_size = _quantities(lines)
+    for product_id in sorted(per_product):
+        wanted = per_product[product_id]
+        if not Product.objects.filter(pk=product_id, stock__gte=wanted).update(stock=F("stock") - wanted):
+            line = next(line for line in lines if line.product_id == product_id)
+            available = Product.objects.filter(pk=product_id).values_list("stock", flat=True).first() or 0
+            raise OutOfStock(line, available)
+    for size_id in sorted(per_size):
+        wanted = per_size[size_id]
+        if not ProductSize.objects.filter(pk=size_id, stock__gte=wanted).update(stock=F("stock") - wanted):
+            line = next(line for line in lines if line.size_id == size_id)
+            available = ProductSize.objects.filter(pk=size_id).values_list("stock", flat=True).first() or 0
+            raise OutOfStock(line, available)
+
+
+def _give_back(lines: list[OrderLine]) -> None:
+    per_product, per_size = _quantities(lines)
+    for product_id in sorted(per_product):
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + per_product[product_id])
+    for size_id in sorted(per_size):
+        ProductSize.objects.filter(pk=size_id).update(stock=F("stock") + per_size[size_id])
+
+
+def _set_state(lines: list[OrderLine], state: str) -> None:
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(stock_state=state)
+    for line in lines:
+        line.stock_state = state
+
+
+def stock_reserve(*, lines: list[OrderLine]) -> None:
+    """Hold the lines' units for their buyer; all of them or (OutOfStock) none."""
+    with transaction.atomic():
+        _take(lines)
+        _set_state(lines, StockState.RESERVED)
+
+
+def stock_release(*, order: Order) -> int:
+    """Give a not-yet-paid order's reserved units back; returns how many lines."""
+    lines = list(OrderLine.objects.filter(sub_order__order=order, stock_state=StockState.RESERVED))
+    if lines:
+        _give_back(lines)
+        _set_state(lines, StockState.RELEASED)
+    order.reserved_until = None
+    Order.objects.filter(pk=order.pk).update(reserved_until=None)
+    return len(lines)
+
+
+def stock_consume(*, lines: list[OrderLine]) -> None:
+    """Reserved units are sold: they already left the stock when reserved."""
+    _set_state([line for line in lines if line.stock_state == StockState.RESERVED], StockState.CONSUMED)
+
+
+def stock_retake(*, lines: list[OrderLine]) -> None:
+    """Take released units again for a payment that arrived late (OutOfStock if they are gone)."""
+    with transaction.atomic():
+        _take(lines)
+        _set_state(lines, StockState.CONSUMED)
+
+
+def stock_return(*, lines: list[OrderLine]) -> None:
+    """Sold units come back to the shelf (a cancelled sub-order)."""
+    sold = [line for line in lines if line.stock_state == StockState.CONSUMED]
+    if sold:
+        _give_back(sold)
+        _set_state(sold, StockState.RETURNED)
+
+
+def stock_release_expired(*, now=None) -> int:
+    """Release the reservations of unpaid orders whose time ran out; returns how many orders.
+
+    The order stays payable: a payment that still arrives is honoured if the stock is
+    there (checkout.order_mark_paid), else refunded.
+    """
+    now = now or timezone.now()
+    released = 0
+    expired = (Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, reserved_until__lt=now)
+               .values_list("pk", flat=True))
+    for order_pk in list(expired):
+        with transaction.atomic():
+            order = (Order.objects.select_for_update()
+                     .filter(pk=order_pk, status=OrderStatus.AWAITING_PAYMENT, reserved_until__lt=now).first())
+            if order is not None:
+                stock_release(order=order)
+                released += 1
+    return released
+
+
+def stock_sweep_maybe() -> None:
+    """At most once a minute per process, on pages buyers use: release expired reservations.
+
+    Cheap when there is nothing to do (one indexed query); cron or `payments_reconcile`
+    does the same on a schedule.
+    """
+    if cache.add(SWEEP_CACHE_KEY, 1, SWEEP_EVERY_SECONDS):
+        stock_release_expired()

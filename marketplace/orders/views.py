@@ -1,0 +1,335 @@
+"""Public pages of buying: the cart, checkout, paying, the confirmation and the order's status.
+
+Thin: forms check the input, services in cart.py / checkout.py do the writes,
+selectors.py decides who sees what. None of these pages is ever cached (they
+are someone's own), and every refusal is a 4xx with a message in the reader's
+language.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace import services as marketplace_services
+from marketplace.forms import EmailLoginForm, SignupForm
+from marketplace.models import Product, ProductSize
+from marketplace.orders import cart, checkout, selectors, stock
+from marketplace.orders.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
+from marketplace.orders.models import Order, OrderStatus
+from marketplace.payments import stripe_client
+
+SESSION_CHECKOUT_TOKEN = "kampung_sasirangan_checkout"
+# The confirmation page asks Stripe itself at most this often per order while the webhook is on its way.
+RECONCILE_EVERY_SECONDS = 5
+
+
+def _form_errors(form) -> list[str]:
+    return [error for errors in form.errors.values() for error in errors]
+
+
+def _cart_page(request, *, errors=(), status=200):
+    stock.stock_sweep_maybe()
+    contents = cart.cart_contents(request)
+    for notice in contents.notices:
+        messages.warning(request, notice)
+    return render(request, "orders/cart.html", {
+        "cart": contents, "errors": list(errors),
+        "too_large_message": checkout.amount_too_large_message() if contents.too_large else "",
+    }, status=status)
+
+
+# --- Cart ---------------------------------------------------------------------------------
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def cart_view(request):
+    return _cart_page(request)
+
+
+@never_cache
+@require_POST
+def cart_add_view(request):
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        return _cart_page(request, errors=_form_errors(form), status=400)
+    product = Product.objects.public().filter(pk=form.cleaned_data["product"]).first()
+    if product is None:
+        return _cart_page(request, errors=[_("Produk itu tidak ada atau tidak lagi dijual.")], status=404)
+    size = None
+    if form.cleaned_data.get("size"):
+        size = ProductSize.objects.filter(pk=form.cleaned_data["size"], product=product).first()
+        if size is None:
+            return _cart_page(request, errors=[_("Ukuran itu tidak ada untuk produk ini.")], status=400)
+    try:
+        change = cart.cart_add(request, product=product, size=size, quantity=form.cleaned_data["quantity"])
+    except cart.CartError as error:
+        return _cart_page(request, errors=[str(error)], status=409)
+    if change.limited:
+        messages.warning(request, _("“%(title)s” tinggal %(count)s; jumlah di keranjang disesuaikan.")
+                         % {"title": product.title, "count": change.quantity})
+    else:
+        messages.success(request, _("“%(title)s” masuk ke keranjang.") % {"title": product.title})
+    return redirect("orders:cart")
+
+
+@never_cache
+@require_POST
+def cart_update_view(request):
+    form = CartUpdateForm(request.POST)
+    if not form.is_valid():
+        return _cart_page(request, errors=_form_errors(form), status=400)
+    try:
+        cart.cart_update(request, key=form.cleaned_data["line"], quantity=form.cleaned_data["quantity"])
+    except cart.CartError as error:
+        return _cart_page(request, errors=[str(error)], status=400)
+    return redirect("orders:cart")
+
+
+@never_cache
+@require_POST
+def cart_remove_view(request):
+    form = CartRemoveForm(request.POST)
+    if not form.is_valid():
+        return _cart_page(request, errors=_form_errors(form), status=400)
+    cart.cart_remove(request, key=form.cleaned_data["line"])
+    messages.success(request, _("Barang dikeluarkan dari keranjang."))
+    return redirect("orders:cart")
+
+
+# --- Checkout -----------------------------------------------------------------------------
+
+def _checkout_initial(request) -> dict:
+    initial = {"checkout_key": secrets.token_urlsafe(24)}
+    if request.user.is_authenticated:
+        last = Order.objects.filter(user=request.user).order_by("-created_at").first()
+        if last is not None:
+            initial.update({field: getattr(last, field) for field in
+                            ("name", "email", "phone", "province", "regency", "district", "postal_code", "street")})
+        else:
+            initial["email"] = request.user.email
+    return initial
+
+
+def _previous_attempt(request) -> Order | None:
+    token = request.session.get(SESSION_CHECKOUT_TOKEN)
+    if not token:
+        return None
+    return Order.objects.filter(token=token, status=OrderStatus.AWAITING_PAYMENT).first()
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkout_view(request):
+    stock.stock_sweep_maybe()
+    contents = cart.cart_contents(request)
+    if contents.is_empty:
+        messages.info(request, _("Keranjang Anda kosong."))
+        return redirect("orders:cart")
+    if contents.too_large:
+        return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
+    form = CheckoutForm(request.POST or None, initial=_checkout_initial(request))
+    context = {"cart": contents, "form": form, "errors": []}
+    if request.method != "POST":
+        return render(request, "orders/checkout.html", context)
+    if not form.is_valid():
+        return render(request, "orders/checkout.html", context, status=400)
+    data = form.cleaned_data
+    previous = _previous_attempt(request)
+    if previous is not None and previous.checkout_key != data["checkout_key"]:
+        # Back from the payment page to change the cart: the earlier attempt's stock goes back.
+        checkout.order_abandon_reservation(order=previous)
+    try:
+        order = checkout.checkout_start(
+            items=contents.items(), user=request.user, language=get_language() or "id",
+            checkout_key=data["checkout_key"],
+            contact=checkout.Contact(name=data["name"], email=data["email"], phone=data["phone"]),
+            address=checkout.Address(province=data["province"], regency=data["regency"], district=data["district"],
+                                     postal_code=data["postal_code"], street=data["street"]))
+    except checkout.CheckoutError as error:
+        context["errors"] = [error.message]
+        return render(request, "orders/checkout.html", context, status=error.status)
+    request.session[SESSION_CHECKOUT_TOKEN] = order.token
+    return redirect("orders:pay", token=order.token)
+
+
+def _order_or_404(token: str) -> Order:
+    return selectors.order_for_token(token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def pay_view(request, token):
+    order = _order_or_404(token)
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        return redirect("orders:status", token=order.token)
+    mode = stripe_client.payments_mode()
+    return render(request, "orders/pay.html", {
+        "order": order, "sub_orders": list(order.sub_orders.all()),
+        "payments": {
+            "mode": mode,
+            "publishableKey": stripe_client.publishable_key(),
+            "prepareUrl": reverse("orders:pay_prepare", kwargs={"token": order.token}),
+            "emulatorUrl": reverse("orders:pay_emulator", kwargs={"token": order.token}) if mode == "emulator" else "",
+            "confirmationUrl": reverse("orders:confirmation", kwargs={"token": order.token}),
+            "name": order.name, "email": order.email, "locale": get_language() or "id",
+            "declines": {code: checkout.card_decline_message(code) for code in checkout.DECLINE_CODES},
+            "messages": {
+                "working": _("Memproses pembayaran…"),
+                "network": _("Koneksi terputus. Periksa internet Anda lalu coba lagi; kartu Anda belum ditagih "
+                             "dua kali."),
+                "declined": checkout.card_decline_message("card_declined"),
+                "failed": checkout.card_decline_message(""),
+                "incomplete": _("Lengkapi data kartu dulu."),
+            },
+        },
+        "stripe_js_url": stripe_client.stripe_js_url(),
+        "reserved_minutes": settings.STOCK_RESERVATION_MINUTES,
+    })
+
+
+def _json_error(error: checkout.CheckoutError) -> JsonResponse:
+    return JsonResponse({"error": error.code, "message": error.message}, status=error.status)
+
+
+@never_cache
+@require_POST
+def pay_prepare_view(request, token):
+    order = _order_or_404(token)
+    try:
+        ready = checkout.checkout_payment_prepare(order=order)
+    except checkout.CheckoutError as error:
+        return _json_error(error)
+    return JsonResponse({"client_secret": ready.client_secret})
+
+
+@never_cache
+@require_POST
+def pay_emulator_view(request, token):
+    if stripe_client.payments_mode() != "emulator":
+        raise Http404("only with the emulator")
+    order = _order_or_404(token)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    card_token = payload.get("token") if isinstance(payload, dict) else None
+    if not isinstance(card_token, str) or not card_token.startswith("tok_") or len(card_token) > 255:
+        return JsonResponse({"error": "invalid_card", "message": checkout.card_decline_message("incorrect_number")},
+                            status=400)
+    try:
+        result = checkout.emulator_card_pay(order=order, token_id=card_token)
+    except checkout.CheckoutError as error:
+        return _json_error(error)
+    return JsonResponse(result, status=402 if result["status"] == "failed" else 200)
+
+
+# --- After paying -------------------------------------------------------------------------
+
+def _reconcile_if_waiting(order: Order) -> Order:
+    """The webhook is the source of truth, but a buyer should not wait on a lost one: while the
+    order still waits, ask Stripe itself (at most every few seconds per order)."""
+    if order.status != OrderStatus.AWAITING_PAYMENT or not order.stripe_payment_intent_id:
+        return order
+    if not cache.add(f"orders:reconcile:{order.pk}", 1, RECONCILE_EVERY_SECONDS):
+        return order
+    try:
+        checkout.order_reconcile(order=order)
+    except stripe_client.StripeError:
+        return order
+    return selectors.order_for_token(token=order.token)
+
+
+def _status_page(request, order: Order, *, confirmation: bool):
+    return render(request, "orders/order_status.html", {
+        "order": order, "sub_orders": list(order.sub_orders.all()), "confirmation": confirmation,
+        "refunded_idr": selectors.order_refunded_idr(order),
+        "decline_message": checkout.card_decline_message(order.last_payment_error)
+        if order.last_payment_error and order.status == OrderStatus.AWAITING_PAYMENT else "",
+    })
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def confirmation_view(request, token):
+    order = _reconcile_if_waiting(_order_or_404(token))
+    if order.status == OrderStatus.PAID and request.session.get(SESSION_CHECKOUT_TOKEN) == order.token:
+        cart.cart_clear(request)
+        del request.session[SESSION_CHECKOUT_TOKEN]
+    return _status_page(request, order, confirmation=True)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def status_view(request, token):
+    return _status_page(request, _order_or_404(token), confirmation=False)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def my_orders_view(request):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('orders:login')}?next={request.path}")
+    return render(request, "orders/my_orders.html", {"orders": selectors.orders_for_buyer(user=request.user)})
+
+
+# --- Buyers' accounts -----------------------------------------------------------------------
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                                      require_https=request.is_secure()):
+        return candidate
+    return default
+
+
+class BuyerLoginView(auth_views.LoginView):
+    """Buyers sign in with their email; the guest cart comes along (cart.cart_merge_on_login)."""
+
+    form_class = EmailLoginForm
+    template_name = "orders/account_login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("orders:my_orders")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_view(request):
+    if request.user.is_authenticated:
+        return redirect("orders:my_orders")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = marketplace_services.artisan_signup(email=form.cleaned_data["email"],
+                                                       password=form.cleaned_data["password1"])
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Akun dibuat. Anda sudah masuk."))
+            return redirect(_safe_next(request, reverse("orders:my_orders")))
+        return render(request, "orders/account_signup.html", {"form": form}, status=400)
+    return render(request, "orders/account_signup.html", {"form": form})
+
+
+class BuyerLogoutView(auth_views.LogoutView):
+    def get_success_url(self):
+        return reverse("orders:cart")

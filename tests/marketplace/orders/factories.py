@@ -1,0 +1,64 @@
+"""Shops, products and orders for the orders tests.
+
+Orders are made the way the site makes them (checkout.checkout_start), so every
+test starts from a state the site can really be in. `paid_order` marks one paid
+as Stripe's webhook would, with the PaymentIntent the webhook would carry, for
+tests that are about what happens after payment and need no Stripe.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from marketplace.orders import checkout
+from marketplace.orders.cart import CartItem
+from marketplace.payments import stripe_client
+from tests.marketplace.factories import ProductFactory, ShopFactory, UserFactory
+from tourism.snippets import District
+
+CONTACT = checkout.Contact(name="Rina Wulandari", email="rina@contoh.id", phone="+6281234567890")
+ADDRESS = checkout.Address(province="Jawa Timur", regency="Kota Surabaya", district="Gubeng", postal_code="60281",
+                           street="Jl. Kertajaya No. 12, RT 03/RW 05")
+
+
+def kecamatan(name="Martapura Timur"):
+    """A kecamatan, made if a transactional test flushed the migration's rows."""
+    return District.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0]
+
+
+def shop(**kwargs):
+    kwargs.setdefault("district", kecamatan())
+    if "owner" not in kwargs:
+        kwargs["owner"] = UserFactory()
+    return ShopFactory(**kwargs)
+
+
+def product(*, shop, **kwargs):
+    return ProductFactory(shop=shop, **kwargs)
+
+
+def order_start(*items: tuple, user=None, key: str | None = None, language="id", contact=CONTACT):
+    """An order for (product, quantity) or (product, size, quantity) tuples, stock reserved."""
+    cart_items = []
+    for item in items:
+        if len(item) == 2:
+            cart_items.append(CartItem(item[0].pk, None, item[1]))
+        else:
+            cart_items.append(CartItem(item[0].pk, item[1].pk, item[2]))
+    return checkout.checkout_start(items=cart_items, contact=contact, address=ADDRESS, user=user,
+                                   language=language, checkout_key=key or secrets.token_urlsafe(16))
+
+
+def intent_for(order, *, payment_intent_id: str | None = None, status="succeeded") -> dict:
+    """The PaymentIntent as a webhook would carry it for this order."""
+    return {"id": payment_intent_id or order.stripe_payment_intent_id, "object": "payment_intent",
+            "amount": stripe_client.to_minor_units(order.total_idr), "currency": "idr", "status": status,
+            "metadata": {"order": str(order.pk), "order_number": order.number}}
+
+
+def paid_order(*items: tuple, payment_intent_id: str | None = None, **kwargs):
+    """An order paid as if Stripe's webhook had said so (no Stripe involved)."""
+    order = order_start(*items, **kwargs)
+    order.stripe_payment_intent_id = payment_intent_id or f"pi_test_{order.pk}_{secrets.token_hex(4)}"
+    order.save(update_fields=["stripe_payment_intent_id"])
+    return checkout.order_mark_paid(order=order, intent=intent_for(order))

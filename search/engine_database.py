@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -113,14 +113,26 @@ def store(fields_by_key: dict[str, dict | None]) -> None:
             for (field_name, language), code in FIELD_CODES.items():
                 counts = Counter(fields.get(f"{field_name}_{language}", "").split())
                 stems.update(counts)
-                postings += [SearchPosting(document_id=document.pk, field=code, term=term, frequency=count)
-                             for term, count in counts.items()]
+                postings += [(document.pk, code, term, count) for term, count in counts.items()]
             counts = Counter(fields.get("words", "").split())
             surface.update(counts)
-            postings += [SearchPosting(document_id=document.pk, field=SearchPosting.WORDS, term=term,
-                                       frequency=count) for term, count in counts.items()]
-        SearchPosting.objects.bulk_create(postings, batch_size=2000)
+            postings += [(document.pk, SearchPosting.WORDS, term, count) for term, count in counts.items()]
+        _insert_postings(postings)
         _add_vocabulary(stems, surface)
+
+
+def _insert_postings(rows: list[tuple[int, int, str, int]]) -> None:
+    """Plain executemany: a thousand documents have a hundred thousand postings,
+    and building a model instance for each took most of the indexing time."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(SearchPosting._meta.db_table)
+    columns = ", ".join(quote(SearchPosting._meta.get_field(name).column)
+                        for name in ("document", "field", "term", "frequency"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)", rows[start:start + 5000])
 
 
 def _add_vocabulary(stems: set[str], surface: set[str]) -> None:
@@ -164,7 +176,7 @@ def _vocabulary() -> dict[int, set[str]]:
         for kind, terms in sets.items():
             for term in terms:
                 buckets[kind][term[0]].append(term)
-        _vocabulary_cache.update(size=size, sets=sets, buckets=buckets)
+        _vocabulary_cache.update(size=size, sets=sets, buckets=buckets, similar={})
     return _vocabulary_cache["sets"]
 
 
@@ -177,6 +189,9 @@ def _similar(term: str, kind: int) -> list[tuple[str, int]]:
     if limit == 0:
         return []
     _vocabulary()
+    remembered = _vocabulary_cache.setdefault("similar", {})
+    if (term, kind) in remembered:  # queries repeat; the vocabulary's size keys this cache
+        return remembered[(term, kind)]
     found = []
     for candidate in _vocabulary_cache["buckets"][kind].get(term[0], ()):
         if candidate == term or abs(len(candidate) - len(term)) > limit:
@@ -185,7 +200,10 @@ def _similar(term: str, kind: int) -> list[tuple[str, int]]:
         if distance <= limit:
             found.append((candidate, distance))
     found.sort(key=lambda item: (item[1], item[0]))
-    return found[:MAX_EXPANSIONS]
+    if len(remembered) > 20_000:
+        remembered.clear()
+    remembered[(term, kind)] = found[:MAX_EXPANSIONS]
+    return remembered[(term, kind)]
 
 
 # --- Searching -------------------------------------------------------------------------
@@ -210,76 +228,86 @@ def _expansions(plan: QueryPlan) -> tuple[dict, dict]:
 
 
 def _text_scores(plan: QueryPlan) -> dict[int, float]:
+    """Score every document matching enough clauses, term by term rather than
+    document by document: the work grows with the postings read, not with
+    documents times clauses times alternatives."""
     expansions, word_expansions = _expansions(plan)
-    postings: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    document_frequency: Counter = Counter()
+    # The typed word itself is not looked up among surface words: wherever it
+    # occurs its stem matches too, with more weight. Only its typo variants help.
+    word_expansions = {word: variants[1:] for word, variants in word_expansions.items()}
+    postings: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     for codes, variants_by_term in ((list(FIELD_CODES.values()), expansions),
                                     ([SearchPosting.WORDS], word_expansions)):
         terms = sorted({term for variants in variants_by_term.values() for term, _weight in variants})
         for start in range(0, len(terms), SQL_IN_LIMIT):
             rows = (SearchPosting.objects.filter(term__in=terms[start:start + SQL_IN_LIMIT], field__in=codes)
-                    .values_list("document_id", "field", "term", "frequency"))
-            for document_id, field_code, term, frequency in rows.iterator(chunk_size=5000):
-                postings[document_id][field_code][term] = frequency
-                document_frequency[(field_code, term)] += 1
+                    .values_list("field", "term", "document_id", "frequency"))
+            for field_code, term, document_id, frequency in rows.iterator(chunk_size=10000):
+                postings[(field_code, term)].append((document_id, frequency))
     if not postings:
         return {}
     total_documents = max(SearchDocument.objects.count(), 1)
+    memo: dict[tuple[str, int, bool], dict[int, float]] = {}
 
-    def term_score(field_code: int, term: str, frequency: int) -> float:
-        df = document_frequency[(field_code, term)]
-        idf = math.log(1 + (total_documents - df + 0.5) / (df + 0.5))
-        return idf * frequency * (BM25_K1 + 1) / (frequency + BM25_K1)
+    def term_scores(query_term: str, field_code: int, surface: bool) -> dict[int, float]:
+        """Document -> the best score of any variant of query_term in one field."""
+        key = (query_term, field_code, surface)
+        if key not in memo:
+            best: dict[int, float] = {}
+            variants = word_expansions[query_term] if surface else expansions[query_term]
+            for term, variant_weight in variants:
+                documents = postings.get((field_code, term), ())
+                if not documents:
+                    continue
+                df = len(documents)
+                idf = math.log(1 + (total_documents - df + 0.5) / (df + 0.5)) * variant_weight
+                for document_id, frequency in documents:
+                    score = idf * frequency * (BM25_K1 + 1) / (frequency + BM25_K1)
+                    if score > best.get(document_id, 0.0):
+                        best[document_id] = score
+            memo[key] = best
+        return memo[key]
+
+    def all_of(query_terms, field_code: int, surface: bool) -> dict[int, float]:
+        """Documents with every term of a phrase in the field, and their summed score."""
+        per_term = [term_scores(term, field_code, surface) for term in query_terms]
+        per_term.sort(key=len)
+        if not per_term or not per_term[0]:
+            return {}
+        return {document_id: sum(scores[document_id] for scores in per_term)
+                for document_id in per_term[0] if all(document_id in scores for scores in per_term[1:])}
 
     needed = plan.minimum_should_match()
-    scores = {}
-    for document_id, fields in postings.items():
-        matched, total = 0, 0.0
-        for clause in plan.clauses:
-            best = 0.0
-            for alternative in clause.alternatives:
-                for language in LANGUAGES:
-                    stems = alternative.stems[language]
-                    if not stems:
-                        continue
-                    field_scores = []
-                    for field_name, weight in FIELD_WEIGHTS.items():
-                        frequencies = fields.get(FIELD_CODES[(field_name, language)])
-                        if not frequencies:
-                            continue
-                        field_total = 0.0
-                        for stem_ in stems:  # every word of a phrase must be in the field
-                            best_term = max((variant_weight * term_score(
-                                FIELD_CODES[(field_name, language)], term, frequencies[term])
-                                for term, variant_weight in expansions[stem_] if term in frequencies),
-                                default=0.0)
-                            if best_term == 0.0:
-                                field_total = 0.0
-                                break
-                            field_total += best_term
-                        if field_total:
-                            field_scores.append(weight * field_total)
-                    if field_scores:
-                        top = max(field_scores)
-                        best = max(best, alternative.weight * (top + TIE_BREAKER * (sum(field_scores) - top)))
-                words = fields.get(SearchPosting.WORDS)
-                if words and alternative.surface_words:
-                    words_total = 0.0
-                    for word in alternative.surface_words:
-                        best_word = max((variant_weight * term_score(SearchPosting.WORDS, term, words[term])
-                                         for term, variant_weight in word_expansions[word] if term in words),
-                                        default=0.0)
-                        if best_word == 0.0:
-                            words_total = 0.0
-                            break
-                        words_total += best_word
-                    best = max(best, alternative.weight * WORDS_WEIGHT * words_total)
-            if best > 0:
-                matched += 1
-                total += best
-        if matched >= needed:
-            scores[document_id] = total
-    return scores
+    matched: Counter = Counter()
+    totals: dict[int, float] = defaultdict(float)
+    for clause in plan.clauses:
+        clause_best: dict[int, float] = {}
+        for alternative in clause.alternatives:
+            candidates: list[dict[int, float]] = []
+            for language in LANGUAGES:
+                stems = alternative.stems[language]
+                if not stems:
+                    continue
+                fields = [(weight, all_of(stems, FIELD_CODES[(name, language)], False))
+                          for name, weight in FIELD_WEIGHTS.items()]
+                combined: dict[int, float] = {}
+                for document_id in set().union(*(scores for _weight, scores in fields)):
+                    field_scores = [weight * scores[document_id] for weight, scores in fields if document_id in scores]
+                    top = max(field_scores)
+                    combined[document_id] = top + TIE_BREAKER * (sum(field_scores) - top)
+                candidates.append(combined)
+            if alternative.surface_words:
+                words = all_of(alternative.surface_words, SearchPosting.WORDS, True)
+                candidates.append({document_id: WORDS_WEIGHT * score for document_id, score in words.items()})
+            for scores in candidates:
+                for document_id, score in scores.items():
+                    score *= alternative.weight
+                    if score > clause_best.get(document_id, 0.0):
+                        clause_best[document_id] = score
+        for document_id, score in clause_best.items():
+            matched[document_id] += 1
+            totals[document_id] += score
+    return {document_id: totals[document_id] for document_id, count in matched.items() if count >= needed}
 
 
 ROW_FIELDS = ("id", "key", "type", "district", "category", "motif", "fabric", "dye", "colors",
@@ -316,17 +344,19 @@ def search(request: SearchRequest) -> EngineResult:
     # Multi-select facets: each facet counts what every *other* filter lets through,
     # so choosing one district keeps the other districts' counts.
     filters = {facet: set(values) for facet, values in request.filters.items()}
-    passes = []
+    facets: dict[str, Counter] = {facet: Counter() for facet in FACETS}
+    matching = []
     for row in rows:
-        failed = [facet for facet, wanted in filters.items()
-                  if not wanted.intersection(_facet_values(row, facet))]
-        passes.append(failed)
-    facets = {facet: Counter() for facet in FACETS}
-    for row, failed in zip(rows, passes, strict=True):
-        for facet in FACETS:
-            if not failed or failed == [facet]:
-                facets[facet].update(_facet_values(row, facet))
-    matching = [row for row, failed in zip(rows, passes, strict=True) if not failed]
+        values = {facet: _facet_values(row, facet) for facet in FACETS}
+        failed = [facet for facet, wanted in filters.items() if wanted.isdisjoint(values[facet])]
+        if not failed:
+            matching.append(row)
+            for facet in FACETS:
+                for value in values[facet]:
+                    facets[facet][value] += 1
+        elif len(failed) == 1:  # counted for the one facet it fails: the other choices there
+            for value in values[failed[0]]:
+                facets[failed[0]][value] += 1
 
     now = timezone.now()
     for row in matching:

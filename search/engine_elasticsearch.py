@@ -342,7 +342,9 @@ def build_search(request: SearchRequest) -> Search:
     if request.exclude_keys:
         query = query & ~Q("terms", key=list(request.exclude_keys))
 
-    search = Search(using=client(), index=alias_name()).query(query).extra(track_total_hits=True)
+    search = (Search(using=client(), index=alias_name()).query(query).extra(track_total_hits=True)
+              # The analysed text is for matching, not showing: leave it on the server.
+              .source(excludes=["title_*", "summary_*", "body_*", "words", "suggest"]))
     facet_filters = {facet: _facet_filter(facet, values) for facet, values in request.filters.items()}
     if facet_filters:
         search = search.post_filter(Q("bool", filter=list(facet_filters.values())))

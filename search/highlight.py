@@ -28,26 +28,48 @@ def _query_stems(plan: QueryPlan) -> dict[str, set[str]]:
     return stems
 
 
-def _matches(word: str, stems: dict[str, set[str]]) -> bool:
-    token = normalise(word)
-    if not token or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]:
+class _Matcher:
+    """Whether a shown word matches the query; remembers each word's answer,
+    since snippets of one results page repeat the same words."""
+
+    def __init__(self, plan: QueryPlan):
+        self.stems = _query_stems(plan)
+        self.long_stems = {language: [query for query in stems if len(query) >= 4]
+                           for language, stems in self.stems.items()}
+        self.seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        token = normalise(word)
+        if token not in self.seen:
+            self.seen[token] = self._decide(token)
+        return self.seen[token]
+
+    def _decide(self, token: str) -> bool:
+        if not token or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]:
+            return False
+        for language, query_stems in self.stems.items():
+            if not query_stems:
+                continue
+            word_stem = stem(token, language)
+            if word_stem in query_stems:
+                return True
+            if len(word_stem) >= 4 and any(fuzzy_equal(query, word_stem) for query in self.long_stems[language]):
+                return True
         return False
-    for language, query_stems in stems.items():
-        if not query_stems:
-            continue
-        word_stem = stem(token, language)
-        if word_stem in query_stems:
-            return True
-        if len(word_stem) >= 4 and any(len(query) >= 4 and fuzzy_equal(query, word_stem) for query in query_stems):
-            return True
-    return False
 
 
-def match_spans(text: str, plan: QueryPlan) -> list[tuple[int, int]]:
-    stems = _query_stems(plan)
-    if not any(stems.values()):
+def match_spans(text: str, plan: QueryPlan, matcher: _Matcher | None = None) -> list[tuple[int, int]]:
+    matcher = matcher or _Matcher(plan)
+    if not any(matcher.stems.values()):
         return []
-    return [match.span() for match in WORD.finditer(text) if _matches(match.group(), stems)]
+    return [match.span() for match in WORD.finditer(text) if matcher(match.group())]
+
+
+def _first_match(text: str, matcher: _Matcher) -> int | None:
+    for match in WORD.finditer(text):
+        if matcher(match.group()):
+            return match.start()
+    return None
 
 
 def _cut(text: str, start: int, end: int) -> tuple[int, int]:
@@ -59,32 +81,40 @@ def _cut(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def snippet(texts: list[str], plan: QueryPlan | None, *, length: int = SNIPPET_CHARS) -> str:
+def snippet(texts: list[str], plan: QueryPlan | None, *, length: int = SNIPPET_CHARS,
+            matcher: _Matcher | None = None) -> str:
     """HTML-escaped text around the first match (in the first text that has one),
     with matched words in <mark>; the first text's opening when nothing matches."""
     texts = [" ".join(text.split()) for text in texts if text and text.strip()]
     if not texts:
         return ""
-    chosen, spans = texts[0], []
+    chosen, first = texts[0], None
     if plan is not None and not plan.is_empty:
+        matcher = matcher or _Matcher(plan)
         for text in texts:
-            found = match_spans(text, plan)
-            if found:
-                chosen, spans = text, found
+            first = _first_match(text, matcher)
+            if first is not None:
+                chosen = text
                 break
-    start = max(spans[0][0] - LEAD_CHARS, 0) if spans else 0
+    start = max(first - LEAD_CHARS, 0) if first is not None else 0
     end = min(start + length, len(chosen))
     if start > 0 or end < len(chosen):
         start, end = _cut(chosen, start, end) if start > 0 else (0, _cut(chosen, 0, end)[1])
+    window = chosen[start:end]
+    spans = match_spans(window, plan, matcher) if first is not None else []
     pieces = ["\u2026 " if start > 0 else ""]
-    position = start
+    position = 0
     for span_start, span_end in spans:
-        if span_start < start or span_end > end:
-            continue
-        pieces.append(escape(chosen[position:span_start]))
-        pieces.append(f"<mark>{escape(chosen[span_start:span_end])}</mark>")
+        pieces.append(escape(window[position:span_start]))
+        pieces.append(f"<mark>{escape(window[span_start:span_end])}</mark>")
         position = span_end
-    pieces.append(escape(chosen[position:end]))
+    pieces.append(escape(window[position:]))
     if end < len(chosen):
         pieces.append(" \u2026")
     return "".join(pieces)
+
+
+def snippet_maker(plan: QueryPlan | None):
+    """One matcher for all the snippets of a results page."""
+    matcher = _Matcher(plan) if plan is not None and not plan.is_empty else None
+    return lambda texts: snippet(texts, plan, matcher=matcher)

@@ -64,16 +64,21 @@ class SearchRequest:
         return self.plan
 
 
+def _text(params, name: str) -> str:
+    value = params.get(name)
+    return "" if value is None else str(value).strip()
+
+
 def _values(params, name: str) -> list[str]:
     """Repeated parameters and comma lists alike: ?color=merah&color=biru or ?color=merah,biru."""
     values = []
-    for raw in params.getlist(name) if hasattr(params, "getlist") else [params.get(name, "")]:
-        values += [value.strip() for value in (raw or "").split(",") if value.strip()]
+    for raw in params.getlist(name) if hasattr(params, "getlist") else [_text(params, name)]:
+        values += [value.strip() for value in str(raw or "").split(",") if value.strip()]
     return list(dict.fromkeys(values))
 
 
 def _integer(params, name: str, *, minimum: int, maximum: int | None = None, default=None):
-    raw = (params.get(name) or "").strip()
+    raw = _text(params, name)
     if raw == "":
         return default
     try:
@@ -106,7 +111,7 @@ def parse_near(raw: str) -> tuple[float, float]:
 
 
 def parse_language(params) -> str:
-    language = (params.get("lang") or "id").strip().lower()
+    language = (_text(params, "lang") or "id").lower()
     if language not in ("id", "en"):
         raise SearchParamError("lang", _("lang harus id atau en."))
     return language
@@ -115,7 +120,7 @@ def parse_language(params) -> str:
 def parse_search_params(params) -> SearchRequest:
     """A QueryDict (or dict) of the API's parameters -> SearchRequest."""
     request = SearchRequest(lang=parse_language(params))
-    query = (params.get("q") or "").strip()
+    query = _text(params, "q")
     if len(query) > MAX_QUERY_LENGTH:
         raise SearchParamError("q", _("Kata pencarian terlalu panjang (maksimal %(max)s karakter).")
                                % {"max": MAX_QUERY_LENGTH})
@@ -138,12 +143,12 @@ def parse_search_params(params) -> SearchRequest:
     if request.price_min is not None and request.price_max is not None and request.price_max < request.price_min:
         raise SearchParamError("price_max", _("price_max tidak boleh lebih kecil dari price_min."))
 
-    in_stock = (params.get("in_stock") or "").strip().lower()
+    in_stock = _text(params, "in_stock").lower()
     if in_stock not in ("", "0", "1", "true", "false"):
         raise SearchParamError("in_stock", _("in_stock harus 1 atau 0."))
     request.in_stock = in_stock in ("1", "true")
 
-    near = (params.get("near") or "").strip()
+    near = _text(params, "near")
     if near:
         request.near = parse_near(near)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 
 from django.db import DatabaseError
 
 from search.analysis import QueryPlan
 from search.engines import run_search, run_suggest
-from search.highlight import snippet
+from search.highlight import snippet_maker
 from search.params import FACETS, SearchRequest
 from search.results import EngineResult, Hit
 
@@ -17,31 +18,57 @@ logger = logging.getLogger(__name__)
 MAX_SUGGESTIONS = 8
 
 
+PROMOTIONS_TTL = 30.0
+_promotions: dict = {"by_query": None, "loaded_at": 0.0}
+
+
+def _promoted_page_ids() -> dict[str, list[int]]:
+    """Every promotion, by normalised query; reread every PROMOTIONS_TTL seconds
+    (a small table, and read on every search)."""
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    now = time.monotonic()
+    if _promotions["by_query"] is None or now - _promotions["loaded_at"] > PROMOTIONS_TTL:
+        by_query: dict[str, list[int]] = {}
+        for query_string, page_id in (SearchPromotion.objects.filter(page__isnull=False)
+                                      .order_by("sort_order", "pk").values_list("query__query_string", "page_id")):
+            by_query.setdefault(query_string, []).append(page_id)
+        _promotions.update(by_query=by_query, loaded_at=now)
+    return _promotions["by_query"]
+
+
+def forget_promotions(**kwargs) -> None:
+    """Signal receiver: an editor changed a promotion (this worker sees it at once)."""
+    _promotions["by_query"] = None
+
+
 def promoted_keys(query: str) -> list[str]:
     """Editors' promoted pages for this query (Wagtail search promotions), in their order."""
     if not query:
         return []
-    from wagtail.contrib.search_promotions.models import SearchPromotion
+    from wagtail.models import Page
     from wagtail.search.utils import normalise_query_string
 
     from search.documents import keys_for_instance
 
     try:
-        promotions = list(
-            SearchPromotion.objects.filter(query__query_string=normalise_query_string(query), page__isnull=False)
-            .select_related("page").order_by("sort_order"))
+        page_ids = _promoted_page_ids().get(normalise_query_string(query), [])
+        if not page_ids:
+            return []
+        pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
     except DatabaseError:
         logger.exception("could not read search promotions")
         return []
     keys = []
-    for promotion in promotions:
-        for key in keys_for_instance(promotion.page.specific):
-            if key not in keys:
-                keys.append(key)
+    for page_id in page_ids:
+        if page_id in pages:
+            for key in keys_for_instance(pages[page_id]):
+                if key not in keys:
+                    keys.append(key)
     return keys
 
 
-def result_item(hit: Hit, *, language: str, plan: QueryPlan | None, promoted: bool = False) -> dict:
+def result_item(hit: Hit, *, language: str, make_snippet, promoted: bool = False) -> dict:
     show = hit.fields.get("show", {})
     summary = show.get("summary", {}).get(language, "")
     body = show.get("body", {}).get(language, "")
@@ -50,7 +77,7 @@ def result_item(hit: Hit, *, language: str, plan: QueryPlan | None, promoted: bo
         "slug": hit.fields.get("slug", ""),
         "title": show.get("title", {}).get(language, ""),
         "url": show.get("url", {}).get(language, ""),
-        "snippet": snippet([summary, body], plan),
+        "snippet": make_snippet([summary, body]),
         "score": hit.score,
         "price_idr": hit.fields.get("price_idr"),
         "district": hit.fields.get("district") or None,
@@ -85,10 +112,12 @@ def search_results(*, request: SearchRequest) -> dict:
         else:
             organic_request.start, organic_request.size = request.offset - shift, request.per_page
     result: EngineResult = run_search(organic_request)
+    make_snippet = snippet_maker(plan)
     items = []
     if request.page == 1:
-        items += [result_item(hit, language=request.lang, plan=plan, promoted=True) for hit in promoted_hits]
-    items += [result_item(hit, language=request.lang, plan=plan) for hit in result.hits]
+        items += [result_item(hit, language=request.lang, make_snippet=make_snippet, promoted=True)
+                  for hit in promoted_hits]
+    items += [result_item(hit, language=request.lang, make_snippet=make_snippet) for hit in result.hits]
     return {
         "query": request.q,
         "engine": result.engine,

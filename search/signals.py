@@ -114,5 +114,11 @@ def connect() -> None:
             for field in document_type.get_model()._meta.many_to_many:
                 m2m_changed.connect(on_relation_changed, sender=field.remote_field.through,
                                     dispatch_uid=f"search.m2m.{field.remote_field.through._meta.label}")
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    from search.selectors import forget_promotions
+
+    post_save.connect(forget_promotions, sender=SearchPromotion, dispatch_uid="search.promotion_saved")
+    post_delete.connect(forget_promotions, sender=SearchPromotion, dispatch_uid="search.promotion_deleted")
     post_save.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_saved")
     post_delete.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_deleted")

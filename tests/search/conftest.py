@@ -29,6 +29,17 @@ def _database_engine_unless_asked(request, settings):
         settings.ELASTICSEARCH_URLS = []
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_caches():
+    """Per-process caches (vocabulary, promotions, synonyms) assume committed data;
+    tests roll back, so each test starts with them empty."""
+    from search import engine_database, selectors, synonyms
+
+    engine_database._vocabulary_cache.clear()
+    selectors.forget_promotions()
+    synonyms.forget_synonyms()
+
+
 @dataclass
 class Corpus:
     pages: dict = field(default_factory=dict)

@@ -346,6 +346,25 @@ class EventDocument(PageDocument):
         record.popularity = 1.0  # an event that has ended is ranked lower at query time
 
 
+class CampaignDocument(PageDocument):
+    """A Gebrak campaign's landing page; ranked lower once it has ended."""
+
+    type = "campaign"
+    model = "tourism.CampaignPage"
+
+    def fill(self, record, pages, primary, context):
+        from datetime import datetime, time
+
+        def moment(day, at):
+            return timezone.make_aware(datetime.combine(day, at)).isoformat()
+
+        record.date_start = moment(primary.start, time.min)
+        record.date_end = moment(primary.end, time(23, 59, 59))
+        hashtag = primary.hashtag_text.lstrip("#")
+        _add_extra(record, id=f"{hashtag} kampanye", en=f"{hashtag} campaign")
+        record.popularity = 1.5 if primary.is_running else 1.0
+
+
 def _urls(view_name: str, slug: str) -> dict[str, str]:
     """A marketplace URL in each language (they live under i18n_patterns)."""
     from django.urls import reverse
@@ -504,7 +523,11 @@ class ArtisanDocument(ModelDocument):
         return [("marketplace.Product", lambda product: [f"artisan:{product.shop_id}"])]
 
 
-DOCUMENT_TYPES: list[DocumentType] = [DestinationDocument(), EventDocument(), ProductDocument(), ArtisanDocument()]
+DOCUMENT_TYPES: list[DocumentType] = [
+    DestinationDocument(), EventDocument(), CampaignDocument(), ProductDocument(), ArtisanDocument(),
+]
+# Types whose documents carry an end date and count less once it has passed.
+DATED_TYPES = ("event", "campaign")
 
 TYPE_NAMES = ("destination", "event", "campaign", "article", "product", "artisan")
 # One result's kind, singular ("Destination", not the menu's "Destinations").

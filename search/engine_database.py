@@ -29,6 +29,7 @@ from search.analysis import (
     stem,
     tokenise,
 )
+from search.documents import DATED_TYPES
 from search.models import SearchDocument, SearchPosting, SearchTerm
 from search.params import FACETS, SearchRequest
 from search.results import (
@@ -362,7 +363,7 @@ def search(request: SearchRequest) -> EngineResult:
     for row in matching:
         score = text_scores[row["id"]] if text_scores is not None else 1.0
         score *= popularity_factor(row["popularity"])
-        if row["type"] == "event" and row["ends_at"] is not None and row["ends_at"] < now:
+        if row["type"] in DATED_TYPES and row["ends_at"] is not None and row["ends_at"] < now:
             score *= PAST_EVENT_WEIGHT
         row["score"] = score
         row["distance_km"] = None

@@ -39,6 +39,7 @@ from elasticsearch.dsl import (
 )
 
 from search.analysis import LANGUAGES, STOP_WORDS, QueryPlan, auto_fuzziness, stem, tokenise
+from search.documents import DATED_TYPES
 from search.params import FACETS, SearchRequest
 from search.results import (
     FIELD_WEIGHTS,
@@ -324,7 +325,8 @@ def build_search(request: SearchRequest) -> Search:
     base = Q("match_all") if plan.is_empty else text_query(plan)
     scored = Q("function_score", query=base, score_mode="multiply", boost_mode="multiply", functions=[
         {"field_value_factor": {"field": "popularity", "modifier": "ln2p", "missing": 0}},
-        {"filter": Q("term", type="event") & Q("range", date_end={"lt": "now"}), "weight": PAST_EVENT_WEIGHT},
+        {"filter": Q("terms", type=list(DATED_TYPES)) & Q("range", date_end={"lt": "now"}),
+         "weight": PAST_EVENT_WEIGHT},
     ])
     filters = []
     if request.price_min is not None or request.price_max is not None:

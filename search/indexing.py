@@ -196,6 +196,38 @@ def backlog() -> dict:
     return summary
 
 
+# --- Reconcile ------------------------------------------------------------------------
+def reconcile() -> dict[str, int]:
+    """Find and fix what signals could not see: documents missing or left over,
+    and products whose stock changed by a queryset update (checkout reserves
+    stock that way). Cheap enough to run every few minutes from cron."""
+    from marketplace.models import Product
+
+    wanted = set(all_keys())
+    present = dict(SearchDocument.objects.values_list("key", "in_stock"))
+    keys = (wanted - set(present)) | (set(present) - wanted)
+    products = {f"product:{pk}": stock > 0 for pk, stock in
+                Product.objects.public().values_list("pk", "stock")}
+    drifted = {key for key, in_stock in products.items() if key in present and present[key] != in_stock}
+    report = index_keys(sorted(keys | drifted))
+    counts = {"missing": len(wanted - set(present)), "left_over": len(set(present) - wanted),
+              "stock_changed": len(drifted), "queued": len(report.queued)}
+    if _es_enabled():
+        try:
+            es = _es()
+            in_elasticsearch = es.document_ids()
+        except Exception:
+            logger.exception("could not list Elasticsearch's documents")
+            return counts
+        in_database = set(SearchDocument.objects.values_list("key", flat=True))
+        documents = engine_database.stored_fields(sorted(in_database - in_elasticsearch))
+        documents.update(dict.fromkeys(in_elasticsearch - in_database))
+        counts["elasticsearch_fixed"] = len(documents)
+        if documents:
+            _send_to_elasticsearch(documents)
+    return counts
+
+
 # --- Rebuild ---------------------------------------------------------------------------
 class RebuildError(Exception):
     pass

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 # Ranking shared by both engines (the database engine computes in Python what
 # Elasticsearch's function_score does): popularity lifts a result by ln(2 + p);
-# an event that has ended weighs PAST_EVENT_WEIGHT of what it did.
+# an event or campaign that has ended weighs PAST_EVENT_WEIGHT of what it did.
 PAST_EVENT_WEIGHT = 0.3
 FIELD_WEIGHTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 TIE_BREAKER = 0.3  # how much the other fields count beside the best-matching one

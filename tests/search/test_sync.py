@@ -16,6 +16,17 @@ pytestmark = pytest.mark.django_db
 CATALOG_EXAMPLE = Path("/work/shared/contracts/catalog-example.json")
 
 
+@pytest.fixture(autouse=True)
+def _elasticsearch_as_the_corpus(request):
+    """The database rolls back after each test; Elasticsearch does not. So each
+    test with it starts from the corpus again."""
+    if "engine" in request.fixturenames and request.getfixturevalue("engine") == "elasticsearch":
+        from search import engine_elasticsearch, indexing
+
+        indexing.rebuild()
+        engine_elasticsearch.refresh()
+
+
 def refreshed():
     """Elasticsearch makes writes searchable within a second; tests ask at once."""
     if settings.ELASTICSEARCH_URLS:
@@ -157,6 +168,44 @@ def test_product_edits_reach_the_index(client, engine, django_capture_on_commit_
         Product.objects.get(slug="kain-gigi-haruan-merah").delete()
     refreshed()
     assert api(client, q="gigi haruan", type="product")["total"] == 0
+
+
+def test_reconcile_catches_stock_taken_without_signals(client, engine):
+    from marketplace.models import Product
+
+    # Checkout reserves stock with a conditional queryset update: no signal fires.
+    Product.objects.filter(slug="kain-gigi-haruan-merah").update(stock=0)
+    refreshed()
+    assert "kain-gigi-haruan-merah" in slugs(api(client, type="product", in_stock="1"))
+    out = call_command_output("search_index", "--reconcile")
+    assert "stock_changed 1" in out
+    refreshed()
+    assert "kain-gigi-haruan-merah" not in slugs(api(client, type="product", in_stock="1"))
+
+
+def test_campaigns_are_found_and_ended_ones_rank_lower(client, engine, home_page,
+                                                       django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tourism.models import CampaignPage
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        for slug, title, start, end in (
+                ("gebrak-lama", "Gebrak Sungai Lama", today - timedelta(days=90), today - timedelta(days=60)),
+                ("gebrak-sungai", "Gebrak Sungai Bersih", today - timedelta(days=3), today + timedelta(days=30))):
+            campaign = CampaignPage(title=title, slug=slug, summary="Ayo jaga sungai Martapura.", start=start,
+                                    end=end, hashtag="#GebrakSungai")
+            home_page.add_child(instance=campaign)
+            campaign.save_revision().publish()
+    refreshed()
+    body = api(client, q="gebrak sungai")
+    assert slugs(body)[:2] == ["gebrak-sungai", "gebrak-lama"]
+    assert body["results"][0]["type"] == "campaign"
+    assert body["results"][0]["url"] == "/id/gebrak-sungai/"
+    assert "gebrak-sungai" in slugs(api(client, q="gebraksungai"))  # the hashtag, as typed
 
 
 def test_indexing_failure_never_fails_the_publish_and_is_retried(client, monkeypatch,

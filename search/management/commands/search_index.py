@@ -4,18 +4,22 @@ from django.core.management.base import BaseCommand, CommandError
 
 from search import engine_database
 from search.engines import elasticsearch_configured, engine_status
-from search.indexing import RebuildError, backlog, rebuild, retry_tasks
+from search.indexing import RebuildError, backlog, rebuild, reconcile, retry_tasks
 
 
 class Command(BaseCommand):
     help = ("Show the search index's state and indexing backlog (--status), rebuild it from the "
-            "database with an atomic alias swap (--rebuild), or retry queued documents (--retry).")
+            "database with an atomic alias swap (--rebuild), retry queued documents (--retry), or repair "
+            "what signals missed (--reconcile).")
 
     def add_arguments(self, parser):
         action = parser.add_mutually_exclusive_group(required=True)
         action.add_argument("--status", action="store_true", help="engine, document counts and backlog")
         action.add_argument("--rebuild", action="store_true", help="rebuild both engines from the database")
         action.add_argument("--retry", action="store_true", help="retry every queued document now")
+        action.add_argument("--reconcile", action="store_true",
+                            help="fix documents missing or left over, and stock changed without signals "
+                                 "(run from cron every few minutes)")
         parser.add_argument("--database-only", action="store_true",
                             help="with --rebuild: leave Elasticsearch alone")
 
@@ -30,6 +34,9 @@ class Command(BaseCommand):
                 f"rebuilt: {report.documents} documents, {report.removed} removed"
                 + (f"; Elasticsearch index {report.elasticsearch_index}, {report.replayed} changes replayed"
                    if report.elasticsearch_index else "")))
+        elif options["reconcile"]:
+            counts = reconcile()
+            self.stdout.write("reconciled: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
         elif options["retry"]:
             outcome = retry_tasks()
             self.stdout.write(f"retried: {outcome['done']} indexed, {outcome['remaining']} still queued")

@@ -42,7 +42,9 @@ def test_snippet_markup_cannot_be_injected(client, corpus, django_capture_on_com
 
 def test_english_page_shows_english_labels_and_urls(client, corpus):
     _response, soup = page(client, "/en/cari/", q="floating market")
+    assert soup.find("h1").get_text() == "Results for “floating market”"
     first = soup.select_one(".search-result")
+    assert first.select_one(".chip").get_text(strip=True) == "Destination"
     assert first.select_one(".search-result__title a")["href"] == "/en/destinasi/pasar-terapung-lok-baintan/"
     assert first.select_one(".search-result__title a").get_text() == "Lok Baintan Floating Market"
     assert soup.find("html")["lang"] == "en"

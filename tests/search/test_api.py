@@ -60,6 +60,14 @@ def test_synonyms_batik_banjar_is_sasirangan_and_wastra_is_kain(client, engine):
     assert "kain-gigi-haruan-merah" in slugs(api(client, q="wastra", per_page=50))
 
 
+def test_editors_synonyms_take_effect_without_reindexing(client, engine):
+    from search.models import SearchSynonym
+
+    assert api(client, q="meratus")["total"] == 1  # only Tiwingan says "Meratus"
+    SearchSynonym.objects.create(rule="meratus, riam kanan", note="the reservoir lies in the Meratus foothills")
+    assert {"air-terjun-tiwingan", "waduk-riam-kanan"} <= set(slugs(api(client, q="meratus")))
+
+
 def test_english_query_finds_the_translation_and_english_urls(client, engine):
     body = api(client, q="floating market", lang="en")
     first = body["results"][0]

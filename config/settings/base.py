@@ -231,3 +231,81 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
     },
 }
+
+# --- Security and the page cache (docs/decisions.md "Security and reliability") ----
+# Kept together at the end so the lists above stay readable; each line says why.
+INSTALLED_APPS += [  # noqa: F405
+    "config.apps.SiteWideConfig",  # page cache purge and publish-time renditions
+    "axes",  # sign-in lock-out
+    "csp",  # Content-Security-Policy header
+]
+_after_static = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+MIDDLEWARE[_after_static:_after_static] = [
+    # Before sessions: a cached page costs no session or database access.
+    "config.page_cache.PageCacheMiddleware",
+    # Inside the page cache, so a stored page keeps the header it was served with.
+    "config.security.ContentSecurityPolicyMiddleware",
+]
+# Last, as django-axes asks: it turns a lock-out noticed during sign-in into the lock-out page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# Both sign-in forms (Wagtail admin, /toko/masuk/) call authenticate() with the request,
+# so the standalone backend sees every attempt.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# A quarter of an hour: long enough to make guessing useless, short enough for a
+# forgetful artisan. Per account *and* address, so nobody can lock an artisan out of
+# their own phone by failing on purpose from elsewhere.
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_VERBOSE = False
+# How many proxies (CDN, load balancer) stand in front of the site and append to
+# X-Forwarded-For; 0 trusts only the connection's own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# No inline script anywhere (JSON-LD is data, not script). Styles may use the style
+# attribute (colour swatches, Leaflet's positions) but no <style> element from elsewhere.
+# The Wagtail admin is left out: it needs inline scripts and styles of its own.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        # Map tiles are the one outside resource (DESIGN.md); data: for Leaflet's icons.
+        "img-src": [SELF, "data:", "blob:", "https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+
+# Whole pages for anonymous visitors (config/page_cache.py); 0 turns it off. Never
+# with DEBUG, where templates change under the developer's hands.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_ALIAS = "pages"
+# Shared by every worker process, so a publish purges them all: Redis when there is
+# one, else a folder on the local disk (a file read is still far cheaper than a render).
+CACHES["pages"] = (  # noqa: F405
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+     "KEY_PREFIX": "pages"} if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+     "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
+     "OPTIONS": {"MAX_ENTRIES": 5000}}
+)

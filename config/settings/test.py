@@ -16,3 +16,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Django's test client signs in without a request, which django-axes refuses; the
+# lock-out tests (tests/reliability/test_security.py) switch it on for themselves.
+AXES_ENABLED = False
+# Off, because a test's rolled-back writes send no signal that would purge it; the
+# page cache tests switch it on. Memory, never the shared folder, when they do.
+PAGE_CACHE_SECONDS = 0
+CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: F405

@@ -1,0 +1,37 @@
+"""Site-wide wiring that belongs to no single app: the page cache's purge and the
+renditions made at publish time. Listed in INSTALLED_APPS as "config.apps.SiteWideConfig"."""
+
+from django.apps import AppConfig
+
+
+class SiteWideConfig(AppConfig):
+    name = "config"
+    label = "sitewide"
+    verbose_name = "Gebrak Banjar"
+
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from config import page_cache, renditions
+
+        # Any content write makes cached pages stale (page_cache.IGNORED_MODELS aside).
+        post_save.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-save")
+        post_delete.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-delete")
+        page_published.connect(page_cache.page_cache_purge, dispatch_uid="page-cache-purge-publish")
+        page_unpublished.connect(page_cache.page_cache_purge, dispatch_uid="page-cache-purge-unpublish")
+        post_page_move.connect(page_cache.page_cache_purge, dispatch_uid="page-cache-purge-move")
+
+        page_published.connect(renditions.on_page_published, dispatch_uid="renditions-page-published")
+        for label, handler in [
+            ("marketplace.ProductPhoto", renditions.on_product_photo_saved),
+            ("marketplace.Shop", renditions.on_shop_saved),
+            ("marketplace.Motif", renditions.on_motif_saved),
+            ("tourism.VisitorPhoto", renditions.on_visitor_photo_saved),
+        ]:
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue
+            post_save.connect(handler, sender=model, dispatch_uid=f"renditions-{label}")

@@ -1,0 +1,163 @@
+"""Whole-page cache for anonymous visitors of the public site.
+
+Tourists on phones read the same pages over and over; rendering a destination
+costs a dozen queries and a template, serving it from the cache costs one cache
+read. What is cached, and for whom:
+
+- only GET/HEAD of pages under a language prefix (/id/..., /en/...), keyed by
+  scheme, host, path and query string (the path carries the language);
+- only for visitors with no cookie that could change the page: any cookie but
+  the CSRF and language cookies (a session: signed in, a cart, a message) means
+  no cache at all, neither read nor written;
+- only responses that are 200, set no cookie (a page with a CSRF-protected form
+  sets one, so forms are never cached with someone else's token) and are not
+  marked private or no-store.
+
+Purging: every cached key contains a generation number, and any write to
+content (a page published, unpublished, moved or deleted; a product, shop,
+snippet or image saved) moves the generation on, so the next request renders
+afresh. Coarse, but a page never shows stale content after a publish, however
+many listings the change appears in. The generation lives in the same cache as
+the pages, so several worker processes purge together (Redis, or the file cache
+when there is no Redis). Time-dependent listings (upcoming events) are bounded
+by PAGE_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.cache import cc_delim_re
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+LANGUAGE_PREFIXES = ("/id/", "/en/")
+# Writes to these models never change what a public page shows (counters, queues,
+# logs, renditions made on the way), so they do not purge.
+IGNORED_MODELS = {
+    "sessions.session",
+    "admin.logentry",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "contenttypes.contenttype",
+    "payments.stripeevent",
+    "search.indexingtask",
+    "tourism.sharetally",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.revision",
+    "wagtailcore.taskstate",
+    "wagtailcore.workflowstate",
+    "wagtailcore.comment",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.referenceindex",
+    "wagtailimages.rendition",
+    "wagtailsearch.indexentry",
+    "wagtailsearch.querydailyhits",
+    "wagtailsearch.query",
+    "modelsearch.indexentry",
+    "wagtailadmin.editingsession",
+    "wagtailusers.userprofile",
+    "auth.user",
+}
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def page_cache_enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0 and not settings.DEBUG
+
+
+def page_cache_generation() -> int:
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A fresh number, never a reset to 1: an evicted counter must not bring old keys back.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def page_cache_purge(**_signal_kwargs) -> None:
+    """Make every cached page stale (the next anonymous request renders afresh)."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def purge_on_model_change(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    if sender._meta.label_lower in IGNORED_MODELS:
+        return
+    page_cache_purge()
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if not request.path.startswith(LANGUAGE_PREFIXES):
+        return False
+    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return not (set(request.COOKIES) - harmless)
+
+
+def _cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    directives = {part.strip().split("=")[0].lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
+    return not directives & {"private", "no-store", "no-cache"}
+
+
+def _key(request, generation: int) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page-cache:{generation}:{digest}"
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous public pages (see the module's docstring).
+
+    Sits right after SecurityMiddleware and WhiteNoise, before sessions: a hit
+    costs no session or database access. Everything inside it (CSP, CSRF, the
+    view) has run when a page is stored, so a stored page carries its headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not page_cache_enabled() or not _cacheable_request(request):
+            return self.get_response(request)
+        try:
+            generation = page_cache_generation()
+            key = _key(request, generation)
+            stored = _cache().get(key)
+        except Exception:  # noqa: BLE001 - a broken cache must not take pages down
+            logger.exception("page cache unavailable")
+            return self.get_response(request)
+        if stored is not None:
+            response = stored
+            response["X-Page-Cache"] = "hit"
+            if request.method == "HEAD":
+                response.content = b""
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and _cacheable_response(response):
+            try:
+                # Stored under the generation read before rendering: a publish meanwhile makes it stale.
+                _cache().set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.exception("page cache could not store %s", request.path)
+            response["X-Page-Cache"] = "miss"
+        return response

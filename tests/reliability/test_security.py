@@ -1,0 +1,151 @@
+"""Security a visitor or an attacker would notice: sign-in lock-out, the Content
+Security Policy, production's cookies and HSTS."""
+
+import re
+
+import pytest
+from django.test import override_settings
+
+from tests.marketplace.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "sasirangan-rahasia-1"
+
+
+@pytest.fixture
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.all().delete()
+    yield
+    AccessAttempt.objects.all().delete()
+
+
+def _fail(client, url, username, times):
+    return [client.post(url, {"username": username, "password": "tebakan-salah"}).status_code for _ in range(times)]
+
+
+def test_artisan_sign_in_locks_after_five_failures_with_a_clear_message(client, settings, axes_on):
+    artisan = UserFactory(email="aminah@contoh.id", username="aminah@contoh.id")
+    assert _fail(client, "/toko/masuk/", artisan.email, settings.AXES_FAILURE_LIMIT - 1) == [400] * 4
+    locked = client.post("/toko/masuk/", {"username": artisan.email, "password": "tebakan-salah"})
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Terlalu banyak percobaan masuk yang gagal" in page
+    assert "15 menit" in page
+    assert 'href="/toko/lupa-sandi/"' in page
+    assert locked["Retry-After"] == "900"
+    # Locked means locked: even the right password is refused now, and nobody is signed in.
+    right = client.post("/toko/masuk/", {"username": artisan.email, "password": PASSWORD})
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lock_out_is_per_account_and_address(client, settings, axes_on):
+    aminah = UserFactory(email="aminah@contoh.id", username="aminah@contoh.id")
+    other = UserFactory(email="siti@contoh.id", username="siti@contoh.id")
+    _fail(client, "/toko/masuk/", aminah.email, settings.AXES_FAILURE_LIMIT)
+    # Another artisan on the same network still signs in ...
+    response = client.post("/toko/masuk/", {"username": other.email, "password": PASSWORD})
+    assert response.status_code == 302
+    # ... and so does Aminah from her own phone while someone fails from elsewhere.
+    client.logout()
+    response = client.post("/toko/masuk/", {"username": aminah.email, "password": PASSWORD},
+                           REMOTE_ADDR="10.20.30.40")
+    assert response.status_code == 302
+
+
+def test_a_success_before_the_limit_resets_the_count(client, settings, axes_on):
+    artisan = UserFactory(email="aminah@contoh.id", username="aminah@contoh.id")
+    _fail(client, "/toko/masuk/", artisan.email, settings.AXES_FAILURE_LIMIT - 1)
+    assert client.post("/toko/masuk/", {"username": artisan.email, "password": PASSWORD}).status_code == 302
+    client.logout()
+    assert _fail(client, "/toko/masuk/", artisan.email, settings.AXES_FAILURE_LIMIT - 1) == [400] * 4
+
+
+def test_wagtail_admin_sign_in_locks_too(client, settings, axes_on):
+    UserFactory(email="editor@banjarkab.go.id", username="editor", is_staff=True, is_superuser=True)
+    statuses = _fail(client, "/admin/login/", "editor", settings.AXES_FAILURE_LIMIT)
+    assert statuses[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert statuses[-1] == 429
+    response = client.post("/admin/login/", {"username": "editor", "password": PASSWORD},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def test_a_forwarded_address_is_trusted_only_from_a_known_proxy(client, settings, axes_on):
+    artisan = UserFactory(email="aminah@contoh.id", username="aminah@contoh.id")
+    # No proxy configured: a visitor cannot dodge the lock by inventing X-Forwarded-For.
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post("/toko/masuk/", {"username": artisan.email, "password": "x"},
+                               HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
+    assert response.status_code == 429
+
+
+# --- Content Security Policy -------------------------------------------------------------
+
+def _policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+def test_public_pages_forbid_inline_scripts(client, home_page):
+    response = client.get("/id/")
+    assert response.status_code == 200
+    policy = _policy(response)
+    assert policy["script-src"][0] == "'self'"
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+    # And the page has none: every <script> has a src or carries data (JSON-LD).
+    for tag in re.findall(r"<script\b[^>]*>", response.content.decode()):
+        assert "src=" in tag or 'type="application/ld+json"' in tag or 'type="application/json"' in tag, tag
+
+
+def test_the_payment_form_may_load_stripe_js_from_where_the_client_talks(client, home_page, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8420"
+    policy = _policy(client.get("/id/"))
+    assert "http://127.0.0.1:8420" in policy["script-src"]
+    assert "http://127.0.0.1:8420" in policy["frame-src"]
+    settings.STRIPE_SECRET_KEY = "sk_live_example"
+    settings.STRIPE_API_BASE = ""
+    policy = _policy(client.get("/id/"))
+    assert "https://js.stripe.com" in policy["script-src"]
+    assert "https://api.stripe.com" in policy["connect-src"]
+    assert "http://127.0.0.1:8420" not in policy["script-src"]
+
+
+def test_the_wagtail_admin_is_left_out_of_the_policy(client):
+    assert "Content-Security-Policy" not in client.get("/admin/login/")
+
+
+def test_the_artisans_dashboard_is_covered(client):
+    assert "'unsafe-inline'" not in _policy(client.get("/toko/masuk/"))["script-src"]
+
+
+# --- Production -----------------------------------------------------------------------------
+
+def test_production_cookies_are_secure_and_hsts_is_on():
+    from tests.config.test_settings import run_django
+
+    env = {"SECRET_KEY": "k3y-" + "a1b2c3d4e5" * 6, "ALLOWED_HOSTS": "gebrak.banjarkab.go.id"}
+    code = ("from django.conf import settings as s; "
+            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000, "
+            "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY, s.DEBUG)")
+    result = run_django("config.settings.production", env, "shell", "-c", code)
+    assert result.stdout.splitlines()[-1].split() == ["True", "True", "True", "True", "True", "True", "False"], (
+        result.stdout + result.stderr)
+
+
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True,
+                   SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_https_requests_get_hsts_and_plain_http_is_redirected(client, home_page):
+    assert client.get("/id/", HTTP_X_FORWARDED_PROTO="https")["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload")
+    plain = client.get("/id/")
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")

@@ -1,0 +1,149 @@
+"""Every refused upload is refused cheaply: under a second and under 200 MB of memory.
+
+An attacker's cheapest weapon against an image upload is a small file that costs
+the server a lot: a "pixel bomb" (a PNG of zeros that inflates to gigabytes), a
+JPEG whose header claims 65 000 x 65 000 pixels, a truncated file, a script
+dressed up as a picture, or simply a file too big. Each is checked through
+marketplace.uploads.photo_validate, the function every upload form calls.
+
+Memory is measured as the growth of the process's peak resident set (Linux's
+VmHWM, reset through /proc/self/clear_refs before each upload, so it counts
+Pillow's C allocations too) and, where that is unavailable, with tracemalloc.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import tracemalloc
+import zlib
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
+
+from marketplace.uploads import photo_validate
+
+MAX_SECONDS = 1.0
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def pixel_bomb_png(side: int = 30_000) -> bytes:
+    """A real, complete PNG of side x side black pixels: 2.7 GB decoded, under 1 MB on disk."""
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (side + 1)  # filter byte + pixels
+    data = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", data)
+            + _png_chunk(b"IEND", b""))
+
+
+def huge_header_jpeg(width: int = 65_000, height: int = 65_000) -> bytes:
+    """A small JPEG whose frame header claims width x height."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (16, 16), (160, 40, 60)).save(buffer, "JPEG")
+    data = bytearray(buffer.getvalue())
+    sof = data.find(b"\xff\xc0")
+    struct.pack_into(">HH", data, sof + 5, height, width)
+    return bytes(data)
+
+
+def truncated_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.effect_noise((3000, 2000), 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    data = buffer.getvalue()
+    return data[: len(data) // 2]
+
+
+def script_polyglot() -> bytes:
+    """A valid GIF header that is also JavaScript (GIFAR-style): a picture to a sniffer, a script to a browser."""
+    return b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=1;alert(document.cookie);//" + b"\x00" * 64
+
+
+def html_named_jpg() -> bytes:
+    return b"<!doctype html><html><script>alert(1)</script></html>"
+
+
+def oversized_file() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 64)).save(buffer, "PNG")
+    return buffer.getvalue() + b"\x00" * (11 * 1024 * 1024)
+
+
+CASES = {
+    "pixel bomb PNG": (pixel_bomb_png, "too_many_pixels"),
+    "JPEG claiming 65000x65000": (huge_header_jpeg, "too_many_pixels"),
+    "truncated JPEG": (truncated_jpeg, "broken"),
+    "GIF/JavaScript polyglot": (script_polyglot, "not_an_image"),
+    "HTML named .jpg": (html_named_jpg, "not_an_image"),
+    "11 MB file": (oversized_file, "too_large"),
+}
+
+
+class PeakMemory:
+    """Growth of peak memory over a block: VmHWM (everything, C included) when the
+    kernel lets us reset it, else tracemalloc (Python's own allocations)."""
+
+    def __enter__(self):
+        self.kernel = _reset_peak_rss()
+        self.start = _rss_bytes("VmRSS") if self.kernel else 0
+        tracemalloc.start()
+        return self
+
+    def __exit__(self, *exc):
+        _, python_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        self.python_peak = python_peak
+        self.growth = (_rss_bytes("VmHWM") - self.start) if self.kernel else python_peak
+        return False
+
+
+def _reset_peak_rss() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _rss_bytes(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_refusal_is_fast_and_small(name):
+    make, code = CASES[name]
+    upload = SimpleUploadedFile("foto-kain.jpg", make(), content_type="image/jpeg")
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        with pytest.raises(ValidationError) as refused:
+            photo_validate(upload=upload)
+        elapsed = time.perf_counter() - started
+    assert refused.value.code == code
+    assert "foto-kain.jpg" in refused.value.messages[0]  # the message names the file
+    assert elapsed < MAX_SECONDS, f"{name}: {elapsed:.2f} s"
+    assert memory.growth < MAX_BYTES, f"{name}: {memory.growth / 2**20:.0f} MB"
+    print(f"{name}: {elapsed * 1000:.0f} ms, peak +{memory.growth / 2**20:.1f} MB "
+          f"(Python {memory.python_peak / 2**20:.1f} MB)")
+
+
+def test_the_pixel_bomb_is_what_it_claims():
+    """The bomb is a real one: Pillow would need gigabytes to decode it."""
+    data = pixel_bomb_png()
+    assert len(data) < 2 * 1024 * 1024
+    PILImage.MAX_IMAGE_PIXELS, saved = None, PILImage.MAX_IMAGE_PIXELS
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            assert picture.size == (30_000, 30_000)
+    finally:
+        PILImage.MAX_IMAGE_PIXELS = saved

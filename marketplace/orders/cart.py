@@ -101,17 +101,19 @@ class CartError(ValueError):
     """A cart change that cannot be made; the message is for the buyer."""
 
 
-def cart_add(request, *, product: Product, size: ProductSize | None, quantity: int) -> CartChange:
-    """Add units of a public product, up to what is in stock."""
+def cart_add(request, *, product: Product, size: ProductSize | None, quantity: int,
+             held: dict[str, int] | None = None) -> CartChange:
+    """Add units of a public product, up to what is in stock (plus what `held` says this buyer's
+    own unpaid checkout holds of it: their reservation must not count against them)."""
     if product.sizes.exists() and size is None:
         raise CartError(_("Pilih ukuran dulu."))
     if size is not None and size.product_id != product.pk:
         raise CartError(_("Ukuran itu tidak ada untuk produk ini."))
-    available = min(_available(product, size), MAX_QUANTITY)
+    key = line_key(product.pk, size.pk if size else None)
+    available = min(_available(product, size) + (held or {}).get(key, 0), MAX_QUANTITY)
     if available <= 0:
         raise CartError(_("Maaf, “%(title)s” sedang habis.") % {"title": product.title})
     lines = _stored(request)
-    key = line_key(product.pk, size.pk if size else None)
     if key not in lines and len(lines) >= MAX_LINES:
         raise CartError(_("Keranjang sudah penuh (paling banyak %(max)s macam barang).") % {"max": MAX_LINES})
     wanted = lines.get(key, 0) + quantity
@@ -199,9 +201,13 @@ class CartContents:
         return [CartItem(line.product.pk, line.size.pk if line.size else None, line.quantity) for line in self.lines]
 
 
-def cart_contents(request) -> CartContents:
+def cart_contents(request, *, held: dict[str, int] | None = None) -> CartContents:
     """The cart with its products, grouped by shop; lines no longer for sale are dropped and
-    quantities above stock lowered, each with a notice, and the stored cart corrected."""
+    quantities above stock lowered, each with a notice, and the stored cart corrected.
+
+    `held`: what this buyer's own unpaid checkout holds, per line, counted as available to them.
+    """
+    held = held or {}
     stored = _stored(request)
     parsed = {key: _parse_key(key) for key in stored}
     images = get_image_model().objects.prefetch_renditions(*CART_RENDITIONS)
@@ -221,7 +227,7 @@ def cart_contents(request) -> CartContents:
         if product is None or (size_id and size is None) or (sizes and size is None):
             notices.append(_("Satu barang tidak lagi dijual dan dikeluarkan dari keranjang."))
             continue
-        available = min(_available(product, size), MAX_QUANTITY)
+        available = min(_available(product, size) + held.get(key, 0), MAX_QUANTITY)
         if available <= 0:
             notices.append(_("“%(title)s” habis dan dikeluarkan dari keranjang.") % {"title": product.title})
             continue

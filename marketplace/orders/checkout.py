@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -258,12 +259,12 @@ def emulator_card_pay(*, order: Order, token_id: str) -> dict:
         raise CheckoutError(_("Tidak tersedia."), status=404, code="not_emulator")
     ready = checkout_payment_prepare(order=order)
     try:
-        intent = stripe_client.payment_intent_retrieve(ready.payment_intent_id)
-        if intent.status == "requires_payment_method" and intent.get("latest_charge"):
+        intent = stripe_client.payment_intent_retrieve(ready.payment_intent_id).to_dict()
+        if intent.get("status") == "requires_payment_method" and intent.get("latest_charge"):
             with transaction.atomic():
                 locked = _lock_payable(order.pk)
-                if locked.stripe_payment_intent_id == intent.id:
-                    stripe_client.payment_intent_cancel(intent.id)
+                if locked.stripe_payment_intent_id == intent["id"]:
+                    stripe_client.payment_intent_cancel(intent["id"])
                     _payment_intent_create(locked)
                 ready = PaymentReady(client_secret=locked.stripe_client_secret,
                                      payment_intent_id=locked.stripe_payment_intent_id)
@@ -284,11 +285,17 @@ def emulator_card_pay(*, order: Order, token_id: str) -> dict:
 # --- 3. Paid, failed, reconciled ------------------------------------------------------------
 
 def _order_for_intent(intent: dict) -> Order | None:
+    """The order a PaymentIntent is for: the one that keeps its id; else, by the metadata, an order
+    that could have had it without keeping it (its creation's answer was lost, or it was replaced
+    after an emulator decline). Nothing else: another database's order 7 is not ours."""
     order = Order.objects.filter(stripe_payment_intent_id=intent.get("id")).first()
     if order is not None:
         return order
     order_pk = str((intent.get("metadata") or {}).get("order", ""))
-    return Order.objects.filter(pk=int(order_pk)).first() if order_pk.isdigit() else None
+    if not order_pk.isdigit():
+        return None
+    return (Order.objects.filter(pk=int(order_pk))
+            .filter(Q(stripe_payment_intent_id__isnull=True) | Q(payment_intent_count__gt=1)).first())
 
 
 def order_mark_paid(*, order: Order, intent: dict) -> Order:
@@ -338,7 +345,7 @@ def order_mark_paid(*, order: Order, intent: dict) -> Order:
             refund = refunds.refund_request(order=order, sub_order=sub_order, source=RefundSource.OUT_OF_STOCK,
                                             reason=sub_order.cancel_reason)
             refunds.refund_submit_on_commit(refund)
-        transaction.on_commit(lambda: emails.order_paid_emails(order_pk=order.pk))
+        transaction.on_commit(lambda: emails.order_paid_emails(order_pk=order.pk), robust=True)
     return order
 
 

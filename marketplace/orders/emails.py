@@ -1,6 +1,7 @@
 """Emails about orders: to the buyer in the language they bought in, to artisans in Indonesian.
 
-Services send them after their transaction commits (transaction.on_commit), so
+Services send them after their transaction commits (transaction.on_commit, robust:
+a failing email is logged and never turns a committed payment into an error), so
 nobody is told about something that was rolled back. The backend is the console
 by default and SMTP when EMAIL_HOST is set (config/settings/base.py).
 """

@@ -30,7 +30,7 @@ def suborder_mark_shipped(*, sub_order: SubOrder, courier: str, tracking_number:
         sub_order.tracking_number = tracking_number
         sub_order.shipped_at = timezone.now()
         sub_order.save(update_fields=["status", "courier", "tracking_number", "shipped_at"])
-        transaction.on_commit(lambda: emails.sub_order_shipped_email(sub_order=sub_order))
+        transaction.on_commit(lambda: emails.sub_order_shipped_email(sub_order=sub_order), robust=True)
     return sub_order
 
 
@@ -54,7 +54,7 @@ def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
         if refunds.refundable_by_sub_order(order=sub_order.order).get(sub_order.pk, 0) > 0:
             refund = refunds.refund_request(order=sub_order.order, sub_order=sub_order,
                                             source=RefundSource.ARTISAN_CANCEL, reason=reason, by=by)
-        transaction.on_commit(lambda: emails.sub_order_canceled_email(sub_order=sub_order))
+        transaction.on_commit(lambda: emails.sub_order_canceled_email(sub_order=sub_order), robust=True)
     if refund is not None:
         refunds.refund_submit(refund=refund)
     return sub_order

@@ -140,7 +140,7 @@ def refund_mark_succeeded(*, refund: Refund, stripe_refund_id: str | None) -> Re
         refund.completed_at = timezone.now()
         refund.save(update_fields=["status", "stripe_refund_id", "completed_at"])
         payouts.ledger_record_refund(refund=refund)
-        transaction.on_commit(lambda: emails.refund_email(refund=refund))
+        transaction.on_commit(lambda: emails.refund_email(refund=refund), robust=True)
     return refund
 
 
@@ -151,7 +151,7 @@ def refund_make(**kwargs) -> Refund:
 
 
 def refund_submit_on_commit(refund: Refund) -> None:
-    transaction.on_commit(lambda: refund_submit(refund=refund))
+    transaction.on_commit(lambda: refund_submit(refund=refund), robust=True)
 
 
 def refunds_resubmit_pending(*, older_than_seconds: int = 60) -> int:

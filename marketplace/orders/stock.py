@@ -96,6 +96,17 @@ def stock_reserve(*, lines: list[OrderLine]) -> None:
         _set_state(lines, StockState.RESERVED)
 
 
+def stock_held(*, order: Order | None) -> dict[str, int]:
+    """What an unpaid order holds, per cart line key ("<product>:<size or 0>")."""
+    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+        return {}
+    held: dict[str, int] = defaultdict(int)
+    for product_id, size_id, quantity in OrderLine.objects.filter(
+            sub_order__order=order, stock_state=StockState.RESERVED).values_list("product_id", "size_id", "quantity"):
+        held[f"{product_id}:{size_id or 0}"] += quantity
+    return dict(held)
+
+
 def stock_release(*, order: Order) -> int:
     """Give a not-yet-paid order's reserved units back; returns how many lines."""
     lines = list(OrderLine.objects.filter(sub_order__order=order, stock_state=StockState.RESERVED))

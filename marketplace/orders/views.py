@@ -42,9 +42,21 @@ def _form_errors(form) -> list[str]:
     return [error for errors in form.errors.values() for error in errors]
 
 
+def _previous_attempt(request) -> Order | None:
+    """The buyer's own unpaid checkout in this session, if they came back to change the cart."""
+    token = request.session.get(SESSION_CHECKOUT_TOKEN) if hasattr(request, "session") else None
+    if not token:
+        return None
+    return Order.objects.filter(token=token, status=OrderStatus.AWAITING_PAYMENT).first()
+
+
+def _held(request) -> dict[str, int]:
+    return stock.stock_held(order=_previous_attempt(request))
+
+
 def _cart_page(request, *, errors=(), status=200):
     stock.stock_sweep_maybe()
-    contents = cart.cart_contents(request)
+    contents = cart.cart_contents(request, held=_held(request))
     for notice in contents.notices:
         messages.warning(request, notice)
     return render(request, "orders/cart.html", {
@@ -76,7 +88,8 @@ def cart_add_view(request):
         if size is None:
             return _cart_page(request, errors=[_("Ukuran itu tidak ada untuk produk ini.")], status=400)
     try:
-        change = cart.cart_add(request, product=product, size=size, quantity=form.cleaned_data["quantity"])
+        change = cart.cart_add(request, product=product, size=size, quantity=form.cleaned_data["quantity"],
+                               held=_held(request))
     except cart.CartError as error:
         return _cart_page(request, errors=[str(error)], status=409)
     if change.limited:
@@ -125,18 +138,12 @@ def _checkout_initial(request) -> dict:
     return initial
 
 
-def _previous_attempt(request) -> Order | None:
-    token = request.session.get(SESSION_CHECKOUT_TOKEN)
-    if not token:
-        return None
-    return Order.objects.filter(token=token, status=OrderStatus.AWAITING_PAYMENT).first()
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout_view(request):
     stock.stock_sweep_maybe()
-    contents = cart.cart_contents(request)
+    previous = _previous_attempt(request)
+    contents = cart.cart_contents(request, held=stock.stock_held(order=previous))
     if contents.is_empty:
         messages.info(request, _("Keranjang Anda kosong."))
         return redirect("orders:cart")
@@ -149,7 +156,6 @@ def checkout_view(request):
     if not form.is_valid():
         return render(request, "orders/checkout.html", context, status=400)
     data = form.cleaned_data
-    previous = _previous_attempt(request)
     if previous is not None and previous.checkout_key != data["checkout_key"]:
         # Back from the payment page to change the cart: the earlier attempt's stock goes back.
         checkout.order_abandon_reservation(order=previous)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,17 @@ class OrdersConfig(AppConfig):
         from marketplace.orders import cart
 
         cart.connect_signals()
+        checks.register(check_platform_fee, checks.Tags.compatibility)
+
+
+def check_platform_fee(app_configs=None, **kwargs):
+    """A PLATFORM_FEE_PERCENT that is not a percentage stops `manage.py check`, not the first checkout."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from marketplace.orders.payouts import fee_basis_points
+
+    try:
+        fee_basis_points()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="orders.E001")]
+    return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,7 +36,9 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import stripe_client
 
 SESSION_CHECKOUT_TOKEN = "kampung_sasirangan_checkout"
-# The confirmation page asks Stripe itself at most this often per order while the webhook is on its way.
+# The webhook normally marks an order paid within a second or two; the confirmation page waits this
+# long after the payment attempt before asking Stripe itself, then at most every few seconds.
+WEBHOOK_GRACE = timedelta(seconds=10)
 RECONCILE_EVERY_SECONDS = 5
 
 
@@ -247,9 +251,12 @@ def pay_emulator_view(request, token):
 # --- After paying -------------------------------------------------------------------------
 
 def _reconcile_if_waiting(order: Order) -> Order:
-    """The webhook is the source of truth, but a buyer should not wait on a lost one: while the
-    order still waits, ask Stripe itself (at most every few seconds per order)."""
+    """The webhook is the source of truth, but a buyer should not wait on a lost one: when it has
+    not come WEBHOOK_GRACE after the payment attempt, ask Stripe itself (at most every few seconds)."""
     if order.status != OrderStatus.AWAITING_PAYMENT or not order.stripe_payment_intent_id:
+        return order
+    attempted = order.payment_prepared_at or order.created_at
+    if timezone.now() - attempted < WEBHOOK_GRACE:
         return order
     if not cache.add(f"orders:reconcile:{order.pk}", 1, RECONCILE_EVERY_SECONDS):
         return order

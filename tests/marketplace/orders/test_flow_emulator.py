@@ -7,11 +7,13 @@ to a live server."""
 import json
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import requests
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.utils import timezone
 
 from marketplace.models import Product
 from marketplace.orders import cart
@@ -144,7 +146,11 @@ def test_the_confirmation_page_asks_stripe_when_the_webhook_is_late(client, good
     emulator.pay_with_card(client, stripe_emulator, pay_url)
     order = Order.objects.get()
     assert order.status == OrderStatus.AWAITING_PAYMENT  # no webhook yet
-    page = client.get(f"/id/kampung-sasirangan/pesanan/{order.token}/terima-kasih/")
+    confirmation = f"/id/kampung-sasirangan/pesanan/{order.token}/terima-kasih/"
+    waiting = client.get(confirmation).content.decode()
+    assert "menunggu konfirmasi pembayaran dari Stripe" in waiting and 'http-equiv="refresh"' in waiting
+    Order.objects.filter(pk=order.pk).update(payment_prepared_at=timezone.now() - timedelta(seconds=11))
+    page = client.get(confirmation)
     assert "Terima kasih! Pembayaran diterima." in page.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID

@@ -99,3 +99,12 @@ def test_shop_shares_plus_fee_equal_the_net_charge_after_any_refunds(prices, per
 @pytest.fixture
 def django_settings(settings):
     return settings
+
+
+def test_manage_py_check_refuses_a_bad_fee_percent(settings):
+    from marketplace.orders.apps import check_platform_fee
+
+    settings.PLATFORM_FEE_PERCENT = "lima"
+    assert [error.id for error in check_platform_fee()] == ["orders.E001"]
+    settings.PLATFORM_FEE_PERCENT = "5"
+    assert check_platform_fee() == []

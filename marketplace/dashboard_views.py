@@ -48,8 +48,6 @@ def in_indonesian(view):
 
 
 def not_found(request, *, shop=None):
-    # Keep it a 404 rather than LocaleMiddleware's redirect to /id/toko/... (see dashboard_urlconf).
-    request.urlconf = "marketplace.dashboard_urlconf"
     return render(request, "marketplace/dashboard/forbidden.html", {
         "title": _("Tidak ditemukan"),
         "message": _("Halaman atau produk ini tidak ada di toko Anda."),

@@ -190,6 +190,16 @@ class DestinationPage(TranslationFallbackMixin, LocatedMixin, Page):
     def is_free(self) -> bool:
         return self.ticket_price_idr == 0
 
+    def gallery_items(self) -> list:
+        """The gallery with its pictures and their renditions in three queries, however long it is."""
+        from django.db.models import Prefetch
+        from wagtail.images import get_image_model
+
+        from tourism.visitor_photos import GALLERY_RENDITIONS
+
+        images = get_image_model().objects.prefetch_renditions(*GALLERY_RENDITIONS)
+        return list(self.gallery_images.prefetch_related(Prefetch("image", queryset=images)))
+
 
 class DestinationGalleryImage(Orderable):
     page = ParentalKey(DestinationPage, related_name="gallery_images", on_delete=models.CASCADE)

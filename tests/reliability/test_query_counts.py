@@ -1,0 +1,107 @@
+"""Queries per page type, pinned: the same for 5 things as for 50, and under a ceiling.
+
+A page whose query count grows with its lists (N+1) is fast in development and
+slow in production, where the lists are long. Each public page type is counted
+twice, warm (renditions and Wagtail's site lookups done), once with five of
+everything it lists and once with fifty. The ceilings are today's counts with a
+little room; a change that needs more should say why when it raises one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.marketplace import factories as shop_factories
+from tests.tourism import factories
+
+pytestmark = pytest.mark.django_db
+
+# Page type -> ceiling of queries for a warm anonymous GET.
+CEILINGS = {
+    "home": 38,
+    "destination index": 25,
+    "destination page": 36,
+    "event index": 25,
+    "event page": 23,
+    "product listing": 10,
+    "product page": 16,
+    "shop page": 11,
+}
+
+
+def queries_for(client, path: str) -> int:
+    assert client.get(path).status_code == 200, path  # warm: renditions, site root, locales
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+class World:
+    """Destinations with gallery pictures, events, and one artisan's products with photos and sizes."""
+
+    def __init__(self):
+        self.destinations = []
+        self.shop = shop_factories.ShopFactory(slug="sasirangan-ibu-aminah", name="Sasirangan Ibu Aminah")
+        self.motif = shop_factories.MotifFactory(name="Gigi Haruan", slug="gigi-haruan")
+        self.products = []
+
+    def grow_to(self, count: int):
+        from tourism.models import DestinationGalleryImage
+
+        now = timezone.now()
+        while len(self.destinations) < count:
+            number = len(self.destinations)
+            page = factories.destination(
+                slug=f"tempat-{number:02d}", title=f"Tempat {number:02d}",
+                latitude=f"-3.{4000 + number}", longitude=f"114.{8500 + number}",
+                main_image=shop_factories.ImageFactory())
+            self.destinations.append(page)
+            factories.event(slug=f"acara-{number:02d}", title=f"Acara {number:02d}", venue=page,
+                            start=now + timedelta(days=number + 1) if number % 2 else now - timedelta(days=number + 1),
+                            main_image=shop_factories.ImageFactory())
+            product = shop_factories.ProductFactory(shop=self.shop, motif=self.motif,
+                                                    slug=f"kain-{number:02d}", title_id=f"Kain {number:02d}")
+            shop_factories.add_photo(product, is_main=True)
+            self.products.append(product)
+        # The pages counted also grow what they show themselves: gallery, photos, sizes.
+        first = self.destinations[0]
+        for position in range(first.gallery_images.count(), min(count, 24)):
+            DestinationGalleryImage.objects.create(page=first, image=shop_factories.ImageFactory(),
+                                                   sort_order=position)
+        first.save_revision().publish()
+        product = self.products[0]
+        for position in range(product.photos.count(), min(count, 8)):
+            shop_factories.add_photo(product, sort_order=position + 1)
+        for position in range(product.sizes.count(), min(count, 12)):
+            shop_factories.add_size(product, f"Ukuran {position}", 3, sort_order=position)
+
+    def paths(self) -> dict[str, str]:
+        return {
+            "home": "/id/",
+            "destination index": "/id/destinasi/",
+            "destination page": self.destinations[0].url,
+            "event index": "/id/acara/",
+            "event page": "/id/acara/acara-01/",
+            "product listing": "/id/kampung-sasirangan/",
+            "product page": f"/id/kampung-sasirangan/produk/{self.products[0].slug}/",
+            "shop page": f"/id/kampung-sasirangan/perajin/{self.shop.slug}/",
+        }
+
+
+def test_every_page_type_costs_the_same_queries_for_5_and_50_things(client, home_page):
+    world = World()
+    world.grow_to(5)
+    few = {name: queries_for(client, path) for name, path in world.paths().items()}
+    world.grow_to(50)
+    many = {name: queries_for(client, path) for name, path in world.paths().items()}
+    print("queries (5 -> 50):", {name: (few[name], many[name]) for name in few})
+    grown = {name: (few[name], many[name]) for name in few if many[name] != few[name]}
+    assert not grown, f"query counts grow with the lists (5 -> 50): {grown}"
+    over = {name: count for name, count in many.items() if count > CEILINGS[name]}
+    assert not over, f"over the ceiling: {over} (ceilings {CEILINGS})"

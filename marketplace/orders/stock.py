@@ -73,6 +73,14 @@ def _take(lines: list[OrderLine]) -> None:
             line = next(line for line in lines if line.size_id == size_id)
             available = ProductSize.objects.filter(pk=size_id).values_list("stock", flat=True).first() or 0
             raise OutOfStock(line, available)
+    _reindex(per_product)
+
+
+def _reindex(product_ids) -> None:
+    """Queryset updates send no signals: tell search that these products' stock changed."""
+    from search.indexing import index_later_for
+
+    index_later_for(*(Product(pk=product_id) for product_id in product_ids))
 
 
 def _give_back(lines: list[OrderLine]) -> None:
@@ -81,6 +89,7 @@ def _give_back(lines: list[OrderLine]) -> None:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + per_product[product_id])
     for size_id in sorted(per_size):
         ProductSize.objects.filter(pk=size_id).update(stock=F("stock") + per_size[size_id])
+    _reindex(per_product)
 
 
 def _set_state(lines: list[OrderLine], state: str) -> None:

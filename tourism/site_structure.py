@@ -38,7 +38,9 @@ def ensure_site_structure() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     home = HomePage.objects.filter(locale=indonesian).first()
     if home is None:
-        root = Page.get_first_root_node()
+        # A flushed database (transactional tests) has lost even Wagtail's root page.
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root",
+                                                                         locale=indonesian))
         home = HomePage(
             title="Gebrak Pariwisata Banjar", slug="beranda", locale=indonesian,
             hero_title="Banjar, dari pasar terapung hingga kain sasirangan",

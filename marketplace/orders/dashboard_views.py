@@ -111,22 +111,27 @@ def order_cancel(request, shop, sub_order):
 
 # --- Earnings -------------------------------------------------------------------------------
 
+def _earnings_page(request, shop, *, bank_form=None, status=200):
+    rows = payouts.earnings_for_shop(shop=shop)
+    account = payouts.payout_account_read(shop=shop)
+    if bank_form is None:
+        bank_form = BankAccountForm(initial={"bank_name": account.bank_name, "account_number": account.account_number,
+                                             "account_holder": account.account_holder})
+    return render(request, "orders/dashboard/earnings.html", {
+        "shop": shop, "section": "earnings", "rows": rows, "account": account, "bank_form": bank_form,
+        "owed_idr": sum(row.owed_idr for row in rows),
+        "settled_idr": sum(row.settled_idr for row in rows),
+        "unsettled_idr": sum(row.unsettled_idr for row in rows),
+        "connect_enabled": settings.STRIPE_CONNECT_ENABLED,
+        "fee_percent": settings.PLATFORM_FEE_PERCENT,
+    }, status=status)
+
+
 @never_cache
 @shop_owner_required(approved=True)
 @require_GET
 def earnings(request, shop):
-    rows = payouts.earnings_for_shop(shop=shop)
-    account = payouts.payout_account_for(shop=shop)
-    return render(request, "orders/dashboard/earnings.html", {
-        "shop": shop, "section": "earnings", "rows": rows, "account": account,
-        "owed_idr": sum(row.owed_idr for row in rows),
-        "settled_idr": sum(row.settled_idr for row in rows),
-        "unsettled_idr": sum(row.unsettled_idr for row in rows),
-        "bank_form": BankAccountForm(initial={"bank_name": account.bank_name, "account_number": account.account_number,
-                                              "account_holder": account.account_holder}),
-        "connect_enabled": settings.STRIPE_CONNECT_ENABLED,
-        "fee_percent": settings.PLATFORM_FEE_PERCENT,
-    })
+    return _earnings_page(request, shop)
 
 
 @never_cache
@@ -146,13 +151,7 @@ def payout_bank(request, shop):
     form = BankAccountForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Data rekening belum benar; belum ada yang disimpan."))
-        rows = payouts.earnings_for_shop(shop=shop)
-        return render(request, "orders/dashboard/earnings.html", {
-            "shop": shop, "section": "earnings", "rows": rows, "account": payouts.payout_account_for(shop=shop),
-            "owed_idr": sum(row.owed_idr for row in rows), "settled_idr": sum(row.settled_idr for row in rows),
-            "unsettled_idr": sum(row.unsettled_idr for row in rows), "bank_form": form,
-            "connect_enabled": settings.STRIPE_CONNECT_ENABLED, "fee_percent": settings.PLATFORM_FEE_PERCENT,
-        }, status=400)
+        return _earnings_page(request, shop, bank_form=form, status=400)
     payouts.payout_account_update_bank(shop=shop, **form.cleaned_data)
     messages.success(request, _("Rekening disimpan. Bagian keuangan memakai rekening ini untuk membayar Anda."))
     return redirect("dashboard:earnings")

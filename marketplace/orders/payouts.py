@@ -289,8 +289,14 @@ def settlement_report_csv(*, period_start: date, period_end: date) -> str:
 # --- Bank details and Stripe Connect -----------------------------------------------------------
 
 def payout_account_for(*, shop: Shop) -> PayoutAccount:
+    """The shop's payout account, made (empty) the first time it is needed for a write."""
     account, _created = PayoutAccount.objects.get_or_create(shop=shop)
     return account
+
+
+def payout_account_read(*, shop: Shop) -> PayoutAccount:
+    """The shop's payout account for showing; an unsaved empty one if it has none yet (no write on a GET)."""
+    return PayoutAccount.objects.filter(shop=shop).first() or PayoutAccount(shop=shop)
 
 
 @transaction.atomic
@@ -304,10 +310,8 @@ def payout_account_update_bank(*, shop: Shop, bank_name: str, account_number: st
 def connect_onboarding_link(*, shop: Shop, refresh_url: str, return_url: str) -> str:
     """The Stripe-hosted Express onboarding page for the shop, creating its account the first time."""
     with transaction.atomic():
-        account = PayoutAccount.objects.select_for_update().filter(shop=shop).first()
-        if account is None:
-            account = PayoutAccount.objects.create(shop=shop)
-            account = PayoutAccount.objects.select_for_update().get(pk=account.pk)
+        # Locked while Stripe makes the account, so two clicks make one.
+        account = PayoutAccount.objects.select_for_update().get(pk=payout_account_for(shop=shop).pk)
         if not account.stripe_account_id:
             stripe_account = stripe_client.connect_account_create(
                 email=shop.owner.email, idempotency_key=f"shop-{shop.pk}-connect-account")

@@ -23,7 +23,8 @@ def _order_queryset():
     return Order.objects.prefetch_related(
         Prefetch("sub_orders", queryset=SubOrder.objects.select_related("shop").order_by("shop__name", "pk")),
         "sub_orders__lines",
-        Prefetch("refunds", queryset=Refund.objects.exclude(status=RefundStatus.FAILED)),
+        # The buyer reads what has been given back, not what is still on its way.
+        Prefetch("refunds", queryset=Refund.objects.filter(status=RefundStatus.SUCCEEDED)),
     )
 
 
@@ -45,7 +46,7 @@ def orders_for_buyer(*, user) -> list[Order]:
 
 
 def order_refunded_idr(order: Order) -> int:
-    """From the prefetched refunds (pending and succeeded)."""
+    """From the prefetched refunds (those that went through)."""
     return sum(refund.amount_idr for refund in order.refunds.all())
 
 

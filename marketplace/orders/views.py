@@ -153,7 +153,7 @@ def checkout_view(request):
         return redirect("orders:cart")
     if contents.too_large:
         return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
-    form = CheckoutForm(request.POST or None, initial=_checkout_initial(request))
+    form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request))
     context = {"cart": contents, "form": form, "errors": []}
     if request.method != "POST":
         return render(request, "orders/checkout.html", context)

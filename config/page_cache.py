@@ -9,9 +9,14 @@ read. What is cached, and for whom:
 - only for visitors with no cookie that could change the page: any cookie but
   the CSRF and language cookies (a session: signed in, a cart, a message) means
   no cache at all, neither read nor written;
-- only responses that are 200, set no cookie (a page with a CSRF-protected form
-  sets one, so forms are never cached with someone else's token) and are not
+- only responses that are 200, set no cookie but the CSRF one, and are not
   marked private or no-store.
+
+Pages with a form (a product's "add to cart") carry a CSRF token, which belongs
+to one visitor. They are stored with the token replaced by a placeholder and
+without the cookie; each visitor served from the cache gets a token of their own
+(their CSRF cookie's secret, or a new one with its cookie), masked afresh, as
+Django's CsrfViewMiddleware would have done. So no visitor ever sees another's.
 
 Purging: every cached key contains a generation number, and any write to
 content (a page published, unpublished, moved or deleted; a product, shop,
@@ -27,15 +32,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.utils.cache import cc_delim_re
+from django.http import HttpResponse
+from django.middleware import csrf
+from django.utils.cache import cc_delim_re, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+# As long as a masked CSRF token (64 characters), so the page's length never changes.
+CSRF_PLACEHOLDER = b"PAGECACHECSRFTOKEN" + b"0" * (csrf.CSRF_TOKEN_LENGTH - 18)
+MASKED_TOKEN = re.compile(f"[a-zA-Z0-9]{{{csrf.CSRF_TOKEN_LENGTH}}}".encode())
+SECRET = re.compile(f"^[a-zA-Z0-9]{{{csrf.CSRF_SECRET_LENGTH}}}$")
 LANGUAGE_PREFIXES = ("/id/", "/en/")
 # Writes to these models never change what a public page shows (counters, queues,
 # logs, renditions made on the way), so they do not purge.
@@ -113,10 +125,51 @@ def _cacheable_request(request) -> bool:
 
 
 def _cacheable_response(response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
         return False
     directives = {part.strip().split("=")[0].lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
     return not directives & {"private", "no-store", "no-cache"}
+
+
+def _without_csrf_token(request, response):
+    """The response as stored: this visitor's CSRF tokens replaced by the placeholder, no cookie.
+
+    None when a token cannot be told apart for sure (then the page is not stored).
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    content = response.content
+    if secret:
+        def placeholder(match):
+            token = match.group(0).decode("ascii")
+            return CSRF_PLACEHOLDER if csrf._unmask_cipher_token(token) == secret else match.group(0)
+
+        content = MASKED_TOKEN.sub(placeholder, content)
+        if secret.encode() in content:
+            return None  # the bare secret in the page: never share it
+    elif response.cookies:
+        return None
+    stored = HttpResponse(content, status=response.status_code)
+    for header, value in response.items():
+        stored[header] = value
+    return stored
+
+
+def _with_own_csrf_token(request, response) -> None:
+    """Give a visitor served a stored page with a form a token of their own (and its cookie)."""
+    if CSRF_PLACEHOLDER not in response.content:
+        return
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if not SECRET.match(secret):
+        secret = csrf._get_new_csrf_string()
+        response.set_cookie(settings.CSRF_COOKIE_NAME, secret, max_age=settings.CSRF_COOKIE_AGE,
+                            domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
+                            secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+                            samesite=settings.CSRF_COOKIE_SAMESITE)
+        patch_vary_headers(response, ("Cookie",))
+    token = csrf._mask_cipher_secret(secret).encode("ascii")
+    response.content = response.content.replace(CSRF_PLACEHOLDER, token)
 
 
 def _key(request, generation: int) -> str:
@@ -149,15 +202,18 @@ class PageCacheMiddleware:
         if stored is not None:
             response = stored
             response["X-Page-Cache"] = "hit"
+            _with_own_csrf_token(request, response)
             if request.method == "HEAD":
                 response.content = b""
             return response
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(response):
-            try:
-                # Stored under the generation read before rendering: a publish meanwhile makes it stale.
-                _cache().set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
-            except Exception:  # noqa: BLE001
-                logger.exception("page cache could not store %s", request.path)
-            response["X-Page-Cache"] = "miss"
+            to_store = _without_csrf_token(request, response)
+            if to_store is not None:
+                try:
+                    # Stored under the generation read before rendering: a publish meanwhile makes it stale.
+                    _cache().set(key, to_store, timeout=settings.PAGE_CACHE_SECONDS)
+                except Exception:  # noqa: BLE001
+                    logger.exception("page cache could not store %s", request.path)
+                response["X-Page-Cache"] = "miss"
         return response

@@ -80,14 +80,39 @@ def test_signed_in_people_and_carts_are_never_served_or_stored(client, destinati
     assert anonymous.content == stored  # what the editor saw was never stored
 
 
-def test_pages_with_a_form_are_not_stored(client, home_page):
-    """A CSRF token belongs to one visitor: a page carrying one sets a cookie and is never stored."""
+def test_pages_with_a_form_give_each_visitor_a_token_of_their_own(home_page):
+    """A CSRF token belongs to one visitor: a stored page gets a fresh one per visitor, with its cookie."""
+    import re
+
+    from django.test import Client
+
     product = shop_factories.ProductFactory(slug="kain-gigi-haruan", stock=3)
     url = f"/id/kampung-sasirangan/produk/{product.slug}/"
-    first = client.get(url)
-    assert first.status_code == 200
-    assert "csrfmiddlewaretoken" in first.text
-    assert client.get(url).get("X-Page-Cache") != "hit"
+
+    def token(response):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+    first_visitor, second_visitor = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first = first_visitor.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    second = second_visitor.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert "PAGECACHECSRFTOKEN" not in second.text
+    assert token(first) != token(second)
+    assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+    # Each can use the form on the page they got; neither can use the other's.
+    add = "/id/kampung-sasirangan/keranjang/tambah/"
+    assert second_visitor.post(add, {"product": product.pk, "quantity": 1,
+                                     "csrfmiddlewaretoken": token(second)}).status_code == 302
+    assert first_visitor.post(add, {"product": product.pk, "quantity": 1,
+                                    "csrfmiddlewaretoken": token(second)}).status_code == 403
+    # A returning visitor with a CSRF cookie keeps it and gets a token that matches it.
+    third = Client(enforce_csrf_checks=True)
+    third.cookies["csrftoken"] = "a" * 32
+    again = third.get(url)
+    assert again["X-Page-Cache"] == "hit" and "csrftoken" not in again.cookies
+    assert third.post(add, {"product": product.pk, "quantity": 1,
+                            "csrfmiddlewaretoken": token(again)}).status_code == 302
 
 
 def test_only_public_language_pages_and_gets_are_cached(client, destination):

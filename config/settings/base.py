@@ -308,3 +308,6 @@ CACHES["pages"] = (  # noqa: F405
      "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
      "OPTIONS": {"MAX_ENTRIES": 5000}}
 )
+# bench/run.py's production-like server adds /bench/bare, the do-nothing view it measures pages against.
+if env_bool("BENCH", False):
+    ROOT_URLCONF = "config.bench_urls"

@@ -219,7 +219,10 @@ def checkout_payment_prepare(*, order: Order) -> PaymentReady:
                     raise _out_of_stock_error(error) from error
             order.reserved_until = stock.reservation_deadline()
             order.payment_prepared_at = timezone.now()
-            order.save(update_fields=["reserved_until", "payment_prepared_at"])
+            # A new attempt: an earlier decline must not greet the buyer on the confirmation page
+            # (it also stops that page refreshing while the webhook of this attempt is on its way).
+            order.last_payment_error = ""
+            order.save(update_fields=["reserved_until", "payment_prepared_at", "last_payment_error"])
             if not order.stripe_payment_intent_id:
                 _payment_intent_create(order)
     except stripe_client.StripeError as error:
@@ -355,12 +358,12 @@ def order_payment_failed(*, order: Order, intent: dict, event_created: int | Non
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != OrderStatus.AWAITING_PAYMENT or intent.get("id") != order.stripe_payment_intent_id:
             return order
+        if (event_created is not None and order.payment_prepared_at is not None
+                and datetime.fromtimestamp(event_created, tz=UTC) < order.payment_prepared_at.replace(microsecond=0)):
+            return order  # older than the buyer's new attempt: neither its stock nor its message apply
         error = intent.get("last_payment_error") or {}
         order.last_payment_error = str(error.get("code") or error.get("decline_code") or "payment_failed")[:100]
         order.save(update_fields=["last_payment_error"])
-        if (event_created is not None and order.payment_prepared_at is not None
-                and datetime.fromtimestamp(event_created, tz=UTC) < order.payment_prepared_at.replace(microsecond=0)):
-            return order
         stock.stock_release(order=order)
     return order
 

@@ -1,0 +1,90 @@
+"""An editor of the regency's tourism office writes a new destination in the Wagtail admin and
+submits it for moderation; a moderator approves it, which publishes it. Then a visitor finds it
+on the site, in search and in sitemap.xml."""
+
+import re
+
+from playwright.sync_api import expect
+from wagtail.models import Locale
+
+from tests.e2e.conftest import E2E_DB
+from tests.e2e.test_artisan import admin_sign_in
+from tourism.models import DestinationIndexPage, DestinationPage
+
+pytestmark = E2E_DB
+
+DESKTOP = {"width": 1280, "height": 900}
+TITLE = "Desa Wisata Tiwingan Lama"
+SLUG = "desa-wisata-tiwingan-lama"
+SUMMARY = ("Kampung nelayan di tepi Waduk Riam Kanan: rumah lanting, keramba ikan, dan kelotok "
+           "menuju Bukit Batas.")
+
+
+def choose_snippet(page, button: str, item: str) -> None:
+    """Wagtail's snippet chooser: open the dialog, pick the item by name."""
+    page.get_by_role("button", name=button).click()
+    dialog = page.locator(".modal-content")
+    dialog.get_by_role("link", name=item, exact=True).click()
+    expect(dialog).to_be_hidden()
+
+
+def test_editor_writes_a_destination_and_a_moderator_publishes_it(site, journey_factory):
+    with site.database():
+        index = DestinationIndexPage.objects.get(locale=Locale.objects.get(language_code="id"))
+
+    editor = journey_factory("editor", viewport=DESKTOP, locale="id-ID")
+    admin = editor.page
+    admin_sign_in(admin, site.url, "editor")
+    admin.goto(f"{site.url}/admin/pages/add/tourism/destinationpage/{index.pk}/")
+    admin.locator("#id_title").fill(TITLE)
+    admin.locator("#id_summary").fill(SUMMARY)
+    choose_snippet(admin, "Pilih kategori", "Alam")
+    choose_snippet(admin, "Pilih kecamatan", "Aranio")
+    admin.locator("#id_latitude").fill("-3.5336")
+    admin.locator("#id_longitude").fill("114.9905")
+    editor.shot("new-destination")
+
+    # Submit for moderation: the editor may not publish.
+    admin.locator("footer .w-dropdown__toggle").click()  # "Simpan konsep" is first; the rest are behind it
+    expect(admin.locator("button[name=action-publish]")).to_have_count(0)
+    admin.locator("button[name=action-submit]").click()
+    expect(admin.locator(".messages")).to_contain_text(f"Halaman '{TITLE}' telah dibuat dan dikirim untuk dimoderasi.")
+    editor.shot("submitted-for-moderation")
+    with site.database():
+        draft = DestinationPage.objects.get(slug=SLUG)
+        assert not draft.live and draft.workflow_in_progress
+
+    # Not on the site yet.
+    visitor = journey_factory("visitor", locale="id-ID")
+    response = visitor.page.goto(f"{site.url}/id/destinasi/{SLUG}/")
+    assert response.status == 404
+
+    # The moderator approves it from the page's editor; approving the last task publishes.
+    moderator = journey_factory("moderator", viewport=DESKTOP, locale="id-ID")
+    review = moderator.page
+    admin_sign_in(review, site.url, "moderator")
+    expect(review.get_by_role("link", name=TITLE).first).to_be_visible()
+    moderator.shot("awaiting-review")
+    review.goto(f"{site.url}/admin/pages/{draft.pk}/edit/")
+    review.locator("footer .w-dropdown__toggle").click()
+    # Approve without a comment (the other approve button asks for one in a dialog).
+    review.locator("button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])").click()
+    expect(review.locator(".messages")).to_contain_text(TITLE)
+    moderator.shot("approved-and-published")
+    with site.database():
+        published = DestinationPage.objects.get(slug=SLUG)
+    assert published.live
+
+    # Visible, searchable, and in the sitemap.
+    page = visitor.page
+    page.goto(f"{site.url}/id/destinasi/{SLUG}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.locator(".lead")).to_have_text(SUMMARY)
+    visitor.shot("published-destination")
+    page.goto(f"{site.url}/id/cari/?q=tiwingan")
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    visitor.shot("found-in-search")
+    sitemap = page.request.get(f"{site.url}/sitemap.xml")
+    assert sitemap.ok
+    assert re.search(rf"<loc>{re.escape(site.url)}/id/destinasi/{SLUG}/</loc>", sitemap.text())
+    assert editor.errors == [] and moderator.errors == [] and visitor.errors == []

@@ -1,0 +1,155 @@
+"""A tourist on a phone, in English: from the home page to a destination, its map and what is
+nearby, an artisan close by, a search with a typo, two products from two shops, a declined
+card, then a good one, and the confirmation. Real chromium, real localstripe, its webhook
+posted to the live site."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from marketplace.orders.models import Order, OrderStatus
+from tests.e2e.conftest import E2E_DB
+
+pytestmark = E2E_DB
+
+CARD_OK = "4242424242424242"
+CARD_DECLINED = "4000000000000341"
+
+
+def pay_with(page, number: str) -> None:
+    """Type a card into localstripe's stand-in for Stripe's card element, then pay."""
+    card = page.locator("#ko-card-element")
+    card.locator("input[placeholder=number]").fill(number)
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("31")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("60281")
+    page.get_by_role("button", name=re.compile(r"^Pay Rp")).click()
+
+
+def test_tourist_finds_a_place_and_buys_from_two_artisans(site, journey_factory, mailoutbox):
+    tourist = journey_factory(locale="en-GB")
+    page = tourist.page
+
+    # Home, in English.
+    page.goto(f"{site.url}/en/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Banjar, from floating markets to sasirangan cloth")
+    tourist.shot("home")
+
+    # A featured destination.
+    page.get_by_role("link", name="Cahaya Bumi Selamat (CBS) Diamond Market, Martapura").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cahaya Bumi Selamat (CBS) Diamond Market, Martapura")
+    expect(page).to_have_url(f"{site.url}/en/destinasi/pasar-intan-cbs-martapura/")
+    tourist.shot("destination")
+
+    # Its map: OpenStreetMap's tiles cannot load here, so the page says so and keeps the
+    # coordinates and the directions link.
+    place_map = page.locator(".place-map")
+    place_map.scroll_into_view_if_needed()
+    expect(place_map).to_contain_text("Coordinates")
+    expect(place_map.get_by_role("link", name="Directions")).to_have_attribute("href", re.compile("google.com/maps"))
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(1)  # Leaflet (our copy) ran
+    expect(page.get_by_role("status").filter(has_text="The map could not be loaded")).to_be_visible(timeout=12_000)
+    assert any("tile.openstreetmap.org" in url for url in tourist.blocked)
+    tourist.shot("destination-map-without-tiles", full_page=False)
+
+    # What is nearby: other destinations and the artisans of Martapura, nearest first.
+    nearby = page.locator("section.nearby")
+    nearby.scroll_into_view_if_needed()
+    expect(nearby.get_by_role("heading", name="Nearest destinations")).to_be_visible()
+    expect(nearby).to_contain_text("Al-Karomah")
+    expect(nearby.get_by_role("heading", name="Nearest sasirangan artisans")).to_be_visible()
+    tourist.shot("destination-nearby", full_page=False)
+    nearby.get_by_role("link", name="Sasirangan Intan Martapura").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sasirangan Intan Martapura")
+    tourist.shot("artisan-nearby")
+
+    # First product: from this artisan's shop.
+    first = site.content.products_of("sasirangan-intan-martapura")[0]
+    page.get_by_role("link", name=first["title"]["en"]).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(first["title"]["en"])
+    tourist.shot("product-1")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page).to_have_url(f"{site.url}/en/kampung-sasirangan/keranjang/")
+
+    # A search with a typo finds the cloth of another shop, and offers the right spelling.
+    second = site.content.products_of("sasirangan-galuh-banjar")[0]  # red and yellow Gigi Haruan cloth
+    page.get_by_role("searchbox", name="Search Gebrak Banjar").fill("gigi haruen")
+    page.get_by_role("searchbox", name="Search Gebrak Banjar").press("Enter")
+    expect(page).to_have_url(re.compile(r"/en/cari/\?q=gigi\+haruen"))
+    expect(page.locator(".search-results__did-you-mean")).to_contain_text("gigi haruan")
+    result = page.get_by_role("link", name=second["title"]["en"])
+    expect(result).to_be_visible()
+    tourist.shot("search-with-typo")
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(second["title"]["en"])
+    tourist.shot("product-2")
+    page.get_by_role("button", name="Add to cart").click()
+
+    # The cart: one list per artisan, one total.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cart")
+    expect(page.get_by_role("heading", name="From Sasirangan Intan Martapura")).to_be_visible()
+    expect(page.get_by_role("heading", name="From Sasirangan Galuh Banjar")).to_be_visible()
+    total = first["price_idr"] + second["price_idr"]
+    expect(page.locator(".ko-total")).to_contain_text(rupiah(total))
+    tourist.shot("cart-two-artisans")
+
+    # Checkout: who and where.
+    page.get_by_role("link", name="Go to checkout").click()
+    page.get_by_label("Full name").fill("Emily Carter")
+    page.get_by_label("Email").fill("emily@example.com")
+    page.get_by_label("WhatsApp number").fill("0812-3456-7890")
+    page.get_by_label("Province").select_option("Jawa Timur")
+    page.get_by_label("Regency/city").fill("Kota Surabaya")
+    page.get_by_label("District").fill("Gubeng")
+    page.get_by_label("Postal code").fill("60281")
+    page.get_by_label(re.compile(r"^Address")).fill("Jl. Kertajaya No. 12")
+    tourist.shot("checkout")
+    page.get_by_role("button", name="Continue to card payment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order")
+    pay_url = page.url
+
+    # A declined card: a clear message, the order still waits, the cart is untouched.
+    pay_with(page, CARD_DECLINED)
+    expect(page.get_by_role("alert")).to_have_text(
+        "Your card was declined by the issuing bank. Try another card or call your bank.")
+    tourist.shot("card-declined")
+    with site.database():
+        order = Order.objects.get()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    page.goto(f"{site.url}/en/kampung-sasirangan/keranjang/")
+    expect(page.locator(".ko-cart-line")).to_have_count(2)
+    expect(page.locator(".ko-total")).to_contain_text(rupiah(total))
+    tourist.shot("cart-intact-after-decline")
+
+    # The test card that works: the confirmation, once Stripe's webhook has said so.
+    page.goto(pay_url)
+    pay_with(page, CARD_OK)
+    expect(page.get_by_text("Thank you! Payment received.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text(order.number)).to_be_visible()
+    tourist.shot("confirmation")
+    with site.database():
+        order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert wait_for(lambda: any(message.to == ["emily@example.com"] for message in mailoutbox))
+
+    # Paid: the cart is empty now.
+    page.goto(f"{site.url}/en/kampung-sasirangan/keranjang/")
+    expect(page.get_by_text("Your cart is still empty.")).to_be_visible()
+    assert tourist.errors == []
+    # The only failed request: the site saying 402 to the declined card.
+    assert tourist.failed_responses == [(402, f"/en/kampung-sasirangan/checkout/{order.token}/emulator/")]
+
+
+def rupiah(amount: int) -> str:
+    return f"Rp {amount:,}".replace(",", ".")
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()

@@ -35,7 +35,21 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def corpus(db, django_capture_on_commit_callbacks, settings):
+def wsgi_in_test_transaction():
+    """The WSGI handler closes the database connection after each request (close_old_connections),
+    which would end the test's transaction; Django's own test client unhooks it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def corpus(db, wsgi_in_test_transaction, django_capture_on_commit_callbacks, settings):
     settings.ELASTICSEARCH_URLS = []
     with django_capture_on_commit_callbacks(execute=True):
         factories.destination(slug="pasar-terapung-lok-baintan", title="Pasar Terapung Lok Baintan",

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from marketplace.models import Product
 from marketplace.orders.models import SubOrderStatus
 from tests.e2e.conftest import E2E_DB
-from tests.e2e.content import PASSWORD
+from tests.e2e.steps import admin_sign_in
 from tests.marketplace.orders import factories as orders
 
 pytestmark = E2E_DB
@@ -136,10 +136,3 @@ def test_artisan_applies_is_approved_sells_and_ships(site, journey_factory, mail
     assert artisan.errors == [] and editor.errors == []
     assert artisan.failed_responses == [(403, "/toko/produk/baru/")]
 
-
-def admin_sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/admin/login/")
-    page.get_by_label(re.compile("Nama pengguna|Username")).fill(username)
-    page.get_by_label(re.compile("Kata sandi|Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Masuk|Sign in")).click()
-    expect(page).to_have_url(f"{base_url}/admin/")

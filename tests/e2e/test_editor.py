@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from wagtail.models import Locale
 
 from tests.e2e.conftest import E2E_DB
-from tests.e2e.test_artisan import admin_sign_in
+from tests.e2e.steps import admin_sign_in, choose_snippet
 from tourism.models import DestinationIndexPage, DestinationPage
 
 pytestmark = E2E_DB
@@ -18,14 +18,6 @@ TITLE = "Desa Wisata Tiwingan Lama"
 SLUG = "desa-wisata-tiwingan-lama"
 SUMMARY = ("Kampung nelayan di tepi Waduk Riam Kanan: rumah lanting, keramba ikan, dan kelotok "
            "menuju Bukit Batas.")
-
-
-def choose_snippet(page, button: str, item: str) -> None:
-    """Wagtail's snippet chooser: open the dialog, pick the item by name."""
-    page.get_by_role("button", name=button).click()
-    dialog = page.locator(".modal-content")
-    dialog.get_by_role("link", name=item, exact=True).click()
-    expect(dialog).to_be_hidden()
 
 
 def test_editor_writes_a_destination_and_a_moderator_publishes_it(site, journey_factory):

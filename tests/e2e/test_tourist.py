@@ -10,23 +10,9 @@ from playwright.sync_api import expect
 
 from marketplace.orders.models import Order, OrderStatus
 from tests.e2e.conftest import E2E_DB
+from tests.e2e.steps import CARD_DECLINED, CARD_OK, checkout_fill, pay_with
 
 pytestmark = E2E_DB
-
-CARD_OK = "4242424242424242"
-CARD_DECLINED = "4000000000000341"
-
-
-def pay_with(page, number: str) -> None:
-    """Type a card into localstripe's stand-in for Stripe's card element, then pay."""
-    card = page.locator("#ko-card-element")
-    card.locator("input[placeholder=number]").fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("60281")
-    page.get_by_role("button", name=re.compile(r"^Pay Rp")).click()
-
 
 def test_tourist_finds_a_place_and_buys_from_two_artisans(site, journey_factory, mailoutbox):
     tourist = journey_factory(locale="en-GB")
@@ -97,14 +83,7 @@ def test_tourist_finds_a_place_and_buys_from_two_artisans(site, journey_factory,
 
     # Checkout: who and where.
     page.get_by_role("link", name="Go to checkout").click()
-    page.get_by_label("Full name").fill("Emily Carter")
-    page.get_by_label("Email").fill("emily@example.com")
-    page.get_by_label("WhatsApp number").fill("0812-3456-7890")
-    page.get_by_label("Province").select_option("Jawa Timur")
-    page.get_by_label("Regency/city").fill("Kota Surabaya")
-    page.get_by_label("District").fill("Gubeng")
-    page.get_by_label("Postal code").fill("60281")
-    page.get_by_label(re.compile(r"^Address")).fill("Jl. Kertajaya No. 12")
+    checkout_fill(page)
     tourist.shot("checkout")
     page.get_by_role("button", name="Continue to card payment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order")

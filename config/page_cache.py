@@ -120,6 +120,8 @@ def _cacheable_request(request) -> bool:
         return False
     if not request.path.startswith(LANGUAGE_PREFIXES):
         return False
+    if "utm_medium" in request.GET:
+        return False  # an arrival through a shared link: tourism.sharing counts it inside
     harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
     return not (set(request.COOKIES) - harmless)
 

@@ -123,6 +123,12 @@ def test_only_public_language_pages_and_gets_are_cached(client, destination):
     assert client.get(destination.url, {"utm": "x"})["X-Page-Cache"] == "miss"  # another address, another entry
 
 
+def test_arrivals_through_shared_links_are_always_counted(client, destination):
+    shared = {"utm_source": "whatsapp", "utm_medium": "share", "utm_campaign": ""}
+    for headers in ({"HTTP_DNT": "1"}, {"HTTP_DNT": "1"}, {}):
+        assert "X-Page-Cache" not in client.get(destination.url, shared, **headers)
+
+
 def test_nothing_is_cached_with_debug(client, destination, settings):
     settings.DEBUG = True
     client.get(destination.url)

@@ -35,7 +35,10 @@ def test_tourist_finds_a_place_and_buys_from_two_artisans(site, journey_factory,
     place_map.scroll_into_view_if_needed()
     expect(place_map).to_contain_text("Coordinates")
     expect(place_map.get_by_role("link", name="Directions")).to_have_attribute("href", re.compile("google.com/maps"))
-    expect(page.locator(".leaflet-marker-icon")).to_have_count(1)  # Leaflet (our copy) ran
+    marker = page.locator("img.leaflet-marker-icon")  # Leaflet (our copy) ran, its marker found its picture
+    expect(marker).to_have_count(1)
+    expect(marker).to_have_js_property("complete", True)
+    assert marker.evaluate("img => img.naturalWidth") > 0
     expect(page.get_by_role("status").filter(has_text="The map could not be loaded")).to_be_visible(timeout=12_000)
     assert any("tile.openstreetmap.org" in url for url in tourist.blocked)
     tourist.shot("destination-map-without-tiles", full_page=False)

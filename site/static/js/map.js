@@ -5,6 +5,16 @@
   "use strict";
   if (!window.L) return;
   var L = window.L;
+  // The marker's pictures by their collected (hashed) names, from the page (map_scripts.html).
+  var script = document.currentScript;
+  if (script && script.getAttribute("data-marker-icon")) {
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({
+      iconUrl: script.getAttribute("data-marker-icon"),
+      iconRetinaUrl: script.getAttribute("data-marker-icon-2x"),
+      shadowUrl: script.getAttribute("data-marker-shadow")
+    });
+  }
 
   function addTiles(map, box) {
     var loaded = 0, failed = 0, warned = false;

@@ -40,7 +40,7 @@ JSONLD = "fill-1200x630|format-jpeg"  # tourism.seo.JSONLD_RENDITION (structured
 # Tourism pages (site/templates/tourism/...)
 TOURISM_MAIN = _specs(
     "fill-{640x480-c50,960x540-c50,1440x810-c50}|format-webp",  # destination and event hero
-    "fill-{480x320,960x640}|format-webp",  # destination, event and campaign cards
+    "fill-{480x320,720x480,960x640}|format-webp",  # destination, event and campaign cards
     "fill-{160x120,320x240}|format-webp",  # "nearby" thumbnails
     JSONLD,
 )

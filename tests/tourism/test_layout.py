@@ -103,7 +103,7 @@ def test_cards_use_responsive_webp_images_with_alt_text_and_lazy_loading(client,
     assert card_image["loading"] == "lazy"
     assert card_image["width"] == "480" and card_image["height"] == "320"
     candidates = card_image["srcset"].split(", ")
-    assert len(candidates) == 2
+    assert len(candidates) == 3  # 480, 720 (phones at 2x) and 960 wide
     assert all(re.search(r"\.webp \d+w$", candidate) for candidate in candidates)
     assert card_image.get("sizes")
 

@@ -64,8 +64,17 @@ def playwright_driver():
 
     # Assertions wait this long for the page to get there (Playwright's default is 5 s).
     expect.set_options(timeout=TIMEOUT_MS // 2)
+    # With a loop running, asgiref hands this thread a second set of database connections (a
+    # context-local one): new connection objects, which on SQLite's in-memory database neither
+    # share the live server's connection nor carry the migrated state that serialized_rollback
+    # restores. So the thread keeps the connections it had.
+    from django.db import connections
+
+    before_loop = {alias: connections[alias] for alias in connections}
     try:
         with sync_playwright() as driver:
+            for alias, connection in before_loop.items():
+                connections[alias] = connection
             yield driver
     finally:
         if before is None:

@@ -46,6 +46,22 @@ TIMEOUT_MS = 20_000
 E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _migrated_state_afterwards(django_db_setup, django_db_blocker):
+    """Leave the database as migrations made it. A serialized_rollback test's flush skips
+    post_migrate (the next such test restores everything anyway), so after the last journey the
+    tables of content types and permissions would stay empty for the transactional tests that
+    follow, which rebuild nothing (tests/marketplace/orders/test_concurrency.py on PostgreSQL)."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(scope="package")
 def playwright_driver():
     """Playwright's sync API keeps an asyncio loop running in this thread while it lives, and

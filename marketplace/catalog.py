@@ -198,8 +198,8 @@ class ProductKind:
         product.tags.set(cleaned["tags"], clear=True)
         images = [image_for(item, title=product.title_id, context=context) for item in cleaned["images"]]
         product.photos.all().delete()
-        ProductPhoto.objects.bulk_create([
-            ProductPhoto(product=product, image=image, sort_order=position, is_main=position == 0)
-            for position, image in enumerate(images)
-        ])
+        # One save each, not bulk_create: post_save is what makes the photo's renditions
+        # (config/renditions.py), as for the dashboard's uploads.
+        for position, image in enumerate(images):
+            ProductPhoto.objects.create(product=product, image=image, sort_order=position, is_main=position == 0)
         return outcome

@@ -286,3 +286,20 @@ def test_imported_owner_can_set_a_password_and_sign_in(tmp_path, client):
     assert client.post("/toko/masuk/", {"username": "contoh@example.org",
                                         "password": "kain-sasirangan-baru-7"}).status_code == 302
     assert "Sasirangan Ibu Contoh" in client.get("/toko/").content.decode()
+
+
+def test_imported_photos_get_their_renditions_at_import_not_in_a_visit(tmp_path, client,
+                                                                       django_capture_on_commit_callbacks):
+    """As for the dashboard's uploads (config/renditions.py): the first visitor after an import
+    must not pay for resizing its photos."""
+    rendition_model = get_image_model().get_rendition_model()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_catalog(write_catalog(tmp_path, VALID))
+    made_at_import = set(rendition_model.objects.values_list("image_id", "filter_spec"))
+
+    for path in ["/id/kampung-sasirangan/produk/kain-sasirangan-kambang-kacang-hijau/",
+                 "/id/kampung-sasirangan/perajin/sasirangan-ibu-contoh/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        made_by_visit = set(rendition_model.objects.values_list("image_id", "filter_spec")) - made_at_import
+        assert not made_by_visit, f"GET {path} made renditions: {sorted(made_by_visit)}"

@@ -1,13 +1,20 @@
 """Until an editor approves a shop nothing of it is public; editors decide in the Wagtail admin."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.http import Http404
 from django.urls import reverse
 
 from marketplace import selectors
 from marketplace.models import Shop, ShopStatus
-from tests.marketplace.factories import MotifFactory, ProductFactory, ShopFactory, add_photo
+from tests.marketplace.factories import (
+    MotifFactory,
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    add_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +115,34 @@ def test_editor_approves_and_the_artisan_gets_an_email(editor_client, django_cap
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ibu@contoh.id"]
     assert mail.outbox[0].subject == "Toko Anda di Kampung Sasirangan disetujui"
+
+
+def test_a_member_of_editors_sees_approves_and_rejects_shops(client, django_capture_on_commit_callbacks):
+    """The regency's content editors decide on shops (the demo's `editor` is such a user, not a
+    superuser); the permissions come from the groups' data migrations."""
+    editor = UserFactory(username="editor-uji")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    waiting = ShopFactory(name="Toko Menunggu Keputusan", status=ShopStatus.PENDING, owner__email="ibu@contoh.id")
+    other = ShopFactory(status=ShopStatus.PENDING)
+
+    listing = client.get(reverse(Shop.snippet_viewset.get_url_name("list")))
+    assert listing.status_code == 200
+    assert "Toko Menunggu Keputusan" in listing.text and decide_url(waiting) in listing.text
+    assert "2 toko menunggu persetujuan" in client.get("/admin/").text
+    assert client.get(decide_url(waiting)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = client.post(decide_url(waiting), {"decision": "approve", "reason": ""})
+        rejected = client.post(decide_url(other), {"decision": "reject", "reason": "Foto toko kurang jelas."})
+    assert approved.status_code == rejected.status_code == 302
+    waiting.refresh_from_db()
+    other.refresh_from_db()
+    assert waiting.status == ShopStatus.APPROVED and waiting.decided_by == editor
+    assert other.status == ShopStatus.REJECTED and other.decided_by == editor
+    assert [message.to for message in mail.outbox] == [["ibu@contoh.id"], [other.owner.email]]
+    # Editors still cannot create a shop (ShopPermissionPolicy), and moderate visitors' photos.
+    assert client.get(reverse(Shop.snippet_viewset.get_url_name("add"))).status_code in {302, 403}
+    assert editor.has_perm("tourism.moderate_visitorphoto")
 
 
 def test_rejecting_needs_a_reason_which_the_artisan_reads(editor_client, django_capture_on_commit_callbacks):

@@ -75,7 +75,7 @@ class Address:
 
 def _out_of_stock_error(error: stock.OutOfStock) -> CheckoutError:
     line = error.line
-    title = f"{line.title} ({line.size_label})" if line.size_label else line.title
+    title = f"{line.title_for_reader} ({line.size_label})" if line.size_label else line.title_for_reader
     if error.available <= 0:
         message = _("Maaf, “%(title)s” baru saja habis. Ubah keranjang Anda lalu coba lagi.") % {"title": title}
     else:
@@ -126,8 +126,9 @@ def _order_create(*, items, contact, address, user, language, checkout_key) -> O
             raise CheckoutError(_("Jumlah barang harus paling sedikit 1."), code="quantity")
         shops[product.shop_id] = product.shop
         by_shop[product.shop_id].append(OrderLine(
-            product=product, size=size, title=product.title_id, size_label=size.label if size else "",
-            unit_price_idr=product.price_idr, quantity=item.quantity, stock_state=StockState.RESERVED))
+            product=product, size=size, title=product.title_id, title_en=product.title_en,
+            size_label=size.label if size else "", unit_price_idr=product.price_idr, quantity=item.quantity,
+            stock_state=StockState.RESERVED))
     total = sum(line.total_idr for lines in by_shop.values() for line in lines)
     if total <= 0:
         raise CheckoutError(_("Total belanja harus lebih dari Rp 0."), code="zero_total")

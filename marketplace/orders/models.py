@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import Product, ProductSize, Shop
+from marketplace.models import Product, ProductSize, Shop, in_reading_language
 
 
 def order_token() -> str:
@@ -150,6 +150,7 @@ class OrderLine(models.Model):
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     size = models.ForeignKey(ProductSize, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(_("produk"), max_length=140)
+    title_en = models.CharField(_("judul (Inggris)"), max_length=140, blank=True)
     size_label = models.CharField(_("ukuran"), max_length=20, blank=True)
     unit_price_idr = models.PositiveBigIntegerField(_("harga satuan (Rp)"))
     quantity = models.PositiveIntegerField(_("jumlah"))
@@ -165,6 +166,12 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.title}"
+
+    @property
+    def title_for_reader(self) -> str:
+        """The title the buyer reads (English on /en/ and in an English order's emails, when the
+        product had one); artisans, the dashboard and the admin read `title`, the Indonesian."""
+        return in_reading_language(self.title, self.title_en)
 
     @property
     def total_idr(self) -> int:

@@ -357,10 +357,14 @@ def main() -> None:
         site = prepare(env, args.documents)
         (WORK / "secret").write_text(env["SECRET_KEY"])
     cached_env = {**env, "PAGE_CACHE_SECONDS": "300", "PAGE_CACHE_DIR": str(WORK / "page-cache")}
+    # Uncached: no page cache, as for a visitor with a cart or signed in; the rendered fragments
+    # (config/fragment_cache.py) still serve. Cold: neither, as for the first visitor after a publish.
     uncached_env = {**env, "PAGE_CACHE_SECONDS": "0", "ELASTICSEARCH_URL": ""}
+    cold_env = {**uncached_env, "FRAGMENT_CACHE_SECONDS": "0"}
     servers = {
         "cached": Server("cached", cached_env, cpu=server_cpu, workers=args.workers, threads=args.threads),
         "uncached": Server("uncached", uncached_env, cpu=server_cpu, workers=args.workers, threads=args.threads),
+        "cold": Server("cold", cold_env, cpu=server_cpu, workers=args.workers, threads=args.threads),
     }
     searches = [f"/api/search?{query}" for query in SEARCH_QUERIES]
     scenarios = {
@@ -371,6 +375,9 @@ def main() -> None:
         "home, uncached": ("uncached", [site["home"]], "uncached page"),
         "destination, uncached": ("uncached", [site["destination"]], "uncached page"),
         "product, uncached": ("uncached", [site["product"]], "uncached page"),
+        "home, nothing cached": ("cold", [site["home"]], "cold page"),
+        "destination, nothing cached": ("cold", [site["destination"]], "cold page"),
+        "product, nothing cached": ("cold", [site["product"]], "cold page"),
         "search API, database": ("uncached", searches, "search"),
     }
     if site["elasticsearch"]:

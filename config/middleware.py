@@ -1,11 +1,15 @@
 """Site-wide middleware."""
 
+import logging
 from functools import cache
 
 from django.conf import settings
+from django.http.request import split_domain_port
 from django.middleware.locale import LocaleMiddleware
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
+
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -40,3 +44,36 @@ class LanguageLocaleMiddleware(LocaleMiddleware):
             if root in _unprefixed_roots(getattr(request, "urlconf", None) or settings.ROOT_URLCONF):
                 return response
         return super().process_response(request, response)
+
+
+class SiteLookupMiddleware:
+    """Wagtail finds the Site of every request with a query (Site.find_for_request), and
+    sites change about never. Found once per host and content generation, then handed to
+    Wagtail on the request, where find_for_request looks first. Saving a Site moves the
+    generation on (config/page_cache.py), so a changed site is found afresh.
+    """
+
+    def __init__(self, get_response):
+        from config.page_cache import GenerationMemo
+
+        self.get_response = get_response
+        self.sites = GenerationMemo()
+
+    def __call__(self, request):
+        from wagtail.models import Site
+
+        from config.page_cache import LANGUAGE_PREFIXES, content_generation
+
+        if not request.path.startswith(LANGUAGE_PREFIXES):  # the pages; the API and /healthz need no site
+            return self.get_response(request)
+        try:
+            generation = content_generation(request)
+            host = (split_domain_port(request._get_raw_host())[0], request.get_port())
+            site = self.sites.get(generation, host, default=False)
+            if site is False:  # never looked up (None: no site for this host)
+                site = Site._find_for_request(request)
+                self.sites.set(generation, host, site)
+            request._wagtail_site = site
+        except Exception:  # noqa: BLE001 - a broken cache or database: Wagtail looks the site up itself, as always
+            logger.exception("site lookup skipped")
+        return self.get_response(request)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import time
 
 from django.conf import settings
@@ -96,6 +97,37 @@ def page_cache_generation() -> int:
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def content_generation(request) -> int:
+    """The generation for everything one request renders, read once, before rendering: a
+    publish meanwhile makes what it stores stale, never what it reads."""
+    generation = getattr(request, "_content_generation", None)
+    if generation is None:
+        generation = request._content_generation = page_cache_generation()
+    return generation
+
+
+class GenerationMemo:
+    """What one process remembers until the content generation moves on: a dict, emptied
+    when a request reads a newer generation. For facts every page asks and content writes
+    change (the Site of a host, where a path leads, whether any page is restricted)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation = None
+        self._values: dict = {}
+
+    def get(self, generation: int, key, default=None):
+        with self._lock:
+            if generation != self._generation:
+                self._generation, self._values = generation, {}
+            return self._values.get(key, default)
+
+    def set(self, generation: int, key, value) -> None:
+        with self._lock:
+            if generation == self._generation:  # a newer generation meanwhile: the value may be stale
+                self._values[key] = value
 
 
 def page_cache_purge(**_signal_kwargs) -> None:
@@ -195,8 +227,7 @@ class PageCacheMiddleware:
         if not page_cache_enabled() or not _cacheable_request(request):
             return self.get_response(request)
         try:
-            generation = page_cache_generation()
-            key = _key(request, generation)
+            key = _key(request, content_generation(request))
             stored = _cache().get(key)
         except Exception:  # noqa: BLE001 - a broken cache must not take pages down
             logger.exception("page cache unavailable")

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from wagtail.images import get_image_model
 
@@ -101,13 +110,21 @@ def products_highlighted(*, limit: int = 4) -> list[Product]:
 
 
 def product_public_get(*, slug: str) -> Product:
+    """A public product with what its buy box needs (its sizes), or 404."""
     product = (products_public()
-               .select_related("shop", "shop__district", "motif")
-               .prefetch_related(_photos_prefetch(PAGE_RENDITIONS), "sizes", "colors",
-                                 Prefetch("shop__photo", queryset=_images(SHOP_RENDITIONS)))
+               .prefetch_related("sizes")
                .filter(slug=slug).first())
     if product is None:
         raise Http404("product not found")
+    return product
+
+
+def product_page_details(product: Product) -> Product:
+    """The rest of what a product page shows: photos with their renditions, colours, motif, the shop's
+    place and photo."""
+    prefetch_related_objects([product], _photos_prefetch(PAGE_RENDITIONS), "colors", "motif",
+                             Prefetch("shop", queryset=Shop.objects.select_related("district")),
+                             Prefetch("shop__photo", queryset=_images(SHOP_RENDITIONS)))
     return product
 
 

@@ -7,6 +7,7 @@ products) and everything else is a 404.
 import json
 
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from marketplace import selectors
@@ -37,15 +38,21 @@ def product_listing(request):
 
 def product_detail(request, slug):
     product = selectors.product_public_get(slug=slug)
+    # All but the buy box is read when the template first asks for it: stored fragments of
+    # the page (config/fragment_cache.py) ask for none of it.
+    details = SimpleLazyObject(lambda: selectors.product_page_details(product))
     context = {
         "product": product,
-        "shop": product.shop,
-        "photos": product.ordered_photos,
+        "product_details": details,  # the product, its photos, colours, motif and shop fetched at once
+        "shop": SimpleLazyObject(lambda: details.shop),
         "sizes": list(product.sizes.all()),
-        "colors": list(product.colors.all()),
-        "more_from_shop": selectors.products_of_shop(shop=product.shop, exclude=product, limit=4),
-        "jsonld": json.dumps(product_jsonld(product=product, request=request), ensure_ascii=False)
-        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+        "photos": SimpleLazyObject(lambda: details.ordered_photos),
+        "colors": SimpleLazyObject(lambda: list(details.colors.all())),
+        "more_from_shop": SimpleLazyObject(
+            lambda: selectors.products_of_shop(shop=details.shop, exclude=product, limit=4)),
+        "jsonld": SimpleLazyObject(lambda: json.dumps(product_jsonld(product=details, request=request),
+                                                      ensure_ascii=False)
+                                   .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")),
     }
     return render(request, "marketplace/product_detail.html", context)
 

@@ -1,12 +1,16 @@
 """What the base layout needs on every page: navigation and the language switch."""
 
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 
 def site_chrome(request):
     current = (get_language() or "id").split("-")[0]
-    alternates = {code: translate_url(request.get_full_path(), code) for code in ("id", "en")}
+    # Resolving the URL twice costs more than the rest of the layout: only when the page asks
+    # (a header rendered from config/fragment_cache.py does not).
+    alternates = SimpleLazyObject(
+        lambda: {code: translate_url(request.get_full_path(), code) for code in ("id", "en")})
     return {
         "current_language": current,
         "language_alternates": alternates,

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -23,6 +24,7 @@ from wagtail.search import index
 
 from tourism.blocks import BodyBlock
 from tourism.campaign_blocks import CampaignBodyBlock
+from tourism.routing import RememberedRestrictionsMixin
 from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
@@ -40,7 +42,7 @@ class TranslationFallbackMixin:
 
     def route(self, request, path_components):
         try:
-            return super().route(request, path_components)
+            return self._route_within_locale(request, path_components)
         except Http404:
             default_locale = Locale.get_default()
             if self.locale_id == default_locale.pk:
@@ -51,6 +53,21 @@ class TranslationFallbackMixin:
             result = original.specific.route(request, path_components)
             request.translation_fallback = True
             return result
+
+    def _route_within_locale(self, request, path_components):
+        """Page.route, but an index whose children are all of one type (its only subpage
+        type) fetches the child as that type at once: one query instead of two per level."""
+        subpage_types = getattr(self, "subpage_types", None)
+        if not path_components or not subpage_types or len(subpage_types) != 1:
+            return super().route(request, path_components)
+        from django.apps import apps
+
+        child_model = apps.get_model(subpage_types[0])
+        child = child_model.objects.child_of(self).filter(slug=path_components[0]).first()
+        if child is None:
+            raise Http404
+        child._cached_parent_obj = self
+        return child.route(request, path_components[1:])
 
 
 class LocatedMixin(models.Model):
@@ -72,7 +89,7 @@ class LocatedMixin(models.Model):
             raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
 
 
-class HomePage(TranslationFallbackMixin, Page):
+class HomePage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
     hero_title = models.CharField(_("judul utama"), max_length=120, blank=True)
     hero_text = models.TextField(_("teks utama"), blank=True)
     hero_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
@@ -92,14 +109,22 @@ class HomePage(TranslationFallbackMixin, Page):
     class Meta:
         verbose_name = _("beranda")
 
+    def route(self, request, path_components):
+        from tourism.routing import route_remembered
+
+        if not path_components:
+            return super().route(request, path_components)
+        return route_remembered(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         from tourism import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_destinations"] = selectors.home_featured_destinations(home=self)
-        context["upcoming_events"] = selectors.events_upcoming(limit=3)
-        context["current_campaign"] = selectors.campaign_current()
-        context["sasirangan_highlights"] = selectors.sasirangan_highlights(limit=4)
+        # Read when the template first asks: a stored fragment of the page asks for none of them.
+        context["featured_destinations"] = SimpleLazyObject(lambda: selectors.home_featured_destinations(home=self))
+        context["upcoming_events"] = SimpleLazyObject(lambda: selectors.events_upcoming(limit=3))
+        context["current_campaign"] = SimpleLazyObject(selectors.campaign_current)
+        context["sasirangan_highlights"] = SimpleLazyObject(lambda: selectors.sasirangan_highlights(limit=4))
         return context
 
 
@@ -111,7 +136,7 @@ class HomeFeaturedDestination(Orderable):
     panels = [FieldPanel("destination")]
 
 
-class DestinationIndexPage(TranslationFallbackMixin, Page):
+class DestinationIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
     intro = models.TextField(_("pengantar"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -142,7 +167,7 @@ class DestinationTag(TaggedItemBase):
                                  on_delete=models.CASCADE)
 
 
-class DestinationPage(TranslationFallbackMixin, LocatedMixin, Page):
+class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, LocatedMixin, Page):
     summary = models.TextField(_("ringkasan"), max_length=400,
                                help_text=_("Satu atau dua kalimat untuk kartu dan hasil pencarian."))
     body = StreamField(BodyBlock(), verbose_name=_("isi"), blank=True)
@@ -211,7 +236,7 @@ class DestinationGalleryImage(Orderable):
     panels = [FieldPanel("image"), FieldPanel("caption"), FieldPanel("credit")]
 
 
-class EventIndexPage(TranslationFallbackMixin, Page):
+class EventIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
     intro = models.TextField(_("pengantar"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -236,7 +261,7 @@ class EventTag(TaggedItemBase):
                                  on_delete=models.CASCADE)
 
 
-class EventPage(TranslationFallbackMixin, RoutablePageMixin, LocatedMixin, Page):
+class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RoutablePageMixin, LocatedMixin, Page):
     summary = models.TextField(_("ringkasan"), max_length=400)
     body = StreamField(BodyBlock(), verbose_name=_("isi"), blank=True)
     start = models.DateTimeField(_("mulai"), help_text=_("Waktu Indonesia Tengah (WITA)."))
@@ -313,7 +338,7 @@ class EventPage(TranslationFallbackMixin, RoutablePageMixin, LocatedMixin, Page)
 HASHTAG_VALIDATOR = RegexValidator(r"^#?\w{2,60}$", _("Tagar hanya huruf, angka, dan garis bawah, mis. #GebrakBanjar."))
 
 
-class CampaignIndexPage(TranslationFallbackMixin, Page):
+class CampaignIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
     """/kampanye/: the campaigns running now, then those that ended."""
 
     intro = models.TextField(_("pengantar"), blank=True)
@@ -334,7 +359,7 @@ class CampaignIndexPage(TranslationFallbackMixin, Page):
         return context
 
 
-class CampaignPage(TranslationFallbackMixin, Page):
+class CampaignPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
     """A campaign's landing page, built from blocks, running from `start` to `end` (dates, WITA).
 
     Its slug names the campaign in shared links (utm_campaign) and in the editors' dashboard.
@@ -384,7 +409,7 @@ class CampaignPage(TranslationFallbackMixin, Page):
         from tourism import campaigns
 
         context = super().get_context(request, *args, **kwargs)
-        context["campaign_sections"] = campaigns.campaign_sections(campaign=self)
+        context["campaign_sections"] = SimpleLazyObject(lambda: campaigns.campaign_sections(campaign=self))
         return context
 
 

@@ -244,6 +244,8 @@ MIDDLEWARE[_after_static:_after_static] = [
     "config.page_cache.PageCacheMiddleware",
     # Inside the page cache, so a stored page keeps the header it was served with.
     "config.security.ContentSecurityPolicyMiddleware",
+    # Inside the page cache too: a hit needs no site.
+    "config.middleware.SiteLookupMiddleware",
 ]
 # Last, as django-axes asks: it turns a lock-out noticed during sign-in into the lock-out page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
@@ -307,6 +309,18 @@ CACHES["pages"] = (  # noqa: F405
     {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
      "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
      "OPTIONS": {"MAX_ENTRIES": 5000}}
+)
+# Rendered pieces of pages (config/fragment_cache.py) for the visitors the page cache
+# cannot serve (a cart, signed in, a listing's filters); purged with it; 0 turns it off.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "300"))
+FRAGMENT_CACHE_ALIAS = "fragments"
+# In each process's memory without Redis: a fragment is found by the shared generation,
+# so a stale one is never read, only left to age out.
+CACHES["fragments"] = (  # noqa: F405
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+     "KEY_PREFIX": "fragments"} if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+     "OPTIONS": {"MAX_ENTRIES": 3000}}
 )
 # bench/run.py's production-like server adds /bench/bare, the do-nothing view it measures pages against.
 if env_bool("BENCH", False):

@@ -22,4 +22,6 @@ AXES_ENABLED = False
 # Off, because a test's rolled-back writes send no signal that would purge it; the
 # page cache tests switch it on. Memory, never the shared folder, when they do.
 PAGE_CACHE_SECONDS = 0
+# The same for rendered fragments (config/fragment_cache.py); tests/config/test_fragment_cache.py switches it on.
+FRAGMENT_CACHE_SECONDS = 0
 CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: F405

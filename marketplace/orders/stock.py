@@ -73,14 +73,17 @@ def _take(lines: list[OrderLine]) -> None:
             line = next(line for line in lines if line.size_id == size_id)
             available = ProductSize.objects.filter(pk=size_id).values_list("stock", flat=True).first() or 0
             raise OutOfStock(line, available)
-    _reindex(per_product)
+    _stock_changed(per_product)
 
 
-def _reindex(product_ids) -> None:
-    """Queryset updates send no signals: tell search that these products' stock changed."""
+def _stock_changed(product_ids) -> None:
+    """Queryset updates send no signals: tell search and the page caches that these products' stock changed."""
+    from config.page_cache import page_cache_purge
     from search.indexing import index_later_for
 
     index_later_for(*(Product(pk=product_id) for product_id in product_ids))
+    # After the commit, so a rolled-back reservation purges nothing and no page renders the old stock meanwhile.
+    transaction.on_commit(page_cache_purge)
 
 
 def _give_back(lines: list[OrderLine]) -> None:
@@ -89,7 +92,7 @@ def _give_back(lines: list[OrderLine]) -> None:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + per_product[product_id])
     for size_id in sorted(per_size):
         ProductSize.objects.filter(pk=size_id).update(stock=F("stock") + per_size[size_id])
-    _reindex(per_product)
+    _stock_changed(per_product)
 
 
 def _set_state(lines: list[OrderLine], state: str) -> None:

@@ -1,0 +1,142 @@
+"""Rendered fragments (config/fragment_cache.py) and remembered routes (tourism/routing.py):
+visitors the page cache cannot serve (signed in, a cart) get pages faster, and still never
+a stale one after a change, another visitor's token or cart, or a stored page in a preview."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.marketplace.orders import factories as order_factories
+from tests.tourism import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    caches[settings.FRAGMENT_CACHE_ALIAS].clear()
+    yield
+    caches[settings.FRAGMENT_CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def signed_in(db):
+    """A signed-in tourist: the page cache never serves them, the fragments do."""
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("wisatawan", "w@contoh.id", "pw"))
+    return client
+
+
+@pytest.fixture
+def destination(home_page):
+    return factories.destination(slug="pasar-terapung-lok-baintan", title="Pasar Terapung Lok Baintan")
+
+
+def _queries(client, url, host="testserver"):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_HOST=host)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+@pytest.mark.parametrize("url", ["/id/", "/id/destinasi/pasar-terapung-lok-baintan/",
+                                 "/en/destinasi/pasar-terapung-lok-baintan/"])
+def test_a_second_visit_costs_fewer_queries_and_shows_the_same_page(signed_in, destination, url):
+    first, first_queries = _queries(signed_in, url)
+    second, second_queries = _queries(signed_in, url)
+    assert second_queries < first_queries
+    assert second.content == first.content
+    assert "Pasar Terapung Lok Baintan" in second.text
+
+
+def test_publishing_a_change_shows_at_once_everywhere(signed_in, destination):
+    signed_in.get(destination.url)
+    signed_in.get("/id/")
+    page = destination.specific
+    page.title = "Pasar Terapung Lok Baintan Subuh"
+    page.save_revision().publish()
+    assert "Pasar Terapung Lok Baintan Subuh" in signed_in.get(destination.url).text
+    assert "Pasar Terapung Lok Baintan Subuh" in signed_in.get("/id/").text  # the home's featured rail
+
+
+def test_a_moved_or_unpublished_page_is_not_found_at_its_old_address(signed_in, destination):
+    assert signed_in.get(destination.url).status_code == 200  # the route is remembered now
+    page = destination.specific
+    page.slug = "lok-baintan"
+    page.save_revision().publish()
+    assert signed_in.get("/id/destinasi/pasar-terapung-lok-baintan/").status_code == 404
+    assert signed_in.get("/id/destinasi/lok-baintan/").status_code == 200
+    page.unpublish()
+    assert signed_in.get("/id/destinasi/lok-baintan/").status_code == 404
+
+
+def test_a_purchase_shows_on_the_product_and_listing_pages(home_page, django_capture_on_commit_callbacks):
+    """Stock moves by conditional UPDATEs, which send no signal: the reservation itself purges."""
+    shop = order_factories.shop(name="Sasirangan Bu Ida")
+    product = order_factories.product(shop=shop, title_id="Kain Gigi Haruan", slug="kain-gigi-haruan", stock=1)
+    visitor = Client()
+    url = f"/id/kampung-sasirangan/produk/{product.slug}/"
+    assert "Habis" not in visitor.get(url).text
+    assert "card--sold-out" not in visitor.get("/id/").text  # the home's Sasirangan rail
+    with django_capture_on_commit_callbacks(execute=True):
+        order_factories.order_start((product, 1))
+    assert "Habis" in visitor.get(url).text
+    assert "card--sold-out" in visitor.get("/id/").text
+
+
+def test_each_visitor_keeps_their_own_token_and_cart(home_page):
+    shop = order_factories.shop(name="Sasirangan Bu Ida")
+    product = order_factories.product(shop=shop, slug="kain-gigi-haruan", stock=5)
+    url = f"/id/kampung-sasirangan/produk/{product.slug}/"
+
+    def token(response):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+    buyer, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first = buyer.get(url)
+    assert buyer.post("/id/kampung-sasirangan/keranjang/tambah/",
+                      {"product": product.pk, "quantity": 2, "csrfmiddlewaretoken": token(first)}).status_code == 302
+    with_cart = buyer.get(url)
+    assert "header-cart__count" in with_cart.text
+    without_cart = other.get(url)
+    assert "header-cart__count" not in without_cart.text
+    assert token(without_cart) != token(with_cart)
+
+
+def test_a_preview_never_shows_the_stored_page(destination, rf):
+    """An editor's unsaved change shows in the preview, though the live page's fragments are stored."""
+    editor = get_user_model().objects.create_superuser("editor", "e@contoh.id", "pw")
+    page = destination.specific
+    host = page.get_site().hostname  # the host Wagtail's preview request carries
+    visitor = Client()
+    visitor.force_login(editor)
+    _first, first_queries = _queries(visitor, page.url, host)
+    _second, second_queries = _queries(visitor, page.url, host)
+    assert second_queries < first_queries  # stored for this host
+    page.title = "Judul draf yang belum terbit"
+    request = rf.get("/", HTTP_HOST=host)
+    request.user = editor
+    response = page.make_preview_request(request, page.default_preview_mode)
+    response.render()
+    assert "Judul draf yang belum terbit" in response.content.decode()
+
+
+def test_making_a_page_private_takes_effect_at_once(client, destination):
+    """Remembered 'no page is private' must not outlive the first restriction."""
+    from wagtail.models import PageViewRestriction
+
+    assert client.get(destination.url).status_code == 200
+    PageViewRestriction.objects.create(page=destination, restriction_type=PageViewRestriction.PASSWORD,
+                                       password="rahasia")
+    response = client.get(destination.url)
+    assert response.status_code == 200
+    assert 'name="password"' in response.text  # the password form, not the page
+    assert "detail__title" not in response.text

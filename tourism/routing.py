@@ -1,0 +1,66 @@
+"""Serving pages with fewer queries: remembered routes and view restrictions.
+
+Wagtail routes a URL by walking the tree from the site's root, two queries per
+level (the child, then its specific row), and again for the English fallback
+(TranslationFallbackMixin); then it reads the page's and its ancestors' view
+restrictions (two more). Pages move, publish, unpublish or get restricted rarely,
+and every such change moves the content generation on (config/page_cache.py), so
+each process remembers, per generation, the page (type and id) and fallback flag a
+path led to, and whether any page is restricted at all.
+
+Only plain routes are remembered: a RoutablePageMixin page's sub-routes (an
+event's .ics) and every 404 walk the tree as before.
+"""
+
+from __future__ import annotations
+
+from wagtail.models import PageViewRestriction
+from wagtail.url_routing import RouteResult
+
+from config.page_cache import GenerationMemo, content_generation, page_cache_generation
+
+remembered = GenerationMemo()
+
+
+def route_remembered(root, request, path_components, walk) -> RouteResult:
+    """`walk(request, path_components)` once per path and generation, then the remembered page."""
+    try:
+        generation = content_generation(request)
+    except Exception:  # noqa: BLE001 - without the cache, route as Wagtail does
+        return walk(request, path_components)
+    key = ("route", root.pk, tuple(path_components))
+    route = remembered.get(generation, key)
+    if route is not None:
+        model, pk, fallback = route
+        page = model.objects.filter(pk=pk, live=True).first()
+        if page is not None:
+            if fallback:
+                request.translation_fallback = True
+            return RouteResult(page)
+    result = walk(request, path_components)
+    if not result.args and not result.kwargs:
+        remembered.set(generation, key, (type(result.page), result.page.pk,
+                                         getattr(request, "translation_fallback", False)))
+    return result
+
+
+def any_view_restriction() -> bool:
+    """Whether any page is private (password, login, groups) in this generation."""
+    try:
+        generation = page_cache_generation()
+    except Exception:  # noqa: BLE001 - without the cache, ask the database
+        return True
+    found = remembered.get(generation, "any-view-restriction")
+    if found is None:
+        found = PageViewRestriction.objects.exists()
+        remembered.set(generation, "any-view-restriction", found)
+    return found
+
+
+class RememberedRestrictionsMixin:
+    """Page.get_view_restrictions without its two queries while no page is restricted."""
+
+    def get_view_restrictions(self):
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()

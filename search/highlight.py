@@ -9,10 +9,11 @@ and marked when its stem (or a typo-tolerant match of it) is in the query.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 
-from search.analysis import STOP_WORDS, QueryPlan, fuzzy_equal, normalise, stem
+from search.analysis import STOP_WORDS, QueryPlan, auto_fuzziness, fuzzy_equal, normalise, stem
 
 WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 220
@@ -28,21 +29,48 @@ def _query_stems(plan: QueryPlan) -> dict[str, set[str]]:
     return stems
 
 
+@lru_cache(maxsize=8192)
+def _deletions(word: str, depth: int) -> frozenset[str]:
+    """`word` with up to `depth` characters taken out, anywhere (remembered: the
+    words results show recur from page to page)."""
+    found = frontier = {word}
+    for _ in range(depth):
+        frontier = {variant[:index] + variant[index + 1:] for variant in frontier for index in range(len(variant))}
+        found = found | frontier
+    return frozenset(found)
+
+
 class _Matcher:
     """Whether a shown word matches the query; remembers each word's answer,
-    since snippets of one results page repeat the same words."""
+    since snippets of one results page repeat the same words.
+
+    Typo matches are looked up, not tried one by one: two words within k edits
+    (optimal string alignment, as fuzzy_equal) become equal once at most k
+    characters are taken out of each (an edit takes out at most one from each
+    side), so only query stems sharing such a shortened form with the word are
+    compared with fuzzy_equal. The answers are fuzzy_equal's; most words never
+    reach it."""
 
     def __init__(self, plan: QueryPlan):
         self.stems = _query_stems(plan)
-        self.long_stems = {language: [query for query in stems if len(query) >= 4]
-                           for language, stems in self.stems.items()}
         self.seen: dict[str, bool] = {}
+        # Per language: shortened form -> the long query stems (4+ letters) it comes from.
+        self.shortened: dict[str, dict[str, set[str]]] = {}
+        self.depth: dict[str, int] = {}
+        for language, stems in self.stems.items():
+            table: dict[str, set[str]] = {}
+            for query in stems:
+                if len(query) >= 4:
+                    for form in _deletions(query, auto_fuzziness(query)):
+                        table.setdefault(form, set()).add(query)
+            self.shortened[language] = table
+            self.depth[language] = max((auto_fuzziness(query) for query in stems if len(query) >= 4), default=0)
 
     def __call__(self, word: str) -> bool:
-        token = normalise(word)
-        if token not in self.seen:
-            self.seen[token] = self._decide(token)
-        return self.seen[token]
+        answer = self.seen.get(word)
+        if answer is None:
+            answer = self.seen[word] = self._decide(normalise(word))
+        return answer
 
     def _decide(self, token: str) -> bool:
         if not token or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]:
@@ -53,9 +81,14 @@ class _Matcher:
             word_stem = stem(token, language)
             if word_stem in query_stems:
                 return True
-            if len(word_stem) >= 4 and any(fuzzy_equal(query, word_stem) for query in self.long_stems[language]):
+            if len(word_stem) >= 4 and self.shortened[language] and self._typo_match(word_stem, language):
                 return True
         return False
+
+    def _typo_match(self, word_stem: str, language: str) -> bool:
+        table = self.shortened[language]
+        shared = _deletions(word_stem, self.depth[language]) & table.keys()
+        return any(fuzzy_equal(query, word_stem) for form in shared for query in table[form])
 
 
 def match_spans(text: str, plan: QueryPlan, matcher: _Matcher | None = None) -> list[tuple[int, int]]:

@@ -294,23 +294,30 @@ def _field_list(language: str) -> list[str]:
 
 def text_query(plan: QueryPlan):
     """One dis_max per clause (its alternatives in each language, exact and
-    typo-tolerant), of which minimum_should_match must match."""
+    typo-tolerant), of which minimum_should_match must match.
+
+    An option already in the clause's dis_max is not added again: dis_max keeps
+    the best score, so a repeat changes nothing but costs a typo-tolerant query
+    per field ("religi" is the English stem of both "religi" and "religious")."""
     clauses = []
     for clause in plan.clauses:
-        options = []
+        options, seen = [], set()
         for alternative in clause.alternatives:
             for language in LANGUAGES:
                 stems = alternative.stems[language]
-                if not stems:
+                if not stems or (language, stems, alternative.weight) in seen:
                     continue
+                seen.add((language, stems, alternative.weight))
                 common = {"query": " ".join(stems), "fields": _field_list(language), "type": "best_fields",
                           "operator": "and", "tie_breaker": TIE_BREAKER}
                 options.append(Q("multi_match", boost=alternative.weight, **common))
                 options.append(Q("multi_match", boost=alternative.weight * FUZZY_WEIGHT, fuzziness="AUTO",
                                  max_expansions=50, **common))
-            if alternative.surface_words:
+            words = tuple(alternative.surface_words)
+            if words and ("words", words, alternative.weight) not in seen:
+                seen.add(("words", words, alternative.weight))
                 options.append(Q("match", words={
-                    "query": " ".join(alternative.surface_words), "operator": "and", "fuzziness": "AUTO",
+                    "query": " ".join(words), "operator": "and", "fuzziness": "AUTO",
                     "max_expansions": 50, "boost": alternative.weight * WORDS_WEIGHT}))
         clauses.append(Q("dis_max", queries=options))
     return Q("bool", should=clauses, minimum_should_match=plan.minimum_should_match())
@@ -320,12 +327,27 @@ def _facet_filter(facet: str, values: list[str]):
     return Q("terms", **{facet: values})
 
 
+def _this_minute() -> str:
+    """Now, to the minute, for "has this event ended": Elasticsearch does not cache
+    a request that says `now`, and one that names the minute is the same request
+    for a whole minute (an event counts as ended up to a minute late)."""
+    return timezone.now().replace(second=0, microsecond=0).isoformat()
+
+
+def _source_fields(language: str) -> list[str]:
+    """What result_item shows, in the request's language only: the analysed text
+    stays on the server and the other language's texts are not sent."""
+    shown = [f"show.{name}.{language}" for name in ("title", "url", "summary", "body", "label")]
+    return ["type", "slug", "price_idr", "district", "category", "in_stock", "location",
+            "show.image", "show.date_start", "show.date_end", "show.languages", *shown]
+
+
 def build_search(request: SearchRequest) -> Search:
     plan = request.query_plan()
     base = Q("match_all") if plan.is_empty else text_query(plan)
     scored = Q("function_score", query=base, score_mode="multiply", boost_mode="multiply", functions=[
         {"field_value_factor": {"field": "popularity", "modifier": "ln2p", "missing": 0}},
-        {"filter": Q("terms", type=list(DATED_TYPES)) & Q("range", date_end={"lt": "now"}),
+        {"filter": Q("terms", type=list(DATED_TYPES)) & Q("range", date_end={"lt": _this_minute()}),
          "weight": PAST_EVENT_WEIGHT},
     ])
     filters = []
@@ -344,9 +366,10 @@ def build_search(request: SearchRequest) -> Search:
     if request.exclude_keys:
         query = query & ~Q("terms", key=list(request.exclude_keys))
 
+    # request_cache: the shard keeps this request's answer (hits, total, facets, did-you-mean)
+    # until the index next changes (a refresh), so a repeated search costs no matching.
     search = (Search(using=client(), index=alias_name()).query(query).extra(track_total_hits=True)
-              # The analysed text is for matching, not showing: leave it on the server.
-              .source(excludes=["title_*", "summary_*", "body_*", "words", "suggest"]))
+              .source(includes=_source_fields(request.lang)).params(request_cache=True))
     facet_filters = {facet: _facet_filter(facet, values) for facet, values in request.filters.items()}
     if facet_filters:
         search = search.post_filter(Q("bool", filter=list(facet_filters.values())))

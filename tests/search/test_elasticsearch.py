@@ -134,6 +134,28 @@ def test_mapping_uses_only_what_the_bare_server_has(corpus):
     assert mapping["properties"]["suggest"]["type"] == "completion"
 
 
+def test_a_repeated_search_is_answered_from_the_shard_request_cache(client, corpus):
+    """No `now` in the request (the corpus has a past and a coming event, so the
+    date range is really evaluated): Elasticsearch keeps the answer until the
+    index changes, and the repeat is the same answer."""
+    require_elasticsearch()
+    with elasticsearch_index():
+        es = engine_elasticsearch.client()
+
+        def cache_hits() -> int:
+            stats = es.indices.stats(index=engine_elasticsearch.alias_name(), metric="request_cache")
+            return stats["_all"]["total"]["request_cache"]["hit_count"]
+
+        first = api(client, type="event")
+        before = cache_hits()
+        # Two repeats: at most one of them can fall in the next minute (a new request).
+        repeats = [api(client, type="event") for _ in range(2)]
+        assert cache_hits() > before
+        assert all(repeat == first for repeat in repeats)
+        # The ended event still weighs less (the minute in the request stands for `now`).
+        assert slugs(first) == ["festival-budaya-pasar-terapung", "haul-datu-kelampayan"]
+
+
 def test_rebuild_swaps_the_alias_while_searches_keep_answering(client, corpus, monkeypatch):
     require_elasticsearch()
     with elasticsearch_index():

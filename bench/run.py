@@ -356,7 +356,10 @@ def main() -> None:
     else:
         site = prepare(env, args.documents)
         (WORK / "secret").write_text(env["SECRET_KEY"])
-    cached_env = {**env, "PAGE_CACHE_SECONDS": "300", "PAGE_CACHE_DIR": str(WORK / "page-cache")}
+    # Every server reads the content generation from the bench's own folder, never the project's
+    # var/page-cache/, where a test run or `make run` elsewhere on the machine would move it on.
+    env["PAGE_CACHE_DIR"] = str(WORK / "page-cache")
+    cached_env = {**env, "PAGE_CACHE_SECONDS": "300"}
     # Uncached: no page cache, as for a visitor with a cart or signed in; the rendered fragments
     # (config/fragment_cache.py) still serve. Cold: neither, as for the first visitor after a publish.
     uncached_env = {**env, "PAGE_CACHE_SECONDS": "0", "ELASTICSEARCH_URL": ""}

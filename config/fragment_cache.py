@@ -38,19 +38,22 @@ def fragment_cache_enabled(request) -> bool:
             and request.method in ("GET", "HEAD") and not getattr(request, "is_preview", False))
 
 
-def fragment_key(request, name: str, vary_on: list) -> str:
+def fragment_key(request, generation: int, name: str, vary_on: list) -> str:
     parts = [request.scheme, request.get_host(), get_language() or "", name, *(str(value) for value in vary_on)]
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"fragment:{content_generation(request)}:{digest}"
+    return f"fragment:{generation}:{digest}"
 
 
 def fragment_cached(request, name: str, vary_on: list, render) -> str:
     """The stored rendering of this fragment, or `render()` stored for the next request."""
     if not fragment_cache_enabled(request):
         return render()
+    generation = content_generation(request)
+    if generation is None:
+        return render()
     cache = caches[settings.FRAGMENT_CACHE_ALIAS]
     try:
-        key = fragment_key(request, name, vary_on)
+        key = fragment_key(request, generation, name, vary_on)
         html = cache.get(key)
     except Exception:  # noqa: BLE001 - a broken cache must not take pages down
         logger.exception("fragment cache unavailable")

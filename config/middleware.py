@@ -66,14 +66,16 @@ class SiteLookupMiddleware:
 
         if not request.path.startswith(LANGUAGE_PREFIXES):  # the pages; the API and /healthz need no site
             return self.get_response(request)
+        generation = content_generation(request)
+        if generation is None:  # without the cache, Wagtail looks the site up itself, as always
+            return self.get_response(request)
         try:
-            generation = content_generation(request)
             host = (split_domain_port(request._get_raw_host())[0], request.get_port())
             site = self.sites.get(generation, host, default=False)
             if site is False:  # never looked up (None: no site for this host)
                 site = Site._find_for_request(request)
                 self.sites.set(generation, host, site)
             request._wagtail_site = site
-        except Exception:  # noqa: BLE001 - a broken cache or database: Wagtail looks the site up itself, as always
+        except Exception:  # noqa: BLE001 - a broken database: Wagtail looks the site up itself, as always
             logger.exception("site lookup skipped")
         return self.get_response(request)

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.http import Http404
 from wagtail.images import get_image_model
 
+from config.page_cache import GenerationMemo
 from marketplace.models import (
     Color,
     Dye,
@@ -109,13 +110,28 @@ def products_highlighted(*, limit: int = 4) -> list[Product]:
     return list(_card_queryset().order_by(in_stock_first, "-created_at", "-pk")[:limit])
 
 
-def product_public_get(*, slug: str) -> Product:
-    """A public product with what its buy box needs (its sizes), or 404."""
+# Product pages' products per content generation (config/page_cache.py): any change to a
+# product, its shop or its stock moves the generation on, so a remembered one is never stale.
+_products_remembered = GenerationMemo()
+
+
+def product_public_get(*, slug: str, generation: int | None = None) -> Product:
+    """A public product with what its buy box needs (its sizes), or 404.
+
+    With the request's content generation, the product is remembered for the generation's
+    next requests (shared by them, read only, as tourism/routing.py shares pages).
+    """
+    if generation is not None:
+        remembered = _products_remembered.get(generation, slug)
+        if remembered is not None:
+            return remembered
     product = (products_public()
                .prefetch_related("sizes")
                .filter(slug=slug).first())
     if product is None:
         raise Http404("product not found")
+    if generation is not None:
+        _products_remembered.set(generation, slug, product)
     return product
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from config.page_cache import content_generation
 from marketplace import selectors
 from marketplace.forms import ListingFilterForm
 from marketplace.jsonld import product_jsonld
@@ -37,7 +38,7 @@ def product_listing(request):
 
 
 def product_detail(request, slug):
-    product = selectors.product_public_get(slug=slug)
+    product = selectors.product_public_get(slug=slug, generation=content_generation(request))
     # All but the buy box is read when the template first asks for it: stored fragments of
     # the page (config/fragment_cache.py) ask for none of it.
     details = SimpleLazyObject(lambda: selectors.product_page_details(product))

@@ -5,8 +5,10 @@ level (the child, then its specific row), and again for the English fallback
 (TranslationFallbackMixin); then it reads the page's and its ancestors' view
 restrictions (two more). Pages move, publish, unpublish or get restricted rarely,
 and every such change moves the content generation on (config/page_cache.py), so
-each process remembers, per generation, the page (type and id) and fallback flag a
-path led to, and whether any page is restricted at all.
+each process remembers, per generation, the page a path led to (the instance,
+shared by the requests of that generation as the remembered Site's root page is:
+serving reads a page, never changes it) and its fallback flag, and whether any page
+is restricted at all.
 
 Only plain routes are remembered: a RoutablePageMixin page's sub-routes (an
 event's .ics) and every 404 walk the tree as before.
@@ -24,23 +26,19 @@ remembered = GenerationMemo()
 
 def route_remembered(root, request, path_components, walk) -> RouteResult:
     """`walk(request, path_components)` once per path and generation, then the remembered page."""
-    try:
-        generation = content_generation(request)
-    except Exception:  # noqa: BLE001 - without the cache, route as Wagtail does
+    generation = content_generation(request)
+    if generation is None:  # without the cache, route as Wagtail does
         return walk(request, path_components)
     key = ("route", root.pk, tuple(path_components))
     route = remembered.get(generation, key)
     if route is not None:
-        model, pk, fallback = route
-        page = model.objects.filter(pk=pk, live=True).first()
-        if page is not None:
-            if fallback:
-                request.translation_fallback = True
-            return RouteResult(page)
+        page, fallback = route
+        if fallback:
+            request.translation_fallback = True
+        return RouteResult(page)
     result = walk(request, path_components)
     if not result.args and not result.kwargs:
-        remembered.set(generation, key, (type(result.page), result.page.pk,
-                                         getattr(request, "translation_fallback", False)))
+        remembered.set(generation, key, (result.page, getattr(request, "translation_fallback", False)))
     return result
 
 

@@ -381,9 +381,12 @@ def build_search(request: SearchRequest) -> Search:
 
     if request.near:
         latitude, longitude = request.near
+        # The score comes back as the second sort value. Not track_scores: that scores the
+        # page's hits again in the fetch phase, rebuilding the whole query (its typo-tolerant
+        # parts are most of a search's cost) even when the shard cache has the answer.
         search = search.sort({"_geo_distance": {"location": {"lat": latitude, "lon": longitude},
                                                 "order": "asc", "unit": "km", "ignore_unmapped": True}},
-                             "_score", {"key": "asc"}).extra(track_scores=True)
+                             "_score", {"key": "asc"})
     else:
         search = search.sort("_score", {"sort_title": "asc"}, {"key": "asc"})
     if not plan.is_empty:
@@ -429,13 +432,13 @@ def search(request: SearchRequest) -> EngineResult:
     hits = []
     for hit in response.hits:
         fields = hit.to_dict()
-        distance = None
+        distance, score = None, hit.meta.score
         if request.near:
-            value = hit.meta.sort[0]
+            value, score = hit.meta.sort[0], hit.meta.sort[1]
             distance = float(value) if value is not None and math.isfinite(float(value)) else None
             if distance is not None and "location" not in fields:
                 distance = None
-        hits.append(Hit(key=hit.meta.id, type=fields.get("type", ""), score=round(hit.meta.score or 0.0, 4),
+        hits.append(Hit(key=hit.meta.id, type=fields.get("type", ""), score=round(score or 0.0, 4),
                         fields=fields, distance_km=distance))
     facets = {}
     for facet in FACETS:

@@ -3,6 +3,9 @@
 from datetime import UTC, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tourism.seo import absolute
 
 PRODUCT_ID = "-//Pemerintah Kabupaten Banjar//Gebrak Pariwisata//ID"
 
@@ -36,11 +39,13 @@ def event_to_ics(event, *, request=None) -> str:
     start = event.start
     # An event without an end is shown as lasting two hours, as calendars expect an end.
     end = event.end or start + timedelta(hours=2)
-    url = event.get_full_url(request) or ""
+    # The host the reader used, not the Site record's (which says localhost on a fresh clone).
+    url = absolute(request, event.get_url(request) or "")
     location_parts = []
     if event.venue_id:
         location_parts.append(event.venue.title)
-    location_parts.append(f"Kec. {event.district.name}, Kabupaten Banjar, Kalimantan Selatan")
+    location_parts.append(_("Kec. %(district)s, Kabupaten Banjar, Kalimantan Selatan")
+                          % {"district": event.district.name})
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -179,6 +179,20 @@ class TestCalendarFile:
         assert "GEO:-3.291700;114.671100" in body
         assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
+    def test_url_names_the_host_the_reader_used(self, client, home_page):
+        # The Site record says localhost; a reader on another host gets a link back to that host.
+        factories.event(slug="festival-jukung", start=datetime(2027, 8, 1, 7, 0, tzinfo=WITA))
+        body = client.get("/id/acara/festival-jukung/kalender/", HTTP_HOST="127.0.0.1:8000").content.decode()
+        assert "URL:http://127.0.0.1:8000/id/acara/festival-jukung/\r\n" in body
+
+    def test_location_is_in_the_readers_language(self, client, home_page):
+        factories.event(slug="festival-jukung", start=datetime(2027, 8, 1, 7, 0, tzinfo=WITA),
+                        district_name="Martapura")
+        indonesian = client.get("/id/acara/festival-jukung/kalender/").content.decode()
+        english = client.get("/en/acara/festival-jukung/kalender/").content.decode()
+        assert "LOCATION:Kec. Martapura\\, Kabupaten Banjar\\, Kalimantan Selatan\r\n" in indonesian
+        assert "LOCATION:Martapura District\\, Banjar Regency\\, South Kalimantan\r\n" in english
+
     def test_event_without_end_lasts_two_hours(self, client, home_page):
         factories.event(slug="pengajian", start=datetime(2027, 1, 10, 20, 0, tzinfo=WITA))
         body = client.get("/id/acara/pengajian/kalender/").content.decode()

@@ -191,3 +191,29 @@ def test_payments_down_keeps_the_order_and_says_try_again(client, kain, settings
     assert response.json()["message"].startswith("Pembayaran sedang tidak dapat disiapkan.")
     order = Order.objects.get()
     assert order.status == "awaiting_payment" and not order.stripe_payment_intent_id and stock_now(kain) == 2
+
+
+def status_total_label(client, order, language="id") -> str:
+    page = BeautifulSoup(client.get(f"/{language}/kampung-sasirangan/pesanan/{order.token}/").content, "html.parser")
+    total = page.select_one(".ko-total")
+    return total.get_text(" ", strip=True).removesuffix(total.select_one(".ko-amount").get_text(" ", strip=True)).strip()
+
+
+def test_the_status_page_says_paid_only_once_the_order_is_paid(client, kain):
+    unpaid = f.order_start((kain, 1))
+    assert status_total_label(client, unpaid) == "Total yang harus dibayar"
+    assert status_total_label(client, unpaid, "en") == "Total to pay"
+
+    # A declined card leaves the order waiting for payment: nothing was paid.
+    unpaid.stripe_payment_intent_id = "pi_test_declined"
+    unpaid.save(update_fields=["stripe_payment_intent_id"])
+    checkout.order_payment_failed(order=unpaid, intent={"id": "pi_test_declined",
+                                                        "last_payment_error": {"code": "card_declined"}})
+    assert status_total_label(client, unpaid) == "Total yang harus dibayar"
+
+    canceled = checkout.order_cancel_unpaid(order=f.order_start((kain, 1)))
+    assert status_total_label(client, canceled) == "Total"
+
+    paid = f.paid_order((kain, 1))
+    assert status_total_label(client, paid) == "Total dibayar"
+    assert status_total_label(client, paid, "en") == "Total paid"

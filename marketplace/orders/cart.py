@@ -98,7 +98,21 @@ class CartChange:
 
 
 class CartError(ValueError):
-    """A cart change that cannot be made; the message is for the buyer."""
+    """A cart change that cannot be made; the message is for the buyer. `status` is 400 when
+    the request itself is incomplete or wrong, 409 when it is fine but stock or the cart refuses."""
+
+    def __init__(self, message: str, *, status: int = 409):
+        super().__init__(message)
+        self.status = status
+
+
+def _sold_out_message(product: Product, size: ProductSize | None) -> str:
+    if size is None:
+        return _("Maaf, “%(title)s” sedang habis.") % {"title": product.title}
+    names = {"title": product.title, "size": size.label}
+    if product.sizes.exclude(pk=size.pk).filter(stock__gt=0).exists():
+        return _("Maaf, ukuran %(size)s dari “%(title)s” sedang habis. Pilih ukuran lain.") % names
+    return _("Maaf, ukuran %(size)s dari “%(title)s” sedang habis.") % names
 
 
 def cart_add(request, *, product: Product, size: ProductSize | None, quantity: int,
@@ -106,13 +120,13 @@ def cart_add(request, *, product: Product, size: ProductSize | None, quantity: i
     """Add units of a public product, up to what is in stock (plus what `held` says this buyer's
     own unpaid checkout holds of it: their reservation must not count against them)."""
     if product.sizes.exists() and size is None:
-        raise CartError(_("Pilih ukuran dulu."))
+        raise CartError(_("Pilih ukuran dulu."), status=400)
     if size is not None and size.product_id != product.pk:
-        raise CartError(_("Ukuran itu tidak ada untuk produk ini."))
+        raise CartError(_("Ukuran itu tidak ada untuk produk ini."), status=400)
     key = line_key(product.pk, size.pk if size else None)
     available = min(_available(product, size) + (held or {}).get(key, 0), MAX_QUANTITY)
     if available <= 0:
-        raise CartError(_("Maaf, “%(title)s” sedang habis.") % {"title": product.title})
+        raise CartError(_sold_out_message(product, size))
     lines = _stored(request)
     if key not in lines and len(lines) >= MAX_LINES:
         raise CartError(_("Keranjang sudah penuh (paling banyak %(max)s macam barang).") % {"max": MAX_LINES})

@@ -95,7 +95,7 @@ def cart_add_view(request):
         change = cart.cart_add(request, product=product, size=size, quantity=form.cleaned_data["quantity"],
                                held=_held(request))
     except cart.CartError as error:
-        return _cart_page(request, errors=[str(error)], status=409)
+        return _cart_page(request, errors=[str(error)], status=error.status)
     if change.limited:
         messages.warning(request, _("“%(title)s” tinggal %(count)s; jumlah di keranjang disesuaikan.")
                          % {"title": product.title, "count": change.quantity})

@@ -85,6 +85,33 @@ def test_a_product_with_sizes_needs_a_size_and_counts_the_size_stock(client, goo
     assert response.status_code == 400
 
 
+def test_no_size_chosen_is_400_and_a_sold_out_size_is_named(client, goods):
+    kemeja = f.product(shop=goods["kain"].shop, title_id="Kemeja Sasirangan", title_en="Sasirangan Shirt", stock=3)
+    small = add_size(kemeja, "S", 0)
+    add_size(kemeja, "L", 2)
+    missing = client.post(ADD, {"product": kemeja.pk, "quantity": 1})
+    assert missing.status_code == 400 and "Pilih ukuran dulu." in messages_on(missing)
+
+    sold_out = client.post(ADD, {"product": kemeja.pk, "size": small.pk, "quantity": 1})
+    assert sold_out.status_code == 409
+    assert "Maaf, ukuran S dari “Kemeja Sasirangan” sedang habis. Pilih ukuran lain." in messages_on(sold_out)
+    english = client.post("/en/kampung-sasirangan/keranjang/tambah/",
+                          {"product": kemeja.pk, "size": small.pk, "quantity": 1})
+    assert english.status_code == 409
+    assert "Sorry, size S of “Sasirangan Shirt” is sold out. Please choose another size." in messages_on(english)
+    assert lines(client) == {}
+
+
+def test_every_size_sold_out_does_not_suggest_another(client, goods):
+    kemeja = f.product(shop=goods["kain"].shop, title_id="Kemeja Habis", stock=0)
+    small = add_size(kemeja, "S", 0)
+    add_size(kemeja, "L", 0)
+    response = client.post(ADD, {"product": kemeja.pk, "size": small.pk, "quantity": 1})
+    assert response.status_code == 409
+    assert "Maaf, ukuran S dari “Kemeja Habis” sedang habis." in messages_on(response)
+    assert "Pilih ukuran lain" not in messages_on(response)
+
+
 @pytest.mark.parametrize("data", [
     {"product": "abc", "quantity": 1}, {"quantity": 1}, {"product": 1, "quantity": 0},
     {"product": 1, "quantity": -3}, {"product": 1, "quantity": "1e9"}, {"product": 1, "quantity": 100},

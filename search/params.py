@@ -21,10 +21,14 @@ FACETS = ("type", "district", "category", "motif", "fabric", "dye", "color")
 
 
 class SearchParamError(ValueError):
-    def __init__(self, field_name: str, message: str):
+    """`message` is the API's (it names the parameter); `code` says what was wrong with it
+    ("invalid", or "order" for a price range the wrong way round) for the search page's own words."""
+
+    def __init__(self, field_name: str, message: str, *, code: str = "invalid"):
         super().__init__(message)
         self.field = field_name
         self.message = message
+        self.code = code
 
 
 @dataclass
@@ -141,7 +145,7 @@ def parse_search_params(params) -> SearchRequest:
     request.price_min = _integer(params, "price_min", minimum=0, maximum=MAX_PRICE)
     request.price_max = _integer(params, "price_max", minimum=0, maximum=MAX_PRICE)
     if request.price_min is not None and request.price_max is not None and request.price_max < request.price_min:
-        raise SearchParamError("price_max", _("price_max tidak boleh lebih kecil dari price_min."))
+        raise SearchParamError("price_max", _("price_max tidak boleh lebih kecil dari price_min."), code="order")
 
     in_stock = _text(params, "in_stock").lower()
     if in_stock not in ("", "0", "1", "true", "false"):

@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 
 from django.db import DatabaseError
 from django.utils.dateparse import parse_datetime
+from django.utils.text import Truncator
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from search.documents import TYPE_LABELS
-from search.params import FACETS, SearchParamError, parse_search_params
+from search.params import FACETS, MAX_QUERY_LENGTH, SearchParamError, parse_search_params
 from search.selectors import search_results
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,34 @@ FACET_LABELS = {
 DYE_LABELS = {"natural": _("Pewarna alami"), "synthetic": _("Pewarna sintetis")}
 # Filters that live in the URL besides the facets.
 OTHER_PARAMS = ("price_min", "price_max", "in_stock", "near", "per_page")
+# The query as the title and heading quote it; the search box keeps all of it.
+QUERY_HEADING_LENGTH = 80
+
+
+def _param_error_message(error: SearchParamError) -> str:
+    """A bad parameter in the reader's words: the API's messages name its parameters
+    ("page minimal 1."), which mean nothing to someone who followed a link."""
+    if error.field == "q":
+        return error.message  # already written for people: "Kata pencarian terlalu panjang ..."
+    if error.field in ("page", "per_page"):
+        return _("Halaman hasil itu tidak ada. Mulai lagi dari halaman pertama.")
+    if error.field == "near":
+        return _("Lokasi untuk mengurutkan menurut jarak tidak dapat dibaca. Cari lagi tanpa lokasi itu.")
+    if error.field in ("price_min", "price_max"):
+        if error.code == "order":
+            return _("Harga “Sampai” tidak boleh lebih kecil dari harga “Dari”.")
+        return _("Tulis harga sebagai angka rupiah utuh, mis. 175000.")
+    if error.field == "type":
+        return _("Jenis hasil itu tidak dikenal. Pilih jenis dari saringan.")
+    return _("Alamat pencarian ini berisi saringan yang tidak dikenal. Cari lagi tanpa saringan itu.")
+
+
+def _without_bad_param(params: dict, error: SearchParamError) -> dict:
+    """The search again, less the parameter that was refused (both prices if their order was)."""
+    dropped = {error.field}
+    if error.field in ("price_min", "price_max") and error.code == "order":
+        dropped |= {"price_min", "price_max"}
+    return {name: value for name, value in params.items() if name not in dropped}
 
 
 def _value_labels(language: str) -> dict[str, dict[str, str]]:
@@ -65,14 +94,19 @@ def search_page_context(request) -> tuple[dict, int]:
     params = {name: request.GET.getlist(name) for name in FACETS}
     params.update({name: request.GET.get(name, "") for name in ("q",) + OTHER_PARAMS})
     params = {name: value for name, value in params.items() if value}
-    context = {"query": request.GET.get("q", "").strip(), "search_query": request.GET.get("q", "").strip(),
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "search_query": query, "query_heading": Truncator(query).chars(QUERY_HEADING_LENGTH),
                "lang": language, "type_labels": TYPE_LABELS, "error": None, "body": None}
     raw = request.GET.copy()
     raw["lang"] = language
     try:
         search_request = parse_search_params(raw)
     except SearchParamError as error:
-        context["error"] = error.message
+        if error.field == "q":
+            # Only what the box accepts goes back into it, so the reader can shorten it there.
+            context["query"] = context["search_query"] = query[:MAX_QUERY_LENGTH]
+        context["error"] = _param_error_message(error)
+        context["retry_url"] = _query_string(_without_bad_param(params, error))
         return context, 400
     try:
         body = search_results(request=search_request)

@@ -245,6 +245,13 @@ def test_bad_parameters_get_400_naming_the_field(client, engine, params, field):
     assert body["error"]
 
 
+def test_bad_parameter_messages_are_the_apis_own(client, engine):
+    """The search page explains bad parameters in its own words; the API keeps these."""
+    assert client.get("/api/search", {"page": "0"}).json() == {"error": "page minimal 1.", "field": "page"}
+    assert client.get("/api/search", {"near": "abc"}).json() == {
+        "error": 'near harus berupa "lintang,bujur", mis. -3.41,114.85.', "field": "near"}
+
+
 def test_bad_parameter_message_in_the_readers_language(client, engine):
     indonesian = client.get("/api/search", {"page": "0"}).json()["error"]
     english = client.get("/api/search", {"page": "0", "lang": "en"}).json()["error"]

@@ -99,6 +99,50 @@ def test_bad_parameters_show_a_message_not_an_error_page(client, corpus):
     assert soup.select_one("#search-q")["value"] == "pasar"
 
 
+@pytest.mark.parametrize(("params", "message"), [
+    ({"page": "0"}, "Halaman hasil itu tidak ada. Mulai lagi dari halaman pertama."),
+    ({"page": "2000"}, "Halaman hasil itu tidak ada. Mulai lagi dari halaman pertama."),
+    ({"per_page": "500"}, "Halaman hasil itu tidak ada. Mulai lagi dari halaman pertama."),
+    ({"near": "abc"}, "Lokasi untuk mengurutkan menurut jarak tidak dapat dibaca. Cari lagi tanpa lokasi itu."),
+    ({"near": "999,1"}, "Lokasi untuk mengurutkan menurut jarak tidak dapat dibaca. Cari lagi tanpa lokasi itu."),
+    ({"price_min": "abc"}, "Tulis harga sebagai angka rupiah utuh, mis. 175000."),
+    ({"price_max": "-5"}, "Tulis harga sebagai angka rupiah utuh, mis. 175000."),
+    ({"price_min": "500", "price_max": "100"}, "Harga “Sampai” tidak boleh lebih kecil dari harga “Dari”."),
+    ({"type": "hotel"}, "Jenis hasil itu tidak dikenal. Pilih jenis dari saringan."),
+    ({"in_stock": "maybe"}, "Alamat pencarian ini berisi saringan yang tidak dikenal. Cari lagi tanpa saringan itu."),
+])
+def test_bad_parameters_are_explained_to_tourists_not_in_the_apis_words(client, corpus, params, message):
+    response, soup = page(client, q="pasar", **params)
+    assert response.status_code == 400
+    notice = soup.select_one(".notice--error")
+    assert notice.get_text(" ", strip=True).startswith(message)
+    # A way on that keeps the query but drops what was wrong.
+    retry = notice.find("a")["href"]
+    assert "q=pasar" in retry and not any(f"{name}=" in retry for name in params)
+    # The API keeps its own words (shared/contracts/http-api.md).
+    field = "price_max" if "price_max" in params else next(iter(params))
+    assert client.get("/api/search", {"q": "pasar", **params}).json()["field"] == field
+
+
+def test_bad_parameter_message_in_english_on_the_english_page(client, corpus):
+    response, soup = page(client, "/en/cari/", q="market", page="0")
+    assert response.status_code == 400
+    assert soup.select_one(".notice--error").get_text(" ", strip=True).startswith(
+        "That page of results does not exist. Start again from the first page.")
+    assert "page minimal" not in response.text and "page must be" not in response.text
+
+
+def test_an_over_long_query_is_refused_without_echoing_it_in_full(client, corpus):
+    query = "pasar terapung lok baintan " * 10  # 270 characters, over the 200 allowed
+    response, soup = page(client, q=query)
+    assert response.status_code == 400
+    assert "terlalu panjang" in soup.select_one(".notice--error").get_text()
+    title, heading = soup.find("title").get_text(), soup.find("h1").get_text()
+    assert query.strip() not in title and query.strip() not in heading
+    assert "…" in heading and len(heading) < 120 and len(title) < 150
+    assert len(soup.select_one("#search-q")["value"]) <= 200
+
+
 def test_page_loads_its_own_script_and_styles_without_outside_assets(client, corpus):
     _response, soup = page(client, q="pasar")
     scripts = [script["src"] for script in soup.find_all("script", src=True)]

@@ -155,3 +155,26 @@ def test_english_pages_speak_english_around_the_content(client):
     assert "Sold out" in text and "Natural dye" in text and "Shawl" in text
     listing = client.get("/en/kampung-sasirangan/").content.decode()
     assert "Filter and sort" in listing and "1 product" in listing
+
+
+def test_english_labels_one_shop_as_one_artisan(client):
+    motif = MotifFactory(name="Kulat Karikit", slug="kulat-karikit")
+    product = ProductFactory(title_id="Kain Kulat", motif=motif, shop__name="Toko Norhayati")
+    listing = BeautifulSoup(client.get("/en/kampung-sasirangan/").content, "html.parser")
+    card = listing.select_one(".card--product .card__meta").get_text(" ", strip=True)
+    assert "Artisan: Toko Norhayati" in card and "Artisans" not in card
+    # The section of all artisans keeps its plural name.
+    assert "Artisans" in [link.get_text(strip=True) for link in listing.select("a")]
+    detail = BeautifulSoup(client.get(f"/en/kampung-sasirangan/produk/{product.slug}/").content, "html.parser")
+    assert detail.select_one("#artisan-heading").get_text(strip=True) == "Artisan"
+
+    def makers_heading():
+        page = BeautifulSoup(client.get("/en/kampung-sasirangan/motif/kulat-karikit/").content, "html.parser")
+        return page.select_one(".detail__aside .facts-card__heading").get_text(strip=True)
+
+    assert makers_heading() == "Artisan who makes it"
+    ProductFactory(title_id="Kain Kulat Dua", motif=motif, shop__name="Toko Kedua")
+    assert makers_heading() == "Artisans who make it"
+    # Indonesian has one word for both.
+    indonesian = BeautifulSoup(client.get("/id/kampung-sasirangan/").content, "html.parser")
+    assert "Perajin: Toko" in indonesian.select_one(".card--product .card__meta").get_text(" ", strip=True)

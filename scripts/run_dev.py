@@ -62,10 +62,10 @@ def main() -> int:
         f"  Gebrak Banjar is starting at {base}/\n"
         f"    Site (Indonesian):  {base}/id/\n"
         f"    Site (English):     {base}/en/\n"
-        f"    Editors' admin:     {base}/admin/   login: editor / gebrak-banjar\n"
-        f"    Moderator:          moderator / gebrak-banjar\n"
-        f"    Administrator:      admin / gebrak-banjar (superuser: users, groups, workflows)\n"
+        f"    Editors' admin:     {base}/admin/   (admin is the superuser: users, groups, workflows)\n"
+        f"    Artisans' shops:    {base}/toko/masuk/\n"
         f"    Health:             {base}/healthz\n"
+        "  The demo logins are listed just above (\"Demo logins\"), on every start.\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")}
     (ROOT / "var").mkdir(exist_ok=True)

@@ -118,15 +118,26 @@ def demo_sizes_ensure() -> int:
     return changed
 
 
-def demo_artisan_logins() -> list[str]:
+def _demo_shops():
+    return Shop.objects.filter(slug__in=[r["slug"] for r in load_file(CATALOG)["artisans"]]).select_related("owner")
+
+
+def demo_artisan_logins() -> None:
     """Let the demo artisans sign in to /toko/ (they are imported without a password)."""
-    lines = []
-    for shop in Shop.objects.filter(slug__in=[r["slug"] for r in load_file(CATALOG)["artisans"]]).select_related("owner"):
+    for shop in _demo_shops():
         owner = shop.owner
         if not owner.has_usable_password():
             owner.set_password(DEMO_ARTISAN_PASSWORD)
             owner.save(update_fields=["password"])
-        lines.append(f"  {owner.email} ({shop.name}, {shop.get_status_display()})")
+
+
+def demo_artisan_login_lines() -> list[str]:
+    """The demo artisans' logins for the console (`make run` prints them on every start); reads only."""
+    shops = list(_demo_shops())
+    if not shops:
+        return []
+    lines = [f"  Artisans' shop dashboard (/toko/masuk/), by email, password {DEMO_ARTISAN_PASSWORD!r}:"]
+    lines += [f"    {shop.owner.email} ({shop.name}, {shop.get_status_display()})" for shop in shops]
     return lines
 
 
@@ -149,9 +160,6 @@ def load_marketplace_demo(*, stdout: TextIO | None = None, folder: Path | None =
         sized = demo_sizes_ensure()
         if sized:
             say(f"Sizes given to {sized} clothes")
-        logins = demo_artisan_logins()
-    say(f"Demo artisans sign in at /toko/masuk/ with password {DEMO_ARTISAN_PASSWORD!r}:")
-    for line in logins:
-        say(line)
+        demo_artisan_logins()  # listed with the other logins at the end (tourism.demo.loading.demo_logins_banner)
     if get_user_model().objects.filter(is_superuser=True).exists():
         say("Editors approve waiting shops in the admin: Kampung Sasirangan > Toko perajin.")

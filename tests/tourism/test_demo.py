@@ -168,3 +168,25 @@ def test_illustrations_are_deterministic_per_slug():
     other = illustration("reservoir", seed="pulau-pinus-riam-kanan", size=SMALL).tobytes()
     assert first == again
     assert first != other
+
+
+@pytest.mark.django_db
+def test_every_run_prints_the_demo_logins_not_only_the_first(settings, home_page):
+    """`make run` runs `load_demo --if-empty`: once the demo is there it loads nothing,
+    yet a developer coming back still needs the artisans' emails and the password."""
+    from tests.marketplace.factories import UserFactory
+    from tests.marketplace.orders import factories as shop_factories
+    from tests.tourism import factories
+
+    settings.DEBUG = True
+    factories.destination(slug="sudah-ada", title="Sudah Ada")  # the demo was loaded on an earlier run
+    get_user_model().objects.create_user(username="editor", email="editor@gebrak.example", password="x")
+    shop_factories.shop(slug="sasirangan-galuh-banjar", name="Sasirangan Galuh Banjar",
+                        owner=UserFactory(email="galuh@contoh.id"))
+    output = io.StringIO()
+    call_command("load_demo", "--if-empty", stdout=output)
+    text = output.getvalue()
+    assert "already loaded" in text
+    assert "Editors' admin (/admin/), by username, password 'gebrak-banjar': editor (Editors)" in text
+    assert "(/toko/masuk/), by email, password 'gebrak-banjar'" in text
+    assert "galuh@contoh.id (Sasirangan Galuh Banjar, " in text

@@ -231,6 +231,24 @@ def demo_users_ensure() -> list[str]:
     return lines
 
 
+def demo_logins_banner() -> list[str]:
+    """The demo logins that exist, for the console: `make run` prints them on every start,
+    not only on the first, when the demo is loaded. Reads only; the password may have been
+    changed since, so the lines say it is the demo's."""
+    usernames = set(get_user_model().objects.filter(username__in=[name for name, _, _ in DEMO_USERS])
+                    .values_list("username", flat=True))
+    staff = [f"{username} ({group_name or 'superuser'})" for username, group_name, _ in DEMO_USERS
+             if username in usernames]
+    lines = []
+    if staff:
+        lines.append(f"  Editors' admin (/admin/), by username, password {DEMO_PASSWORD!r}: " + ", ".join(staff))
+    if importlib.util.find_spec("marketplace.demo") is not None:
+        artisan_lines = getattr(importlib.import_module("marketplace.demo"), "demo_artisan_login_lines", None)
+        if artisan_lines is not None:
+            lines += artisan_lines()
+    return ["Demo logins:", *lines] if lines else []
+
+
 def _marketplace_demo(*, stdout: TextIO | None, say) -> None:
     """The marketplace's own demo (artisans, products), when that app provides one."""
     if importlib.util.find_spec("marketplace.demo") is None:

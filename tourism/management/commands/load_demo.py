@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tourism.catalog import CatalogError
-from tourism.demo.loading import DEMO_PASSWORD, load_demo
+from tourism.demo.loading import DEMO_PASSWORD, demo_logins_banner, load_demo
 
 
 class Command(BaseCommand):
@@ -32,3 +32,6 @@ class Command(BaseCommand):
             raise CommandError(f"The demo catalogue did not import, nothing was loaded: {error}") from None
         if loaded:
             self.stdout.write(self.style.SUCCESS(f"Demo content loaded in {time.monotonic() - started:.1f} s."))
+        # Every run, loaded now or before: a returning developer needs the logins as much as a new one.
+        for line in demo_logins_banner():
+            self.stdout.write(line)

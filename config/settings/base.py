@@ -228,6 +228,8 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         # The Elasticsearch client logs every request at INFO.
         "elastic_transport": {"level": "WARNING"},
+        # So does the Stripe client ("message='Request to Stripe api'"); its failures are warnings and errors.
+        "stripe": {"level": "WARNING"},
     },
 }
 

@@ -21,11 +21,11 @@ messages) stays outside fragments: the templates decide, and say so.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.utils.translation import get_language
 
 from config.page_cache import content_generation
@@ -39,9 +39,8 @@ def fragment_cache_enabled(request) -> bool:
 
 
 def fragment_key(request, generation: int, name: str, vary_on: list) -> str:
-    parts = [request.scheme, request.get_host(), get_language() or "", name, *(str(value) for value in vary_on)]
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"fragment:{generation}:{digest}"
+    """Django's key for `{% cache %}` fragments, varied also on what every fragment depends on."""
+    return make_template_fragment_key(name, [generation, request.scheme, request.get_host(), get_language(), *vary_on])
 
 
 def fragment_cached(request, name: str, vary_on: list, render) -> str:

@@ -4,8 +4,6 @@ Views are thin: selectors decide what is public (approved shops, published
 products) and everything else is a 404.
 """
 
-import json
-
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -14,6 +12,7 @@ from config.page_cache import content_generation
 from marketplace import selectors
 from marketplace.forms import ListingFilterForm
 from marketplace.jsonld import product_jsonld
+from tourism.seo import jsonld_dumps
 
 
 def product_listing(request):
@@ -51,9 +50,7 @@ def product_detail(request, slug):
         "colors": SimpleLazyObject(lambda: list(details.colors.all())),
         "more_from_shop": SimpleLazyObject(
             lambda: selectors.products_of_shop(shop=details.shop, exclude=product, limit=4)),
-        "jsonld": SimpleLazyObject(lambda: json.dumps(product_jsonld(product=details, request=request),
-                                                      ensure_ascii=False)
-                                   .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")),
+        "jsonld": SimpleLazyObject(lambda: jsonld_dumps(product_jsonld(product=details, request=request))),
     }
     return render(request, "marketplace/product_detail.html", context)
 

@@ -42,7 +42,7 @@ class TranslationFallbackMixin:
 
     def route(self, request, path_components):
         try:
-            return self._route_within_locale(request, path_components)
+            return super().route(request, path_components)
         except Http404:
             default_locale = Locale.get_default()
             if self.locale_id == default_locale.pk:
@@ -53,21 +53,6 @@ class TranslationFallbackMixin:
             result = original.specific.route(request, path_components)
             request.translation_fallback = True
             return result
-
-    def _route_within_locale(self, request, path_components):
-        """Page.route, but an index whose children are all of one type (its only subpage
-        type) fetches the child as that type at once: one query instead of two per level."""
-        subpage_types = getattr(self, "subpage_types", None)
-        if not path_components or not subpage_types or len(subpage_types) != 1:
-            return super().route(request, path_components)
-        from django.apps import apps
-
-        child_model = apps.get_model(subpage_types[0])
-        child = child_model.objects.child_of(self).filter(slug=path_components[0]).first()
-        if child is None:
-            raise Http404
-        child._cached_parent_obj = self
-        return child.route(request, path_components[1:])
 
 
 class LocatedMixin(models.Model):

@@ -2,25 +2,14 @@
 
 from django.db import migrations
 
+from config.migration_grants import grant_to_groups
+
 GRANTS = {"Editors": ["view_order", "refund_order", "view_settlement", "settle_payouts"],
           "Moderators": ["view_order"]}
 
 
 def grant(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations; these are needed now.
-    app_config = apps.get_app_config("orders")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is None:
-            continue
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="orders", codename__in=codenames))
+    grant_to_groups(apps, app_label="orders", grants=GRANTS)
 
 
 class Migration(migrations.Migration):

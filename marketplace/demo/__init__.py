@@ -122,7 +122,7 @@ def _demo_shops():
     return Shop.objects.filter(slug__in=[r["slug"] for r in load_file(CATALOG)["artisans"]]).select_related("owner")
 
 
-def demo_artisan_logins() -> None:
+def demo_artisan_passwords_set() -> None:
     """Let the demo artisans sign in to /toko/ (they are imported without a password)."""
     for shop in _demo_shops():
         owner = shop.owner
@@ -160,6 +160,6 @@ def load_marketplace_demo(*, stdout: TextIO | None = None, folder: Path | None =
         sized = demo_sizes_ensure()
         if sized:
             say(f"Sizes given to {sized} clothes")
-        demo_artisan_logins()  # listed with the other logins at the end (tourism.demo.loading.demo_logins_banner)
+        demo_artisan_passwords_set()  # listed with the other logins at the end (tourism.demo.loading.demo_logins_banner)
     if get_user_model().objects.filter(is_superuser=True).exists():
         say("Editors approve waiting shops in the admin: Kampung Sasirangan > Toko perajin.")

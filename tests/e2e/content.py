@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marketplace.demo import CATALOG as MARKETPLACE_CATALOG
-from marketplace.demo import demo_artisan_logins
+from marketplace.demo import demo_artisan_passwords_set
 from marketplace.demo.cloth import product_photos, save_jpeg
 from tourism.catalog import import_catalog, load_file
 from tourism.demo.illustrations import illustration_write
@@ -105,5 +105,5 @@ def content_load(catalog_path: Path) -> Slice:
     demo_images_describe(catalog_path=catalog_path)
     home_feature_demo(home=home)
     demo_users_ensure()  # admin (superuser), editor (Editors), moderator (Moderators)
-    demo_artisan_logins()  # the imported artisans sign in with PASSWORD
+    demo_artisan_passwords_set()  # the imported artisans sign in with PASSWORD
     return catalog_slice()

@@ -125,7 +125,7 @@ def content_generation(request) -> int | None:
 
 class GenerationMemo:
     """What one process remembers until the content generation moves on: a dict, emptied
-    when a request reads a newer generation. For facts every page asks and content writes
+    when a request reads a newer generation (generations only grow). For facts every page asks and content writes
     change (the Site of a host, where a path leads, whether any page is restricted)."""
 
     def __init__(self):
@@ -135,8 +135,12 @@ class GenerationMemo:
 
     def get(self, generation: int, key, default=None):
         with self._lock:
-            if generation != self._generation:
+            if self._generation is None or generation > self._generation:
                 self._generation, self._values = generation, {}
+            elif generation < self._generation:
+                # A request that read the generation before a purge: what is remembered is newer
+                # than what it may see, and emptying it for this one would throw the newer away.
+                return default
             return self._values.get(key, default)
 
     def set(self, generation: int, key, value) -> None:

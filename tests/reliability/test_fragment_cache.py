@@ -142,3 +142,15 @@ def test_making_a_page_private_takes_effect_at_once(client, destination):
     assert response.status_code == 200
     assert 'name="password"' in response.text  # the password form, not the page
     assert "detail__title" not in response.text
+
+
+def test_a_late_request_neither_sees_nor_throws_away_what_newer_ones_remember():
+    from config.page_cache import GenerationMemo
+
+    memo = GenerationMemo()
+    assert memo.get(2, "route") is None
+    memo.set(2, "route", "page of generation 2")
+    assert memo.get(1, "route") is None  # read its generation before the purge: must not see newer pages
+    memo.set(1, "route", "page of generation 1")  # nor store what it found
+    assert memo.get(2, "route") == "page of generation 2"
+    assert memo.get(3, "route") is None  # a purge since: forgotten

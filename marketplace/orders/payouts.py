@@ -23,8 +23,6 @@ Stripe Express account can receive transfers are paid by a Connect transfer.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -36,6 +34,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from config.csv_export import csv_text
 from marketplace.models import Shop
 from marketplace.orders.models import (
     PayoutAccount,
@@ -156,15 +155,11 @@ EARNINGS_CSV_HEADER = ["pesanan", "tanggal", "status", "penjualan_rp", "biaya_pl
 
 
 def earnings_csv(*, rows: list[SubOrderEarnings]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EARNINGS_CSV_HEADER)
-    for row in rows:
-        writer.writerow([row.sub_order.order.number,
-                         timezone.localtime(row.sub_order.order.created_at).strftime("%Y-%m-%d %H:%M"),
-                         row.sub_order.get_status_display(), row.sale_idr, row.fee_idr, row.refunds_idr,
-                         row.owed_idr, row.settled_idr, row.unsettled_idr])
-    return buffer.getvalue()
+    return csv_text(header=EARNINGS_CSV_HEADER, rows=(
+        [row.sub_order.order.number, timezone.localtime(row.sub_order.order.created_at).strftime("%Y-%m-%d %H:%M"),
+         row.sub_order.get_status_display(), row.sale_idr, row.fee_idr, row.refunds_idr,
+         row.owed_idr, row.settled_idr, row.unsettled_idr]
+        for row in rows))
 
 
 # --- Settling -----------------------------------------------------------------------------
@@ -274,16 +269,13 @@ def settlement_report_csv(*, period_start: date, period_end: date) -> str:
     """The report for the finance office: one row per shop settled for the period."""
     settlements = (Settlement.objects.filter(period_start=period_start, period_end=period_end)
                    .select_related("shop", "shop__owner").order_by("shop__name", "pk"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(SETTLEMENT_CSV_HEADER)
-    for settlement in settlements:
-        writer.writerow([settlement.period_start.isoformat(), settlement.period_end.isoformat(),
-                         settlement.shop.name, settlement.shop.owner.email, settlement.shop.phone,
-                         settlement.bank_name, settlement.account_number, settlement.account_holder,
-                         settlement.amount_idr, settlement.method, settlement.status,
-                         settlement.stripe_transfer_id])
-    return buffer.getvalue()
+    # Shop name, phone and bank details are the artisan's text: csv_text keeps formulas out of them.
+    return csv_text(header=SETTLEMENT_CSV_HEADER, rows=(
+        [settlement.period_start.isoformat(), settlement.period_end.isoformat(),
+         settlement.shop.name, settlement.shop.owner.email, settlement.shop.phone,
+         settlement.bank_name, settlement.account_number, settlement.account_holder,
+         settlement.amount_idr, settlement.method, settlement.status, settlement.stripe_transfer_id]
+        for settlement in settlements))
 
 
 # --- Bank details and Stripe Connect -----------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Security pieces the settings point at: the login lock-out page, the client's
-address behind a proxy, and the Content Security Policy's per-request part.
+"""Security pieces the settings point at: the login lock-out page and the Content
+Security Policy's per-request part (the client's address is config.client_address).
 
 django-axes counts failed sign-ins (Wagtail admin and the artisans' /toko/masuk/
 alike: both go through django.contrib.auth.authenticate with the request) and
@@ -19,19 +19,6 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
-
-
-def client_ip(request) -> str:
-    """The visitor's address. Behind TRUSTED_PROXY_COUNT proxies (a CDN, a load
-    balancer), the address the nearest trusted proxy saw; never a value the
-    visitor could choose by sending their own X-Forwarded-For."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                     if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _cool_off_minutes() -> int:

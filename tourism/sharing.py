@@ -14,12 +14,10 @@ from this.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,6 +26,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
+from config.client_address import client_key
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
 
 # WhatsApp first: it is how Indonesia shares. "copy" is the copy-link button,
@@ -54,13 +53,12 @@ def tracking_refused(request) -> bool:
 def rate_limit_exceeded(*, request, scope: str, limit: int, window_seconds: int) -> bool:
     """Count one more request from this address in the current window; True once over `limit`.
 
-    Kept in the cache only (no new service, nothing in the database); the address is
-    hashed with the secret key so not even the cache holds it.
+    Kept in the cache only (no new service, nothing in the database); the address (the
+    real visitor's behind proxies: config.client_address) is hashed with the secret key
+    so not even the cache holds it.
     """
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
     window = int(timezone.now().timestamp()) // window_seconds
-    key = f"gebrak:rate:{scope}:{digest}:{window}"
+    key = f"gebrak:rate:{scope}:{client_key(request)}:{window}"
     cache.add(key, 0, timeout=window_seconds + 5)
     try:
         count = cache.incr(key)

@@ -164,10 +164,67 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files that are not public yet (visitors' photos waiting for moderation): a folder
+# outside MEDIA_ROOT, which MEDIA_URL never serves; staff see them through a view that
+# checks their permission (tourism.wagtail_hooks).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "config.media.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# S3-compatible object storage (django-storages), for several web machines: every upload,
+# rendition and share image goes to AWS_STORAGE_BUCKET_NAME, which must be readable by
+# anyone (a bucket policy granting s3:GetObject to "*"): pages link to it directly, with no
+# signature, so URLs are stable and a CDN (AWS_S3_CUSTOM_DOMAIN) can cache them. What is
+# not public yet goes to AWS_PRIVATE_BUCKET_NAME, readable only through signed URLs that
+# expire in five minutes. Keys may be left unset where boto3 finds credentials itself (an
+# instance role). https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_PRIVATE_BUCKET_NAME = os.environ.get("AWS_PRIVATE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "")
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "")
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
+# Seconds to connect and to wait for each answer, two attempts: a store that hangs costs an
+# uploader seconds, not a minute (botocore's defaults are 60 s and several retries).
+AWS_S3_TIMEOUT = float(os.environ.get("AWS_S3_TIMEOUT", "3"))
+
+
+def s3_storage(*, bucket: str, public: bool, location: str = "") -> dict:
+    """A STORAGES entry for one bucket: public files by plain URL, private ones by signed URL."""
+    from botocore.config import Config
+
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "location": location,
+        "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+        "region_name": AWS_S3_REGION_NAME or None,
+        "client_config": Config(
+            connect_timeout=AWS_S3_TIMEOUT, read_timeout=AWS_S3_TIMEOUT,
+            retries={"mode": "standard", "total_max_attempts": 2}, signature_version="s3v4",
+            # Path-style URLs for S3-compatible servers (SeaweedFS, MinIO): no DNS per bucket.
+            s3={"addressing_style": "path" if AWS_S3_ENDPOINT_URL else "virtual"}),
+        # Two photos called IMG_0001.jpg must not overwrite each other.
+        "file_overwrite": False,
+        "querystring_auth": not public,
+        "querystring_expire": 300,
+        "custom_domain": (AWS_S3_CUSTOM_DOMAIN or None) if public else None,
+        # Stored names never change content (uploads get a free name, renditions and share
+        # images carry a hash), so browsers and a CDN may keep them.
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable" if public else "private, no-store"},
+    }}
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not AWS_PRIVATE_BUCKET_NAME:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is public; set AWS_PRIVATE_BUCKET_NAME too, a bucket nobody can "
+            "read without a signature, for visitors' photos waiting for moderation.")
+    STORAGES["default"] = s3_storage(bucket=AWS_STORAGE_BUCKET_NAME, public=True)
+    STORAGES["private"] = s3_storage(bucket=AWS_PRIVATE_BUCKET_NAME, public=False)
 # Wagtail's page editor can post many fields for a long StreamField.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -204,13 +261,14 @@ ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "gebrak")
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
 
 # --- Payments -----------------------------------------------------------------
-# No STRIPE_SECRET_KEY: the local Stripe emulator (localstripe) that `make run` starts.
+# Stripe once all three are set. Without them checkout is switched off (the site says so)
+# and `check --deploy` names what is missing (payments.E001); only dev.py and test.py let
+# the local emulator stand in, so production can never take a payment it did not get.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
-# Where `make run` starts localstripe when no Stripe key is set.
-STRIPE_EMULATOR_PORT = int(os.environ.get("STRIPE_EMULATOR_PORT", "8420"))
+STRIPE_EMULATOR = False
 STRIPE_CONNECT_ENABLED = env_bool("STRIPE_CONNECT_ENABLED", False)
 PLATFORM_FEE_PERCENT = os.environ.get("PLATFORM_FEE_PERCENT", "5")
 STOCK_RESERVATION_MINUTES = int(os.environ.get("STOCK_RESERVATION_MINUTES", "30"))
@@ -268,10 +326,11 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
 AXES_VERBOSE = False
 # How many proxies (CDN, load balancer) stand in front of the site and append to
-# X-Forwarded-For; 0 trusts only the connection's own address.
+# X-Forwarded-For; 0 trusts only the connection's own address. Read by
+# config.client_address.client_ip, which every lock-out and rate limit keys on.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # https://django-csp.readthedocs.io/en/latest/configuration.html
@@ -298,6 +357,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     },
 }
+
+
+def media_origin() -> str:
+    """Where pages load uploaded pictures from when they live in a bucket (for img-src)."""
+    from urllib.parse import urlsplit
+
+    if AWS_S3_CUSTOM_DOMAIN:
+        return f"https://{AWS_S3_CUSTOM_DOMAIN}"
+    if AWS_S3_ENDPOINT_URL:
+        parts = urlsplit(AWS_S3_ENDPOINT_URL)
+        return f"{parts.scheme}://{parts.netloc}"
+    # Amazon S3 itself: the bucket's own host name, global or regional.
+    regional = f" https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com" if AWS_S3_REGION_NAME else ""
+    return f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com{regional}"
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += media_origin().split()
 
 # Whole pages for anonymous visitors (config/page_cache.py); 0 turns it off. Never
 # with DEBUG, where templates change under the developer's hands.

@@ -153,6 +153,25 @@ class TestClickBeacon:
         assert codes == [204, 204, 429]
         assert ShareTally.objects.get().count == 2
 
+    def test_behind_a_proxy_each_visitor_has_their_own_limit(self, client, place, settings, monkeypatch):
+        """Behind the CDN every request comes from the CDN's address; the limit follows the
+        visitor's address that the proxy forwards, and a forged header gains nothing."""
+        from tourism import sharing
+
+        settings.TRUSTED_PROXY_COUNT = 1
+        original = sharing.rate_limit_exceeded
+        monkeypatch.setattr(sharing, "rate_limit_exceeded", lambda **kwargs: original(**{**kwargs, "limit": 1}))
+
+        def beacon(forwarded_for):
+            return client.post("/bagikan/", {"target": f"destination:{place.pk}", "channel": "x"},
+                               REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for).status_code
+
+        assert beacon("198.51.100.1") == 204
+        assert beacon("198.51.100.1") == 429
+        assert beacon("198.51.100.2") == 204  # another visitor through the same proxy
+        # The visitor's own X-Forwarded-For is to the left of what the proxy appended.
+        assert beacon("192.0.2.99, 198.51.100.1") == 429
+
 
 class TestArrivals:
     URL = "/id/destinasi/lok-baintan/?utm_source=whatsapp&utm_medium=share&utm_campaign=gebrak"

@@ -1,14 +1,14 @@
-"""Keep location out of every image in the library, however it arrived.
+"""Store every image in the library re-encoded (no location, nothing hidden), however it arrived.
 
-Artisans' photos are cleaned before they are stored (marketplace.uploads). Editors
-upload through the Wagtail admin, whose forms store the file first; this cleans
+Artisans' photos are re-encoded before they are stored (marketplace.uploads). Editors
+upload through the Wagtail admin, whose forms store the file first; this rewrites
 the stored file right after, once per new file (not on every title edit).
 """
 
 from django.db.models.signals import post_init, post_save
 from wagtail.images import get_image_model
 
-from marketplace.uploads import image_strip_metadata
+from marketplace.uploads import image_reencode
 
 
 def _remember_file(sender, instance, **kwargs):
@@ -28,7 +28,7 @@ def _strip_new_file(sender, instance, created, raw=False, update_fields=None, **
         return
     if not created and instance.file.name == getattr(instance, "_stored_file_name", None):
         return
-    image_strip_metadata(instance)
+    image_reencode(instance)
     instance._stored_file_name = instance.file.name
 
 

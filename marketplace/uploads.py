@@ -1,16 +1,18 @@
-"""Photo uploads: checked by content, limited in size and pixels, stored without location.
+"""Photo uploads: checked by content, limited in size and pixels, stored re-encoded.
 
 Artisans upload from phones, whose photos carry the place they were taken (EXIF
 GPS), often the artisan's home. Wagtail's renditions copy the original's EXIF
 into JPEG and PNG renditions (Willow passes `info["exif"]` on), so the only safe
-place to remove it is the stored original. Stored originals keep their pixels
-(turned upright when the camera said so) and their colour profile, nothing else:
-no EXIF, no XMP, no comments.
+place to remove it is the stored original. And a valid picture may carry more than
+a picture: a script in a comment, a zip or `<?php` after the image's end, which a
+byte-for-byte copy would keep. So every stored original is written anew from its
+decoded pixels (turned upright when the camera said so) with its colour profile,
+nothing else: no uploaded byte sequence is stored as it came.
 
 `photo_validate` checks an upload, `photo_save` stores it as a Wagtail image.
-`image_strip_metadata` does the same cleaning for images that reach the image
-library another way (editors' uploads in the Wagtail admin): a post_save signal
-(marketplace/signals.py) calls it.
+`image_reencode` does the same for images that reach the image library another way
+(editors' uploads in the Wagtail admin, the catalogue import, the demo): a post_save
+signal (marketplace/signals.py) calls it.
 """
 
 from __future__ import annotations
@@ -97,51 +99,43 @@ def _open_header(data: bytes, display_name: str) -> PILImage.Image:
     return picture
 
 
-def _carries_metadata(picture: PILImage.Image) -> bool:
-    if len(picture.getexif()):
-        return True
-    if any("xmp" in str(key).lower() or str(key).lower() in {"exif", "comment"} for key in picture.info):
-        return True
-    return bool(getattr(picture, "text", None))
+def _reencode(picture: PILImage.Image) -> tuple[bytes, int, int]:
+    """The decoded picture written anew, upright, with its colour profile and nothing else.
 
-
-def _save_clean(picture: PILImage.Image, image_format: str) -> bytes:
-    """Re-encode the decoded picture upright, with only its colour profile."""
+    Returns the bytes and the upright width and height. The picture is turned in place (a copy
+    of a 40-megapixel photo would double what an upload costs) and its `info` emptied first:
+    Pillow's writers fall back to what the original carried (a JPEG's comment, a PNG's
+    transparency and profile), and nothing of the original but its pixels may reach the file.
+    """
+    image_format = picture.format
     icc_profile = picture.info.get("icc_profile")
     transparency = picture.info.get("transparency")
-    upright = ImageOps.exif_transpose(picture)
-    output = io.BytesIO()
+    ImageOps.exif_transpose(picture, in_place=True)
+    picture.info = {}
     options = {}
     if icc_profile:
         options["icc_profile"] = icc_profile
     if image_format == "JPEG":
-        if upright.mode not in {"RGB", "L", "CMYK"}:
-            upright = upright.convert("RGB")
-        options.update(quality=90, optimize=True)
+        # The original's chroma subsampling, so a 4:4:4 photo of fine stitching stays sharp.
+        options.update(quality=90, optimize=True, subsampling="keep")
     elif image_format == "PNG":
-        if transparency is not None and upright.mode in {"P", "L", "RGB"}:
+        if transparency is not None and picture.mode in {"P", "L", "RGB"}:
             options["transparency"] = transparency
         options["optimize"] = True
     elif image_format == "WEBP":
         options.update(quality=90, method=4)
-    # `exif=b""` and no pnginfo: nothing of the original's metadata is written.
-    upright.save(output, image_format, exif=b"", **options)
-    return output.getvalue()
+    output = io.BytesIO()
+    # `exif=b""` and no pnginfo, xmp or comment: none of the original's metadata is written.
+    picture.save(output, image_format, exif=b"", **options)
+    width, height = picture.size
+    return output.getvalue(), width, height
 
 
-def strip_metadata(data: bytes, *, display_name: str = "") -> tuple[bytes, int, int] | None:
-    """The image without EXIF (GPS included), XMP or comments, turned upright.
-
-    None when there is nothing to remove, so clean files are stored byte for byte.
-    """
+def photo_reencode(data: bytes, *, display_name: str = "") -> tuple[bytes, int, int]:
+    """The image decoded and written anew (see `_reencode`): its bytes, width and height."""
     picture = _open_header(data, display_name)
     picture.load()
-    if not _carries_metadata(picture):
-        return None
-    cleaned = _save_clean(picture, picture.format)
-    with PILImage.open(io.BytesIO(cleaned)) as check:
-        width, height = check.size
-    return cleaned, width, height
+    return _reencode(picture)
 
 
 def photo_validate(*, upload) -> CheckedPhoto:
@@ -169,12 +163,7 @@ def photo_validate(*, upload) -> CheckedPhoto:
         raise ValidationError(
             _("Foto “%(name)s” rusak atau tidak lengkap. Coba unggah ulang.") % {"name": display_name},
             code="broken") from None
-    width, height = picture.size
-    content = data
-    if _carries_metadata(picture):
-        content = _save_clean(picture, image_format)
-        with PILImage.open(io.BytesIO(content)) as check:
-            width, height = check.size
+    content, width, height = _reencode(picture)
     stem = slugify(os.path.splitext(display_name)[0])[:60] or "foto"
     return CheckedPhoto(name=f"{stem}.{ALLOWED_FORMATS[image_format]}", content=content,
                         width=width, height=height, format=image_format)
@@ -210,30 +199,30 @@ def photo_save(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=
     return image
 
 
-def image_strip_metadata(image) -> bool:
-    """Clean a stored Wagtail image in place; True when its file was rewritten."""
+def image_reencode(image) -> bool:
+    """Write a stored Wagtail image's file anew (see `_reencode`); True when it was rewritten.
+
+    `file_hash` stays the hash of the file as it arrived: Wagtail's duplicate warning compares a
+    new upload's hash with it, and the demo and the catalogue import find the picture they made
+    from a file by it (a new hash would make them store every picture again on each run).
+    """
     storage = image.file.storage
     with storage.open(image.file.name, "rb") as handle:
         data = handle.read()
     try:
-        result = strip_metadata(data, display_name=os.path.basename(image.file.name))
+        content, width, height = photo_reencode(data, display_name=os.path.basename(image.file.name))
     except ValidationError:
         # Not ours to refuse: Wagtail's own form already judged the file.
         return False
-    if result is None:
-        return False
-    content, width, height = result
     old_name = image.file.name
     new_name = storage.save(old_name, ContentFile(content))
     if new_name != old_name:
         storage.delete(old_name)
-    type(image).objects.filter(pk=image.pk).update(
-        file=new_name, width=width, height=height, file_size=len(content),
-        file_hash=hashlib.sha1(content).hexdigest())
+    type(image).objects.filter(pk=image.pk).update(file=new_name, width=width, height=height,
+                                                   file_size=len(content))
     image.file.name = new_name
     image.width, image.height = width, height
     image.file_size = len(content)
-    image.file_hash = hashlib.sha1(content).hexdigest()
-    # Renditions made before the cleaning (there should be none) would still carry the location.
+    # Renditions made from the file as it arrived (there should be none) would still carry its metadata.
     image.renditions.all().delete()
     return True

@@ -7,14 +7,17 @@ the EXIF back from the stored original and from renditions in JPEG, PNG and WebP
 
 import io
 import time
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image as PILImage
+from PIL import ImageChops, ImageDraw, ImageStat, JpegImagePlugin
 from wagtail.images import get_image_model
 
+from marketplace.models import ProductPhoto
 from marketplace.uploads import photo_save, photo_validate
 from tests.marketplace.factories import jpeg_bytes, png_bytes
 
@@ -205,9 +208,106 @@ def test_upright_orientation_is_applied_and_dimensions_follow():
     assert image.file_size == len(checked.content)
 
 
-def test_a_clean_photo_is_stored_byte_for_byte():
-    data = png_bytes()
-    assert photo_validate(upload=SimpleUploadedFile("bersih.png", data)).content == data
+def test_even_a_clean_photo_is_written_anew_and_looks_the_same():
+    """No uploaded byte sequence is stored as it came, and re-encoding costs the photo nothing visible."""
+    # A 4:4:4 JPEG of fine colour detail (blue stitching on red, 2 px apart), which 4:2:0 would smear.
+    cloth = PILImage.new("RGB", (240, 160), (200, 40, 60))
+    draw = ImageDraw.Draw(cloth)
+    for x in range(0, 240, 4):
+        draw.line([(x, 0), (x, 159)], fill=(30, 60, 170), width=2)
+    cloth = PILImage.blend(cloth, PILImage.effect_noise((240, 160), 20).convert("RGB"), 0.15)
+    buffer = io.BytesIO()
+    cloth.save(buffer, "JPEG", quality=95, subsampling=0)
+    data = buffer.getvalue()
+    checked = photo_validate(upload=SimpleUploadedFile("bersih.jpg", data))
+    assert checked.content != data
+    with PILImage.open(io.BytesIO(data)) as sent, PILImage.open(io.BytesIO(checked.content)) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (240, 160))
+        assert JpegImagePlugin.get_sampling(stored) == 0
+        difference = ImageChops.difference(sent.convert("RGB"), stored.convert("RGB"))
+        assert max(ImageStat.Stat(difference).mean) < 4, ImageStat.Stat(difference).mean
+    png = png_bytes()
+    assert photo_validate(upload=SimpleUploadedFile("bersih.png", png)).content != png
+
+
+# --- Nothing but the picture is stored (issue 13, finding 8) ----------------------------------
+
+PHP = b"<?php system($_GET['c']); ?>"
+
+
+def zip_archive() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("shell.php", PHP)
+    return buffer.getvalue()
+
+
+def polyglots() -> dict[str, bytes]:
+    """Valid pictures that are something else too: each opens as a photo and passes every check."""
+    commented = io.BytesIO()
+    PILImage.new("RGB", (120, 90), (30, 80, 160)).save(commented, "JPEG", comment=PHP)
+    uploads = {
+        "jpeg-php.jpg": jpeg_bytes(size=(120, 90)) + PHP,
+        "png-zip.png": png_bytes(size=(120, 90)) + zip_archive(),
+        "jpeg-comment.jpg": commented.getvalue(),
+    }
+    assert zipfile.is_zipfile(io.BytesIO(uploads["png-zip.png"]))
+    return uploads
+
+
+def assert_only_the_picture(stored: bytes, name: str):
+    assert PHP not in stored and b"<?php" not in stored, name
+    assert not zipfile.is_zipfile(io.BytesIO(stored)) and b"PK\x03\x04" not in stored, name
+    with PILImage.open(io.BytesIO(stored)) as picture:
+        assert picture.size == (120, 90), name
+
+
+@pytest.mark.django_db
+def test_the_artisans_product_form_stores_only_the_picture_of_a_polyglot(client):
+    from tests.marketplace.factories import ShopFactory
+    from tests.marketplace.test_dashboard import product_post
+
+    shop = ShopFactory()
+    client.force_login(shop.owner)
+    data = product_post()
+    data["new_photos"] = [SimpleUploadedFile(name, content, content_type="image/jpeg")
+                          for name, content in polyglots().items()]
+    response = client.post("/toko/produk/baru/", data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    photos = list(ProductPhoto.objects.filter(product__shop=shop).select_related("image").order_by("sort_order"))
+    assert len(photos) == 3
+    for photo, name in zip(photos, polyglots(), strict=True):
+        with photo.image.open_file() as stored:
+            assert_only_the_picture(stored.read(), name)
+
+
+@pytest.mark.django_db
+def test_the_visitor_photo_form_stores_only_the_picture_of_a_polyglot(client, home_page):
+    from django.core.cache import cache
+
+    from tests.tourism import factories
+    from tourism.models import VisitorPhoto
+
+    cache.clear()  # the form's rate limit counts in the cache
+    place = factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan")
+    for number, (name, content) in enumerate(polyglots().items()):
+        response = client.post(f"/id/foto-pengunjung/{place.pk}/", {
+            "name": "Siti Rahmah", "instagram": "", "caption": "", "website": "", "consent": "on",
+            "photo": SimpleUploadedFile(name, content, content_type="image/jpeg"),
+        }, REMOTE_ADDR=f"198.51.100.{number + 1}")
+        assert response.status_code == 303, name
+        with VisitorPhoto.objects.latest("pk").image.open_file() as stored:
+            assert_only_the_picture(stored.read(), name)
+
+
+@pytest.mark.django_db
+def test_an_editors_polyglot_in_the_wagtail_admin_is_stored_as_only_the_picture(admin_client):
+    for name, content in polyglots().items():
+        response = admin_client.post("/admin/images/add/", {
+            "title": name, "file": SimpleUploadedFile(name, content, content_type="image/jpeg"), "collection": "1"})
+        assert response.status_code == 302, response.content.decode()[:500]
+        with get_image_model().objects.get(title=name).open_file() as stored:
+            assert_only_the_picture(stored.read(), name)
 
 
 @pytest.mark.django_db

@@ -1,51 +1,16 @@
-"""Security pieces the settings point at: the login lock-out page and the Content
-Security Policy's per-request part (the client's address is config.client_address).
+"""The Content Security Policy's per-request part (sign-in lock-outs are
+config.sign_in, the client's address config.client_address).
 
-django-axes counts failed sign-ins (Wagtail admin and the artisans' /toko/masuk/
-alike: both go through django.contrib.auth.authenticate with the request) and
-calls `lockout_response` once a person is locked out. django-csp writes the
-policy from settings.CONTENT_SECURITY_POLICY; `ContentSecurityPolicyMiddleware`
-adds the origin of Stripe.js, which depends on the payments mode (Stripe or the
-local emulator), at request time.
+django-csp writes the policy from settings.CONTENT_SECURITY_POLICY;
+`ContentSecurityPolicyMiddleware` adds the origin of Stripe.js, which depends on the
+payments mode (Stripe or the local emulator), at request time.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
-from django.conf import settings
-from django.shortcuts import render
-from django.utils import translation
-from django.utils.translation import gettext as _
-
-
-def _cool_off_minutes() -> int:
-    cool_off = settings.AXES_COOLOFF_TIME
-    if isinstance(cool_off, timedelta):
-        return max(1, round(cool_off.total_seconds() / 60))
-    return max(1, round(float(cool_off or 0) * 60))
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    """429 with a message a person understands, in the language of where they tried.
-
-    The artisans' dashboard is Indonesian whatever the browser asks; the Wagtail
-    admin and the rest follow the request's language.
-    """
-    language = "id" if request.path.startswith("/toko/") else (translation.get_language() or "id")
-    minutes = _cool_off_minutes()
-    with translation.override(language):
-        response = render(request, "security/locked_out.html", {
-            "minutes": minutes,
-            "reset_url": "/toko/lupa-sandi/" if request.path.startswith("/toko/") else "",
-            "message": _("Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, masuk dengan "
-                         "akun ini dari perangkat Anda dikunci selama %(minutes)s menit.") % {"minutes": minutes},
-        }, status=429)
-    response["Retry-After"] = str(minutes * 60)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _origin(url: str) -> str:

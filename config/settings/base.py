@@ -307,8 +307,12 @@ MIDDLEWARE[_after_static:_after_static] = [
     # Inside the page cache too: a hit needs no site.
     "config.middleware.SiteLookupMiddleware",
 ]
-# Last, as django-axes asks: it turns a lock-out noticed during sign-in into the lock-out page.
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+MIDDLEWARE += [
+    # Remembers, in a cookie, the accounts a browser has signed in to (config/sign_in.py).
+    "config.sign_in.KnownDeviceMiddleware",
+    # Last, as django-axes asks: it turns a lock-out noticed during sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
 
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 # Both sign-in forms (Wagtail admin, /toko/masuk/) call authenticate() with the request,
@@ -325,7 +329,15 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "config.sign_in.lockout_response"
+# Axes' database handler plus a count per address across accounts (config/sign_in.py):
+# 20 failures within 15 minutes, four accounts' worth, lock the address for 15 minutes,
+# except for browsers that have signed in to the account tried before. Many people share
+# one address (a campus, a mobile carrier's CGNAT), hence the larger number and the exception.
+AXES_HANDLER = "config.sign_in.SignInLockHandler"
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20"))
+SIGN_IN_ADDRESS_WINDOW_MINUTES = 15
+SIGN_IN_ADDRESS_LOCK_MINUTES = 15
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
 AXES_VERBOSE = False
 # How many proxies (CDN, load balancer) stand in front of the site and append to

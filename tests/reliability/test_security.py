@@ -17,10 +17,13 @@ PASSWORD = "sasirangan-rahasia-1"
 def axes_on(settings):
     settings.AXES_ENABLED = True
     from axes.models import AccessAttempt
+    from django.core.cache import cache
 
     AccessAttempt.objects.all().delete()
+    cache.clear()  # the per-address counts (config/sign_in.py)
     yield
     AccessAttempt.objects.all().delete()
+    cache.clear()
 
 
 def _fail(client, url, username, times):
@@ -83,6 +86,93 @@ def test_a_forwarded_address_is_trusted_only_from_a_known_proxy(client, settings
         response = client.post("/toko/masuk/", {"username": artisan.email, "password": "x"},
                                HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
     assert response.status_code == 429
+
+
+# --- One address across many accounts (issue 13, finding 4) ----------------------------------
+
+def _spray(client, url, count, **extra):
+    """One wrong password for each of `count` accounts, most of which do not exist."""
+    return [client.post(url, {"username": f"tebak{n}@contoh.id", "password": "tebakan-salah"}, **extra).status_code
+            for n in range(count)]
+
+
+def test_one_address_trying_many_accounts_is_locked(client, settings, axes_on):
+    aminah = UserFactory(email="aminah@contoh.id", username="aminah@contoh.id")
+    UserFactory(email="editor@banjarkab.go.id", username="editor", is_staff=True, is_superuser=True)
+    limit = settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+    # Several people behind one address may each use up their own account's allowance first.
+    assert limit >= 4 * settings.AXES_FAILURE_LIMIT
+    statuses = _spray(client, "/toko/masuk/", limit)
+    assert statuses == [400] * (limit - 1) + [429]
+    locked = client.post("/toko/masuk/", {"username": aminah.email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session  # the right password gets nobody in either
+    assert "Terlalu banyak percobaan masuk yang gagal dari jaringan Anda" in locked.text
+    assert "15 menit" in locked.text
+    assert "lupa-sandi" not in locked.text  # a new password would not help: the address is locked
+    assert 895 <= int(locked["Retry-After"]) <= 900
+    # Every sign-in form, in the reader's language on the admin.
+    admin = client.post("/admin/login/", {"username": "editor", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert admin.status_code == 429
+    assert "Too many failed sign-in attempts from your network" in admin.text
+    buyer = client.post("/id/kampung-sasirangan/akun/masuk/", {"username": aminah.email, "password": PASSWORD})
+    assert buyer.status_code == 429
+    # Another address is not concerned.
+    other = client.post("/toko/masuk/", {"username": aminah.email, "password": PASSWORD}, REMOTE_ADDR="10.20.30.40")
+    assert other.status_code == 302
+
+
+def test_failures_on_every_form_add_up(client, settings, axes_on):
+    limit = settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+    half = limit // 2
+    _spray(client, "/toko/masuk/", half)
+    statuses = [client.post("/admin/login/", {"username": f"editor{n}", "password": "x"}).status_code
+                for n in range(limit - half)]
+    assert statuses[-1] == 429
+
+
+def test_a_browser_that_signed_in_before_is_not_locked_out_by_strangers(client, settings, axes_on):
+    """Behind a campus network or a carrier's CGNAT, the owner keeps signing in from their
+    own phone while someone else on the same address sprays passwords."""
+    from django.test import Client
+
+    aminah = UserFactory(email="aminah@contoh.id", username="aminah@contoh.id")
+    siti = UserFactory(email="siti@contoh.id", username="siti@contoh.id")
+    assert client.post("/toko/masuk/", {"username": aminah.email, "password": PASSWORD}).status_code == 302
+    client.post("/toko/keluar/")
+    stranger = Client()
+    assert _spray(stranger, "/toko/masuk/", settings.SIGN_IN_ADDRESS_FAILURE_LIMIT)[-1] == 429
+    # Aminah's phone: in.
+    assert client.post("/toko/masuk/", {"username": aminah.email, "password": PASSWORD}).status_code == 302
+    client.post("/toko/keluar/")
+    # Her phone vouches for her account only, and the stranger cannot use her password from theirs.
+    assert client.post("/toko/masuk/", {"username": siti.email, "password": PASSWORD}).status_code == 429
+    assert stranger.post("/toko/masuk/", {"username": aminah.email, "password": PASSWORD}).status_code == 429
+    # Her phone still gets only the per-account allowance for guesses at her account.
+    statuses = _fail(client, "/toko/masuk/", aminah.email, settings.AXES_FAILURE_LIMIT)
+    assert statuses == [400] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+
+
+def test_a_success_does_not_clear_the_address_count(client, settings, axes_on):
+    """A guesser with an account of their own cannot reset the count by signing in to it."""
+    own = UserFactory(email="penebak@contoh.id", username="penebak@contoh.id")
+    limit = settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+    _spray(client, "/toko/masuk/", limit - 1)
+    client.post("/toko/masuk/", {"username": own.email, "password": PASSWORD})
+    client.post("/toko/keluar/")
+    assert client.post("/toko/masuk/", {"username": "lain@contoh.id", "password": "x"}).status_code == 429
+
+
+def test_behind_a_proxy_the_address_lock_follows_the_visitor(client, settings, axes_on):
+    settings.TRUSTED_PROXY_COUNT = 1
+    aminah = UserFactory(email="aminah@contoh.id", username="aminah@contoh.id")
+    through_cdn = {"REMOTE_ADDR": "10.0.0.2"}
+    statuses = _spray(client, "/toko/masuk/", settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
+                      HTTP_X_FORWARDED_FOR="198.51.100.1", **through_cdn)
+    assert statuses[-1] == 429
+    response = client.post("/toko/masuk/", {"username": aminah.email, "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="198.51.100.2", **through_cdn)
+    assert response.status_code == 302
 
 
 # --- Content Security Policy -------------------------------------------------------------

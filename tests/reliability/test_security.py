@@ -218,6 +218,54 @@ def test_the_artisans_dashboard_is_covered(client):
     assert "'unsafe-inline'" not in _policy(client.get("/toko/masuk/"))["script-src"]
 
 
+# --- The admin asks nothing of other hosts (issue 13, finding 7) -------------------------------
+
+# Attributes that make a browser fetch something as the page loads (links a person clicks do not).
+_LOADING_ATTRIBUTES = ("src", "srcset", "data", "poster")
+
+
+def _outside_loads(html: str) -> list[str]:
+    """URLs on another host that the page would load: img/script/iframe/source/... sources,
+    <link> hrefs (stylesheets, icons) and url(...) in style attributes. data: URIs and the
+    site's own (relative or testserver) addresses are fine."""
+    from urllib.parse import urlsplit
+
+    from bs4 import BeautifulSoup
+
+    found = []
+    for tag in BeautifulSoup(html, "html.parser").find_all(True):
+        urls = [tag.get(name) for name in _LOADING_ATTRIBUTES if tag.get(name)]
+        if tag.name == "link" and tag.get("href"):
+            urls.append(tag["href"])
+        urls += re.findall(r"url\(['\"]?([^'\")]+)", tag.get("style") or "")
+        for value in urls:
+            for url in [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in tag.attrs else [value]:
+                host = urlsplit(url.strip()).hostname
+                if not url.startswith("data:") and host not in (None, "testserver"):
+                    found.append(f"<{tag.name}> {url}")
+    return found
+
+
+def test_the_admin_pages_an_editor_sees_load_nothing_from_other_hosts(client, home_page):
+    """No Gravatar (or any other outside host): editors' email hashes go nowhere, and the admin
+    works on the regency's network whatever it lets through."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import Locale
+
+    from tourism.models import DestinationIndexPage
+
+    editor = UserFactory(username="editor-uji", email="editor@banjarkab.go.id", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    index = DestinationIndexPage.objects.get(locale=Locale.get_default())
+    pages = ["/admin/", f"/admin/pages/{home_page.pk}/edit/", f"/admin/pages/{index.pk}/",
+             f"/admin/pages/add/tourism/destinationpage/{index.pk}/", "/admin/account/"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _outside_loads(response.text) == [], url
+
+
 # --- Production -----------------------------------------------------------------------------
 
 def test_production_cookies_are_secure_and_hsts_is_on():

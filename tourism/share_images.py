@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 # Bump when the drawing changes, so every image is redrawn.
-DRAW_VERSION = 3
+DRAW_VERSION = 4
 FOLDER = "og"
 FONT_DIR = Path(settings.BASE_DIR) / "site" / "static" / "fonts" / "share"
 BOLD_FONT = FONT_DIR / "PlusJakartaSans-Bold.ttf"
@@ -225,9 +225,14 @@ def _fit_title(text: str, max_width: int, max_lines: int = 3) -> tuple[ImageFont
         if len(lines) <= max_lines and all(font.getlength(line) <= max_width for line in lines):
             return font, lines
     lines = _wrap(text, font, max_width)[:max_lines]
-    while lines and font.getlength(lines[-1] + "…") > max_width:
-        lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
-    lines[-1] += "…"
+    # Cut with an ellipsis: the last line (text is missing after it), and any other that is
+    # one word wider than the image.
+    for index, line in enumerate(lines):
+        if index < len(lines) - 1 and font.getlength(line) <= max_width:
+            continue
+        while line and font.getlength(line + "…") > max_width:
+            line = line.rsplit(" ", 1)[0] if " " in line else line[:-1]
+        lines[index] = line + "…"
     return font, lines
 
 

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from PIL import Image as PILImage
+from PIL import ImageChops, ImageStat
 
 from tests.marketplace.factories import ProductFactory, ShopFactory, add_photo
 from tests.tourism import factories
@@ -24,7 +25,42 @@ def og_image_path(html: str) -> str:
 def size_of(response) -> tuple[int, int]:
     assert response["Content-Type"] == "image/jpeg"
     with PILImage.open(io.BytesIO(response.content)) as drawn:
+        assert drawn.format == "JPEG"
         return drawn.size
+
+
+# Where things sit on the 1200x630 image: the brand and the hashtag in a row at the top (above
+# y 110), the sasirangan band along the bottom (from y 608), 64 px margins left and right. Title
+# and kicker live between them. The title is the only white ink there, the kicker the only gold.
+WIDTH, HEIGHT, MARGIN = 1200, 630, 64
+TEXT_AREA = (0, 110, WIDTH, HEIGHT - 22)
+WHITE = ((200, 200, 200), (255, 255, 255))
+GOLD = ((200, 140, 0), (255, 225, 120))
+
+
+def ink(data: bytes, colour, area=TEXT_AREA) -> PILImage.Image:
+    """A mask of the pixels of `colour` (per-channel low and high bounds) inside `area`."""
+    low, high = colour
+    with PILImage.open(io.BytesIO(data)) as drawn:
+        channels = drawn.convert("RGB").crop(area).split()
+    mask = PILImage.new("L", channels[0].size, 255)
+    for channel, floor, ceiling in zip(channels, low, high, strict=True):
+        inside = channel.point(lambda value, floor=floor, ceiling=ceiling: 255 if floor <= value <= ceiling else 0)
+        mask = ImageChops.multiply(mask, inside)
+    return mask
+
+
+def ink_box(data: bytes, colour) -> tuple[int, int, int, int] | None:
+    """The bounding box of that ink on the whole image (None when there is none)."""
+    box = ink(data, colour).getbbox()
+    if box is None:
+        return None
+    left, top = TEXT_AREA[:2]
+    return box[0] + left, box[1] + top, box[2] + left, box[3] + top
+
+
+def ink_pixels(data: bytes, colour) -> int:
+    return ink(data, colour).histogram()[255]
 
 
 @pytest.fixture
@@ -47,6 +83,11 @@ def test_page_share_image_is_1200x630(client, place):
     assert response.status_code == 200
     assert size_of(response) == (1200, 630)
     assert "immutable" in response["Cache-Control"]
+    # The destination's photo (a flat blue, 40/120/160) behind the text, darkened for the white title.
+    with PILImage.open(io.BytesIO(response.content)) as drawn:
+        red, green, blue = ImageStat.Stat(drawn.convert("RGB").crop((200, 120, 1000, 200))).mean
+    assert blue > 105 and green > 80 and red < 40, (red, green, blue)
+    assert ink_pixels(response.content, WHITE) > 3000  # "Pasar Terapung Lok Baintan"
 
 
 def test_each_language_has_its_own_image(client, place):
@@ -101,18 +142,50 @@ def test_publishing_draws_nothing_that_was_never_asked_for(place, django_capture
     assert stored_files(f"{place.pk}-id") == [] and stored_files(f"{place.pk}-en") == []
 
 
-def test_a_page_without_a_picture_still_gets_an_image(client, home_page):
+def test_a_page_without_a_picture_still_gets_an_image_with_its_title(client, home_page,
+                                                                     django_capture_on_commit_callbacks):
     event = factories.event(slug="haul", title="Haul Guru Sekumpul")
     response = client.get(og_image_path(client.get("/id/acara/haul/").text))
-    assert size_of(response) == (1200, 630)
-    assert event.pk
+    assert response.status_code == 200 and size_of(response) == (1200, 630)
+    drawn = response.content
+    # The title is written, large, on the left of the lower half; the kicker (the date) above it.
+    title = ink_box(drawn, WHITE)
+    assert title is not None and ink_pixels(drawn, WHITE) > 3000
+    assert title[0] < MARGIN + 10 and title[1] > HEIGHT / 2 and title[3] - title[1] >= 40
+    kicker = ink_box(drawn, GOLD)
+    assert kicker is not None and kicker[3] <= title[1]
+    # No photo: the drawn river background, not a blank one.
+    with PILImage.open(io.BytesIO(drawn)) as picture:
+        background = ImageStat.Stat(picture.convert("L").crop((200, 120, 1000, 200)))
+    assert background.stddev[0] > 3
+
+    event.title = "Haul Guru Sekumpul ke-20, Martapura"
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+    changed = client.get(og_image_path(client.get("/id/acara/haul/").text)).content
+    difference = ImageChops.difference(ink(drawn, WHITE), ink(changed, WHITE))
+    assert difference.histogram()[255] > 1000, "the new title is not what is written"
+    assert ink_box(changed, WHITE)[2] > title[2]  # a longer title, written further right
 
 
-def test_long_titles_fit(place):
+@pytest.mark.parametrize("title", [
+    "Sangat " * 60,  # many words: wrapped, smaller, cut after three lines
+    "Sasirangan" * 20,  # one word wider than the image
+    "Sasirangan" * 15 + " " + "Banjar" * 30,  # two of them: the first line too must be cut
+])
+def test_long_titles_stay_inside_the_margins(place, title):
     spec = share_images.page_spec(page=place, language="id")
-    spec.title = "Sangat " * 60
-    with PILImage.open(io.BytesIO(share_images.share_image_draw(spec))) as drawn:
-        assert drawn.size == (1200, 630)
+    spec.title, spec.kicker = title, "Destinasi · " + "Kabupaten Banjar " * 12
+    drawn = share_images.share_image_draw(spec)
+    with PILImage.open(io.BytesIO(drawn)) as picture:
+        assert picture.size == (1200, 630)
+    title_box, kicker_box = ink_box(drawn, WHITE), ink_box(drawn, GOLD)
+    assert title_box is not None and kicker_box is not None
+    # A few pixels of slack for the glyphs' side bearings and JPEG's blur around edges.
+    for box in (title_box, kicker_box):
+        assert box[0] >= MARGIN - 8 and box[2] <= WIDTH - MARGIN + 8, box
+    # Below the brand row, above the band, and the title does not run into the kicker.
+    assert kicker_box[1] > TEXT_AREA[1] and kicker_box[3] <= title_box[1] and title_box[3] < TEXT_AREA[3]
 
 
 def test_product_and_shop_images(client, home_page):

@@ -178,3 +178,11 @@ def test_english_labels_one_shop_as_one_artisan(client):
     # Indonesian has one word for both.
     indonesian = BeautifulSoup(client.get("/id/kampung-sasirangan/").content, "html.parser")
     assert "Perajin: Toko" in indonesian.select_one(".card--product .card__meta").get_text(" ", strip=True)
+
+
+def test_product_page_reads_buy_then_description_then_share(client):
+    """The share buttons sat between "Add to cart" and the description (issue 18)."""
+    product = ProductFactory(title_id="Kain Gigi Haruan", description_id="Kain katun dua meter, dicelup tangan.")
+    soup = BeautifulSoup(client.get(f"/id/kampung-sasirangan/produk/{product.slug}/").content, "html.parser")
+    order = [element.get("class")[0] for element in soup.select(".ks-buy, .ks-product__description, .facts, .share")]
+    assert order == ["ks-buy", "prose", "facts", "share"]

@@ -23,5 +23,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Never the local Stripe emulator, whatever base.py comes to say: its webhook secret is public,
+# so anyone could sign a "paid" event. Without Stripe's keys checkout is switched off instead.
+STRIPE_EMULATOR = False
 # Hashed file names let a CDN cache CSS and JS forever; whitenoise serves them compressed.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405

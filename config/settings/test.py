@@ -12,6 +12,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Uploads and renditions of a test run go to a throwaway folder, never media/.
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests pay through localstripe (the `stripe_emulator` fixture points STRIPE_API_BASE at it).
+STRIPE_EMULATOR = True
+STRIPE_EMULATOR_PORT = 8420
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -84,6 +84,17 @@ def _out_of_stock_error(error: stock.OutOfStock) -> CheckoutError:
     return CheckoutError(message, status=409, code="out_of_stock")
 
 
+def payments_off_message() -> str:
+    """What buyers read where checkout is switched off (production without Stripe's keys)."""
+    return _("Pembayaran online belum tersedia di situs ini. Keranjang Anda tetap tersimpan; "
+             "silakan kembali lagi nanti.")
+
+
+def _refuse_when_payments_off() -> None:
+    if not stripe_client.payments_enabled():
+        raise CheckoutError(payments_off_message(), status=503, code="payments_off")
+
+
 def amount_too_large_message() -> str:
     return (_("Total belanja melebihi batas satu pembayaran kartu (Rp %(max)s). Kurangi jumlah barang.")
             % {"max": f"{stripe_client.MAX_AMOUNT_MINOR // 100:,}".replace(",", ".")})
@@ -94,6 +105,7 @@ def amount_too_large_message() -> str:
 def checkout_start(*, items: list[CartItem], contact: Contact, address: Address, user=None,
                    language: str = "id", checkout_key: str) -> Order:
     """One order, one sub-order per shop, stock reserved; all or nothing."""
+    _refuse_when_payments_off()
     existing = Order.objects.filter(checkout_key=checkout_key).first()
     if existing is not None:
         return existing
@@ -209,6 +221,7 @@ def _stripe_unavailable() -> CheckoutError:
 def checkout_payment_prepare(*, order: Order) -> PaymentReady:
     """Before each payment attempt: stock held for another STOCK_RESERVATION_MINUTES, and the
     order's PaymentIntent (made once)."""
+    _refuse_when_payments_off()
     try:
         with transaction.atomic():
             order = _lock_payable(order.pk)
@@ -459,6 +472,7 @@ class ReconcileReport:
     outcomes: dict | None = None
     refunds_resent: int = 0
     errors: int = 0
+    payments_off: bool = False
 
 
 def orders_reconcile(*, now=None, min_age: timedelta = timedelta(minutes=1)) -> ReconcileReport:
@@ -466,6 +480,10 @@ def orders_reconcile(*, now=None, min_age: timedelta = timedelta(minutes=1)) -> 
     now = now or timezone.now()
     report = ReconcileReport(outcomes=defaultdict(int))
     report.released = stock.stock_release_expired(now=now)
+    if not stripe_client.payments_enabled():
+        report.payments_off = True
+        report.outcomes = {}
+        return report
     pending = Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, created_at__lt=now - min_age).order_by("pk")
     for order in pending:
         try:

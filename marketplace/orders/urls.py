@@ -4,6 +4,7 @@ Included in config/urls.py before marketplace.urls, under the same kampung-sasir
 An order is named by its token (the secret of its status link), never by its number.
 """
 
+from django.conf import settings
 from django.urls import path, register_converter
 
 from marketplace.orders import views
@@ -30,7 +31,6 @@ urlpatterns = [
     path("checkout/", views.checkout_view, name="checkout"),
     path("checkout/<order_token:token>/bayar/", views.pay_view, name="pay"),
     path("checkout/<order_token:token>/siapkan/", views.pay_prepare_view, name="pay_prepare"),
-    path("checkout/<order_token:token>/emulator/", views.pay_emulator_view, name="pay_emulator"),
     path("pesanan/<order_token:token>/terima-kasih/", views.confirmation_view, name="confirmation"),
     path("pesanan/<order_token:token>/", views.status_view, name="status"),
     path("pesanan/", views.my_orders_view, name="my_orders"),
@@ -38,3 +38,7 @@ urlpatterns = [
     path("akun/daftar/", views.signup_view, name="signup"),
     path("akun/keluar/", views.BuyerLogoutView.as_view(), name="logout"),
 ]
+# Only where the local Stripe emulator may stand in (dev and test settings), never in production.
+if settings.STRIPE_EMULATOR:
+    urlpatterns.append(
+        path("checkout/<order_token:token>/emulator/", views.pay_emulator_view, name="pay_emulator"))

@@ -58,14 +58,20 @@ def _held(request) -> dict[str, int]:
     return stock.stock_held(order=_previous_attempt(request))
 
 
+def _checkout_unavailable(contents) -> str:
+    """Why the cart cannot go on to checkout, if it cannot: payments switched off, or too much."""
+    if not stripe_client.payments_enabled():
+        return checkout.payments_off_message()
+    return checkout.amount_too_large_message() if contents.too_large else ""
+
+
 def _cart_page(request, *, errors=(), status=200):
     stock.stock_sweep_maybe()
     contents = cart.cart_contents(request, held=_held(request))
     for notice in contents.notices:
         messages.warning(request, notice)
     return render(request, "orders/cart.html", {
-        "cart": contents, "errors": list(errors),
-        "too_large_message": checkout.amount_too_large_message() if contents.too_large else "",
+        "cart": contents, "errors": list(errors), "checkout_unavailable": _checkout_unavailable(contents),
     }, status=status)
 
 
@@ -145,6 +151,8 @@ def _checkout_initial(request) -> dict:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout_view(request):
+    if not stripe_client.payments_enabled():
+        return _cart_page(request, status=503)
     stock.stock_sweep_maybe()
     previous = _previous_attempt(request)
     contents = cart.cart_contents(request, held=stock.stock_held(order=previous))
@@ -186,6 +194,9 @@ def _order_or_404(token: str) -> Order:
 def pay_view(request, token):
     order = _order_or_404(token)
     if order.status != OrderStatus.AWAITING_PAYMENT:
+        return redirect("orders:status", token=order.token)
+    if not stripe_client.payments_enabled():
+        messages.error(request, checkout.payments_off_message())
         return redirect("orders:status", token=order.token)
     mode = stripe_client.payments_mode()
     return render(request, "orders/pay.html", {

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,22 @@ class PaymentsConfig(AppConfig):
     name = "marketplace.payments"
     label = "payments"
     verbose_name = _("Pembayaran")
+
+    def ready(self):
+        checks.register(check_stripe_settings, checks.Tags.security, deploy=True)
+
+
+def check_stripe_settings(app_configs=None, **kwargs):
+    """`check --deploy`: a site that cannot take payments says so before it goes live (it would
+    run, with checkout switched off; docs/decisions.md, issue 13)."""
+    from marketplace.payments import stripe_client
+
+    if stripe_client.payments_mode() != "off":
+        return []
+    missing = ", ".join(stripe_client.missing_settings())
+    return [checks.Error(
+        f"Stripe is not configured: {missing} not set, so checkout is switched off and the "
+        "webhook refuses every event.",
+        hint="Set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET (the "
+             "webhook endpoint's signing secret) from the Stripe dashboard.",
+        id="payments.E001")]

@@ -4,8 +4,11 @@ Everything else calls the functions here, with whole rupiah; the conversion to
 Stripe's minor units happens here and nowhere else (IDR is a two-decimal
 currency at Stripe: Rp 175.000 is sent as 17500000).
 
-Without STRIPE_SECRET_KEY the client talks to localstripe (the emulator that
-`make run` starts on STRIPE_EMULATOR_PORT); STRIPE_API_BASE points it anywhere else.
+Stripe needs STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET. Without
+them, where the settings allow it (STRIPE_EMULATOR: dev and test, never production), the
+client talks to localstripe (the emulator that `make run` starts on STRIPE_EMULATOR_PORT);
+anywhere else payments are "off": no call leaves, no webhook is believed, checkout says so.
+STRIPE_API_BASE points the client anywhere else (an emulator in development and tests).
 """
 
 from __future__ import annotations
@@ -35,33 +38,56 @@ CardError = stripe.CardError
 SignatureVerificationError = stripe.SignatureVerificationError
 
 
+# What Stripe needs from the environment; all three, or payments are off.
+REQUIRED_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
 class AmountTooLarge(ValueError):
     pass
 
 
+class PaymentsOff(StripeError):
+    """Payments are switched off (no Stripe keys and no emulator allowed): nothing is sent."""
+
+
+def missing_settings() -> list[str]:
+    """The Stripe settings that are not set, of the three Stripe needs."""
+    return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
+
+
 def payments_mode() -> str:
-    """`live` or `test` with a real Stripe key, else `emulator`."""
+    """`live` or `test` with Stripe's keys; `emulator` where the settings allow it and no key
+    is set (or STRIPE_API_BASE points elsewhere); else `off`."""
     key = settings.STRIPE_SECRET_KEY
-    if key and not settings.STRIPE_API_BASE:
-        return "live" if key.startswith(("sk_live", "rk_live")) else "test"
-    return "emulator"
+    if settings.STRIPE_EMULATOR and (not key or settings.STRIPE_API_BASE):
+        return "emulator"
+    if missing_settings():
+        return "off"
+    return "live" if key.startswith(("sk_live", "rk_live")) else "test"
+
+
+def payments_enabled() -> bool:
+    return payments_mode() != "off"
 
 
 def payments_status() -> dict:
     """For /healthz. Not probed: Stripe being slow must not make the health check slow."""
-    return {"mode": payments_mode(), "status": "ok"}
+    mode = payments_mode()
+    return {"mode": mode, "status": "not_configured" if mode == "off" else "ok"}
 
 
 def api_base() -> str:
     if settings.STRIPE_API_BASE:
         return settings.STRIPE_API_BASE.rstrip("/")
-    if settings.STRIPE_SECRET_KEY:
-        return stripe.DEFAULT_API_BASE
-    return f"http://127.0.0.1:{settings.STRIPE_EMULATOR_PORT}"
+    if payments_mode() == "emulator":
+        return f"http://127.0.0.1:{settings.STRIPE_EMULATOR_PORT}"
+    return stripe.DEFAULT_API_BASE
 
 
 def publishable_key() -> str:
-    return settings.STRIPE_PUBLISHABLE_KEY or EMULATOR_PUBLISHABLE_KEY
+    if payments_mode() == "emulator":
+        return settings.STRIPE_PUBLISHABLE_KEY or EMULATOR_PUBLISHABLE_KEY
+    return settings.STRIPE_PUBLISHABLE_KEY
 
 
 def stripe_js_url() -> str:
@@ -72,7 +98,10 @@ def stripe_js_url() -> str:
 
 
 def webhook_secret() -> str:
-    return settings.STRIPE_WEBHOOK_SECRET or (EMULATOR_WEBHOOK_SECRET if payments_mode() == "emulator" else "")
+    mode = payments_mode()
+    if mode == "off":
+        return ""
+    return settings.STRIPE_WEBHOOK_SECRET or (EMULATOR_WEBHOOK_SECRET if mode == "emulator" else "")
 
 
 @cache
@@ -87,7 +116,11 @@ def _client_for(api_key: str, base: str) -> stripe.StripeClient:
 
 
 def client() -> stripe.StripeClient:
-    return _client_for(settings.STRIPE_SECRET_KEY or EMULATOR_SECRET_KEY, api_base())
+    mode = payments_mode()
+    if mode == "off":
+        raise PaymentsOff(f"payments are off: {', '.join(missing_settings())} not set")
+    key = settings.STRIPE_SECRET_KEY or (EMULATOR_SECRET_KEY if mode == "emulator" else "")
+    return _client_for(key, api_base())
 
 
 def to_minor_units(amount_idr: int) -> int:

@@ -3,7 +3,8 @@
 Webhooks are the source of truth for payment state. Each event id is recorded
 under a unique constraint in the same transaction as its effect, so a replayed
 or concurrent duplicate changes nothing. Types without a handler are logged and
-answered 200: a 4xx would make Stripe retry them for days.
+answered 200: a 4xx would make Stripe retry them for days. With payments switched
+off (no Stripe keys in production) every request is answered 503 and nothing is read.
 """
 
 import logging
@@ -70,6 +71,9 @@ def _error(message: str, status: int) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
+    if not stripe_client.payments_enabled():
+        # No Stripe keys (production without them): nothing can be verified, so nothing is believed.
+        return _error(_("Pembayaran online belum diaktifkan di situs ini."), 503)
     signature = request.headers.get("Stripe-Signature", "")
     if not signature:
         return _error(_("Tanda tangan Stripe-Signature tidak ada."), 400)

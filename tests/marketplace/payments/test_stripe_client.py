@@ -30,11 +30,19 @@ def test_mode_follows_the_environment(settings):
     assert stripe_client.payments_mode() == "emulator"
     assert stripe_client.stripe_js_url().endswith("/js.stripe.com/v3/")
     settings.STRIPE_SECRET_KEY = "sk_test_abc"
+    assert stripe_client.payments_mode() == "off"  # Stripe needs all three
+    settings.STRIPE_PUBLISHABLE_KEY, settings.STRIPE_WEBHOOK_SECRET = "pk_test_abc", "whsec_abc"
     assert stripe_client.payments_mode() == "test"
     assert stripe_client.api_base() == "https://api.stripe.com"
     settings.STRIPE_SECRET_KEY = "sk_live_abc"
     assert stripe_client.payments_mode() == "live"
     assert stripe_client.stripe_js_url() == "https://js.stripe.com/v3/"
+    # Where the emulator is not allowed (production), no key means off, never the emulator.
+    settings.STRIPE_EMULATOR = False
+    settings.STRIPE_SECRET_KEY = ""
+    assert stripe_client.payments_mode() == "off"
+    assert stripe_client.webhook_secret() == ""
+    assert stripe_client.payments_status() == {"mode": "off", "status": "not_configured"}
 
 
 def test_payment_intent_in_rupiah(stripe_emulator):

@@ -22,6 +22,7 @@ def record_payment(*, event):
 def webhook_setup(settings, monkeypatch):
     settings.STRIPE_WEBHOOK_SECRET = SECRET
     settings.STRIPE_SECRET_KEY = "sk_test_gebrak"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_gebrak"
     monkeypatch.setitem(webhooks.HANDLERS, "payment_intent.succeeded",
                         "tests.marketplace.payments.test_webhooks.record_payment")
     applied.clear()

@@ -16,8 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = orders_reconcile()
-        outcomes = ", ".join(f"{name}: {count}" for name, count in sorted(report.outcomes.items())) or "none"
         self.stdout.write(f"Released expired reservations of {report.released} order(s).")
+        if report.payments_off:
+            self.stderr.write("Payments are switched off (Stripe's keys are not set): nothing was asked of Stripe.")
+            return
+        outcomes = ", ".join(f"{name}: {count}" for name, count in sorted(report.outcomes.items())) or "none"
         self.stdout.write(f"Unpaid orders checked with Stripe: {outcomes}.")
         self.stdout.write(f"Pending refunds sent again: {report.refunds_resent}.")
         if report.errors:

@@ -46,6 +46,12 @@ class TestPlaceMap:
         assert any(href.startswith("https://www.openstreetmap.org/?mlat=-3.410500&mlon=114.849600") for href in links)
         assert any("query=-3.410500,114.849600" in href for href in links)
 
+    def test_the_coordinates_are_written_once(self, client, place):
+        """The facts card and the map's caption both gave them (issue 18): the caption keeps them."""
+        text = soup(client.get("/id/destinasi/pasar-intan/").text).select_one("main").get_text(" ")
+        assert text.count("-3.410500, 114.849600") == 1
+        assert text.count("Koordinat") == 1
+
     def test_leaflet_comes_from_our_static_files_only(self, client, place):
         page = soup(client.get("/id/destinasi/pasar-intan/").text)
         scripts = [tag["src"] for tag in page.select("script[src]")]

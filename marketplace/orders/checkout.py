@@ -410,6 +410,8 @@ def order_cancel_unpaid(*, order: Order) -> Order:
     if order.stripe_payment_intent_id:
         try:
             stripe_client.payment_intent_cancel(order.stripe_payment_intent_id)
+        except stripe_client.PaymentIntentNotFound:
+            pass  # nothing at Stripe to cancel, nor anything there that could be paid
         except stripe_client.StripeError:
             intent = stripe_client.payment_intent_retrieve(order.stripe_payment_intent_id).to_dict()
             if intent.get("status") == "succeeded":
@@ -432,7 +434,9 @@ def order_cancel_unpaid(*, order: Order) -> Order:
 def order_reconcile(*, order: Order, now=None) -> str:
     """Settle one unpaid order from Stripe's side; returns what happened.
 
-    "paid", "failed" (stock released), "canceled", "intent_created", "waiting" or "unchanged".
+    "paid", "failed" (stock released), "canceled", "canceled_missing" (Stripe has no such
+    PaymentIntent), "intent_created", "waiting" or "unchanged". Raises StripeError when Stripe
+    could not be asked.
     """
     now = now or timezone.now()
     if order.status != OrderStatus.AWAITING_PAYMENT:
@@ -449,7 +453,15 @@ def order_reconcile(*, order: Order, now=None) -> str:
             logger.warning("Reconcile: no PaymentIntent for order %s yet: %s", order.number, error)
             return "unchanged"
         return "intent_created"
-    intent = stripe_client.payment_intent_retrieve(order.stripe_payment_intent_id).to_dict()
+    try:
+        intent = stripe_client.payment_intent_retrieve(order.stripe_payment_intent_id).to_dict()
+    except stripe_client.PaymentIntentNotFound:
+        # Made with other keys, or the emulator lost it: it can never be paid, so the order is given
+        # up now (its stock released) rather than asked about again on every run.
+        logger.warning("Reconcile: Stripe has no PaymentIntent %s; order %s is canceled as not paid",
+                       order.stripe_payment_intent_id, order.number)
+        order_cancel_unpaid(order=order)
+        return "canceled_missing"
     status = intent.get("status")
     if status == "succeeded":
         order_mark_paid(order=order, intent=intent)

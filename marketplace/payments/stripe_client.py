@@ -50,6 +50,11 @@ class PaymentsOff(StripeError):
     """Payments are switched off (no Stripe keys and no emulator allowed): nothing is sent."""
 
 
+class PaymentIntentNotFound(stripe.InvalidRequestError):
+    """Stripe answered that it has no such PaymentIntent (404, `resource_missing`): it was never
+    made with these keys, or the emulator lost it. Unlike an outage, asking again will not help."""
+
+
 def missing_settings() -> list[str]:
     """The Stripe settings that are not set, of the three Stripe needs."""
     return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
@@ -123,6 +128,12 @@ def client() -> stripe.StripeClient:
     return _client_for(key, api_base())
 
 
+def _raise_if_not_found(error: stripe.InvalidRequestError) -> None:
+    # Stripe says `resource_missing` with its 404; localstripe answers a bare 404.
+    if error.http_status == 404 or error.code == "resource_missing":
+        raise PaymentIntentNotFound(*error.args) from error
+
+
 def to_minor_units(amount_idr: int) -> int:
     """Whole rupiah to what Stripe expects for IDR (two decimals)."""
     if isinstance(amount_idr, bool) or not isinstance(amount_idr, int) or amount_idr < 0:
@@ -155,11 +166,22 @@ def payment_intent_create(*, amount_idr: int, metadata: dict, idempotency_key: s
 
 
 def payment_intent_retrieve(payment_intent_id: str) -> stripe.PaymentIntent:
-    return client().v1.payment_intents.retrieve(payment_intent_id)
+    """Raises PaymentIntentNotFound when Stripe has no such PaymentIntent, other StripeErrors
+    (APIConnectionError, APIError...) when Stripe could not be asked."""
+    try:
+        return client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.InvalidRequestError as error:
+        _raise_if_not_found(error)
+        raise
 
 
 def payment_intent_cancel(payment_intent_id: str) -> stripe.PaymentIntent:
-    return client().v1.payment_intents.cancel(payment_intent_id)
+    """Raises PaymentIntentNotFound as payment_intent_retrieve does."""
+    try:
+        return client().v1.payment_intents.cancel(payment_intent_id)
+    except stripe.InvalidRequestError as error:
+        _raise_if_not_found(error)
+        raise
 
 
 def payment_intent_confirm_with(*, payment_intent_id: str, payment_method_id: str) -> stripe.PaymentIntent:

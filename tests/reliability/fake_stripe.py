@@ -105,4 +105,8 @@ class FakeStripe:
                 if method == "POST" and parts[3:] == ["cancel"]:
                     intent["status"] = "canceled"
                 return 200, intent
+        if len(parts) >= 3 and parts[:2] == ["v1", "payment_intents"]:  # as Stripe says it
+            return 404, {"error": {"code": "resource_missing", "param": "intent", "type": "invalid_request_error",
+                                   "message": f"No such payment_intent: '{parts[2]}'",
+                                   "doc_url": "https://stripe.com/docs/error-codes/resource-missing"}}
         return 404, {"error": {"type": "invalid_request_error", "message": f"No such resource: {path}"}}

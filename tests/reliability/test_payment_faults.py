@@ -21,6 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from marketplace.models import Product
 from marketplace.orders.models import Order, OrderStatus, PayoutLine, StockState
 from marketplace.payments import stripe_client
 from marketplace.payments.models import StripeEvent
@@ -108,6 +109,20 @@ def test_stripe_failing_leaves_one_intent_and_a_waiting_order_that_reconciles(cl
     assert ledger > 0
     reconcile()  # again: nothing more to do
     assert PayoutLine.objects.filter(sub_order__order=order).count() == ledger
+
+
+def test_a_payment_intent_stripe_answers_404_for_is_settled_not_retried(client, stripe_fake, order):
+    """Stripe's own 404 (`resource_missing`): the order is given up, its stock released; a Stripe
+    that is down (the test above) leaves it waiting instead."""
+    assert prepare(client, order).status_code == 200
+    order.refresh_from_db()
+    del stripe_fake.intents[order.stripe_payment_intent_id]
+    output = reconcile()
+    assert "canceled_missing: 1" in output and "could not be checked" not in output
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELED
+    assert set(order.sub_orders.values_list("lines__stock_state", flat=True)) == {StockState.RELEASED}
+    assert Product.objects.get(pk=order.sub_orders.get().lines.get().product_id).stock == 3
 
 
 def test_prepare_after_a_lost_answer_reuses_the_same_intent(client, stripe_fake, order):

@@ -113,3 +113,31 @@ def test_stripe_down_leaves_orders_pending_and_says_so(kain, settings):
     assert "could not be checked" in output
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_an_order_whose_payment_intent_stripe_does_not_have_is_given_up(kain):
+    """Stripe answers 404 (the emulator lost its state, or the keys changed): not "unreachable" on
+    every run for ever, but settled as not paid at once, its stock released."""
+    order = f.order_start((kain, 2))
+    checkout.checkout_payment_prepare(order=order)
+    Order.objects.filter(pk=order.pk).update(stripe_payment_intent_id="pi_the_emulator_forgot")
+    age(order, minutes=5)
+    output = reconcile()
+    assert "canceled_missing: 1" in output
+    assert "could not be checked" not in output
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELED
+    assert set(order.sub_orders.values_list("status", flat=True)) == {"canceled"}
+    assert Product.objects.get(pk=kain.pk).stock == 3
+    assert "none" in reconcile()  # nothing left to ask about
+
+
+def test_not_found_and_unreachable_are_told_apart(kain, settings):
+    with pytest.raises(stripe_client.PaymentIntentNotFound):
+        stripe_client.payment_intent_retrieve("pi_never_made")
+    with pytest.raises(stripe_client.PaymentIntentNotFound):
+        stripe_client.payment_intent_cancel("pi_never_made")
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    with pytest.raises(stripe_client.StripeError) as raised:
+        stripe_client.payment_intent_retrieve("pi_never_made")
+    assert not isinstance(raised.value, stripe_client.PaymentIntentNotFound)

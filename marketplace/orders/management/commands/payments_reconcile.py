@@ -3,7 +3,8 @@
 Releases expired stock reservations; for every unpaid order older than a minute asks
 Stripe for its PaymentIntent (making it, with the same idempotency key, if its
 creation never answered) and applies succeeded / failed / cancelled; gives up orders
-unpaid for a day; sends again refunds whose Stripe call never answered.
+unpaid for a day, and at once those whose PaymentIntent Stripe says it does not have
+("canceled_missing"); sends again refunds whose Stripe call never answered.
 """
 
 from django.core.management.base import BaseCommand

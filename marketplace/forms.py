@@ -180,7 +180,7 @@ class ShopForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 6}),
                                error_messages={"required": _("Ceritakan sedikit tentang usaha Anda.")},
                                help_text=_("Sejak kapan, siapa yang membuat, motif andalan."))
-    story_en = forms.CharField(label=_("Cerita toko (bahasa Inggris, boleh dikosongkan)"), max_length=4000,
+    story_en = forms.CharField(label=_("Cerita toko (bahasa Inggris)"), max_length=4000,
                                required=False, widget=forms.Textarea(attrs={"rows": 4}))
     district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=District.objects.all(),
                                       empty_label=_("— pilih kecamatan —"),
@@ -256,12 +256,12 @@ class MultiplePhotoField(forms.FileField):
 class ProductForm(forms.Form):
     title_id = forms.CharField(label=_("Judul (bahasa Indonesia)"), max_length=140,
                                error_messages={"required": _("Judul wajib diisi.")})
-    title_en = forms.CharField(label=_("Judul (bahasa Inggris, boleh dikosongkan)"), max_length=140, required=False)
+    title_en = forms.CharField(label=_("Judul (bahasa Inggris)"), max_length=140, required=False)
     description_id = forms.CharField(label=_("Deskripsi (bahasa Indonesia)"), max_length=5000,
                                      widget=forms.Textarea(attrs={"rows": 5}),
                                      error_messages={"required": _("Deskripsi wajib diisi.")},
                                      help_text=_("Ukuran kain, bahan, cara merawat."))
-    description_en = forms.CharField(label=_("Deskripsi (bahasa Inggris, boleh dikosongkan)"), max_length=5000,
+    description_en = forms.CharField(label=_("Deskripsi (bahasa Inggris)"), max_length=5000,
                                      required=False, widget=forms.Textarea(attrs={"rows": 4}))
     price_idr = forms.IntegerField(
         label=_("Harga (Rp)"), min_value=0, max_value=MAX_PRICE_IDR,

@@ -297,6 +297,16 @@ def test_product_list_shows_drafts_and_sold_out(client, artisan):
     assert "Kain Orang Lain" not in text
 
 
+def test_optional_fields_say_so_once(client, artisan):
+    """The English fields' labels said "boleh dikosongkan" and the field template added it again
+    (issue 18): the product form and the shop application (here its profile page, the same form)."""
+    for path in ("/toko/produk/baru/", "/toko/profil/"):
+        soup = BeautifulSoup(client.get(path).content, "html.parser")
+        labels = [label.get_text(" ", strip=True) for label in soup.select(".db-field label, .db-field legend")]
+        assert all(label.count("boleh dikosongkan") <= 1 for label in labels), (path, labels)
+        assert any("(bahasa Inggris) (boleh dikosongkan)" in label for label in labels), (path, labels)
+
+
 def test_dashboard_speaks_indonesian_to_an_english_browser(client, artisan):
     response = client.get("/toko/produk/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Tambah produk" in response.content.decode()

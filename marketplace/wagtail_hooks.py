@@ -112,6 +112,8 @@ class ShopViewSet(SnippetViewSet):
     ordering = ["status", "-created_at"]
     copy_view_enabled = False
     inspect_view_enabled = True
+    # The importer's bookkeeping means nothing to an editor.
+    inspect_view_fields_exclude = ["import_fingerprint"]
     decide_view_class = ShopDecideView
 
     def get_queryset(self, request):

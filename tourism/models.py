@@ -120,6 +120,10 @@ class HomeFeaturedDestination(Orderable):
 
     panels = [FieldPanel("destination")]
 
+    class Meta(Orderable.Meta):
+        verbose_name = _("destinasi pilihan beranda")
+        verbose_name_plural = _("destinasi pilihan beranda")
+
 
 class DestinationIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
     intro = models.TextField(_("pengantar"), blank=True)
@@ -219,6 +223,10 @@ class DestinationGalleryImage(Orderable):
     credit = models.CharField(_("kredit"), max_length=120, blank=True)
 
     panels = [FieldPanel("image"), FieldPanel("caption"), FieldPanel("credit")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("gambar galeri destinasi")
+        verbose_name_plural = _("gambar galeri destinasi")
 
 
 class EventIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):

@@ -39,7 +39,7 @@ def ensure_site_structure() -> HomePage:
     home = HomePage.objects.filter(locale=indonesian).first()
     if home is None:
         # A flushed database (transactional tests) has lost even Wagtail's root page.
-        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root",
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Akar", slug="root",
                                                                          locale=indonesian))
         home = HomePage(
             title="Gebrak Pariwisata Banjar", slug="beranda", locale=indonesian,

@@ -8,7 +8,7 @@ The database engine stores and searches the very same stems.
 
 Pipeline: normalise (NFKC, lowercase, fold accents) -> tokenise (letters and
 digits) -> drop stop words -> stem (Indonesian: Sastrawi, English: Snowball's
-Porter2). Why Sastrawi: see docs/decisions.md "Search" (measured on the demo
+Porter2 after irregular plurals and past forms are brought to their base). Why Sastrawi: see docs/decisions.md "Search" (measured on the demo
 catalogue by bench/search_stemmers.py).
 """
 
@@ -81,6 +81,57 @@ def _sastrawi():
 
 _english = snowballstemmer.stemmer("english")
 
+# English forms Porter2 cannot bring back to their base, because no suffix rule
+# does: irregular plurals ("children", "feet") and past forms ("sold", "woven").
+# Both are closed classes of the language, so a table covers them; each word
+# here is the plural or past form only, never also another word a visitor
+# would mean ("found", "left", "felt", "saw", "rose", "lives" are left out).
+ENGLISH_IRREGULAR = {
+    "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
+    "geese": "goose", "mice": "mouse", "oxen": "ox",
+    "dyed": "dye", "bought": "buy", "sold": "sell", "made": "make", "built": "build",
+    "wove": "weave", "woven": "weave", "sewn": "sew", "taught": "teach", "brought": "bring",
+    "caught": "catch", "ate": "eat", "eaten": "eat", "drank": "drink", "drunk": "drink",
+    "swam": "swim", "swum": "swim", "rode": "ride", "ridden": "ride", "flew": "fly", "flown": "fly",
+    "ran": "run", "sang": "sing", "sung": "sing", "began": "begin", "begun": "begin",
+    "wrote": "write", "written": "write", "grew": "grow", "grown": "grow", "held": "hold",
+    "knew": "know", "known": "know", "seen": "see", "gave": "give", "given": "give",
+    "took": "take", "taken": "take", "went": "go", "gone": "go", "came": "come", "sat": "sit",
+    "slept": "sleep", "stood": "stand", "told": "tell", "thought": "think", "fought": "fight",
+    "met": "meet", "paid": "pay", "kept": "keep", "spent": "spend", "hung": "hang", "spun": "spin",
+    "dug": "dig", "hid": "hide", "hidden": "hide", "broke": "break", "broken": "break",
+    "chose": "choose", "chosen": "choose", "drove": "drive", "driven": "drive", "fallen": "fall",
+    "risen": "rise", "shook": "shake", "shaken": "shake", "stolen": "steal",
+    "threw": "throw", "thrown": "throw", "tore": "tear", "torn": "tear", "wore": "wear",
+    "worn": "wear", "burnt": "burn", "learnt": "learn",
+}
+# Nouns in -f/-fe whose plural is -ves (also at the end of compounds: "headscarves").
+# Other -ves words ("olives", "caves", "gloves") are plurals of -ve and keep Porter2's stem.
+ENGLISH_VES_NOUNS = ("calf", "elf", "half", "hoof", "knife", "leaf", "loaf", "scarf", "self", "sheaf",
+                     "shelf", "thief", "wife", "wolf", "dwarf", "wharf")
+# Compounds of -man take -men ("craftsmen", "fishermen", "boatmen"); words that merely
+# end in "men" ("omen", "specimen", "abdomen") do not end in these.
+ENGLISH_MEN_ENDINGS = ("women", "smen", "ermen", "tmen")
+
+
+def english_base(token: str) -> str:
+    """The base form of an English plural or past form Porter2 leaves apart
+    ("scarves" -> "scarf", "children's" -> "child", "sold" -> "sell"); other words unchanged."""
+    base = ENGLISH_IRREGULAR.get(token)
+    if base:
+        return base
+    if token.endswith("s") and token[:-1] in ENGLISH_IRREGULAR:  # "children's", apostrophe folded
+        return ENGLISH_IRREGULAR[token[:-1]]
+    if token.endswith("ves"):
+        for ending in ("f", "fe"):
+            candidate = token[:-3] + ending
+            if candidate.endswith(ENGLISH_VES_NOUNS):
+                return candidate
+    for word in (token, token[:-1] if token.endswith("s") else ""):
+        if len(word) > 5 and word.endswith(ENGLISH_MEN_ENDINGS):
+            return word[:-3] + "man"
+    return token
+
 
 @lru_cache(maxsize=200_000)
 def stem(token: str, language: str) -> str:
@@ -89,7 +140,7 @@ def stem(token: str, language: str) -> str:
         return token
     if language == "id":
         return _sastrawi().stem(token) or token
-    return _english.stemWord(token)
+    return _english.stemWord(english_base(token))
 
 
 def analyse(text: str, language: str) -> list[str]:
@@ -155,10 +206,12 @@ def file_synonyms() -> tuple[SynonymRule, ...]:
     return tuple(parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8")))
 
 
-def _token_keys(token: str) -> set[str]:
+def _token_keys(token: str) -> tuple[str, ...]:
     """A query word matches a rule word when the words or either stem agree
-    ("selendangnya" matches "selendang", "scarves" matches "scarf")."""
-    return {token, stem(token, "id"), stem(token, "en")}
+    ("selendangnya" matches "selendang", "scarves" matches "scarf"): the word
+    first, then its stems, so the word as typed decides between two rules
+    ("parking" is the parking rule's, not the park rule's through its stem)."""
+    return tuple(dict.fromkeys((token, stem(token, "id"), stem(token, "en"))))
 
 
 @dataclass
@@ -177,20 +230,22 @@ class SynonymTable:
             candidates.sort(key=lambda entry: -len(entry[0]))
 
     def match_at(self, tokens: list[str], position: int):
-        """The longest rule phrase starting at `position`: (length, rule) or None."""
+        """The longest rule phrase starting at `position`: (length, rule) or None;
+        between phrases of one length, the one met through the word as typed."""
         seen = set()
+        best = None
         for key in _token_keys(tokens[position]):
             for phrase, rule in self.by_first_key.get(key, ()):
                 if (phrase, id(rule)) in seen:
                     continue
                 seen.add((phrase, id(rule)))
                 end = position + len(phrase)
-                if end > len(tokens):
+                if end > len(tokens) or (best is not None and len(phrase) <= best[0]):
                     continue
-                if all(_token_keys(tokens[position + offset]) & _token_keys(word)
+                if all(set(_token_keys(tokens[position + offset])) & set(_token_keys(word))
                        for offset, word in enumerate(phrase)):
-                    return len(phrase), rule
-        return None
+                    best = (len(phrase), rule)
+        return best
 
 
 # --- Queries -----------------------------------------------------------------------

@@ -41,8 +41,12 @@ class SearchRecord:
     title: dict[str, str]
     summary: dict[str, str] = field(default_factory=dict)
     body: dict[str, str] = field(default_factory=dict)
-    # Searchable words that are not prose: category names, district, tags, attributes.
+    # Searchable words that are not prose: category names, district, attributes.
     extra: dict[str, str] = field(default_factory=dict)
+    # Editors' tags: what the thing is about, in a few words; a field of their own, in every
+    # language, weighted above the summary, so a place tagged "piknik" outranks pages that
+    # merely mention a picnic.
+    tags: dict[str, str] = field(default_factory=dict)
     url: dict[str, str] = field(default_factory=dict)
     languages: tuple[str, ...] = ("id",)  # languages the thing has its own text in
     image: str = ""
@@ -81,10 +85,11 @@ def index_fields(record: SearchRecord) -> dict:
         summary = (record.summary.get(language, "") if own else "") + "\n" + record.extra.get(language, "")
         analysed[f"summary_{language}"] = _join(analyse(summary, language))
         analysed[f"body_{language}"] = _join(analyse(record.body.get(language, ""), language)) if own else ""
+        analysed[f"tags_{language}"] = _join(analyse(record.tags.get(language, ""), language))
     vocabulary = []
     for language in LANGUAGES:
         vocabulary += words(record.title.get(language, "")) + words(record.summary.get(language, ""))
-        vocabulary += words(record.extra.get(language, ""))
+        vocabulary += words(record.extra.get(language, "")) + words(record.tags.get(language, ""))
     show = {
         "title": {language: record.text("title", language) for language in LANGUAGES},
         "summary": {language: record.text("summary", language) for language in LANGUAGES},
@@ -263,7 +268,7 @@ class PageDocument(DocumentType):
             image=_image_url(getattr(primary, self.image_field, None)) if self.image_field else "",
         )
         tags = " ".join(item.tag.name for item in primary.tagged_items.all()) if hasattr(primary, "tagged_items") else ""
-        record.extra = {language: tags for language in LANGUAGES}
+        record.tags = {language: tags for language in LANGUAGES}
         self.fill(record, pages, primary, context)
         return record
 
@@ -459,13 +464,14 @@ class ProductDocument(ModelDocument):
             label={"id": shop.name, "en": shop.name},
             # Sold-out products stay findable but give way to what can be bought.
             popularity=1.0 if product.stock > 0 else 0.5,
+            tags={language: tags for language in LANGUAGES},
         )
         if shop.latitude is not None and shop.longitude is not None:
             record.latitude, record.longitude = float(shop.latitude), float(shop.longitude)
         record.extra = {
-            "id": " ".join([motif, product.fabric, dye[0], product.kind, tags, shop.name, shop.district.name,
+            "id": " ".join([motif, product.fabric, dye[0], product.kind, shop.name, shop.district.name,
                             "sasirangan"] + [color.name_id for color in colors]),
-            "en": " ".join([motif, product.fabric, dye[1], product.kind, tags, shop.name, shop.district.name,
+            "en": " ".join([motif, product.fabric, dye[1], product.kind, shop.name, shop.district.name,
                             "sasirangan"] + [color.name_en or color.name_id for color in colors]),
         }
         return record

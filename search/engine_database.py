@@ -49,6 +49,7 @@ FIELD_CODES = {
     ("title", "id"): SearchPosting.TITLE_ID, ("summary", "id"): SearchPosting.SUMMARY_ID,
     ("body", "id"): SearchPosting.BODY_ID, ("title", "en"): SearchPosting.TITLE_EN,
     ("summary", "en"): SearchPosting.SUMMARY_EN, ("body", "en"): SearchPosting.BODY_EN,
+    ("tags", "id"): SearchPosting.TAGS_ID, ("tags", "en"): SearchPosting.TAGS_EN,
 }
 MAX_EXPANSIONS = 50
 BM25_K1 = 1.2

@@ -74,6 +74,9 @@ class SearchEntry(Document):
     title_en = Text(analyzer="whitespace")
     summary_en = Text(analyzer="whitespace")
     body_en = Text(analyzer="whitespace")
+    # Tags are labels, not prose: a long list of them is no weaker a match (no length norms).
+    tags_id = Text(analyzer="whitespace", norms=False)
+    tags_en = Text(analyzer="whitespace", norms=False)
     words = Text(analyzer="whitespace")  # surface words, for "did you mean"
     district = Keyword()
     category = Keyword()
@@ -231,12 +234,18 @@ def refresh(index: str | None = None) -> None:
 
 
 KEYWORD_FIELDS = ("district", "category", "motif", "fabric", "dye", "kind")
+NO_TAGS = "_"
 
 
 def _source(fields: dict) -> dict:
     source = {name: value for name, value in fields.items() if name != "suggest"}
     for name in KEYWORD_FIELDS:  # an empty value is no value, not an empty facet bucket
         source[name] = source.get(name) or None
+    for language in LANGUAGES:
+        # BM25 weighs a word by the documents that have the field: were only the few tagged
+        # documents counted, a tag would weigh next to nothing. A token no query can contain
+        # (analysis keeps letters and digits) gives every document the field.
+        source[f"tags_{language}"] = fields.get(f"tags_{language}") or NO_TAGS
     source["sort_title"] = " ".join(tokenise(fields["show"]["title"].get("id", "")))[:200]
     weight = max(1, min(int(round((fields.get("popularity") or 0) * 10)), 1000))
     source["suggest"] = [

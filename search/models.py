@@ -52,7 +52,7 @@ class SearchDocument(models.Model):
 class SearchPosting(models.Model):
     """A stem of a document field and how often it occurs there."""
 
-    TITLE_ID, SUMMARY_ID, BODY_ID, TITLE_EN, SUMMARY_EN, BODY_EN, WORDS = range(1, 8)
+    TITLE_ID, SUMMARY_ID, BODY_ID, TITLE_EN, SUMMARY_EN, BODY_EN, WORDS, TAGS_ID, TAGS_EN = range(1, 10)
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
     field = models.PositiveSmallIntegerField()

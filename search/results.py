@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 # Elasticsearch's function_score does): popularity lifts a result by ln(2 + p);
 # an event or campaign that has ended weighs PAST_EVENT_WEIGHT of what it did.
 PAST_EVENT_WEIGHT = 0.3
-FIELD_WEIGHTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
+# Tags: an editor's few words for what the thing is about, a stronger signal than a
+# mention in the summary, weaker than the title (where the name of the thing is).
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.5, "summary": 1.5, "body": 1.0}
 TIE_BREAKER = 0.3  # how much the other fields count beside the best-matching one
 FUZZY_WEIGHT = 0.4  # a typo-tolerant match counts this much of an exact one
 # The surface words of titles and summaries, matched with typos: for a typo the

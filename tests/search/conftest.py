@@ -97,16 +97,19 @@ def build_corpus() -> Corpus:
     )
     destination(
         "air-terjun-tiwingan", "Air Terjun Tiwingan",
-        "Berwisata alam ke air terjun yang sejuk di kaki pegunungan Meratus.",
+        "Berwisata alam ke air terjun yang sejuk di kaki pegunungan Meratus: piknik di tepi kolam, bekal piknik dari rumah.",
         category="nature", district="Aranio", location=(-3.5478, 115.0003),
     )
-    destination(
+    riam_kanan = destination(
         "waduk-riam-kanan", "Waduk Riam Kanan",
         "Wisata perahu di waduk menuju pulau-pulau kecil dan kampung nelayan.",
         category="nature", district="Aranio", location=(-3.5205, 115.0060),
         english={"title": "Riam Kanan Reservoir",
                  "summary": "Boat trips across the reservoir to small islands and fishing villages."},
     )
+    # Said only in its tags: what the relevance tests look for (Tiwingan mentions a picnic).
+    riam_kanan.tags.add("piknik", "keluarga", "anak-anak")
+    riam_kanan.save_revision().publish()
     destination(
         "sentra-sasirangan-martapura", "Sentra Kerajinan Sasirangan",
         "Perajin kain sasirangan membuat motif dengan teknik ikat dan celup.",

@@ -39,6 +39,27 @@ def test_english_is_stemmed_with_snowball():
     assert analyse("festivals", "en") == analyse("festival", "en")
 
 
+@pytest.mark.parametrize("inflected, base", [
+    ("scarves", "scarf"), ("headscarves", "headscarf"), ("knives", "knife"), ("leaves", "leaf"),
+    ("shelves", "shelf"), ("children", "child"), ("Children's", "child"), ("women's", "woman"),
+    ("men", "man"), ("craftsmen", "craftsman"), ("fishermen", "fisherman"), ("feet", "foot"),
+    ("dyed", "dye"), ("woven", "weave"), ("sewn", "sew"), ("sold", "sell"), ("made", "make"),
+    ("bought", "buy"), ("built", "build"),
+])
+def test_english_irregular_plurals_and_inflections_meet_their_base_form(inflected, base):
+    # Porter2 alone stems "scarves" to "scarv" and leaves "children" whole.
+    assert analyse(inflected, "en") == analyse(base, "en")
+
+
+@pytest.mark.parametrize("word, other", [
+    ("olives", "olive"), ("caves", "cave"), ("gloves", "glove"), ("sleeves", "sleeve"), ("lives", "live"),
+    ("omen", "omen"), ("specimen", "specimens"),
+])
+def test_english_words_that_only_look_irregular_keep_their_own_stem(word, other):
+    assert analyse(word, "en") == analyse(other, "en")
+    assert analyse("olives", "en") != analyse("olif", "en")
+
+
 def test_stop_words_are_dropped_per_language():
     assert analyse("pasar yang di sungai", "id") == ["pasar", "sungai"]
     assert analyse("the market of the river", "en") == ["market", "river"]

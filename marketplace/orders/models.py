@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.models import Product, ProductSize, Shop, in_reading_language
 
@@ -99,7 +100,8 @@ class Order(models.Model):
 class SubOrderStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Menunggu pembayaran")
     PAID = "paid", _("Perlu dikirim")
-    SHIPPED = "shipped", _("Dikirim")
+    # "Dikirim" alone is also a visitor's photo "sent in"; a parcel is "Shipped", as its text says.
+    SHIPPED = "shipped", pgettext_lazy("status pesanan", "Dikirim")
     CANCELED = "canceled", _("Dibatalkan")
 
 

@@ -65,3 +65,19 @@ def test_a_refusal_for_lack_of_stock_names_the_english_title():
     with translation.override("en"), pytest.raises(checkout.CheckoutError) as caught:
         f.order_start((kain, 2), language="en")
     assert "Gigi Haruan Cloth" in caught.value.message
+
+
+def test_a_shipped_part_reads_shipped_in_both_places(client):
+    """The status pill said "Sent" above "Shipped with JNE ..." (issue 18): one word, both languages."""
+    kain = f.product(shop=f.shop(name="Sasirangan Ibu Aminah"), title_id="Kain Gigi Haruan", stock=4)
+    order = f.paid_order((kain, 1), language="en")
+    fulfilment.suborder_mark_shipped(sub_order=order.sub_orders.get(), courier="JNE", tracking_number="JNE01234")
+
+    def status(language):
+        page = BeautifulSoup(client.get(f"/{language}/kampung-sasirangan/pesanan/{order.token}/").content,
+                             "html.parser")
+        shipping = page.select_one(".ko-shipping").get_text(" ", strip=True)
+        return page.select_one(".ko-pill").get_text(strip=True), shipping.split(",")[0]
+
+    assert status("en") == ("Shipped", "Shipped with JNE")
+    assert status("id") == ("Dikirim", "Dikirim dengan JNE")

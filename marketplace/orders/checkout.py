@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -309,7 +310,7 @@ def _order_for_intent(intent: dict) -> Order | None:
     if order is not None:
         return order
     order_pk = str((intent.get("metadata") or {}).get("order", ""))
-    if not order_pk.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", order_pk):  # not "²" (a digit to isdigit) nor past a bigint
         return None
     return (Order.objects.filter(pk=int(order_pk))
             .filter(Q(stripe_payment_intent_id__isnull=True) | Q(payment_intent_count__gt=1)).first())

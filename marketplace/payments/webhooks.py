@@ -3,11 +3,17 @@
 Webhooks are the source of truth for payment state. Each event id is recorded
 under a unique constraint in the same transaction as its effect, so a replayed
 or concurrent duplicate changes nothing. Types without a handler are logged and
-answered 200: a 4xx would make Stripe retry them for days. With payments switched
-off (no Stripe keys in production) every request is answered 503 and nothing is read.
+answered 200: a 4xx would make Stripe retry them for days.
+
+A validly signed body that is not shaped like a Stripe event (no `data`, an object
+that is a list, a `created` in the year 3 billion, an amount in a string...) is
+logged and answered 400 before anything is written: no retry of it can ever succeed,
+and 503 is kept for what may (the database away). With payments switched off (no
+Stripe keys in production) every request is answered 503 and nothing is read.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -33,22 +39,101 @@ HANDLERS: dict[str, str] = {
 }
 
 
+# Fields of a handled event's object that handlers read, and the JSON type each must have when
+# present and not null (bool is not an int here, as in JSON).
+OBJECT_FIELD_TYPES: dict[str, type] = {
+    "object": str, "status": str, "currency": str, "payment_intent": str,
+    "amount": int, "amount_received": int, "amount_refunded": int,
+    "paid": bool, "details_submitted": bool,
+    "metadata": dict, "last_payment_error": dict, "capabilities": dict,
+}
+AMOUNT_FIELDS = ("amount", "amount_received", "amount_refunded")
+# Stripe's first events are from 2011: one from before 2000, or more than a day ahead, is not Stripe's.
+EARLIEST_CREATED = 946_684_800
+LATEST_CREATED_AHEAD = 24 * 3600
+MAX_DEPTH = 20
+
+
+class MalformedEvent(ValueError):
+    """A validly signed body that is not a Stripe event we can read; the message says what is wrong."""
+
+
+def _strings_clean(value, depth: int = 0) -> bool:
+    """No NUL character anywhere (PostgreSQL's text and jsonb refuse it) and no absurd nesting."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_strings_clean(key, depth + 1) and _strings_clean(item, depth + 1) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_strings_clean(item, depth + 1) for item in value)
+    return True
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _handled_object_check(event_object: dict) -> None:
+    """What the handlers read has the types Stripe gives it (the types we ignore are only recorded,
+    and may carry fields of other kinds: a balance transaction's amount is negative)."""
+    if not event_object.get("id"):
+        raise MalformedEvent("data.object has no id")
+    for name, kind in OBJECT_FIELD_TYPES.items():
+        value = event_object.get(name)
+        if value is not None and not (_is_int(value) if kind is int else isinstance(value, kind)):
+            raise MalformedEvent(f"data.object.{name} is not a {kind.__name__}")
+    for name in AMOUNT_FIELDS:
+        if not 0 <= (event_object.get(name) or 0) <= stripe_client.MAX_AMOUNT_MINOR:
+            raise MalformedEvent(f"data.object.{name} is out of range")
+    if not all(isinstance(value, str) for value in (event_object.get("metadata") or {}).values()):
+        raise MalformedEvent("data.object.metadata holds something else than strings")
+
+
+def event_check(event) -> None:
+    """Raise MalformedEvent unless `event` has the shape of a Stripe event that handlers can read."""
+    if not isinstance(event, dict):
+        raise MalformedEvent("not a JSON object")
+    event_id, event_type = event.get("id"), event.get("type")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= 255:
+        raise MalformedEvent("id is not a string of 1 to 255 characters")
+    if not isinstance(event_type, str) or not 0 < len(event_type) <= 100:
+        raise MalformedEvent("type is not a string of 1 to 100 characters")
+    created = event.get("created")
+    if not _is_int(created) or not EARLIEST_CREATED <= created <= time.time() + LATEST_CREATED_AHEAD:
+        raise MalformedEvent("created is not a Unix time in seconds")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise MalformedEvent("data.object is not a JSON object")
+    event_object = data["object"]
+    object_id = event_object.get("id")
+    if object_id is not None and (not isinstance(object_id, str) or len(object_id) > 255):
+        raise MalformedEvent("data.object.id is not a string of at most 255 characters")
+    if event_type in HANDLERS:
+        _handled_object_check(event_object)
+    if not _strings_clean(event):
+        raise MalformedEvent("a NUL character or nesting deeper than 20")
+
+
 def handler_for(event_type: str) -> Callable | None:
     dotted = HANDLERS.get(event_type)
     return import_string(dotted) if dotted else None
 
 
 def event_process(*, event: dict) -> str:
-    """Apply a verified event once. Returns "handled", "ignored" or "duplicate"."""
-    event_object = (event.get("data") or {}).get("object") or {}
-    created = event.get("created")
+    """Apply a verified event once. Returns "handled", "ignored" or "duplicate".
+
+    Raises MalformedEvent (nothing written) for a body that `event_check` refuses."""
+    event_check(event)
+    event_object = event["data"]["object"]
     with transaction.atomic():
         record, is_new = StripeEvent.objects.get_or_create(
             event_id=event["id"],
             defaults={
-                "type": event.get("type", ""),
-                "object_id": str(event_object.get("id", ""))[:255],
-                "created_at_stripe": datetime.fromtimestamp(created, tz=UTC) if isinstance(created, int) else None,
+                "type": event["type"],
+                "object_id": event_object.get("id") or "",
+                "created_at_stripe": datetime.fromtimestamp(event["created"], tz=UTC),
                 "payload": event,
             },
         )
@@ -83,10 +168,13 @@ def stripe_webhook(request):
         return _error(_("Tanda tangan webhook tidak sah."), 400)
     except ValueError:
         return _error(_("Isi webhook bukan JSON yang sah."), 400)
-    if not isinstance(event.get("id"), str) or not event["id"]:
-        return _error(_("Event tanpa id."), 400)
     try:
         outcome = event_process(event=event)
+    except MalformedEvent as error:
+        event_id = event.get("id") if isinstance(event, dict) else None
+        logger.warning("Stripe event %.255r refused (400), signed but malformed: %s", event_id, error)
+        return JsonResponse({"error": _("Isi webhook tidak berbentuk event Stripe."), "detail": str(error)},
+                            status=400)
     except Exception:
         # Nothing was written (the transaction rolled back); Stripe will deliver it again.
         logger.exception("Stripe event %s could not be processed", event.get("id"))

@@ -1,7 +1,9 @@
-"""Gebrak in the Wagtail admin: the moderation queue of visitors' photos and the sharing dashboard."""
+"""Gebrak in the Wagtail admin: the moderation queue of visitors' photos, the sharing dashboard,
+and the dashboard panel of pages whose English is missing or behind."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,8 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from tourism import share_stats, visitor_photos
+from tourism import share_stats, translations, visitor_photos
 from tourism.models import VisitorPhoto
 
 MODERATE = "tourism.moderate_visitorphoto"
@@ -63,12 +68,76 @@ def share_dashboard_view(request):
     return TemplateResponse(request, "tourism/admin/share_dashboard.html", context)
 
 
+def _may_translate(user, page, english_locale) -> bool:
+    """Editing the Indonesian, and editing its English or adding it under the English parent."""
+    if not page.permissions_for_user(user).can_edit():
+        return False
+    english = page.get_translation_or_none(english_locale)
+    if english is not None:
+        return english.permissions_for_user(user).can_edit()
+    parent = page.get_parent()
+    english_parent = parent if parent.is_root() else parent.get_translation_or_none(english_locale)
+    return english_parent is not None and english_parent.permissions_for_user(user).can_add_subpage()
+
+
+@require_POST
+def english_copy_view(request, pk):
+    """Create or refresh the English copy of an Indonesian page, then open it in the editor."""
+    page = get_object_or_404(Page, pk=pk, locale__language_code="id", depth__gt=1)
+    english_locale = translations.english_locale()
+    if english_locale is None:
+        raise Http404
+    if not _may_translate(request.user, page, english_locale):
+        raise PermissionDenied
+    result = translations.english_copy_for_translation(page=page, user=request.user)
+    if result.created:
+        messages.success(request, _("Salinan Inggris “%(title)s” dibuat dari versi Indonesia: terjemahkan, lalu "
+                                    "publikasikan.") % {"title": result.page.title})
+    elif result.changed_labels:
+        messages.success(request, _("Draf Inggris “%(title)s” diperbarui. Yang berubah dalam bahasa Indonesia kini "
+                                    "berisi teks Indonesia untuk diterjemahkan: %(fields)s. Halaman Inggris yang "
+                                    "tayang tetap sampai draf ini dipublikasikan.")
+                         % {"title": result.page.title, "fields": ", ".join(result.changed_labels)})
+    else:
+        messages.info(request, _("Tidak ada yang berubah dalam bahasa Indonesia sejak versi Inggris “%(title)s” "
+                                 "terakhir diperbarui.") % {"title": result.page.title})
+    return redirect("wagtailadmin_pages:edit", result.page.pk)
+
+
+class EnglishBacklogPanel(Component):
+    """On the admin home page: pages with no English yet, and pages whose Indonesian was
+    published after their English, each with the button that makes the copy to translate."""
+
+    order = 95
+    template_name = "tourism/admin/english_backlog_panel.html"
+
+    def get_context_data(self, parent_context):
+        backlog = translations.english_translation_backlog()
+        return {"backlog": backlog, "csrf_token": parent_context.get("csrf_token"), "lists": [
+            (_("Belum ada versi Inggris"), backlog.missing, backlog.missing_count, _("Buat salinan Inggris")),
+            (_("Versi Inggris tertinggal"), backlog.outdated, backlog.outdated_count, _("Perbarui salinan Inggris")),
+        ]}
+
+
+@hooks.register("construct_homepage_panels")
+def add_english_backlog_panel(request, panels):
+    if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change"]):
+        panels.append(EnglishBacklogPanel())
+
+
+@hooks.register("register_log_actions")
+def register_english_copy_refresh(actions):
+    actions.register_action(translations.REFRESH_ACTION, gettext_lazy("Perbarui salinan Inggris"),
+                            gettext_lazy("Draf Inggris diperbarui dari bahasa Indonesia"))
+
+
 @hooks.register("register_admin_urls")
 def gebrak_admin_urls():
     return [
         path("gebrak/foto-pengunjung/", visitor_photo_queue, name="tourism_visitor_photos"),
         path("gebrak/foto-pengunjung/<int:pk>/putuskan/", visitor_photo_decide, name="tourism_visitor_photo_decide"),
         path("gebrak/viralitas/", share_dashboard_view, name="tourism_share_dashboard"),
+        path("gebrak/salinan-inggris/<int:pk>/", english_copy_view, name="tourism_english_copy"),
     ]
 
 

@@ -1,0 +1,149 @@
+"""English keeps up with Indonesian: which pages lack or lag their English, and the copy to translate.
+
+Indonesian is the source of every page and English a translation made as a copy
+(`wagtail.contrib.simple_translation`'s way, docs/decisions.md). Editors see on their
+dashboard what has no English yet and what changed in Indonesian after its English was
+published; one action creates the English copy, or refreshes the English draft with what
+changed, so a translator only has to translate and publish it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from modelcluster.models import get_all_child_relations
+from wagtail.actions.convert_alias import ConvertAliasPageAction
+from wagtail.log_actions import log
+from wagtail.models import Locale, Page, PageLogEntry
+
+REFRESH_ACTION = "gebrak.english_copy_refresh"
+# Page fields a translation carries besides the page type's own; the slug stays the same
+# in both languages (switching language is a prefix swap).
+PAGE_FIELDS = ("title", "slug", "seo_title", "search_description")
+# When the English last took the Indonesian in: its publication, its copy, a refresh.
+SYNC_ACTIONS = ("wagtail.publish", "wagtail.copy_for_translation", REFRESH_ACTION)
+
+
+@dataclass(frozen=True)
+class TranslationGap:
+    page: Page  # the Indonesian page
+    english: Page | None  # its English translation, if there is one
+
+
+@dataclass(frozen=True)
+class TranslationBacklog:
+    missing: list[TranslationGap]  # no English at all (or only an alias of the Indonesian)
+    outdated: list[TranslationGap]  # Indonesian published after the English (or English never published)
+    missing_count: int
+    outdated_count: int
+
+
+def english_locale() -> Locale | None:
+    return Locale.objects.filter(language_code="en").first()
+
+
+def english_translation_backlog(*, limit: int = 10) -> TranslationBacklog:
+    """Live Indonesian pages whose English is missing or older, newest Indonesian first."""
+    english = english_locale()
+    indonesian = Page.objects.filter(locale=Locale.get_default(), depth__gt=1, live=True).order_by(
+        "-last_published_at", "pk")
+    if english is None:
+        pages = list(indonesian)
+        return TranslationBacklog([TranslationGap(page, None) for page in pages[:limit]], [], len(pages), 0)
+    translations = {page.translation_key: page for page in Page.objects.filter(locale=english)}
+    missing, outdated = [], []
+    for page in indonesian:
+        translation = translations.get(page.translation_key)
+        if translation is None or translation.alias_of_id:
+            missing.append(TranslationGap(page, translation))
+        elif not translation.last_published_at or (
+                page.last_published_at and page.last_published_at > translation.last_published_at):
+            outdated.append(TranslationGap(page, translation))
+    return TranslationBacklog(missing[:limit], outdated[:limit], len(missing), len(outdated))
+
+
+def _content_fields(model) -> list:
+    """The fields a translator works on: the page's own editable fields and the page type's."""
+    excluded = set(model.default_exclude_fields_in_copy) | set(model.exclude_fields_in_copy)
+    fields = [model._meta.get_field(name) for name in PAGE_FIELDS]
+    fields += [field for field in model._meta.concrete_fields
+               if field.model is not Page and not field.primary_key and field.editable
+               and not field.one_to_one and field.name not in excluded]
+    return fields
+
+
+def _field_value(instance, field):
+    return field.get_prep_value(field.value_from_object(instance))
+
+
+def _children(instance, relation) -> list[dict]:
+    """A child relation's items as data, without what differs between copies (pk, parent)."""
+    parent_key = relation.field.attname
+    return [{field.attname: getattr(child, field.attname) for field in child._meta.concrete_fields
+             if not field.primary_key and field.attname != parent_key}
+            for child in getattr(instance, relation.get_accessor_name()).all()]
+
+
+def _indonesian_at(page: Page, moment):
+    """The Indonesian content as it was live at `moment` (None: nothing known that early)."""
+    if moment is None:
+        return None
+    entry = (PageLogEntry.objects.filter(page=page, action="wagtail.publish", timestamp__lte=moment,
+                                         revision__isnull=False).order_by("-timestamp", "-pk").first())
+    revision = entry.revision if entry else page.revisions.filter(created_at__lte=moment).order_by(
+        "-created_at", "-pk").first()
+    return revision.as_object() if revision else None
+
+
+def english_synced_at(english: Page):
+    """When the English last took the Indonesian in (None: never, as far as the log knows)."""
+    logged = PageLogEntry.objects.filter(page=english, action__in=SYNC_ACTIONS).aggregate(at=Max("timestamp"))["at"]
+    moments = [moment for moment in (logged, english.last_published_at) if moment]
+    return max(moments) if moments else None
+
+
+@dataclass(frozen=True)
+class EnglishCopy:
+    page: Page  # the English page, specific
+    created: bool
+    changed_labels: list[str]  # what now holds Indonesian to translate (empty: nothing changed)
+
+
+@transaction.atomic
+def english_copy_for_translation(*, page: Page, user) -> EnglishCopy:
+    """Create the English copy of an Indonesian page (a draft holding the Indonesian), or
+    refresh the English draft: the fields and lists that changed in Indonesian since the
+    English last took it in get the new Indonesian, to be translated; the rest keeps its
+    English. The live English page is untouched until someone publishes the draft."""
+    page = page.specific
+    english = english_locale()
+    translation = page.get_translation_or_none(english)
+    if translation is not None and translation.alias_of_id:
+        # An alias shows the Indonesian in the English tree; as an ordinary page it is the copy.
+        ConvertAliasPageAction(translation, user=user).execute(skip_permission_checks=True)
+        return EnglishCopy(translation.specific, True, [])
+    if translation is None:
+        copy = page.copy_for_translation(english, copy_parents=True)
+        return EnglishCopy(copy.specific, True, [])
+
+    model = type(page)
+    draft = translation.specific.get_latest_revision_as_object()
+    before = _indonesian_at(page, english_synced_at(translation))
+    changed = []
+    for field in _content_fields(model):
+        now = _field_value(page, field)
+        if before is None or _field_value(before, field) != now:
+            if _field_value(draft, field) != now:
+                setattr(draft, field.attname, field.value_from_object(page))
+                changed.append(str(field.verbose_name))
+    for relation in get_all_child_relations(model):
+        now = _children(page, relation)
+        if (before is None or _children(before, relation) != now) and _children(draft, relation) != now:
+            page.copy_child_relation(relation.get_accessor_name(), draft)
+            changed.append(str(relation.related_model._meta.verbose_name_plural))
+    if changed:
+        draft.save_revision(user=user, log_action=True)
+        log(instance=translation, action=REFRESH_ACTION, user=user, data={"fields": changed})
+    return EnglishCopy(translation.specific, False, changed)

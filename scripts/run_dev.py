@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,31 +19,88 @@ ROOT = Path(__file__).resolve().parent.parent
 EMULATOR_WEBHOOK_SECRET = "whsec_localstripe_development"
 
 
-def start_stripe_emulator(site_base: str) -> subprocess.Popen | None:
-    """Start localstripe and register the site's webhook with it, unless a real Stripe key is set."""
-    if os.environ.get("STRIPE_SECRET_KEY"):
-        return None
-    port = int(os.environ.get("STRIPE_EMULATOR_PORT", "8420"))
-    process = None
+# What localstripe made (PaymentIntents, cards, refunds) survives a restart of the site, also a
+# killed one: it is kept here, in var/ (git-ignored), by scripts/stripe_emulator.py.
+EMULATOR_STATE = ROOT / "var" / "localstripe"
+
+
+def _listening(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
-        print(f"  Stripe emulator already running on port {port}")
+        return True
     except OSError:
-        log = open(ROOT / "var" / "localstripe.log", "ab")
-        process = subprocess.Popen([str(Path(sys.executable).with_name("localstripe")), "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT)
-        for _ in range(100):
+        return False
+
+
+def emulator_start(*, port: int, state_dir: Path = EMULATOR_STATE) -> subprocess.Popen:
+    """Start localstripe with its state in `state_dir` and wait until it listens.
+
+    In a session of its own, so a Ctrl-C meant for the site does not cut it off mid-write;
+    the caller stops it (Emulator.stop)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    with open(state_dir / "localstripe.log", "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "stripe_emulator.py"), "--port", str(port),
+             "--state", str(state_dir / "state.pickle")],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    for _ in range(200):
+        if _listening(port) or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    (state_dir / "pid").write_text(str(process.pid))
+    return process
+
+
+def _left_running(state_dir: Path) -> int | None:
+    """The emulator an earlier run started and could not stop (it was killed), by its pid file."""
+    try:
+        pid = int((state_dir / "pid").read_text())
+        command = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True, text=True,
+                                 timeout=5).stdout
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return pid if "stripe_emulator.py" in command else None
+
+
+@dataclass
+class Emulator:
+    """The emulator this run uses: one it started, or one an earlier run left running."""
+
+    process: subprocess.Popen | None = None
+    left_over_pid: int | None = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
-                break
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        elif self.left_over_pid is not None:
+            try:
+                os.kill(self.left_over_pid, signal.SIGTERM)
             except OSError:
-                time.sleep(0.1)
+                pass
+
+
+def start_stripe_emulator(site_base: str, *, port: int | None = None,
+                          state_dir: Path = EMULATOR_STATE) -> Emulator | None:
+    """Start localstripe (or use the one already on its port) and register the site's webhook with
+    it, unless a real Stripe key is set."""
+    if os.environ.get("STRIPE_SECRET_KEY"):
+        return None
+    port = port or int(os.environ.get("STRIPE_EMULATOR_PORT", "8420"))
+    if _listening(port):
+        emulator = Emulator(left_over_pid=_left_running(state_dir))
+        print(f"  Stripe emulator already running on port {port}: using it")
+    else:
+        emulator = Emulator(process=emulator_start(port=port, state_dir=state_dir))
     data = urllib.parse.urlencode({"url": f"{site_base}/payments/stripe/webhook/",
                                    "secret": EMULATOR_WEBHOOK_SECRET}).encode()
     urllib.request.urlopen(f"http://127.0.0.1:{port}/_config/webhooks/gebrak", data=data, timeout=5)
     print(f"  Stripe emulator (localstripe) on http://127.0.0.1:{port}: pay with 4242 4242 4242 4242; "
-          "4000 0000 0000 0341 is declined")
-    return process
+          f"4000 0000 0000 0341 is declined. What it made is kept in {state_dir}/")
+    return emulator
 
 
 def publish_scheduled_every_minute(env: dict, stop: threading.Event) -> None:
@@ -80,7 +139,7 @@ def main() -> int:
     finally:
         stop.set()
         if emulator is not None:
-            emulator.terminate()
+            emulator.stop()
 
 
 if __name__ == "__main__":

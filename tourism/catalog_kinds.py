@@ -19,11 +19,12 @@ from tourism.models import (
 from tourism.site_structure import ensure_site_structure
 from tourism.snippets import Category, District
 
-ILLUSTRATION_CREDIT = "Ilustrasi / Illustration"
-# The credit written on imported gallery images. Real catalogues bring photographs
-# that editors credit themselves, so it is empty; the demo sets ILLUSTRATION_CREDIT
-# while it imports its drawn pictures (tourism/demo/loading.py).
-GALLERY_CREDIT: ContextVar[str] = ContextVar("gallery_credit", default="")
+# In each page's own language: the English gallery read "Ilustrasi / Illustration".
+ILLUSTRATION_CREDIT = {"id": "Ilustrasi", "en": "Illustration"}
+# The credit written on imported gallery images, by the page's language. Real catalogues
+# bring photographs that editors credit themselves, so there is none; the demo sets
+# ILLUSTRATION_CREDIT while it imports its drawn pictures (tourism/demo/loading.py).
+GALLERY_CREDIT: ContextVar[dict[str, str] | None] = ContextVar("gallery_credit", default=None)
 
 
 def body_blocks(text: str) -> list[tuple[str, str]]:
@@ -128,8 +129,9 @@ class DestinationKind(PageKind):
         page.tags.set(cleaned["tags"], clear=True)
         images = [image_for(item, title=page.title, context=context) for item in cleaned["images"]]
         page.main_image = images[0] if images else None
+        credit = (GALLERY_CREDIT.get() or {}).get(page.locale.language_code, "")
         page.gallery_images.set([
-            DestinationGalleryImage(image=image, sort_order=position, credit=GALLERY_CREDIT.get())
+            DestinationGalleryImage(image=image, sort_order=position, credit=credit)
             for position, image in enumerate(images)
         ])
 

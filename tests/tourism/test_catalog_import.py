@@ -4,11 +4,13 @@ import copy
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from PIL import Image
 from wagtail.models import Page, PageLogEntry, Revision
 
 from tourism.catalog import CatalogError, import_catalog
+from tourism.catalog_kinds import GALLERY_CREDIT, ILLUSTRATION_CREDIT
 from tourism.models import DestinationPage, EventPage
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,21 @@ def test_valid_file_creates_pages_in_both_languages(tmp_path, home_page):
     event = EventPage.objects.get(slug="festival-jukung-2027", locale__language_code="id")
     assert event.venue_id == lok_baintan.pk
     assert (event.latitude, event.longitude) == (lok_baintan.latitude, lok_baintan.longitude)
+
+
+def test_demo_illustrations_are_credited_in_each_pages_language(tmp_path, client, home_page):
+    """The English gallery read "Ilustrasi / Illustration" (issue 18)."""
+    token = GALLERY_CREDIT.set(ILLUSTRATION_CREDIT)  # as the demo imports its drawn pictures
+    try:
+        import_catalog(write_catalog(tmp_path, VALID))
+    finally:
+        GALLERY_CREDIT.reset(token)
+
+    def caption(language):
+        page = BeautifulSoup(client.get(f"/{language}/destinasi/pasar-terapung-lok-baintan/").content, "html.parser")
+        return page.select_one(".gallery figcaption").get_text(" ", strip=True)
+
+    assert (caption("id"), caption("en")) == ("Ilustrasi", "Illustration")
 
 
 def test_same_file_twice_changes_nothing(tmp_path, home_page):

@@ -72,7 +72,9 @@ class DemoContentTests(TestCase):
             self.assertTrue(page.main_image.title.startswith("Ilustrasi"), page.main_image.title)
             self.assertTrue(page.main_image.description.startswith("Ilustrasi"), page.slug)
             credits = [item.credit for item in page.gallery_images.all()]
-            self.assertEqual(credits, [ILLUSTRATION_CREDIT], page.slug)
+            self.assertEqual(credits, [ILLUSTRATION_CREDIT["id"]], page.slug)
+            english = page.get_translation(self.english).specific
+            self.assertEqual([item.credit for item in english.gallery_images.all()], [ILLUSTRATION_CREDIT["en"]])
 
     def test_events_include_upcoming_and_past_ones_at_real_venues(self):
         events = EventPage.objects.live().filter(locale=self.indonesian)

@@ -47,9 +47,17 @@ def home_page(db):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(settings, tmp_path):
-    """Each test writes uploads and renditions to its own folder."""
+def _isolated_media(settings, tmp_path, request):
+    """Each test writes uploads and renditions to its own folders, or, when the media are on
+    S3 (AWS_STORAGE_BUCKET_NAME: CI's media pass), under its own key prefix in the buckets."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if settings.AWS_STORAGE_BUCKET_NAME:
+        from tests.object_storage import prefix_for_test, s3_storages
+
+        settings.STORAGES = s3_storages(settings, prefix_for_test(request.node.nodeid))
+    else:
+        settings.STORAGES = {**settings.STORAGES, "private": {
+            **settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private-media"}}}
 
 
 def _free_port() -> int:

@@ -11,14 +11,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Uploads and renditions of a test run go to a throwaway folder, never media/.
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests pay through localstripe (the `stripe_emulator` fixture points STRIPE_API_BASE at it).
 STRIPE_EMULATOR = True
 STRIPE_EMULATOR_PORT = 8420
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# base's STORAGES: folders, or the buckets when AWS_STORAGE_BUCKET_NAME is set (CI's media
+# pass runs the upload, rendition, share-image and visitor-photo tests on SeaweedFS).
+# tests/conftest.py gives each test its own folders or key prefix.
+if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}}  # noqa: F405
 # Django's test client signs in without a request, which django-axes refuses; the
 # lock-out tests (tests/reliability/test_security.py) switch it on for themselves.
 AXES_ENABLED = False

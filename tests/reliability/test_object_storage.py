@@ -1,0 +1,160 @@
+"""Media on S3-compatible object storage, against a real server (SeaweedFS in CI).
+
+With AWS_S3_ENDPOINT_URL set these tests put their photos, renditions and share images
+in the test buckets, each under its own key prefix (tests/object_storage.py); without it
+they are skipped with a line saying how to start the server, and with CI=true they fail.
+The settings and fault tests need no server: they start Django with the variables, or
+point the storage at a closed port or a listener that never answers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.images import get_image_model
+
+from tests.marketplace import factories as shop_factories
+from tests.object_storage import ENDPOINT, prefix_for_test, s3_client, s3_requests, s3_storages
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def s3_media(settings, request):
+    """Both media storages on the test buckets, under this test's own prefix."""
+    settings.STORAGES = s3_storages(settings, prefix_for_test(request.node.nodeid))
+    return storages["default"], storages["private"]
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    """GET without any credentials, as a visitor's browser would."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def photo(size=(1600, 1000)):
+    return shop_factories.ImageFactory(file=ContentFile(shop_factories.jpeg_bytes(size=size), name="kain.jpg"))
+
+
+def product_with_photos(slug: str, count: int = 1):
+    shop = shop_factories.ShopFactory(slug="toko-aminah", status="approved")
+    product = shop_factories.ProductFactory(shop=shop, slug=slug)
+    for position in range(count):
+        shop_factories.ProductPhoto.objects.create(product=product, image=photo(), is_main=position == 0,
+                                                   sort_order=position)
+    return product
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+def django_settings(env_overrides: dict, code: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", **env_overrides})
+    return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_bucket_variables_switch_the_media_to_s3_and_the_pages_may_load_pictures_from_it():
+    code = ("from django.conf import settings; from django.core.files.storage import storages; "
+            "print(type(storages['default']).__name__, type(storages['private']).__name__); "
+            "print(storages['default'].url('original_images/kain.jpg')); "
+            "print(storages['private'].url('visitor-photos/x.jpg')); "
+            "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))")
+    local = django_settings({}, code.split("; print(storages['default'].url")[0])
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.splitlines()[0] == "FileSystemStorage PrivateFileSystemStorage"
+
+    env = {"AWS_STORAGE_BUCKET_NAME": "gebrak-media", "AWS_PRIVATE_BUCKET_NAME": "gebrak-private",
+           "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:8333", "AWS_ACCESS_KEY_ID": "id",
+           "AWS_SECRET_ACCESS_KEY": "secret", "AWS_S3_REGION_NAME": "us-east-1"}
+    s3 = django_settings(env, code)
+    assert s3.returncode == 0, s3.stderr
+    kinds, public_url, private_url, img_src = s3.stdout.splitlines()
+    assert kinds == "S3Storage S3Storage"
+    # Public pictures: the bucket's plain URL, no signature, so it never changes and a CDN can keep it.
+    assert public_url == "http://127.0.0.1:8333/gebrak-media/original_images/kain.jpg"
+    # Not public yet: a signed URL that expires in five minutes.
+    assert private_url.startswith("http://127.0.0.1:8333/gebrak-private/visitor-photos/x.jpg?")
+    assert "X-Amz-Signature=" in private_url and "X-Amz-Expires=300" in private_url
+    assert "http://127.0.0.1:8333" in img_src.split()
+
+    cdn = django_settings({**env, "AWS_S3_CUSTOM_DOMAIN": "media.gebrak.example"}, code)
+    assert cdn.stdout.splitlines()[1] == "https://media.gebrak.example/original_images/kain.jpg"
+    assert "https://media.gebrak.example" in cdn.stdout.splitlines()[3].split()
+
+
+def test_a_public_bucket_without_a_private_one_is_refused_at_start():
+    result = django_settings({"AWS_STORAGE_BUCKET_NAME": "gebrak-media"}, "pass")
+    assert result.returncode != 0
+    assert "AWS_PRIVATE_BUCKET_NAME" in result.stderr
+
+
+# --- On the real server -----------------------------------------------------------------------
+
+def test_photos_are_served_from_the_public_bucket_without_a_signature(client, s3_media):
+    public, _private = s3_media
+    product = product_with_photos("kain-s3")
+
+    response = client.get(f"/id/kampung-sasirangan/produk/{product.slug}/")
+    assert response.status_code == 200
+    sources = [img["src"] for img in BeautifulSoup(response.content, "html.parser").select("main img[src]")]
+    bucket_sources = [src for src in sources if src.startswith(f"{ENDPOINT}/")]
+    assert bucket_sources, f"no picture from the bucket in {sources}"
+    for src in bucket_sources:
+        assert "X-Amz-" not in src
+        status, body = fetch(src)
+        assert status == 200, src
+        assert body[:4] in {b"RIFF", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb"}  # WebP or JPEG
+    # The original is in the bucket, under this test's prefix, and nowhere on the local disk.
+    image = get_image_model().objects.get()
+    assert public.exists(image.file.name)
+    assert s3_client().head_object(Bucket=public.bucket_name, Key=f"{public.location}/{image.file.name}")
+
+
+def test_a_product_page_with_8_photos_costs_no_storage_request(client, s3_media,
+                                                               django_capture_on_commit_callbacks):
+    public, private = s3_media
+    with django_capture_on_commit_callbacks(execute=True):  # the renditions made on save, as on a site
+        product = product_with_photos("kain-delapan", 8)
+    path = f"/id/kampung-sasirangan/produk/{product.slug}/"
+    assert client.get(path).status_code == 200  # warm, as test_query_counts counts
+    with s3_requests(public, private) as sent, CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    pictures = BeautifulSoup(response.content, "html.parser").select(f"img[src^='{ENDPOINT}/']")
+    print(f"product page, 8 photos on S3: {len(sent)} storage requests, {len(queries)} queries, "
+          f"{len(pictures)} pictures from the bucket")
+    assert len(pictures) >= 8
+    assert sent == [], "rendering the page asked the storage"
+    assert len(queries) <= 9  # tests/reliability/test_query_counts.py's ceiling for a product page
+    with s3_requests(public, private) as sent:  # the counter does see the storage's requests
+        public.exists("original_images/none.jpg")
+    assert len(sent) == 1
+
+
+def test_share_images_are_drawn_into_the_bucket(client, s3_media):
+    public, _private = s3_media
+    product = product_with_photos("kain-og")
+    response = client.get(f"/og/produk-{product.pk}-id.jpg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg" and response.content[:3] == b"\xff\xd8\xff"
+    _folders, files = public.listdir("og")
+    assert [name for name in files if name.startswith(f"produk-{product.pk}-id-")]
+    # Asked again: served from the bucket, not drawn again.
+    again = client.get(f"/og/produk-{product.pk}-id.jpg")
+    assert again.content == response.content

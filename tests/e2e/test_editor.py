@@ -3,6 +3,7 @@ submits it for moderation; a moderator approves it, which publishes it. Then a v
 on the site, in search and in sitemap.xml."""
 
 import re
+import time
 
 from playwright.sync_api import expect
 from wagtail.models import Locale
@@ -20,19 +21,25 @@ SUMMARY = ("Kampung nelayan di tepi Waduk Riam Kanan: rumah lanting, keramba ika
            "menuju Bukit Batas.")
 
 
-def test_editor_writes_a_destination_and_a_moderator_publishes_it(site, journey_factory):
+def new_destination_started(site, journey_factory, *, title: str, summary: str):
+    """The editor, signed in, on the form for a new destination with all but its longitude filled in."""
     with site.database():
         index = DestinationIndexPage.objects.get(locale=Locale.objects.get(language_code="id"))
-
     editor = journey_factory("editor", viewport=DESKTOP, locale="id-ID")
     admin = editor.page
     admin_sign_in(admin, site.url, "editor")
     admin.goto(f"{site.url}/admin/pages/add/tourism/destinationpage/{index.pk}/")
-    admin.locator("#id_title").fill(TITLE)
-    admin.locator("#id_summary").fill(SUMMARY)
+    admin.locator("#id_title").fill(title)
+    admin.locator("#id_summary").fill(summary)
     choose_snippet(admin, "Pilih kategori", "Alam")
     choose_snippet(admin, "Pilih kecamatan", "Aranio")
     admin.locator("#id_latitude").fill("-3.5336")
+    return editor
+
+
+def test_editor_writes_a_destination_and_a_moderator_publishes_it(site, journey_factory):
+    editor = new_destination_started(site, journey_factory, title=TITLE, summary=SUMMARY)
+    admin = editor.page
     admin.locator("#id_longitude").fill("114.9905")
     editor.shot("new-destination")
 
@@ -80,3 +87,44 @@ def test_editor_writes_a_destination_and_a_moderator_publishes_it(site, journey_
     assert sitemap.ok
     assert re.search(rf"<loc>{re.escape(site.url)}/id/destinasi/{SLUG}/</loc>", sitemap.text())
     assert editor.errors == [] and moderator.errors == [] and visitor.errors == []
+    # Every request of the admin answered (no 4xx in the background), and none left the site.
+    assert editor.failed_responses == [] and moderator.failed_responses == []
+    assert editor.blocked == [] and moderator.blocked == []
+
+
+def test_saving_a_new_page_posts_it_once(site, journey_factory):
+    """Wagtail autosaves the form about a second after each change (while the new page lacks a
+    required field, each try is refused and the editor is told autosave is paused). An editor
+    who filled in the last field and pressed Save within that second had the page saved, and
+    then the background save went out all the same: the new page posted to the create URL a
+    second time, answered 400 (its slug now taken). After Save nothing more is posted, and the
+    page exists once (issue 13, finding 10)."""
+    editor = new_destination_started(site, journey_factory, title="Riam Kanan dari Tiwingan",
+                                     summary="Waduk dan bukit di hulu Sungai Riam Kanan.")
+    admin = editor.page
+    admin.wait_for_timeout(4000)  # the background saves of the unfinished page come and go
+    from_here = len(editor.failed_responses)
+
+    posts = []
+    admin.on("request", lambda request: posts.append(request.headers.get("accept", ""))
+             if request.method == "POST" and "/admin/pages/" in request.url else None)
+
+    def slow_save(route):
+        # A slow connection (or a busy server): the editor's own save takes two seconds.
+        if route.request.method == "POST" and "application/json" not in route.request.headers.get("accept", ""):
+            time.sleep(2)
+        route.continue_()
+
+    admin.route(re.compile(r".*/admin/pages/(add/.*|\d+/edit/)$"), slow_save)
+    # The last required field, and Save at once.
+    admin.locator("#id_longitude").press_sequentially("114.9905")
+    admin.get_by_role("button", name="Simpan konsep").click()
+    expect(admin).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"))
+    expect(admin.locator(".messages")).to_contain_text("Halaman 'Riam Kanan dari Tiwingan' telah dibuat.")
+    admin.wait_for_timeout(3000)  # longer than any background save waits
+
+    assert [accept for accept in posts if "application/json" in accept] == []  # no background save after Save
+    assert editor.failed_responses[from_here:] == []
+    with site.database():
+        assert DestinationPage.objects.filter(title="Riam Kanan dari Tiwingan").count() == 1
+    assert editor.errors == []

@@ -1,0 +1,11 @@
+"""Wagtail admin pieces that belong to no single app (discovered as config's wagtail_hooks)."""
+
+from django.templatetags.static import static
+from django.utils.html import format_html
+from wagtail import hooks
+
+
+@hooks.register("insert_editor_js")
+def editor_js():
+    # Stops Wagtail's autosave once the editor submits the form (site/static/js/admin-editor.js).
+    return format_html('<script src="{}"></script>', static("js/admin-editor.js"))

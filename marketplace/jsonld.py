@@ -34,7 +34,7 @@ def product_jsonld(*, product: Product, request) -> dict:
     if product.motif_id:
         data["pattern"] = product.motif.name
     if product.fabric:
-        data["material"] = product.fabric
+        data["material"] = product.fabric_label
     colors = [color.name for color in product.colors.all()]
     if colors:
         data["color"] = ", ".join(colors)

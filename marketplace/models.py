@@ -23,6 +23,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
+from marketplace import labels
 from tourism.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 from tourism.snippets import District
 
@@ -280,6 +281,10 @@ class Product(index.Indexed, models.Model):
     @property
     def description(self) -> str:
         return in_reading_language(self.description_id, self.description_en)
+
+    @property
+    def fabric_label(self) -> str:
+        return labels.fabric_label(self.fabric)
 
     @property
     def is_sold_out(self) -> bool:

@@ -75,6 +75,9 @@ def _value_labels(language: str) -> dict[str, dict[str, str]]:
 
         labels["color"] = {slug: (name_en if english and name_en else name_id)
                            for slug, name_id, name_en in Color.objects.values_list("slug", "name_id", "name_en")}
+        from marketplace.labels import FABRIC_LABELS
+
+        labels["fabric"] = {fabric: str(label) for fabric, label in FABRIC_LABELS.items()}
     except (LookupError, ImportError):
         labels["color"] = {}
     return labels

@@ -185,8 +185,11 @@ def screens_of_editor(moderation, home_page):
 
 
 def test_editor_sees_only_indonesian(client, moderation, home_page):
-    client.force_login(moderation["editor"])
     problems = {}
+    for url in ("/admin/login/", "/admin/password_reset/"):  # before signing in
+        if english := english_in(visible_text(client.get(url))):
+            problems[url] = english
+    client.force_login(moderation["editor"])
     for url in screens_of_editor(moderation, home_page):
         response = client.get(url, follow=True)
         assert response.status_code == 200, url

@@ -1,16 +1,20 @@
 """axe-core (npm, injected into each page) finds no serious or critical violation on the pages a
-tourist and an artisan use: home, destination, search, product, cart, checkout, payment, and the
-shop dashboard. On a phone, where most visitors are."""
+tourist and an artisan use: home, destination, search, product, cart, checkout, payment, an order's
+status, and the shop dashboard (its earnings, an order, the profile). On a phone, where most
+visitors are."""
 
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from marketplace.models import Product
+from marketplace.orders import fulfilment
 from tests.conftest import require_service
 from tests.e2e.conftest import E2E_DB
 from tests.e2e.content import PASSWORD
 from tests.e2e.steps import checkout_fill
+from tests.marketplace.orders import factories as orders
 
 pytestmark = E2E_DB
 
@@ -102,6 +106,18 @@ def test_no_serious_or_critical_violation(site, audit):
     audit.check("dashboard-new-product")
     page.goto(f"{site.url}/toko/pesanan/")
     audit.check("dashboard-orders")
+    # Earnings with a row per order (cards on a phone), an order to ship, the shop's profile, and
+    # the buyer's page of an order that was shipped.
+    with site.database():
+        order = orders.paid_order((Product.objects.get(slug=first["slug"]), 2), language="en")
+        sub_order = order.sub_orders.get()
+        fulfilment.suborder_mark_shipped(sub_order=sub_order, courier="JNE", tracking_number="JNE0123456789")
+        to_ship = orders.paid_order((Product.objects.get(slug=first["slug"]), 1)).sub_orders.get()
+    for name, path in [("dashboard-earnings", "/toko/pendapatan/"), ("dashboard-order", f"/toko/pesanan/{to_ship.pk}/"),
+                       ("dashboard-profile", "/toko/profil/"),
+                       ("order-shipped", f"/en/kampung-sasirangan/pesanan/{order.token}/")]:
+        page.goto(f"{site.url}{path}")
+        audit.check(name)
 
     # The same public pages on a desktop screen, where the menu and the layout differ.
     page.set_viewport_size({"width": 1280, "height": 900})

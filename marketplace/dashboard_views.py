@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.media import MediaUnavailable
 from marketplace import selectors, services
 from marketplace.forms import (
     ArtisanPasswordResetForm,
@@ -35,6 +36,13 @@ from marketplace.forms import (
 from marketplace.models import MAX_PHOTOS_PER_PRODUCT, ShopStatus
 
 LOGIN_URL = reverse_lazy("dashboard:login")
+# The photo storage failed: the artisan may try again soon; nothing was saved.
+STORAGE_DOWN = 503
+
+
+def storage_unavailable(response):
+    response["Retry-After"] = "120"
+    return response
 
 
 def in_indonesian(view):
@@ -198,7 +206,12 @@ def apply(request):
     form = ShopForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
-            services.shop_apply(owner=request.user, **form.service_arguments())
+            try:
+                services.shop_apply(owner=request.user, **form.service_arguments())
+            except MediaUnavailable as error:
+                form.add_error(None, error.message)
+                return storage_unavailable(render(request, "marketplace/dashboard/shop_form.html",
+                                                  {"form": form, "applying": True}, status=STORAGE_DOWN))
             messages.success(request, _("Pengajuan toko terkirim. Kami akan mengabari Anda lewat email "
                                         "setelah editor memeriksanya."))
             return redirect("dashboard:home")
@@ -214,8 +227,14 @@ def profile(request, shop):
     if request.method == "POST":
         if form.is_valid():
             was_rejected = shop.status == ShopStatus.REJECTED
-            services.shop_update(shop=shop, remove_photo=form.cleaned_data.get("remove_photo", False),
-                                 **form.service_arguments())
+            try:
+                services.shop_update(shop=shop, remove_photo=form.cleaned_data.get("remove_photo", False),
+                                     **form.service_arguments())
+            except MediaUnavailable as error:
+                form.add_error(None, error.message)
+                return storage_unavailable(render(
+                    request, "marketplace/dashboard/shop_form.html",
+                    {"form": form, "shop": shop, "section": "profile"}, status=STORAGE_DOWN))
             if was_rejected:
                 messages.success(request, _("Profil disimpan dan pengajuan dikirim ulang ke editor."))
             else:
@@ -240,22 +259,29 @@ def _product_form_page(request, shop, product):
     sizes = SizeFormSet(request.POST or None, prefix="sizes", initial=size_initial(product))
     if request.method == "POST":
         if form.is_valid() and sizes.is_valid():
-            saved = services.product_save(
-                shop=shop, product=product, fields=form.service_fields(), colors=form.cleaned_data["colors"],
-                sizes=sizes.size_rows(), photos=form.cleaned_data["photo_changes"], by=request.user)
-            if product is None:
-                messages.success(request, _("Produk “%(title)s” ditambahkan.") % {"title": saved.title_id})
+            try:
+                saved = services.product_save(
+                    shop=shop, product=product, fields=form.service_fields(), colors=form.cleaned_data["colors"],
+                    sizes=sizes.size_rows(), photos=form.cleaned_data["photo_changes"], by=request.user)
+            except MediaUnavailable as error:
+                form.add_error(None, error.message)
+                status = STORAGE_DOWN
             else:
-                messages.success(request, _("Perubahan pada “%(title)s” disimpan.") % {"title": saved.title_id})
-            return redirect("dashboard:product_edit", pk=saved.pk)
-        messages.error(request, _("Ada yang perlu diperbaiki. Lihat pesan merah di bawah; belum ada yang disimpan."))
-        status = 400
+                if product is None:
+                    messages.success(request, _("Produk “%(title)s” ditambahkan.") % {"title": saved.title_id})
+                else:
+                    messages.success(request, _("Perubahan pada “%(title)s” disimpan.") % {"title": saved.title_id})
+                return redirect("dashboard:product_edit", pk=saved.pk)
+        else:
+            messages.error(request, _("Ada yang perlu diperbaiki. Lihat pesan merah di bawah; belum ada yang disimpan."))
+            status = 400
     else:
         status = 200
-    return render(request, "marketplace/dashboard/product_form.html", {
+    response = render(request, "marketplace/dashboard/product_form.html", {
         "shop": shop, "section": "products", "product": product, "form": form, "sizes": sizes,
         "max_photos": MAX_PHOTOS_PER_PRODUCT,
     }, status=status)
+    return storage_unavailable(response) if status == STORAGE_DOWN else response
 
 
 @shop_owner_required(approved=True)

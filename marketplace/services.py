@@ -1,12 +1,16 @@
 """Writes of Kampung Sasirangan: sign-up, shop applications and decisions, products.
 
 Every function here either does all of its work or none of it (transaction.atomic).
-Views validate input with forms and then call one of these.
+Views validate input with forms and then call one of these. Photos' files are stored
+before the transaction (with the media in a bucket that is a network call), so a
+storage that fails raises config.media.MediaUnavailable with nothing written, and
+they are removed again when the transaction fails.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,7 +32,7 @@ from marketplace.models import (
     Shop,
     ShopStatus,
 )
-from marketplace.uploads import CheckedPhoto, photo_save
+from marketplace.uploads import CheckedPhoto, photo_store, photos_discard
 
 PHONE_DIGITS = re.compile(r"^\+?[0-9]{8,15}$")
 
@@ -85,34 +89,53 @@ def artisan_signup(*, email: str, password: str):
     return User.objects.create_user(username=email, email=email, password=password)
 
 
-@transaction.atomic
+@contextmanager
+def _stored_photos_kept_on_success(images: list):
+    """Around storing photos' files and the transaction saving their rows: on failure the files go."""
+    try:
+        yield images
+    except Exception:
+        photos_discard(images)
+        raise
+
+
 def shop_apply(*, owner, name: str, story_id: str, story_en: str, district, village: str, phone: str,
                photo: CheckedPhoto | None = None) -> Shop:
     """An artisan applies for a shop; it waits, invisible, for an editor's decision."""
-    shop = Shop(owner=owner, name=name, slug=unique_slug(Shop, name), story_id=story_id, story_en=story_en,
-                district=district, village=village, phone=phone, status=ShopStatus.PENDING)
-    if photo is not None:
-        shop.photo = photo_save(photo=photo, title=name, uploaded_by=owner)
-    shop.save()
+    with _stored_photos_kept_on_success([]) as images:
+        if photo is not None:
+            images.append(photo_store(photo=photo, title=name, uploaded_by=owner))
+        with transaction.atomic():
+            shop = Shop(owner=owner, name=name, slug=unique_slug(Shop, name), story_id=story_id,
+                        story_en=story_en, district=district, village=village, phone=phone,
+                        status=ShopStatus.PENDING)
+            for image in images:
+                image.save()
+                shop.photo = image
+            shop.save()
     return shop
 
 
-@transaction.atomic
 def shop_update(*, shop: Shop, name: str, story_id: str, story_en: str, district, village: str, phone: str,
                 photo: CheckedPhoto | None = None, remove_photo: bool = False) -> Shop:
     """The artisan edits the profile. A rejected application edited is submitted again."""
-    shop.name, shop.story_id, shop.story_en = name, story_id, story_en
-    shop.district, shop.village, shop.phone = district, village, phone
-    old_photo = shop.photo
-    if photo is not None:
-        shop.photo = photo_save(photo=photo, title=name, uploaded_by=shop.owner)
-    elif remove_photo:
-        shop.photo = None
-    if shop.status == ShopStatus.REJECTED:
-        shop.status = ShopStatus.PENDING
-    shop.save()
-    if old_photo is not None and old_photo != shop.photo and old_photo.uploaded_by_user_id == shop.owner_id:
-        old_photo.delete()
+    with _stored_photos_kept_on_success([]) as images:
+        if photo is not None:
+            images.append(photo_store(photo=photo, title=name, uploaded_by=shop.owner))
+        with transaction.atomic():
+            shop.name, shop.story_id, shop.story_en = name, story_id, story_en
+            shop.district, shop.village, shop.phone = district, village, phone
+            old_photo = shop.photo
+            for image in images:
+                image.save()
+                shop.photo = image
+            if not images and remove_photo:
+                shop.photo = None
+            if shop.status == ShopStatus.REJECTED:
+                shop.status = ShopStatus.PENDING
+            shop.save()
+            if old_photo is not None and old_photo != shop.photo and old_photo.uploaded_by_user_id == shop.owner_id:
+                old_photo.delete()
     return shop
 
 
@@ -194,7 +217,7 @@ def _apply_sizes(product: Product, sizes: list[SizeRow]) -> None:
     product.sizes.exclude(pk__in=keep).delete()
 
 
-def _apply_photos(product: Product, changes: PhotoChanges, *, uploaded_by) -> None:
+def _apply_photos(product: Product, changes: PhotoChanges, *, new_images: list) -> None:
     photos = {photo.pk: photo for photo in product.photos.select_related("image")}
     remaining = [photo for pk, photo in photos.items() if pk not in changes.delete]
     if len(remaining) + len(changes.new) > MAX_PHOTOS_PER_PRODUCT:
@@ -210,8 +233,8 @@ def _apply_photos(product: Product, changes: PhotoChanges, *, uploaded_by) -> No
                 image.delete()
     remaining.sort(key=lambda photo: (changes.order.get(photo.pk, photo.sort_order), photo.sort_order, photo.pk))
     created = []
-    for photo in changes.new:
-        image = photo_save(photo=photo, title=product.title_id, uploaded_by=uploaded_by)
+    for image in new_images:  # their files are stored already (product_save)
+        image.save()
         created.append(ProductPhoto(product=product, image=image))
     ordered = remaining + created
     main_index = None
@@ -232,22 +255,25 @@ def _apply_photos(product: Product, changes: PhotoChanges, *, uploaded_by) -> No
         photo.save()
 
 
-@transaction.atomic
 def product_save(*, shop: Shop, product: Product | None, fields: dict, colors, sizes: list[SizeRow],
                  photos: PhotoChanges, by) -> Product:
     """Create or edit a product with its sizes and photos, all or nothing."""
-    creating = product is None
-    if creating:
-        product = Product(shop=shop, slug=unique_slug(Product, fields["title_id"], max_length=140))
-    for name, value in fields.items():
-        setattr(product, name, value)
-    if sizes:
-        # The sizes' total, saved with the product (before the size rows are written).
-        product.stock = sum(row.stock for row in sizes)
-    product.save()
-    product.colors.set(colors)
-    _apply_sizes(product, sizes)
-    _apply_photos(product, photos, uploaded_by=by)
+    title = fields.get("title_id") or (product.title_id if product else "")
+    with _stored_photos_kept_on_success([]) as images:
+        for photo in photos.new:
+            images.append(photo_store(photo=photo, title=title, uploaded_by=by))
+        with transaction.atomic():
+            if product is None:
+                product = Product(shop=shop, slug=unique_slug(Product, fields["title_id"], max_length=140))
+            for name, value in fields.items():
+                setattr(product, name, value)
+            if sizes:
+                # The sizes' total, saved with the product (before the size rows are written).
+                product.stock = sum(row.stock for row in sizes)
+            product.save()
+            product.colors.set(colors)
+            _apply_sizes(product, sizes)
+            _apply_photos(product, photos, new_images=images)
     return product
 
 

@@ -9,7 +9,8 @@ byte-for-byte copy would keep. So every stored original is written anew from its
 decoded pixels (turned upright when the camera said so) with its colour profile,
 nothing else: no uploaded byte sequence is stored as it came.
 
-`photo_validate` checks an upload, `photo_save` stores it as a Wagtail image.
+`photo_validate` checks an upload, `photo_save` stores it as a Wagtail image
+(`photo_store` writes the file alone, for callers that save the image in a transaction).
 `image_reencode` does the same for images that reach the image library another way
 (editors' uploads in the Wagtail admin, the catalogue import, the demo): a post_save
 signal (marketplace/signals.py) calls it.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import warnings
 from dataclasses import dataclass
@@ -31,6 +33,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
+
+from config.media import STORAGE_ERRORS, media_store_guard
+
+logger = logging.getLogger(__name__)
 
 # Judged by what Pillow finds in the file, never by the name's extension.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -178,8 +184,14 @@ def marketplace_collection():
     return existing or root.add_child(name="Kampung Sasirangan")
 
 
-def photo_save(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=None):
-    """Store a checked photo as a Wagtail image (renditions, WebP and srcset then work)."""
+def photo_store(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=None):
+    """Write a checked photo's file to the media storage; its Wagtail image is returned unsaved.
+
+    Call it before the transaction that saves the image: with the media in a bucket this
+    is a network call, which must not hold the database's locks, and a storage that
+    refuses or does not answer (MediaUnavailable) then fails the upload before anything
+    is written to the database. If that transaction fails, `photos_discard` removes the files.
+    """
     from wagtail.images import get_image_model
 
     image = get_image_model()(
@@ -191,11 +203,31 @@ def photo_save(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=
         file_size=len(photo.content),
         file_hash=hashlib.sha1(photo.content).hexdigest(),
     )
-    image.file.save(photo.name, ContentFile(photo.content), save=False)
+    with media_store_guard(f"storing the photo {photo.name}"):
+        image.file.save(photo.name, ContentFile(photo.content), save=False)
     # Saving the file re-reads dimensions through Django's ImageField; ours are already known.
     image.width, image.height = photo.width, photo.height
     image._metadata_checked = True
-    image.save()
+    return image
+
+
+def photos_discard(images) -> None:
+    """Remove the files of images stored by `photo_store` whose database rows were never written."""
+    for image in images:
+        try:
+            image.file.storage.delete(image.file.name)
+        except STORAGE_ERRORS:
+            logger.warning("could not remove %s, stored for a save that failed", image.file.name)
+
+
+def photo_save(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=None):
+    """Store a checked photo as a Wagtail image (renditions, WebP and srcset then work)."""
+    image = photo_store(photo=photo, title=title, uploaded_by=uploaded_by, collection=collection)
+    try:
+        image.save()
+    except Exception:
+        photos_discard([image])
+        raise
     return image
 
 

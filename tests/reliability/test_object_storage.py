@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -26,6 +27,9 @@ from wagtail.images import get_image_model
 
 from tests.marketplace import factories as shop_factories
 from tests.object_storage import ENDPOINT, prefix_for_test, s3_client, s3_requests, s3_storages
+
+# silent_server: a listener that accepts and never answers (a fixture, asked for by name).
+from tests.search.test_elasticsearch import closed_port_url, silent_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -158,3 +162,95 @@ def test_share_images_are_drawn_into_the_bucket(client, s3_media):
     # Asked again: served from the bucket, not drawn again.
     again = client.get(f"/og/produk-{product.pk}-id.jpg")
     assert again.content == response.content
+
+
+# --- Faults: the storage refuses or hangs ---------------------------------------------------------
+
+def storages_at(settings, endpoint: str, **options) -> dict:
+    """Both media storages on a bucket at `endpoint`, with the settings' own timeouts."""
+    from config.settings.base import s3_storage
+
+    result = {**settings.STORAGES}
+    for alias, bucket, public in (("default", "gebrak-media", True), ("private", "gebrak-private", False)):
+        entry = s3_storage(bucket=bucket, public=public, location="faults")
+        entry["OPTIONS"].update(endpoint_url=endpoint, access_key="gebrak", secret_key="gebrak-secret", **options)
+        result[alias] = entry
+    return result
+
+
+@pytest.fixture
+def published_product(client, django_capture_on_commit_callbacks):
+    """A product with a photo and its renditions, stored while the storage worked."""
+    # Wagtail remembers renditions in the cache, which outlives a test's rolled-back rows: an
+    # earlier test's image with the same id would stand in for the renditions made here.
+    get_image_model().get_rendition_model().cache_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        return product_with_photos("kain-lama")
+
+
+def post_product_with_photos(client, shop):
+    from tests.marketplace.test_dashboard import product_post, upload
+
+    client.force_login(shop.owner)
+    data = product_post()
+    data["new_photos"] = [upload("satu.jpg"), upload("dua.jpg")]
+    started = time.monotonic()
+    response = client.post("/toko/produk/baru/", data)
+    return response, time.monotonic() - started
+
+
+def assert_refused_in_seconds_and_nothing_saved(response, elapsed, *, images_before):
+    from marketplace.models import Product
+
+    page = response.content.decode()
+    assert response.status_code == 503, page[:2000]
+    assert response["Retry-After"]
+    assert "Penyimpanan foto sedang tidak dapat dihubungi" in page
+    assert "Kain Sasirangan Gigi Haruan" in page  # what was typed is still there
+    assert not Product.objects.filter(title_id="Kain Sasirangan Gigi Haruan").exists()
+    assert get_image_model().objects.count() == images_before
+    assert elapsed < 10, f"the artisan waited {elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("fault", ["closed port", "hangs"])
+def test_a_storage_that_refuses_or_hangs_fails_the_artisans_upload_in_seconds_and_pages_still_render(
+        client, settings, published_product, request, fault):
+    endpoint = closed_port_url() if fault == "closed port" else request.getfixturevalue("silent_server")
+    settings.STORAGES = storages_at(settings, endpoint)
+    images_before = get_image_model().objects.count()
+
+    response, elapsed = post_product_with_photos(client, published_product.shop)
+    print(f"{fault}: refused in {elapsed:.1f} s")
+    assert_refused_in_seconds_and_nothing_saved(response, elapsed, images_before=images_before)
+
+    # Pages link to the stored pictures without asking the storage anything.
+    client.logout()
+    for path in ("/id/", f"/id/kampung-sasirangan/produk/{published_product.slug}/", "/id/kampung-sasirangan/"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_a_storage_that_refuses_the_keys_fails_the_upload_with_the_message(client, settings, s3_media,
+                                                                           published_product):
+    settings.STORAGES = s3_storages(settings, prefix_for_test("wrong-keys"), access_key="gebrak-test",
+                                    secret_key="not-the-secret")
+    images_before = get_image_model().objects.count()
+    response, elapsed = post_product_with_photos(client, published_product.shop)
+    assert_refused_in_seconds_and_nothing_saved(response, elapsed, images_before=images_before)
+
+
+def test_a_failed_save_after_the_photos_were_stored_removes_their_files(client, s3_media, monkeypatch):
+    """The files go to the bucket before the transaction; if it fails, none is left behind."""
+    from marketplace.models import ProductPhoto
+
+    public, _private = s3_media
+    shop = shop_factories.ShopFactory(slug="toko-aminah", status="approved")
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(ProductPhoto, "save", broken_save)
+    client.raise_request_exception = False
+    response, _elapsed = post_product_with_photos(client, shop)
+    assert response.status_code == 500
+    assert not get_image_model().objects.exists()
+    assert public.listdir("original_images")[1] == []

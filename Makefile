@@ -6,16 +6,28 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint demo bench clean
+# Production installs requirements/runtime.lock alone; development adds requirements/dev.lock
+# (tests, linters, the Stripe emulator, polib). Both are made by `make lock` from pyproject.toml.
+LOCKS := requirements/runtime.lock requirements/dev.lock
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes \
+	--python-version 3.11.5 --custom-compile-command 'make lock'
+
+.PHONY: setup lock run test lint demo bench clean
 
 setup: $(STAMP)
 	@$(PY) scripts/compile_messages.py
 
-$(STAMP): requirements.lock
+$(STAMP): $(LOCKS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/runtime.lock -r requirements/dev.lock
 	@touch $(STAMP)
+
+# After a change of pyproject.toml's dependencies: the versions already locked are kept (uv
+# prefers them); to upgrade a package, delete its lines from both locks first.
+lock: $(STAMP)
+	$(UV_COMPILE) -o requirements/runtime.lock
+	$(UV_COMPILE) --extra dev -c requirements/runtime.lock -o requirements/dev.lock
 
 run: setup
 	$(PY) manage.py migrate --no-input -v0

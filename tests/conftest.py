@@ -70,7 +70,7 @@ def _free_port() -> int:
 def localstripe_server():
     """A real localstripe process (the Stripe emulator) for the whole test session."""
     executable = Path(sys.executable).with_name("localstripe")
-    require_service(executable.exists(), "localstripe", "it is in requirements.lock: run `make setup`")
+    require_service(executable.exists(), "localstripe", "it is in requirements/dev.lock: run `make setup`")
     port = _free_port()
     process = subprocess.Popen([str(executable), "--port", str(port), "--from-scratch"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -9,7 +9,7 @@
 #
 # Built from the Go module github.com/stripe/stripe-mock at STRIPE_MOCK_VERSION, pinned
 # so CI does not change under us. localstripe (the stateful emulator) needs nothing
-# from here: it is a Python package in requirements.lock and tests start it themselves.
+# from here: it is a Python package in requirements/dev.lock and tests start it themselves.
 set -euo pipefail
 
 STRIPE_MOCK_VERSION=${STRIPE_MOCK_VERSION:-v0.203.0}

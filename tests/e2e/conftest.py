@@ -72,8 +72,8 @@ def playwright_driver():
                     "apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - it is in requirements.lock
-        require_service(False, "playwright", "it is in requirements.lock: run `make setup`")
+    except ImportError:  # pragma: no cover - it is in requirements/dev.lock
+        require_service(False, "playwright", "it is in requirements/dev.lock: run `make setup`")
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import expect

@@ -1,8 +1,10 @@
 """What search keeps in the database.
 
-- SearchDocument / SearchPosting: the analysed documents the database engine
-  searches (and the fallback when Elasticsearch is down). They hold exactly the
-  fields and stems sent to Elasticsearch, so both engines answer alike.
+- SearchDocument: the analysed documents the database engine searches (and the
+  fallback when Elasticsearch is down), exactly the fields and stems sent to
+  Elasticsearch, so both engines answer alike. Their text is in the database's own
+  full-text index, `search_fts` (SQLite FTS5 or PostgreSQL tsvector; migration 0002
+  makes it, outside Django's models since neither is a model field).
 - IndexingTask: documents whose indexing failed, waiting to be retried.
 - SearchSynonym: synonym rules editors add in the admin, read with synonyms.txt.
 """
@@ -49,21 +51,15 @@ class SearchDocument(models.Model):
         return self.key
 
 
-class SearchPosting(models.Model):
-    """A stem of a document field and how often it occurs there."""
+class SearchState(models.Model):
+    """One row: the generation of the database engine's index, a new token with every
+    write (in the writing transaction), so each process knows when to read its
+    cached vocabulary and filter columns again (search/engine_database.py)."""
 
-    TITLE_ID, SUMMARY_ID, BODY_ID, TITLE_EN, SUMMARY_EN, BODY_EN, WORDS, TAGS_ID, TAGS_EN = range(1, 10)
-
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
-    field = models.PositiveSmallIntegerField()
-    term = models.CharField(max_length=40)
-    frequency = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        indexes = [models.Index(fields=["term", "field"], name="search_posting_term")]
+    generation = models.CharField(max_length=32)
 
     def __str__(self):
-        return f"{self.term}@{self.field}"
+        return self.generation
 
 
 class SearchTerm(models.Model):

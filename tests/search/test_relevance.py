@@ -47,3 +47,10 @@ def test_the_word_as_typed_chooses_between_two_rules_its_stem_meets():
     # "parking" is stemmed to "park" in English: it still means parking, not a park.
     alternatives = {alternative.tokens for alternative in plan_query("parking").clauses[0].alternatives}
     assert ("parkir",) in alternatives and ("taman",) not in alternatives
+
+
+def test_a_long_query_full_of_synonyms_is_answered(client, engine):
+    # Some 270 alternatives: more than SQLite takes in one compound SELECT.
+    query = ("kain selendang kemeja tas dompet blus sarung kerudung masjid makam ziarah pasar sungai danau "
+             "bukit hutan pulau desa perahu kuliner kue festival acara budaya anak taman")
+    assert api(client, q=query)["total"] == 0  # 200, not a 500; no document has three in four

@@ -427,13 +427,18 @@ class VisitorPhoto(models.Model):
 
     Attached to the Indonesian original of the destination, so it appears in both
     languages. Nothing about the sender is kept beyond the name and handle they
-    chose to be credited with: no IP address, no email.
+    chose to be credited with: no IP address, no email. Until an editor approves it,
+    the photo is a file in the private storage (`pending_file`), which nobody reads
+    without a permission check or a short-lived signature; approved, it becomes a
+    Wagtail image in the public storage (`image`).
     """
 
     destination = models.ForeignKey(DestinationPage, verbose_name=_("destinasi"), on_delete=models.CASCADE,
                                     related_name="visitor_photos")
     image = models.ForeignKey("wagtailimages.Image", verbose_name=_("foto"), on_delete=models.CASCADE,
-                              related_name="+")
+                              related_name="+", null=True, blank=True)
+    # The name in storages["private"] while the photo waits; emptied when it is decided.
+    pending_file = models.CharField(_("berkas menunggu moderasi"), max_length=255, blank=True, editable=False)
     name = models.CharField(_("nama"), max_length=80)
     instagram = models.CharField(_("Instagram"), max_length=31, blank=True, validators=[INSTAGRAM_VALIDATOR])
     caption = models.CharField(_("keterangan"), max_length=200, blank=True)

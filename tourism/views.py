@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
 
+from config.media import MediaUnavailable, media_store_guard
 from tourism import seo, share_images, sharing, visitor_photos
 from tourism.models import DestinationPage, ShareEvent
 
@@ -46,9 +47,14 @@ def og_image(request, key):
         if page is None:
             raise Http404("no such page")
         spec = share_images.page_spec(page=page.specific, language=language)
-    name = share_images.share_image_ensure(spec)
-    with default_storage.open(name, "rb") as handle:
-        response = HttpResponse(handle.read(), content_type="image/jpeg")
+    try:
+        with media_store_guard(f"serving the share image {key}"):
+            name = share_images.share_image_ensure(spec)
+            with default_storage.open(name, "rb") as handle:
+                response = HttpResponse(handle.read(), content_type="image/jpeg")
+    except MediaUnavailable:
+        # The link preview is fetched again later; a 503 is not cached as the picture.
+        return HttpResponse(status=503, headers={"Retry-After": "120", "Cache-Control": "no-store"})
     # The meta tags name the version (?v=): that URL never changes content; the bare one may.
     fresh = request.GET.get("v") == spec.digest
     response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=3600"
@@ -125,6 +131,12 @@ def visitor_photo_submit(request, page_id):
                 instagram=form.cleaned_data["instagram"], caption=form.cleaned_data["caption"])
         except ValidationError as error:
             form.add_error("photo", error)
+        except MediaUnavailable as error:
+            form.add_error(None, error.message)
+            context["form"] = form
+            response = render(request, "tourism/visitor_photo_form.html", context, status=503)
+            response["Retry-After"] = "120"
+            return response
         else:
             return HttpResponseRedirect(f"{request.path}?terkirim=1", status=303)
     context["form"] = form

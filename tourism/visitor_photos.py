@@ -3,10 +3,18 @@
 The photo goes through exactly the checks artisans' photos do (marketplace.uploads:
 type by content, size and pixel limits before decoding, EXIF location removed).
 On top: a rate limit per address (in the cache only) and a honeypot field that
-people never see and spam robots fill in. A photo is public only once approved.
+people never see and spam robots fill in. A photo is public only once approved:
+until then it is a file in the private storage (config.media.private_storage: a
+folder outside MEDIA_ROOT, or a bucket nobody reads without a signature), which
+moderators see through an admin view that checks their permission; approved, it
+becomes a Wagtail image in the public storage; rejected, its file is deleted.
 """
 
 from __future__ import annotations
+
+import io
+import logging
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,11 +22,22 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale
 
-from marketplace.uploads import max_upload_bytes, photo_save, photo_validate
+from config.media import STORAGE_ERRORS, media_store_guard, private_storage
+from marketplace.uploads import (
+    ALLOWED_FORMATS,
+    CheckedPhoto,
+    max_upload_bytes,
+    photo_store,
+    photo_validate,
+    photos_discard,
+)
 from tourism.models import DestinationPage, VisitorPhoto, VisitorPhotoLicence, VisitorPhotoStatus
+
+logger = logging.getLogger(__name__)
 
 # Five photos an hour from one address is plenty for a family's trip and little for a robot.
 RATE_LIMIT = 5
@@ -27,6 +46,8 @@ GALLERY_RENDITIONS = ["fill-480x360|format-webp", "fill-960x720|format-webp"]
 COLLECTION_NAME = "Foto pengunjung"
 # The honeypot's name looks like a field robots like to fill.
 HONEYPOT_FIELD = "website"
+# In the private storage; random names, so nothing about the sender or the place is in them.
+PENDING_FOLDER = "visitor-photos"
 
 
 class VisitorPhotoForm(forms.Form):
@@ -79,22 +100,71 @@ def destination_original(destination: DestinationPage) -> DestinationPage:
 
 def visitor_photo_submit(*, destination: DestinationPage, upload, name: str, instagram: str = "",
                          caption: str = "") -> VisitorPhoto:
-    """Check and store a visitor's photo, waiting for moderation. ValidationError when refused."""
+    """Check a visitor's photo and keep it, private, for moderation.
+
+    ValidationError when the photo is refused; MediaUnavailable when the storage refuses or
+    does not answer (then nothing is kept). The file is written before the database row,
+    outside any transaction, and removed if the row cannot be written.
+    """
     checked = photo_validate(upload=upload)
     original = destination_original(destination)
-    with transaction.atomic():
-        image = photo_save(photo=checked, title=f"Foto pengunjung: {original.title} ({name})"[:255],
-                           collection=visitor_collection())
+    storage = private_storage()
+    with media_store_guard("storing a visitor's photo"):
+        pending_file = storage.save(f"{PENDING_FOLDER}/{uuid.uuid4().hex}.{ALLOWED_FORMATS[checked.format]}",
+                                    io.BytesIO(checked.content))
+    try:
         return VisitorPhoto.objects.create(
-            destination=original, image=image, name=name, instagram=instagram, caption=caption,
+            destination=original, pending_file=pending_file, name=name, instagram=instagram, caption=caption,
             licence=VisitorPhotoLicence.CC_BY_4, consented_at=timezone.now())
+    except Exception:
+        _pending_file_delete(pending_file)
+        raise
+
+
+def _pending_file_delete(name: str) -> None:
+    try:
+        private_storage().delete(name)
+    except STORAGE_ERRORS:
+        logger.warning("could not delete the visitor's photo %s from the private storage", name)
+
+
+def _pending_photo_read(photo: VisitorPhoto) -> CheckedPhoto:
+    """The waiting photo as it was checked and re-encoded on arrival (photo_validate)."""
+    with media_store_guard("reading a visitor's photo"), private_storage().open(photo.pending_file, "rb") as handle:
+        content = handle.read()
+    with PILImage.open(io.BytesIO(content)) as picture:
+        width, height, image_format = picture.width, picture.height, picture.format
+    return CheckedPhoto(name=f"foto-pengunjung.{ALLOWED_FORMATS[image_format]}", content=content,
+                        width=width, height=height, format=image_format)
 
 
 def visitor_photo_decide(*, photo: VisitorPhoto, approve: bool, decided_by) -> VisitorPhoto:
-    photo.status = VisitorPhotoStatus.APPROVED if approve else VisitorPhotoStatus.REJECTED
-    photo.decided_at = timezone.now()
-    photo.decided_by = decided_by
-    photo.save(update_fields=["status", "decided_at", "decided_by"])
+    """Approve (the photo becomes a public Wagtail image) or reject (its file is deleted).
+
+    MediaUnavailable when the storage fails while approving: the photo then stays waiting.
+    """
+    images = []
+    if approve and photo.image_id is None and photo.pending_file:
+        # Copied to the public storage before the transaction; removed again if it fails.
+        images.append(photo_store(photo=_pending_photo_read(photo), collection=visitor_collection(),
+                                  title=f"Foto pengunjung: {photo.destination.title} ({photo.name})"[:255]))
+    pending_file = photo.pending_file
+    try:
+        with transaction.atomic():
+            for image in images:
+                image.save()
+                photo.image = image
+            photo.status = VisitorPhotoStatus.APPROVED if approve else VisitorPhotoStatus.REJECTED
+            photo.decided_at = timezone.now()
+            photo.decided_by = decided_by
+            photo.pending_file = ""
+            photo.save(update_fields=["image", "pending_file", "status", "decided_at", "decided_by"])
+            if pending_file:
+                transaction.on_commit(lambda: _pending_file_delete(pending_file))
+    except Exception:
+        photos_discard(images)
+        photo.pending_file = pending_file
+        raise
     return photo
 
 
@@ -105,20 +175,24 @@ def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24) ->
                {"destination__translation_key": destination.translation_key,
                 "destination__locale": default_locale})
     return list(
-        VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, **filters)
+        VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False, **filters)
         .prefetch_related(Prefetch("image", queryset=get_image_model().objects.prefetch_renditions(*GALLERY_RENDITIONS)))
         .order_by("decided_at", "pk")[:limit]
     )
 
 
 def visitor_photos_pending() -> list[VisitorPhoto]:
-    return list(
-        VisitorPhoto.objects.filter(status=VisitorPhotoStatus.PENDING)
-        .select_related("destination")
-        .prefetch_related(Prefetch("image", queryset=get_image_model().objects.prefetch_renditions(
-            "max-480x360|format-webp")))
-        .order_by("submitted_at", "pk")
-    )
+    return list(VisitorPhoto.objects.filter(status=VisitorPhotoStatus.PENDING).select_related("destination")
+                .order_by("submitted_at", "pk"))
+
+
+def pending_photo_url(photo: VisitorPhoto) -> str | None:
+    """A signed URL of a waiting photo that expires in minutes (buckets); None for the local
+    folder, whose files only the moderation view reads out."""
+    try:
+        return private_storage().url(photo.pending_file)
+    except ValueError:  # config.media.PrivateFileSystemStorage: no URL at all
+        return None
 
 
 def request_too_large(request) -> bool:

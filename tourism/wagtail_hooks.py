@@ -3,7 +3,7 @@ and the dashboard panel of pages whose English is missing or behind."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from config.media import MediaUnavailable, media_store_guard, private_storage
 from tourism import share_stats, translations, visitor_photos
 from tourism.models import VisitorPhoto
 
@@ -45,13 +46,37 @@ def visitor_photo_decide(request, pk):
     if decision not in {"approve", "reject"}:
         messages.error(request, _("Pilih setujui atau tolak."))
         return redirect("tourism_visitor_photos")
-    visitor_photos.visitor_photo_decide(photo=photo, approve=decision == "approve", decided_by=request.user)
+    try:
+        visitor_photos.visitor_photo_decide(photo=photo, approve=decision == "approve", decided_by=request.user)
+    except MediaUnavailable as error:
+        messages.error(request, error.message)
+        return redirect("tourism_visitor_photos")
     if decision == "approve":
         messages.success(request, _("Foto dari %(name)s disetujui dan tampil di galeri %(place)s.")
                          % {"name": photo.name, "place": photo.destination.title})
     else:
         messages.success(request, _("Foto dari %(name)s ditolak; foto itu tidak akan tampil.") % {"name": photo.name})
     return redirect("tourism_visitor_photos")
+
+
+def visitor_photo_file(request, pk):
+    """A waiting photo, for moderators only: a signed URL that expires in minutes when the photos
+    are in a bucket, else the file itself; never cached."""
+    _require(request, MODERATE)
+    photo = get_object_or_404(VisitorPhoto, pk=pk, status="pending")
+    if not photo.pending_file:
+        raise Http404("no waiting photo")
+    signed_url = visitor_photos.pending_photo_url(photo)
+    if signed_url:
+        response = redirect(signed_url)
+    else:
+        try:
+            with media_store_guard("showing a visitor's photo to a moderator"):
+                response = FileResponse(private_storage().open(photo.pending_file, "rb"))
+        except MediaUnavailable:
+            raise Http404("the waiting photo cannot be read") from None
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def share_dashboard_view(request):
@@ -136,6 +161,7 @@ def gebrak_admin_urls():
     return [
         path("gebrak/foto-pengunjung/", visitor_photo_queue, name="tourism_visitor_photos"),
         path("gebrak/foto-pengunjung/<int:pk>/putuskan/", visitor_photo_decide, name="tourism_visitor_photo_decide"),
+        path("gebrak/foto-pengunjung/<int:pk>/foto/", visitor_photo_file, name="tourism_visitor_photo_file"),
         path("gebrak/viralitas/", share_dashboard_view, name="tourism_share_dashboard"),
         path("gebrak/salinan-inggris/<int:pk>/", english_copy_view, name="tourism_english_copy"),
     ]

@@ -325,3 +325,99 @@ def test_media_copy_needs_the_buckets():
 
     with pytest.raises(CommandError, match="AWS_STORAGE_BUCKET_NAME"):
         media_copy("--to", "bucket")
+
+
+# --- Visitors' photos: private until approved ------------------------------------------------------
+
+@pytest.fixture
+def place(home_page):
+    from django.core.cache import cache
+
+    from tests.tourism import factories
+
+    cache.clear()  # the photo form's rate limit counts in the cache
+    return factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan",
+                                 english_title="Lok Baintan Floating Market")
+
+
+@pytest.fixture
+def moderator():
+    from django.contrib.auth.models import Group
+
+    user = shop_factories.UserFactory(username="moderator-uji")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def send_visitor_photo(client, place, language="id"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(f"/{language}/foto-pengunjung/{place.pk}/", {
+        "name": "Siti Rahmah", "consent": "on", "caption": "Jukung saat subuh",
+        "photo": SimpleUploadedFile("subuh.jpg", shop_factories.jpeg_bytes(size=(640, 480)), "image/jpeg")})
+
+
+def test_a_waiting_visitor_photo_is_readable_only_through_a_short_signed_url_until_approved(
+        client, s3_media, place, moderator, django_capture_on_commit_callbacks):
+    from tourism.media_copy import stored_sizes
+    from tourism.models import VisitorPhoto
+
+    public, private = s3_media
+    assert send_visitor_photo(client, place).status_code == 303
+    photo = VisitorPhoto.objects.get()
+    key = f"{private.location}/{photo.pending_file}"
+    assert s3_client().head_object(Bucket=private.bucket_name, Key=key)["ContentLength"] > 0
+    assert stored_sizes(public) == {}  # nothing of it where the public pictures are
+    assert fetch(f"{ENDPOINT}/{private.bucket_name}/{key}")[0] == 403  # no signature, no photo
+
+    client.force_login(moderator)
+    queue = client.get("/admin/gebrak/foto-pengunjung/").text
+    assert private.bucket_name not in queue  # signed URLs are made when a moderator asks, not in the page
+    shown = client.get(f"/admin/gebrak/foto-pengunjung/{photo.pk}/foto/")
+    assert shown.status_code == 302 and "X-Amz-Expires=300" in shown["Location"]
+    status, body = fetch(shown["Location"])
+    assert status == 200 and body[:3] == b"\xff\xd8\xff"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/gebrak/foto-pengunjung/{photo.pk}/putuskan/", {"decision": "approve"})
+    photo.refresh_from_db()
+    assert fetch(photo.image.file.url)[0] == 200 and "X-Amz-" not in photo.image.file.url
+    assert not private.exists(key.removeprefix(f"{private.location}/"))
+    client.logout()
+    gallery = BeautifulSoup(client.get(place.url).content, "html.parser")
+    assert any(img["src"].startswith(f"{ENDPOINT}/{public.bucket_name}/") for img in gallery.select("main img"))
+
+
+@pytest.mark.parametrize("language, message", [
+    ("id", "Penyimpanan foto sedang tidak dapat dihubungi"), ("en", "The photo storage cannot be reached")])
+def test_a_storage_that_refuses_fails_the_visitor_photo_form_with_a_message(client, settings, place, language,
+                                                                            message):
+    from tourism.models import VisitorPhoto
+
+    settings.STORAGES = storages_at(settings, closed_port_url())
+    started = time.monotonic()
+    response = send_visitor_photo(client, place, language)
+    assert response.status_code == 503 and response["Retry-After"]
+    assert message in response.content.decode()
+    assert time.monotonic() - started < 10
+    assert not VisitorPhoto.objects.exists()
+
+
+def test_approving_while_the_storage_refuses_leaves_the_photo_waiting(client, settings, place, moderator):
+    from tourism.models import VisitorPhoto, VisitorPhotoStatus
+
+    assert send_visitor_photo(client, place).status_code == 303
+    settings.STORAGES = storages_at(settings, closed_port_url())
+    client.force_login(moderator)
+    response = client.post(f"/admin/gebrak/foto-pengunjung/{VisitorPhoto.objects.get().pk}/putuskan/",
+                           {"decision": "approve"}, follow=True)
+    assert "Penyimpanan foto sedang tidak dapat dihubungi" in response.content.decode()
+    photo = VisitorPhoto.objects.get()
+    assert photo.status == VisitorPhotoStatus.PENDING and photo.pending_file and photo.image is None
+    assert not get_image_model().objects.exists()
+
+
+def test_share_images_answer_503_while_the_storage_refuses(client, settings, published_product):
+    settings.STORAGES = storages_at(settings, closed_port_url())
+    response = client.get(f"/og/produk-{published_product.pk}-id.jpg")
+    assert response.status_code == 503 and response["Cache-Control"] == "no-store"

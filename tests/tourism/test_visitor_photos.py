@@ -2,13 +2,17 @@
 
 import io
 import re
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
+from wagtail.images import get_image_model
 
+from config.media import private_storage
 from tests.marketplace.factories import UserFactory
 from tests.marketplace.test_uploads import has_location, phone_photo
 from tests.tourism import factories
@@ -55,7 +59,7 @@ def test_the_form_is_linked_from_the_destination_in_both_languages(client, place
     assert "Send your photo" in client.get(form_url(place, "en")).text
 
 
-def test_a_sent_photo_waits_for_moderation_without_its_location(client, place):
+def test_a_sent_photo_waits_for_moderation_without_its_location(client, place, settings):
     response = submit(client, place)
     assert response.status_code == 303 and response["Location"].endswith("?terkirim=1")
     assert "Terima kasih" in client.get(response["Location"]).text
@@ -63,8 +67,11 @@ def test_a_sent_photo_waits_for_moderation_without_its_location(client, place):
     assert photo.status == VisitorPhotoStatus.PENDING
     assert (photo.name, photo.instagram, photo.licence) == ("Siti Rahmah", "siti.jalan", "cc-by-4.0")
     assert photo.destination_id == place.pk and photo.consented_at
-    with photo.image.file.open("rb") as stored:
+    # Not public yet: a file in the private storage, nothing in the image library or MEDIA_ROOT.
+    assert photo.image is None and not get_image_model().objects.exists()
+    with private_storage().open(photo.pending_file, "rb") as stored:
         assert not has_location(stored.read())
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
 
 
 def test_english_form_attaches_the_photo_to_the_indonesian_original(client, place):
@@ -79,12 +86,14 @@ class TestShownOnlyWhenApproved:
     def gallery_text(self, client, language="id"):
         return client.get(f"/{language}/destinasi/lok-baintan/").text
 
-    def test_pending_and_rejected_photos_are_never_shown(self, client, place):
+    def test_pending_and_rejected_photos_are_never_shown(self, client, place, django_capture_on_commit_callbacks):
         submit(client, place, name="Pengirim Menunggu")
         submit(client, place, name="Pengirim Ditolak", ip="198.51.100.21")
+        files = [Path(photo.pending_file).stem for photo in VisitorPhoto.objects.all()]
         rejected = VisitorPhoto.objects.get(name="Pengirim Ditolak")
-        visitor_photos.visitor_photo_decide(photo=rejected, approve=False, decided_by=None)
-        files = [photo.image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for photo in VisitorPhoto.objects.all()]
+        with django_capture_on_commit_callbacks(execute=True):
+            visitor_photos.visitor_photo_decide(photo=rejected, approve=False, decided_by=None)
+        assert not private_storage().exists(f"visitor-photos/{files[1]}.jpg")  # a rejected photo is deleted
         for language in ("id", "en"):
             html = self.gallery_text(client, language)
             assert "Pengirim Menunggu" not in html and "Pengirim Ditolak" not in html
@@ -180,17 +189,28 @@ class TestModerationQueue:
         user.groups.add(Group.objects.get(name="Moderators"))
         return user
 
-    def test_moderators_see_the_queue_and_approve(self, client, place, moderator):
+    def test_moderators_see_the_queue_and_approve(self, client, place, moderator, django_capture_on_commit_callbacks):
         submit(client, place)
         photo = VisitorPhoto.objects.get()
+        waiting = photo.pending_file
         client.force_login(moderator)
         queue = client.get("/admin/gebrak/foto-pengunjung/")
         assert queue.status_code == 200 and "Siti Rahmah" in queue.text
         assert "Foto pengunjung" in client.get("/admin/").text  # the menu item
-        response = client.post(f"/admin/gebrak/foto-pengunjung/{photo.pk}/putuskan/", {"decision": "approve"})
+        # The queue shows the waiting photo through a view that checks the permission.
+        photo_url = f"/admin/gebrak/foto-pengunjung/{photo.pk}/foto/"
+        assert f'src="{photo_url}"' in queue.text
+        assert waiting_photo_bytes(client, photo_url)[:3] == b"\xff\xd8\xff"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/admin/gebrak/foto-pengunjung/{photo.pk}/putuskan/", {"decision": "approve"})
         assert response.status_code == 302
         photo.refresh_from_db()
         assert photo.status == VisitorPhotoStatus.APPROVED and photo.decided_by == moderator
+        # Now a public Wagtail image (with the gallery's renditions); the private file is gone.
+        assert photo.image.file.storage.exists(photo.image.file.name) and photo.pending_file == ""
+        assert photo.image.renditions.count() == 2
+        assert not private_storage().exists(waiting)
+        assert client.get(photo_url).status_code == 404
         after = client.get("/admin/gebrak/foto-pengunjung/").text
         assert "Foto dari Siti Rahmah disetujui" in after  # the confirmation
         assert "Tidak ada foto yang menunggu moderasi." in after
@@ -202,9 +222,54 @@ class TestModerationQueue:
         from django.contrib.auth.models import Permission
 
         outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        assert client.get(f"/admin/gebrak/foto-pengunjung/{photo.pk}/foto/").status_code == 302  # to sign in
         client.force_login(outsider)
         assert client.get("/admin/gebrak/foto-pengunjung/").status_code in (302, 403)
+        assert client.get(f"/admin/gebrak/foto-pengunjung/{photo.pk}/foto/").status_code in (302, 403)
         client.post(f"/admin/gebrak/foto-pengunjung/{photo.pk}/putuskan/", {"decision": "approve"})
         photo.refresh_from_db()
         assert photo.status == VisitorPhotoStatus.PENDING
         assert not re.search(r"gebrak/foto-pengunjung", client.get("/admin/").text)
+
+
+def waiting_photo_bytes(client, url) -> bytes:
+    """What a moderator's browser gets: the file, or (photos in a bucket) a short-lived signed URL to it."""
+    response = client.get(url)
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    if response.status_code == 302:
+        assert "X-Amz-Signature=" in response["Location"] and "X-Amz-Expires=300" in response["Location"]
+        with urllib.request.urlopen(response["Location"], timeout=10) as signed:
+            return signed.read()
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_photos_waiting_from_before_the_private_storage_are_moved_there(place):
+    """tourism 0008: a waiting photo stored as a public Wagtail image becomes a private file."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.marketplace.factories import ImageFactory, jpeg_bytes
+
+    migration = importlib.import_module("tourism.migrations.0008_pending_visitor_photos_to_private_storage")
+    image = ImageFactory(file=SimpleUploadedFile("lama.jpg", jpeg_bytes(size=(64, 48))))
+    image.get_rendition("fill-480x360|format-webp")
+    public_files = [image.file.name, image.renditions.get().file.name]
+    storage = image.file.storage
+    with storage.open(image.file.name, "rb") as stored:
+        content = stored.read()
+    old = VisitorPhoto.objects.create(destination=place, image=image, name="Lama", consented_at=image.created_at)
+    approved = VisitorPhoto.objects.create(destination=place, image=ImageFactory(), name="Terbit",
+                                           consented_at=image.created_at, status=VisitorPhotoStatus.APPROVED)
+
+    migration.pending_photos_to_private_storage(apps, None)
+
+    old.refresh_from_db()
+    assert old.image is None and old.pending_file.startswith("visitor-photos/")
+    with private_storage().open(old.pending_file, "rb") as moved:
+        assert moved.read() == content
+    assert not any(storage.exists(name) for name in public_files)
+    assert not get_image_model().objects.filter(pk=image.pk).exists()
+    approved.refresh_from_db()
+    assert approved.image_id and approved.pending_file == ""  # decided photos stay as they are

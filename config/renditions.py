@@ -59,11 +59,23 @@ MOTIF_IMAGE = _specs("fill-{600x600,900x900}|format-webp", "fill-{320x320,640x64
 
 
 def renditions_prepare(*, image, specs: Iterable[str]) -> None:
-    """Make the renditions of `image` that do not exist yet (existing ones cost one query)."""
+    """Make the renditions of `image` that do not exist yet (existing ones cost one query), one at a time.
+
+    Not `image.get_renditions(*specs)`: for several missing renditions Wagtail decodes the original
+    in three threads at once, and each rendition holds about twice the decoded photo (the decode,
+    then auto_orient's and the crop's copies). For a photo at the 40-megapixel limit (160 MB
+    decoded) that was 830 MB at once; one at a time it is about 310 MB
+    (tests/reliability/test_upload_limits.py measures it).
+    """
     if image is None:
         return
+    from wagtail.images.models import Filter
+
     try:
-        image.get_renditions(*dict.fromkeys(specs))
+        wanted = [Filter(spec=spec) for spec in dict.fromkeys(specs)]
+        existing = image.find_existing_renditions(*wanted)
+        for missing in (spec_filter for spec_filter in wanted if spec_filter not in existing):
+            image.get_rendition(missing)
     except Exception:  # noqa: BLE001 - a bad file must not fail a publish; the page view will try again
         logger.exception("renditions of image %s could not be made", getattr(image, "pk", None))
 

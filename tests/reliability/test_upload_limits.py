@@ -9,11 +9,16 @@ marketplace.uploads.photo_validate, the function every upload form calls.
 Memory is measured as the growth of the process's peak resident set (Linux's
 VmHWM, reset through /proc/self/clear_refs before each upload, so it counts
 Pillow's C allocations too) and, where that is unavailable, with tracemalloc.
+
+An accepted photo costs more afterwards, when its renditions are made: the last
+test uploads one at the pixel limit through the artisan's product form and bounds
+the peak memory of its renditions, measured in a fresh process.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import struct
 import time
 import tracemalloc
@@ -26,6 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from marketplace.uploads import photo_validate
+from tests.another_process import database_url_for_another_process, run_python
 
 MAX_SECONDS = 1.0
 MAX_BYTES = 200 * 1024 * 1024
@@ -147,3 +153,92 @@ def test_the_pixel_bomb_is_what_it_claims():
             assert picture.size == (30_000, 30_000)
     finally:
         PILImage.MAX_IMAGE_PIXELS = saved
+
+
+# --- What an accepted photo costs afterwards: its renditions ------------------------------------
+
+# Pillow holds a decoded RGB photo in 4 bytes a pixel: a photo at the pixel limit is this big in memory.
+BYTES_PER_DECODED_PIXEL = 4
+# Wagtail decodes the original for each rendition, and auto_orient and the crop each hold a
+# copy beside it: about twice the decoded photo at the peak. Making them one at a time keeps
+# it there; several at once (Wagtail's get_renditions uses three threads) or an extra
+# full-size copy goes past two and a half.
+RENDITION_PEAK_FACTOR = 2.5
+
+RENDITIONS_IN_A_FRESH_PROCESS = """
+import json, sys
+from pathlib import Path
+import django
+django.setup()
+from django.test import override_settings
+from wagtail.images import get_image_model
+from config import renditions
+
+def memory(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+
+storage = json.loads(sys.argv[1])
+with override_settings(MEDIA_ROOT=storage["MEDIA_ROOT"], STORAGES=storage["STORAGES"]):
+    image = get_image_model().objects.get(pk=int(sys.argv[2]))
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from here
+    except OSError:
+        pass  # then the peak is the process's whole life, which Django's start-up hardly raises
+    before = memory("VmRSS")
+    renditions.renditions_prepare(image=image, specs=renditions.PRODUCT_PHOTO)
+    print(json.dumps({"growth": memory("VmHWM") - before, "made": image.renditions.count()}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_renditions_of_an_accepted_photo_at_the_pixel_limit_cost_a_bounded_memory(client, settings, tmp_path,
+                                                                                          monkeypatch):
+    """An artisan's photo at the pixel limit, through the product form; then the renditions its
+    product page needs, made as after the upload's commit, in a fresh process whose peak memory
+    counts Pillow's C allocations and no earlier test's."""
+    from wagtail.models import Collection
+
+    from config import renditions
+    from marketplace.models import ProductPhoto
+    from tests.marketplace.orders import factories as orders_factories
+    from tests.marketplace.test_dashboard import product_post
+
+    limit = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+    width = int((limit * 4 / 3) ** 0.5)
+    height = width * 3 // 4
+    assert limit * 0.99 < width * height <= limit
+    gradient = PILImage.linear_gradient("L").resize((width, height))
+    buffer = io.BytesIO()
+    PILImage.merge("RGB", (gradient, gradient.transpose(PILImage.Transpose.ROTATE_180),
+                           PILImage.new("L", (width, height), 120))).save(buffer, "JPEG", quality=90)
+    del gradient
+
+    asked = []  # the renditions are made below, in a process of their own
+    monkeypatch.setattr(renditions, "renditions_prepare", lambda *, image, specs: asked.append((image.pk, specs)))
+    # An earlier transactional test's flush takes what migrations made: the kecamatan (made
+    # again by the factory), the colours (the form is sent with none) and the image library's root.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    shop = orders_factories.shop()
+    client.force_login(shop.owner)
+    data = product_post(colors=[])
+    data["new_photos"] = [SimpleUploadedFile("besar.jpg", buffer.getvalue(), content_type="image/jpeg")]
+    response = client.post("/toko/produk/baru/", data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    image = ProductPhoto.objects.get(product__shop=shop).image
+    assert (image.width, image.height) == (width, height)
+    assert (image.pk, renditions.PRODUCT_PHOTO) in asked  # the upload's commit asks for these
+
+    storage = json.dumps({"MEDIA_ROOT": str(settings.MEDIA_ROOT), "STORAGES": settings.STORAGES}, default=str)
+    result = run_python(RENDITIONS_IN_A_FRESH_PROCESS, storage, str(image.pk),
+                        database_url=database_url_for_another_process(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert measured["made"] == len(set(renditions.PRODUCT_PHOTO))
+    decoded = limit * BYTES_PER_DECODED_PIXEL
+    print(f"renditions of a {width}x{height} photo: peak +{measured['growth'] / 2**20:.0f} MB "
+          f"({measured['growth'] / decoded:.2f} x the decoded photo)")
+    assert measured["growth"] < RENDITION_PEAK_FACTOR * decoded, (
+        f"{measured['growth'] / 2**20:.0f} MB, {measured['growth'] / decoded:.2f} x the decoded photo")

@@ -13,14 +13,8 @@ site runs (WAL, IMMEDIATE, a 20 s wait).
 """
 
 import json
-import os
-import sqlite3
-import subprocess
-import sys
 import threading
 from collections import Counter
-from contextlib import closing
-from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -29,12 +23,12 @@ from django.db.models import Sum
 from marketplace.models import Product, ProductSize
 from marketplace.orders import checkout
 from marketplace.orders.models import OrderLine, StockState
+from tests.another_process import database_url_for_another_process, run_python
 from tests.conftest import require_service
 from tests.marketplace.factories import add_size
 from tests.marketplace.orders import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[3]
 BUYERS = 20
 UNITS = 5
 ROUNDS = 10
@@ -165,19 +159,8 @@ print(json.dumps([races.race_for_the_last_units(rounds=int(sys.argv[1])),
 def test_on_sqlite_too_exactly_the_last_units_are_sold(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite variant; on PostgreSQL the tests above race in-process")
-    database = tmp_path / "race.sqlite3"
-    connection.ensure_connection()
     # The test database as it is (its schema and what the migrations put in), copied to a file.
-    # SQLite's backup waits for ever while the source has a write transaction open: this test
-    # is transactional (the module's mark), so none is.
-    assert not connection.in_atomic_block
-    with closing(sqlite3.connect(database)) as copy:
-        connection.connection.backup(copy)
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{database}",
-                "PYTHONPATH": str(ROOT)})
-    result = subprocess.run([sys.executable, "-c", SQLITE_RACE, str(ROUNDS // 2)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = run_python(SQLITE_RACE, str(ROUNDS // 2), database_url=database_url_for_another_process(tmp_path))
     assert result.returncode == 0, result.stderr[-3000:]
     last_units, mixed_carts = json.loads(result.stdout.strip().splitlines()[-1])
     assert len(last_units) == ROUNDS // 2 and len(mixed_carts) == ROUNDS // 2

@@ -2,7 +2,7 @@
 
 Everything that the catalogue format can express (destinations, events) goes
 through the same importer as real catalogues (tourism.catalog.import_catalog),
-from tourism/demo/catalog.json. The rest is done here: the illustrations, the
+from demo/data/tourism/catalog.json. The rest is done here: the illustrations, the
 home page's hero and featured destinations, and the demo logins.
 
 The illustrations are drawn at load time into var/demo/ (git-ignored, never
@@ -13,7 +13,6 @@ demo twice changes nothing.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 from typing import TextIO
@@ -25,14 +24,15 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from demo.illustrations import HEIGHT, WIDTH, illustration_write
+from demo.shops import demo_artisan_login_lines, load_marketplace_demo
 from tourism.campaigns import demo_campaign_ensure
 from tourism.catalog import import_catalog, load_file
 from tourism.catalog_kinds import GALLERY_CREDIT, ILLUSTRATION_CREDIT
-from tourism.demo.illustrations import HEIGHT, WIDTH, illustration_write
 from tourism.models import DestinationPage, EventPage, HomeFeaturedDestination, HomePage
 from tourism.site_structure import ensure_site_structure
 
-CATALOG = Path(__file__).with_name("catalog.json")
+CATALOG = Path(__file__).parent / "data" / "tourism" / "catalog.json"
 
 # Which drawn scene illustrates which record (the catalogue format has no field for it).
 ILLUSTRATIONS = {
@@ -136,7 +136,8 @@ def load_demo(*, stdout: TextIO | None = None, if_empty: bool = False, folder: P
         for line in demo_users_ensure():
             say(line)
 
-    _marketplace_demo(stdout=stdout, say=say)
+    say("Loading the marketplace demo (Kampung Sasirangan)")
+    load_marketplace_demo(stdout=stdout)
     say(f"Campaign: {demo_campaign_ensure()}")  # tourism/campaigns.py (#GebrakBanjar, both languages)
     return True
 
@@ -149,7 +150,7 @@ def demo_files_write(*, folder: Path, size: tuple[int, int] = (WIDTH, HEIGHT)) -
         for record in data.get(kind, []):
             theme = ILLUSTRATIONS.get(record["slug"])
             if theme is None:
-                raise KeyError(f"tourism/demo/loading.py: no illustration theme for {kind} {record['slug']!r}")
+                raise KeyError(f"demo/loading.py: no illustration theme for {kind} {record['slug']!r}")
             for position, relative in enumerate(record.get("images", [])):
                 illustration_write(theme=theme, seed=f"{record['slug']}:{position}", path=folder / relative, size=size)
                 drawn += 1
@@ -242,20 +243,6 @@ def demo_logins_banner() -> list[str]:
     lines = []
     if staff:
         lines.append(f"  Editors' admin (/admin/), by username, password {DEMO_PASSWORD!r}: " + ", ".join(staff))
-    if importlib.util.find_spec("marketplace.demo") is not None:
-        artisan_lines = getattr(importlib.import_module("marketplace.demo"), "demo_artisan_login_lines", None)
-        if artisan_lines is not None:
-            lines += artisan_lines()
+    lines += demo_artisan_login_lines()
     return ["Demo logins:", *lines] if lines else []
 
-
-def _marketplace_demo(*, stdout: TextIO | None, say) -> None:
-    """The marketplace's own demo (artisans, products), when that app provides one."""
-    if importlib.util.find_spec("marketplace.demo") is None:
-        return
-    module = importlib.import_module("marketplace.demo")
-    loader = getattr(module, "load_marketplace_demo", None)
-    if loader is None:
-        return
-    say("Loading the marketplace demo (Kampung Sasirangan)")
-    loader(stdout=stdout)

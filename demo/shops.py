@@ -1,13 +1,13 @@
 """The Kampung Sasirangan demo: artisans, their products, the motifs and their meanings.
 
 `load_marketplace_demo` is called by `manage.py load_demo` after the tourism demo
-(tourism/demo/loading.py). Artisans and products go through the catalogue
-importer like any real list (catalog.json here, shared/contracts/catalog-schema.md);
+(demo/loading.py). Artisans and products go through the catalogue
+importer like any real list (demo/data/marketplace/catalog.json, shared/contracts/catalog-schema.md);
 what the format cannot say is added around it: the motifs' meanings and pictures
 (motifs.json) before the import, so products find their motif described, and the
 clothes' sizes (sizes.json) after it.
 
-The pictures are drawn at load time (marketplace/demo/cloth.py) into var/demo/
+The pictures are drawn at load time (demo/cloth.py) into var/demo/
 (git-ignored, never media/), beside a copy of the catalogue, which names them by
 paths relative to itself. Drawing is deterministic, so loading again finds every
 record unchanged and writes nothing new.
@@ -29,13 +29,13 @@ from django.db import transaction
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from marketplace.demo.cloth import cloth, product_photos, save_jpeg
+from demo.cloth import cloth, product_photos, save_jpeg
 from marketplace.models import Motif, Product, ProductSize, Shop
 from marketplace.services import product_stock_recount
 from marketplace.uploads import marketplace_collection
 from tourism.catalog import import_catalog, load_file
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent / "data" / "marketplace"
 CATALOG = HERE / "catalog.json"
 MOTIFS = HERE / "motifs.json"
 SIZES = HERE / "sizes.json"
@@ -160,6 +160,6 @@ def load_marketplace_demo(*, stdout: TextIO | None = None, folder: Path | None =
         sized = demo_sizes_ensure()
         if sized:
             say(f"Sizes given to {sized} clothes")
-        demo_artisan_passwords_set()  # listed with the other logins at the end (tourism.demo.loading.demo_logins_banner)
+        demo_artisan_passwords_set()  # listed with the other logins at the end (demo.loading.demo_logins_banner)
     if get_user_model().objects.filter(is_superuser=True).exists():
         say("Editors approve waiting shops in the admin: Kampung Sasirangan > Toko perajin.")

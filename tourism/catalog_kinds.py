@@ -23,7 +23,7 @@ from tourism.snippets import Category, District
 ILLUSTRATION_CREDIT = {"id": "Ilustrasi", "en": "Illustration"}
 # The credit written on imported gallery images, by the page's language. Real catalogues
 # bring photographs that editors credit themselves, so there is none; the demo sets
-# ILLUSTRATION_CREDIT while it imports its drawn pictures (tourism/demo/loading.py).
+# ILLUSTRATION_CREDIT while it imports its drawn pictures (demo/loading.py).
 GALLERY_CREDIT: ContextVar[dict[str, str] | None] = ContextVar("gallery_credit", default=None)
 
 

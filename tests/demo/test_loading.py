@@ -13,9 +13,9 @@ from PIL import Image, ImageStat
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision
 
+from demo.illustrations import SCENES, illustration
+from demo.loading import CATALOG, FEATURED, ILLUSTRATIONS, load_demo
 from tourism.catalog_kinds import ILLUSTRATION_CREDIT
-from tourism.demo.illustrations import SCENES, illustration
-from tourism.demo.loading import CATALOG, FEATURED, ILLUSTRATIONS, load_demo
 from tourism.models import DestinationPage, EventPage, HomePage
 from tourism.snippets import Category
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from wagtail.images import get_image_model
 
-from marketplace.demo import CATALOG, load_marketplace_demo
+from demo.shops import CATALOG, load_marketplace_demo
 from marketplace.models import Motif, Product, ProductPhoto, ProductSize, Shop, ShopStatus
 
 pytestmark = pytest.mark.django_db

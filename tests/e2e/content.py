@@ -16,18 +16,18 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from marketplace.demo import CATALOG as MARKETPLACE_CATALOG
-from marketplace.demo import demo_artisan_passwords_set
-from marketplace.demo.cloth import product_photos, save_jpeg
-from tourism.catalog import import_catalog, load_file
-from tourism.demo.illustrations import illustration_write
-from tourism.demo.loading import CATALOG as TOURISM_CATALOG
-from tourism.demo.loading import (
+from demo.cloth import product_photos, save_jpeg
+from demo.illustrations import illustration_write
+from demo.loading import CATALOG as TOURISM_CATALOG
+from demo.loading import (
     ILLUSTRATIONS,
     demo_images_describe,
     demo_users_ensure,
     home_feature_demo,
 )
+from demo.shops import CATALOG as MARKETPLACE_CATALOG
+from demo.shops import demo_artisan_passwords_set
+from tourism.catalog import import_catalog, load_file
 from tourism.site_structure import ensure_site_structure
 
 # Martapura's diamond market is the destination the tourist visits: the mosque, the food
@@ -43,7 +43,7 @@ PRODUCTS_PER_ARTISAN = 2
 # for, and drawing and importing them costs a fraction of the time.
 ILLUSTRATION_SIZE = (1280, 800)
 PHOTO_SIZE = 700
-# The published demo password (tourism/demo/loading.py DEMO_PASSWORD, marketplace.demo).
+# The published demo password (demo/loading.py DEMO_PASSWORD, demo/shops.py).
 PASSWORD = "gebrak-banjar"
 
 

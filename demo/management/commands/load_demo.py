@@ -5,8 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.loading import DEMO_PASSWORD, demo_logins_banner, load_demo
 from tourism.catalog import CatalogError
-from tourism.demo.loading import DEMO_PASSWORD, demo_logins_banner, load_demo
 
 
 class Command(BaseCommand):

@@ -294,6 +294,12 @@ class QueryPlan:
 
 
 SYNONYM_WEIGHT = 0.8
+# How many alternatives a query's synonyms may add in all. Each costs Elasticsearch a
+# typo-tolerant query per field and language: a 170-character query of words with
+# synonyms (270 alternatives) asked it for over 300 MB and tripped its circuit breaker,
+# which sent every search to the database for 5 s. Past the budget, a word is searched
+# as typed (with typos forgiven) and a replacement rule gives its first replacement only.
+SYNONYM_BUDGET = 24
 
 
 def _alternative(tokens: tuple[str, ...], weight: float, keep_stop_words: bool) -> Alternative | None:
@@ -313,6 +319,7 @@ def plan_query(text: str, synonyms: SynonymTable | None = None) -> QueryPlan:
     everything_stops = all(token in STOP_WORDS["id"] or token in STOP_WORDS["en"] for token in tokens)
     clauses: list[Clause] = []
     position = 0
+    budget = SYNONYM_BUDGET
     while position < len(tokens):
         matched = synonyms.match_at(tokens, position)
         if matched:
@@ -321,7 +328,11 @@ def plan_query(text: str, synonyms: SynonymTable | None = None) -> QueryPlan:
             alternatives = []
             seen = set()
             candidates = [(typed, 1.0)] if rule.equivalent else []
-            candidates += [(phrase, SYNONYM_WEIGHT) for phrase in rule.right]
+            replacements = [(phrase, SYNONYM_WEIGHT) for phrase in rule.right]
+            if len(replacements) > budget:
+                replacements = [] if rule.equivalent else replacements[:1]
+            budget -= len(replacements)
+            candidates += replacements
             for phrase, weight in candidates:
                 if phrase in seen:
                     continue

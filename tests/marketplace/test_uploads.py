@@ -6,7 +6,6 @@ the EXIF back from the stored original and from renditions in JPEG, PNG and WebP
 """
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -15,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image as PILImage
 from PIL import ImageChops, ImageDraw, ImageStat, JpegImagePlugin
+from PIL import ImageFile as PILImageFile
 from wagtail.images import get_image_model
 
 from marketplace.models import ProductPhoto
@@ -126,13 +126,23 @@ def pixel_bomb() -> bytes:
     return data
 
 
-def test_a_pixel_bomb_is_refused_at_once(pixel_bomb):
-    started = time.perf_counter()
+@pytest.fixture
+def decoding_forbidden(monkeypatch):
+    """Any decoding of pixels fails the test: a pixel bomb must be refused from its header.
+
+    (Speed is measured in bench/, never in tests; this is what made the refusal fast.)
+    """
+
+    def refuse_to_decode(image, *args, **kwargs):
+        raise AssertionError(f"{image.size[0]}x{image.size[1]} pixels were decoded")
+
+    monkeypatch.setattr(PILImageFile.ImageFile, "load", refuse_to_decode)
+
+
+def test_a_pixel_bomb_is_refused_without_decoding_it(pixel_bomb, decoding_forbidden):
     error = refusal(SimpleUploadedFile("bom.png", pixel_bomb, content_type="image/png"))
-    elapsed = time.perf_counter() - started
     assert error.code == "too_many_pixels"
     assert "terlalu besar resolusinya" in error.messages[0] and "40 megapiksel" in error.messages[0]
-    assert elapsed < 0.5, f"took {elapsed:.2f}s"
 
 
 def test_an_animated_image_is_refused():
@@ -143,7 +153,8 @@ def test_an_animated_image_is_refused():
 
 
 @pytest.mark.django_db
-def test_the_pixel_bomb_through_the_dashboard_is_refused_quickly_with_the_message(client, pixel_bomb):
+def test_the_pixel_bomb_through_the_dashboard_is_refused_undecoded_with_the_message(client, pixel_bomb,
+                                                                                  decoding_forbidden):
     from tests.marketplace.factories import ShopFactory
     from tests.marketplace.test_dashboard import product_post
 
@@ -151,9 +162,7 @@ def test_the_pixel_bomb_through_the_dashboard_is_refused_quickly_with_the_messag
     client.force_login(shop.owner)
     data = product_post()
     data["new_photos"] = [SimpleUploadedFile("bom.png", pixel_bomb, content_type="image/png")]
-    started = time.perf_counter()
     response = client.post("/toko/produk/baru/", data)
-    assert time.perf_counter() - started < 1.0
     assert response.status_code == 400
     assert "terlalu besar resolusinya" in response.content.decode()
     assert not get_image_model().objects.exists()

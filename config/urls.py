@@ -32,6 +32,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     # Cart, checkout and orders first: they share the prefix with the marketplace's pages.
     path("kampung-sasirangan/", include("marketplace.orders.urls")),
+    path("kampung-sasirangan/", include("marketplace.reviews.urls")),
     path("kampung-sasirangan/", include("marketplace.urls")),
     path("cari/", include("search.urls")),
     path("foto-pengunjung/", include("tourism.visitor_photo_urls")),

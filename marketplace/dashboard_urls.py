@@ -8,6 +8,7 @@ from django.urls import path
 
 from marketplace import dashboard_views as views
 from marketplace.orders.dashboard_urls import urlpatterns as order_urlpatterns
+from marketplace.reviews.dashboard_urls import urlpatterns as review_urlpatterns
 
 app_name = "dashboard"
 urlpatterns = [
@@ -26,5 +27,5 @@ urlpatterns = [
     path("produk/<int:pk>/", views.product_edit, name="product_edit"),
     path("produk/<int:pk>/terbitkan/", views.product_publish, name="product_publish"),
 ]
-# Orders and earnings (marketplace.orders).
-urlpatterns += order_urlpatterns
+# Orders and earnings (marketplace.orders), reviews (marketplace.reviews).
+urlpatterns += order_urlpatterns + review_urlpatterns

@@ -12,6 +12,7 @@ from config.page_cache import content_generation
 from marketplace import selectors
 from marketplace.forms import ListingFilterForm
 from marketplace.jsonld import product_jsonld
+from marketplace.reviews import selectors as review_selectors
 from tourism.seo import jsonld_dumps
 
 
@@ -41,6 +42,8 @@ def product_detail(request, slug):
     # All but the buy box is read when the template first asks for it: stored fragments of
     # the page (config/fragment_cache.py) ask for none of it.
     details = SimpleLazyObject(lambda: selectors.product_page_details(product))
+    reviews = SimpleLazyObject(lambda: review_selectors.product_reviews(product=product,
+                                                                        sort=request.GET.get("ulasan", "")))
     context = {
         "product": product,
         "product_details": details,  # the product, its photos, colours, motif and shop fetched at once
@@ -50,7 +53,10 @@ def product_detail(request, slug):
         "colors": SimpleLazyObject(lambda: list(details.colors.all())),
         "more_from_shop": SimpleLazyObject(
             lambda: selectors.products_of_shop(shop=details.shop, exclude=product, limit=4)),
-        "jsonld": SimpleLazyObject(lambda: jsonld_dumps(product_jsonld(product=details, request=request))),
+        # Approved reviews: one query, shared by the reviews section and the JSON-LD.
+        "reviews": reviews,
+        "jsonld": SimpleLazyObject(lambda: jsonld_dumps(product_jsonld(product=details, request=request,
+                                                                       reviews=reviews))),
     }
     return render(request, "marketplace/product_detail.html", context)
 
@@ -62,7 +68,8 @@ def shop_listing(request):
 def shop_detail(request, slug):
     shop = selectors.shop_public_get(slug=slug)
     return render(request, "marketplace/shop_detail.html",
-                  {"shop": shop, "products": selectors.products_of_shop(shop=shop)})
+                  {"shop": shop, "products": selectors.products_of_shop(shop=shop),
+                   "reviews": SimpleLazyObject(lambda: review_selectors.shop_reviews(shop=shop))})
 
 
 def motif_listing(request):

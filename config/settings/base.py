@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "marketplace",
     "marketplace.payments",
     "marketplace.orders",
+    "marketplace.reviews",
     "search",
     "demo",  # manage.py load_demo only
     "wagtail.contrib.redirects",

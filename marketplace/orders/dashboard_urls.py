@@ -9,6 +9,7 @@ urlpatterns = [
     path("pesanan/", views.order_list, name="orders"),
     path("pesanan/<int:pk>/", views.order_detail, name="order_detail"),
     path("pesanan/<int:pk>/kirim/", views.order_ship, name="order_ship"),
+    path("pesanan/<int:pk>/diterima/", views.order_delivered, name="order_delivered"),
     path("pesanan/<int:pk>/batalkan/", views.order_cancel, name="order_cancel"),
     path("pendapatan/", views.earnings, name="earnings"),
     path("pendapatan/unduh.csv", views.earnings_csv, name="earnings_csv"),

@@ -94,6 +94,21 @@ def order_ship(request, shop, sub_order):
 @shop_owner_required(approved=True)
 @with_sub_order
 @require_POST
+def order_delivered(request, shop, sub_order):
+    """The courier's tracking says it arrived: the buyer is then invited to review."""
+    try:
+        fulfilment.suborder_mark_delivered(sub_order=sub_order)
+    except fulfilment.FulfilmentError as error:
+        messages.error(request, str(error))
+        return _detail(request, shop, selectors.sub_order_for_shop(shop=shop, pk=sub_order.pk), status=409)
+    messages.success(request, _("Pesanan %(number)s ditandai sudah diterima. Pembeli diminta menulis ulasan "
+                                "lewat email.") % {"number": sub_order.order.number})
+    return redirect("dashboard:order_detail", pk=sub_order.pk)
+
+
+@shop_owner_required(approved=True)
+@with_sub_order
+@require_POST
 def order_cancel(request, shop, sub_order):
     form = CancelForm(request.POST)
     if not form.is_valid():

@@ -1,4 +1,5 @@
-"""What artisans do with a paid sub-order: ship it, or cancel it while it is still on their shelf."""
+"""What happens to a paid sub-order: the artisan ships it (or cancels it while it is still on their
+shelf), then the buyer receives it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.orders import emails, refunds, stock
-from marketplace.orders.models import RefundSource, SubOrder, SubOrderStatus
+from marketplace.orders.models import SENT_STATUSES, RefundSource, SubOrder, SubOrderStatus
+from marketplace.orders.signals import sub_order_delivered
 
 
 class FulfilmentError(Exception):
@@ -34,6 +36,25 @@ def suborder_mark_shipped(*, sub_order: SubOrder, courier: str, tracking_number:
     return sub_order
 
 
+def suborder_mark_delivered(*, sub_order: SubOrder) -> SubOrder:
+    """The buyer has the parcel (they said so, or the artisan read it in the courier's tracking).
+
+    After the commit `signals.sub_order_delivered` goes out (reviews invite the buyer to review what
+    they bought). A second call changes nothing and sends nothing.
+    """
+    with transaction.atomic():
+        sub_order = _lock(sub_order)
+        if sub_order.status == SubOrderStatus.DELIVERED:
+            return sub_order
+        if sub_order.status != SubOrderStatus.SHIPPED:
+            raise FulfilmentError(_("Hanya pesanan yang sudah dikirim yang dapat ditandai diterima."))
+        sub_order.status = SubOrderStatus.DELIVERED
+        sub_order.delivered_at = timezone.now()
+        sub_order.save(update_fields=["status", "delivered_at"])
+        transaction.on_commit(lambda: sub_order_delivered.send(sender=SubOrder, sub_order=sub_order), robust=True)
+    return sub_order
+
+
 def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
     """Cancel a paid, unshipped sub-order: its units go back to stock and its money back to the buyer.
 
@@ -41,7 +62,7 @@ def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
     """
     with transaction.atomic():
         sub_order = _lock(sub_order)
-        if sub_order.status == SubOrderStatus.SHIPPED:
+        if sub_order.status in SENT_STATUSES:
             raise FulfilmentError(_("Pesanan yang sudah dikirim tidak dapat dibatalkan."))
         if sub_order.status != SubOrderStatus.PAID:
             raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat dibatalkan."))

@@ -102,7 +102,16 @@ class SubOrderStatus(models.TextChoices):
     PAID = "paid", _("Perlu dikirim")
     # "Dikirim" alone is also a visitor's photo "sent in"; a parcel is "Shipped", as its text says.
     SHIPPED = "shipped", pgettext_lazy("status pesanan", "Dikirim")
+    # The buyer has the parcel: they said so on the order's page, or the artisan did from the courier's tracking.
+    DELIVERED = "delivered", pgettext_lazy("status pesanan", "Diterima")
     CANCELED = "canceled", _("Dibatalkan")
+
+
+# The buyer has what they bought: delivered (pickup's "collected" joins here, issue 11). Whatever waits
+# for that (reviews) asks `SubOrder.is_received` or filters on these, never on a status by name.
+RECEIVED_STATUSES = (SubOrderStatus.DELIVERED,)
+# Off the artisan's shelf: on its way, or received.
+SENT_STATUSES = (SubOrderStatus.SHIPPED, *RECEIVED_STATUSES)
 
 
 class SubOrder(models.Model):
@@ -119,6 +128,7 @@ class SubOrder(models.Model):
     courier = models.CharField(_("kurir"), max_length=60, blank=True)
     tracking_number = models.CharField(_("nomor resi"), max_length=60, blank=True)
     shipped_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("diterima pembeli"), null=True, blank=True)
     canceled_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
     cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
 
@@ -136,6 +146,11 @@ class SubOrder(models.Model):
     @property
     def number(self) -> str:
         return f"{self.order.number}-{self.pk}"
+
+    @property
+    def is_received(self) -> bool:
+        """The buyer has the goods (see RECEIVED_STATUSES)."""
+        return self.status in RECEIVED_STATUSES
 
 
 class StockState(models.TextChoices):

@@ -37,6 +37,7 @@ from django.utils import timezone
 from config.csv_export import csv_text
 from marketplace.models import Shop
 from marketplace.orders.models import (
+    SENT_STATUSES,
     PayoutAccount,
     PayoutKind,
     PayoutLine,
@@ -164,7 +165,7 @@ def earnings_csv(*, rows: list[SubOrderEarnings]) -> str:
 
 # --- Settling -----------------------------------------------------------------------------
 
-SETTLEABLE_SUB_ORDER_STATUSES = [SubOrderStatus.SHIPPED, SubOrderStatus.CANCELED]
+SETTLEABLE_SUB_ORDER_STATUSES = [*SENT_STATUSES, SubOrderStatus.CANCELED]
 
 
 def _period_end_moment(period_end: date) -> datetime:

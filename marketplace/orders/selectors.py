@@ -41,7 +41,8 @@ def orders_for_buyer(*, user) -> list[Order]:
     if user is None or not user.is_authenticated:
         return []
     return list(Order.objects.filter(user=user).prefetch_related(
-        Prefetch("sub_orders", queryset=SubOrder.objects.select_related("shop").order_by("shop__name", "pk")))
+        Prefetch("sub_orders", queryset=SubOrder.objects.select_related("shop").order_by("shop__name", "pk")),
+        "sub_orders__lines")
         .order_by("-created_at", "-pk"))
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("checkout/<order_token:token>/siapkan/", views.pay_prepare_view, name="pay_prepare"),
     path("pesanan/<order_token:token>/terima-kasih/", views.confirmation_view, name="confirmation"),
     path("pesanan/<order_token:token>/", views.status_view, name="status"),
+    path("pesanan/<order_token:token>/diterima/<int:pk>/", views.delivered_view, name="delivered"),
     path("pesanan/", views.my_orders_view, name="my_orders"),
     path("akun/masuk/", views.BuyerLoginView.as_view(), name="login"),
     path("akun/daftar/", views.signup_view, name="signup"),

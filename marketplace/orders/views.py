@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from marketplace import services as marketplace_services
 from marketplace.forms import EmailLoginForm, SignupForm
 from marketplace.models import Product, ProductSize
-from marketplace.orders import cart, checkout, selectors, stock
+from marketplace.orders import cart, checkout, fulfilment, selectors, stock
 from marketplace.orders.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import stripe_client
@@ -278,13 +278,13 @@ def _reconcile_if_waiting(order: Order) -> Order:
     return selectors.order_for_token(token=order.token)
 
 
-def _status_page(request, order: Order, *, confirmation: bool):
+def _status_page(request, order: Order, *, confirmation: bool, status: int = 200):
     return render(request, "orders/order_status.html", {
         "order": order, "sub_orders": list(order.sub_orders.all()), "confirmation": confirmation,
         "refunded_idr": selectors.order_refunded_idr(order),
         "decline_message": checkout.card_decline_message(order.last_payment_error)
         if order.last_payment_error and order.status == OrderStatus.AWAITING_PAYMENT else "",
-    })
+    }, status=status)
 
 
 @never_cache
@@ -301,6 +301,24 @@ def confirmation_view(request, token):
 @require_http_methods(["GET", "HEAD"])
 def status_view(request, token):
     return _status_page(request, _order_or_404(token), confirmation=False)
+
+
+@never_cache
+@require_POST
+def delivered_view(request, token, pk):
+    """The buyer says a shipped part of their order has arrived; they are then asked to review it."""
+    order = _order_or_404(token)
+    sub_order = next((sub_order for sub_order in order.sub_orders.all() if sub_order.pk == pk), None)
+    if sub_order is None:
+        raise Http404("no such part of this order")
+    try:
+        fulfilment.suborder_mark_delivered(sub_order=sub_order)
+    except fulfilment.FulfilmentError as error:
+        messages.error(request, str(error))
+        return _status_page(request, selectors.order_for_token(token=token), confirmation=False, status=409)
+    messages.success(request, _("Terima kasih! Pesanan dari %(shop)s ditandai sudah diterima. Ceritakan "
+                                "bagaimana barangnya lewat tautan ulasan di bawah.") % {"shop": sub_order.shop.name})
+    return redirect("orders:status", token=order.token)
 
 
 @never_cache

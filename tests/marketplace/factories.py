@@ -93,3 +93,21 @@ def add_photo(product, *, is_main=False, sort_order=0):
 
 def add_size(product, label, stock, sort_order=0):
     return ProductSize.objects.create(product=product, label=label, stock=stock, sort_order=sort_order)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """An approved review of a product, as if a buyer wrote it and an editor let it through. Real
+    reviews come from a bought line (tests/marketplace/orders/factories.delivered_order)."""
+
+    class Meta:
+        model = "reviews.Review"
+
+    product = factory.SubFactory(ProductFactory)
+    shop = factory.SelfAttribute("product.shop")
+    buyer_email = factory.Sequence(lambda n: f"pembeli{n}@contoh.id")
+    author_name = "Rina"
+    author_city = "Surabaya"
+    rating = 5
+    text = "Kainnya halus dan warnanya sama dengan di foto."
+    language = "id"
+    status = "approved"

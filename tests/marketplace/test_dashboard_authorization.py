@@ -21,6 +21,7 @@ from tests.marketplace.factories import (
     add_size,
 )
 from tests.marketplace.orders.test_authorization import DASHBOARD_ORDER_URLS
+from tests.marketplace.reviews.test_authorization import DASHBOARD_REVIEW_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,9 @@ METHODS = ["get", "post"]
 
 def test_every_dashboard_url_is_classified():
     names = {pattern.name for pattern in dashboard_urls.urlpatterns}
-    # Orders and earnings (marketplace/orders) are classified in tests/marketplace/orders/test_authorization.py.
-    assert names == ACCOUNT_URLS | OWN_SHOP_URLS | PRODUCT_URLS | DASHBOARD_ORDER_URLS
+    # Orders and earnings (marketplace/orders) are classified in tests/marketplace/orders/test_authorization.py,
+    # reviews (marketplace/reviews) in tests/marketplace/reviews/test_authorization.py.
+    assert names == ACCOUNT_URLS | OWN_SHOP_URLS | PRODUCT_URLS | DASHBOARD_ORDER_URLS | DASHBOARD_REVIEW_URLS
 
 
 @pytest.fixture

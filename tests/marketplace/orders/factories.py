@@ -62,3 +62,15 @@ def paid_order(*items: tuple, payment_intent_id: str | None = None, **kwargs):
     order.stripe_payment_intent_id = payment_intent_id or f"pi_test_{order.pk}_{secrets.token_hex(4)}"
     order.save(update_fields=["stripe_payment_intent_id"])
     return checkout.order_mark_paid(order=order, intent=intent_for(order))
+
+
+def delivered_order(*items: tuple, **kwargs):
+    """A paid order whose every part was shipped and then received by the buyer (the invitation to
+    review goes out after the commit, as on the site)."""
+    from marketplace.orders import fulfilment
+
+    order = paid_order(*items, **kwargs)
+    for sub_order in order.sub_orders.all():
+        fulfilment.suborder_mark_shipped(sub_order=sub_order, courier="JNE", tracking_number=f"JNE{sub_order.pk:010d}")
+        fulfilment.suborder_mark_delivered(sub_order=sub_order)
+    return order

@@ -35,7 +35,8 @@ from __future__ import annotations
 import heapq
 import threading
 import uuid
-from collections import defaultdict
+from array import array
+from collections import OrderedDict, defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -462,11 +463,58 @@ def _hits_postgresql(options, total: int) -> tuple[list[str], list, str, list]:
     return selects, parameters, factor, [float(total)]
 
 
-def _text_scores(plan: QueryPlan, total: int) -> dict[int, float]:
+REMEMBERED_QUERIES = 128
+
+
+class Matches:
+    """A query's matching documents (by position), their text scores, as a bitmap,
+    and in the order results show (text score times weight, then title), that order
+    kept until the next event or campaign among them ends."""
+
+    def __init__(self, documents: Documents, scores: dict[int, float]):
+        found = [(documents.position[document_id], score) for document_id, score in scores.items()
+                 if document_id in documents.position]
+        self.positions = array("q", (position for position, _score in found))
+        self.scores = array("d", (score for _position, score in found))
+        self.mask = _bits(self.positions, documents.size)
+        self._ranked: tuple | None = None
+
+    def ranked(self, documents: Documents, now) -> list[tuple[float, int]]:
+        if self._ranked is None or (self._ranked[0] is not None and self._ranked[0] <= now):
+            ranked = sorted(((score * documents.weight(position, now), position)
+                             for position, score in zip(self.positions, self.scores, strict=True)),
+                            key=lambda item: (-item[0], documents.titles[item[1]], documents.keys[item[1]]))
+            ends = [documents.ends_at[position] for position in self.positions
+                    if documents.ends_at[position] is not None and documents.ends_at[position] >= now]
+            self._ranked = (min(ends, default=None), ranked)
+        return self._ranked[1]
+
+
+def _remembered_matches(plan: QueryPlan, documents: Documents) -> Matches:
+    """The query's Matches, remembered until the index's generation changes, as
+    Elasticsearch's shard request cache keeps a whole answer until the next refresh:
+    searches repeat (a campaign's words, the suggestions clicked), and a repeated one
+    then costs its filters, facets and page only."""
+    options = _options(plan)
+    key = (tuple((clause, kind, weight, language, tuple(term_lists))
+                 for clause, kind, weight, language, term_lists in options), plan.minimum_should_match())
+    remembered = _vocabulary_cache.setdefault("scores", OrderedDict())
+    found = remembered.get(key)
+    if found is None:
+        found = Matches(documents, _text_scores(plan, documents.size, options))
+        remembered[key] = found
+        if len(remembered) > REMEMBERED_QUERIES:
+            remembered.popitem(last=False)
+    else:
+        remembered.move_to_end(key)
+    return found
+
+
+def _text_scores(plan: QueryPlan, total: int, options: list | None = None) -> dict[int, float]:
     """Every document matching enough clauses, with its score, in one statement: per
     alternative, the best field's score plus TIE_BREAKER times the others' (Elasticsearch's
     best_fields); per clause, its best alternative; summed over the clauses matched."""
-    options = _options(plan)
+    options = _options(plan) if options is None else options
     if not options:
         return {}
     selects, parameters, factor, factor_parameters = (_hits_postgresql if _postgresql() else _hits_sqlite)(
@@ -492,7 +540,7 @@ def search(request: SearchRequest) -> EngineResult:
     _fresh()  # once per search: the rest reads what this process remembers
     documents = _documents()
     plan = request.query_plan()
-    text_scores = None if plan.is_empty else _text_scores(plan, documents.size)
+    matches = None if plan.is_empty else _remembered_matches(plan, documents)
     allowed = documents.everything
     if request.price_min is not None or request.price_max is not None:
         allowed &= documents.price_mask(request.price_min, request.price_max)
@@ -502,9 +550,8 @@ def search(request: SearchRequest) -> EngineResult:
         allowed &= documents.keys_mask(request.only_keys)
     if request.exclude_keys:
         allowed &= ~documents.keys_mask(request.exclude_keys)
-    if text_scores is not None:
-        allowed &= _bits((documents.position[document_id] for document_id in text_scores
-                          if document_id in documents.position), documents.size)
+    if matches is not None:
+        allowed &= matches.mask
 
     # Multi-select facets: each facet counts what every *other* filter lets through,
     # so choosing one district keeps the other districts' counts.
@@ -533,9 +580,15 @@ def search(request: SearchRequest) -> EngineResult:
         return bool(flags[position >> 3] >> (position & 7) & 1)
 
     wanted = request.offset + request.limit
-    if text_scores is not None:
-        scored = [(score * documents.weight(position, now), position) for document_id, score in text_scores.items()
-                  if (position := documents.position.get(document_id)) is not None and kept(position)]
+    if matches is not None and request.near:
+        scored = [item for item in matches.ranked(documents, now) if kept(item[1])]
+    elif matches is not None:
+        scored = []
+        for item in matches.ranked(documents, now):
+            if kept(item[1]):
+                scored.append(item)
+                if len(scored) >= wanted:
+                    break
     elif request.near:
         scored = [(documents.weight(position, now), position) for position in range(documents.size)
                   if kept(position)]

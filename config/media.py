@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.translation import gettext_lazy as _
+from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +55,14 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("private files have no public URL; serve them through a view that checks permission")
+
+
+class BucketStorage(S3Storage):
+    """django-storages' S3 storage that gives up in seconds: `timeout` to connect and per read,
+    two attempts in all (botocore's defaults are 60 s and more retries), so an uploader hears of a
+    storage that refuses or hangs at once instead of after minutes."""
+
+    def __init__(self, *, timeout: float = 3, **options):
+        super().__init__(**options)
+        self.client_config = self.client_config.merge(Config(
+            connect_timeout=timeout, read_timeout=timeout, retries={"mode": "standard", "total_max_attempts": 2}))

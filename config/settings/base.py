@@ -190,19 +190,20 @@ AWS_S3_TIMEOUT = float(os.environ.get("AWS_S3_TIMEOUT", "3"))
 
 
 def s3_storage(*, bucket: str, public: bool, location: str = "") -> dict:
-    """A STORAGES entry for one bucket: public files by plain URL, private ones by signed URL."""
-    from botocore.config import Config
+    """A STORAGES entry for one bucket: public files by plain URL, private ones by signed URL.
 
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+    Plain values only (config.media.BucketStorage builds botocore's client settings from
+    `timeout`), so the entry can be handed to another process as JSON.
+    """
+    return {"BACKEND": "config.media.BucketStorage", "OPTIONS": {
         "bucket_name": bucket,
         "location": location,
         "endpoint_url": AWS_S3_ENDPOINT_URL or None,
         "region_name": AWS_S3_REGION_NAME or None,
-        "client_config": Config(
-            connect_timeout=AWS_S3_TIMEOUT, read_timeout=AWS_S3_TIMEOUT,
-            retries={"mode": "standard", "total_max_attempts": 2}, signature_version="s3v4",
-            # Path-style URLs for S3-compatible servers (SeaweedFS, MinIO): no DNS per bucket.
-            s3={"addressing_style": "path" if AWS_S3_ENDPOINT_URL else "virtual"}),
+        "timeout": AWS_S3_TIMEOUT,
+        "signature_version": "s3v4",
+        # Path-style URLs for S3-compatible servers (SeaweedFS, MinIO): no DNS per bucket.
+        "addressing_style": "path" if AWS_S3_ENDPOINT_URL else "virtual",
         # Two photos called IMG_0001.jpg must not overwrite each other.
         "file_overwrite": False,
         "querystring_auth": not public,

@@ -8,5 +8,8 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from marketplace import signals
+        from marketplace.sitemaps import marketplace_entries
+        from tourism.sitemaps import sitemap_source_register
 
         signals.connect()
+        sitemap_source_register(marketplace_entries)

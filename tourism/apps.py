@@ -8,5 +8,7 @@ class TourismConfig(AppConfig):
 
     def ready(self):
         from tourism import signals
+        from tourism.sitemaps import page_entries, sitemap_source_register
 
         signals.connect()
+        sitemap_source_register(page_entries)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Page
+
+from tourism.sitemaps import SiteSitemap
 
 LANGUAGES = ("id", "en")
 OG_LOCALES = {"id": "id_ID", "en": "en_US"}
@@ -265,83 +265,7 @@ def jsonld_for(obj, *, request, canonical: str) -> dict | None:
     return None
 
 
-# --- sitemap.xml and robots.txt -----------------------------------------------------------
-
-@dataclass
-class SitemapEntry:
-    urls: dict  # {language: path}
-    lastmod: object = None
-
-
-def _page_entries(request) -> list[SitemapEntry]:
-    default = Locale.get_default()
-    pages = list(Page.objects.live().public().filter(depth__gt=1).select_related("locale")
-                 .order_by("path").only("pk", "translation_key", "url_path", "locale", "last_published_at",
-                                         "depth", "path"))
-    # Only pages under a site (not Wagtail's bare root) have URLs.
-    groups: dict = {}
-    lastmods: dict = {}
-    for page in pages:
-        url = page.get_url(request)
-        if not url:
-            continue
-        groups.setdefault(page.translation_key, {})[page.locale.language_code] = url
-        if page.locale_id == default.pk or page.translation_key not in lastmods:
-            lastmods[page.translation_key] = page.last_published_at
-    return [SitemapEntry(urls=urls, lastmod=lastmods.get(key)) for key, urls in groups.items()]
-
-
-def _marketplace_entries() -> list[SitemapEntry]:
-    from marketplace import selectors
-
-    entries = []
-    for name in ("marketplace:index", "marketplace:shops", "marketplace:motifs"):
-        urls = {}
-        for language in LANGUAGES:
-            with translation.override(language):
-                urls[language] = reverse(name)
-        entries.append(SitemapEntry(urls=urls))
-    for product in selectors.products_public().only("pk", "slug", "title_en", "updated_at"):
-        entries.append(SitemapEntry(urls=_marketplace_language_urls(product), lastmod=product.updated_at))
-    for shop in selectors.shops_public().only("pk", "slug", "story_en", "updated_at"):
-        entries.append(SitemapEntry(urls=_marketplace_language_urls(shop), lastmod=shop.updated_at))
-    from marketplace.models import Motif
-
-    for motif in Motif.objects.only("slug"):
-        urls = {}
-        for language in LANGUAGES:
-            with translation.override(language):
-                urls[language] = motif.get_absolute_url()
-        entries.append(SitemapEntry(urls=urls))
-    return entries
-
-
-def sitemap_entries(request) -> list[SitemapEntry]:
-    return _page_entries(request) + _marketplace_entries()
-
-
-def sitemap_xml(request) -> str:
-    """Every public URL in each language it exists in, with hreflang alternates (x-default: Indonesian)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for entry in sitemap_entries(request):
-        alternates = [(code, absolute(request, entry.urls[code])) for code in LANGUAGES if code in entry.urls]
-        if "id" in entry.urls:
-            alternates.append(("x-default", absolute(request, entry.urls["id"])))
-        for code in LANGUAGES:
-            if code not in entry.urls:
-                continue
-            lines.append("<url>")
-            lines.append(f"<loc>{escape(absolute(request, entry.urls[code]))}</loc>")
-            if entry.lastmod:
-                lines.append(f"<lastmod>{entry.lastmod.date().isoformat()}</lastmod>")
-            if len(entry.urls) > 1:
-                for hreflang, href in alternates:
-                    lines.append(f'<xhtml:link rel="alternate" hreflang="{hreflang}" href={quoteattr(href)}/>')
-            lines.append("</url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+# --- robots.txt (sitemap.xml: tourism/sitemaps.py) ----------------------------------------
 
 
 # Paths that are for people signed in, for machines, or endless (search results).
@@ -353,7 +277,12 @@ ROBOTS_DISALLOW = ["/admin/", "/django-admin/", "/toko/", "/payments/", "/api/",
 def robots_txt(request) -> str:
     lines = ["User-agent: *"]
     lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
-    lines += ["Allow: /", "", f"Sitemap: {absolute(request, '/sitemap.xml')}", ""]
+    lines += ["Allow: /", ""]
+    # One line per page of the sitemap: past 50,000 URLs it goes on at ?p=2 (tourism/sitemaps.py).
+    pages = SiteSitemap().paginator.num_pages
+    lines += [f"Sitemap: {absolute(request, '/sitemap.xml')}"]
+    lines += [f"Sitemap: {absolute(request, f'/sitemap.xml?p={number}')}" for number in range(2, pages + 1)]
+    lines += [""]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ The work is in tourism.share_images, tourism.sharing, tourism.seo and tourism.vi
 
 import re
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -18,6 +19,7 @@ from wagtail.models import Page
 from config.media import MediaUnavailable, media_store_guard
 from tourism import seo, share_images, sharing, visitor_photos
 from tourism.models import DestinationPage, ShareEvent
+from tourism.sitemaps import SITEMAPS
 
 OG_KEY = re.compile(r"^(?:(?P<kind>produk|toko)-)?(?P<pk>\d{1,18})-(?P<language>id|en)$")
 
@@ -89,7 +91,9 @@ def share_beacon(request):
 @require_GET
 @cache_control(public=True, max_age=3600)
 def sitemap_xml(request):
-    return HttpResponse(seo.sitemap_xml(request), content_type="application/xml; charset=utf-8")
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+    response["Content-Type"] = "application/xml; charset=utf-8"
+    return response
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.utils import timezone
 from tests.marketplace.factories import ProductFactory, ShopFactory, add_photo
 from tests.tourism import factories
 from tests.tourism.gebrak_factories import campaign, picture
+from tourism.sitemaps import SiteSitemap
 
 pytestmark = pytest.mark.django_db
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -161,8 +162,8 @@ class TestSitemap:
         ProductFactory(slug="kain-toko-tutup", shop=ShopFactory(slug="toko-ditolak", status="rejected"))
         return translated
 
-    def entries(self, client):
-        response = client.get("/sitemap.xml")
+    def entries(self, client, path="/sitemap.xml"):
+        response = client.get(path)
         assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
         root = ElementTree.fromstring(response.content)
         found = {}
@@ -170,6 +171,25 @@ class TestSitemap:
             loc = url.find(f"{SITEMAP}loc").text
             found[loc] = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
         return found
+
+    def test_past_the_limit_it_goes_on_at_the_next_page_and_robots_names_each(self, client, content,
+                                                                              monkeypatch):
+        """50,000 URLs is the protocol's limit; a smaller one stands in for it here."""
+        everything = self.entries(client)
+        monkeypatch.setattr(SiteSitemap, "limit", 7)
+        pages = -(-len(everything) // 7)
+        assert pages >= 3
+        paged = {}
+        for number in range(1, pages + 1):
+            part = self.entries(client, f"/sitemap.xml?p={number}")
+            assert 0 < len(part) <= 7 and not paged.keys() & part.keys()
+            paged.update(part)
+        assert paged == everything
+        assert client.get(f"/sitemap.xml?p={pages + 1}").status_code == 404
+        robots = client.get("/robots.txt").text.splitlines()
+        assert [line for line in robots if line.startswith("Sitemap:")] == [
+            "Sitemap: http://testserver/sitemap.xml",
+            *[f"Sitemap: http://testserver/sitemap.xml?p={number}" for number in range(2, pages + 1)]]
 
     def test_both_languages_with_hreflang_alternates(self, client, content):
         found = self.entries(client)

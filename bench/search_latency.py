@@ -52,7 +52,7 @@ def vocabulary() -> list[str]:
     from search.analysis import tokenise
 
     words = []
-    for path in (ROOT / "tourism" / "demo" / "catalog.json", ROOT / "marketplace" / "demo" / "catalog.json"):
+    for path in (ROOT / "demo" / "data" / "tourism" / "catalog.json", ROOT / "demo" / "data" / "marketplace" / "catalog.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         for records in data.values():
             for record in records:

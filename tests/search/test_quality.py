@@ -14,7 +14,7 @@ from search.quality import evaluate, load_judgments, ndcg_at, reciprocal_rank
 from tests.search.conftest import elasticsearch_index
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_CATALOGS = [ROOT / "tourism" / "demo" / "catalog.json", ROOT / "marketplace" / "demo" / "catalog.json"]
+DEMO_CATALOGS = [ROOT / "demo" / "data" / "tourism" / "catalog.json", ROOT / "demo" / "data" / "marketplace" / "catalog.json"]
 
 pytestmark = pytest.mark.django_db
 

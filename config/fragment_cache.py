@@ -5,32 +5,38 @@ without a session. A tourist with something in the cart, anyone signed in, a
 filtered or paginated listing, or the first visitor after a publish gets a page
 rendered afresh. Its costly parts (listings of destinations and products, a
 destination's body, gallery and nearby places, the meta tags) are the same for
-everyone, so `{% fragment_cache %}` (config/templatetags/fragment_cache.py) keeps
-them rendered, keyed by:
+everyone, so templates keep them with Django's own `{% cache %}` tag:
 
-- the content generation of the page cache, read once per request before
-  rendering: any content write (publish, product, stock, snippet...) makes every
-  fragment stale at once, exactly as it does the pages;
-- the reading language, the scheme and host (fragments hold absolute URLs), the
-  fragment's name and what the template says it varies on (a page's id).
+    {% cache fragment_cache.seconds destination page.pk fragment_cache.vary using=fragment_cache.alias %}
 
-Never in DEBUG, never in a Wagtail preview (unsaved content), never for a
-non-GET request. What differs per visitor (CSRF tokens, the cart badge,
-messages) stays outside fragments: the templates decide, and say so.
+`fragment_cache` comes from the context processor below, read once per request:
+
+- `vary`: the content generation of the page cache, read before rendering (any content
+  write, a publish, a product, stock, a snippet..., makes every fragment stale at once,
+  exactly as it does the pages), the scheme and host (fragments hold absolute URLs) and the
+  reading language; the tag adds the fragment's name and what the template varies on.
+- `seconds` and `alias`: FRAGMENT_CACHE_SECONDS and the "fragments" cache; or, never in
+  DEBUG, a Wagtail preview (unsaved content), a non-GET request, or when the generation
+  cannot be read, the "no-fragments" cache (Django's DummyCache), which stores and finds
+  nothing, so the fragment renders afresh.
+
+What differs per visitor (CSRF tokens, the cart badge, messages) stays outside fragments:
+the templates decide, and say so.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.utils import make_template_fragment_key
+from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import get_language
 
 from config.page_cache import content_generation
 
 logger = logging.getLogger(__name__)
+NO_FRAGMENTS_ALIAS = "no-fragments"
 
 
 def fragment_cache_enabled(request) -> bool:
@@ -38,29 +44,50 @@ def fragment_cache_enabled(request) -> bool:
             and request.method in ("GET", "HEAD") and not getattr(request, "is_preview", False))
 
 
-def fragment_key(request, generation: int, name: str, vary_on: list) -> str:
-    """Django's key for `{% cache %}` fragments, varied also on what every fragment depends on."""
-    return make_template_fragment_key(name, [generation, request.scheme, request.get_host(), get_language(), *vary_on])
+class FragmentCache:
+    """What a template's `{% cache %}` needs, worked out on first use in the request."""
+
+    def __init__(self, request):
+        self.request = request
+
+    @cached_property
+    def generation(self) -> int | None:
+        if not fragment_cache_enabled(self.request):
+            return None
+        return content_generation(self.request)
+
+    @property
+    def alias(self) -> str:
+        return settings.FRAGMENT_CACHE_ALIAS if self.generation is not None else NO_FRAGMENTS_ALIAS
+
+    @property
+    def seconds(self) -> int:
+        return settings.FRAGMENT_CACHE_SECONDS if self.generation is not None else 0
+
+    @property
+    def vary(self) -> str:
+        # Read at render time: a view may switch the language after the context processor ran.
+        return f"{self.generation}|{self.request.scheme}|{self.request.get_host()}|{get_language()}"
 
 
-def fragment_cached(request, name: str, vary_on: list, render) -> str:
-    """The stored rendering of this fragment, or `render()` stored for the next request."""
-    if not fragment_cache_enabled(request):
-        return render()
-    generation = content_generation(request)
-    if generation is None:
-        return render()
-    cache = caches[settings.FRAGMENT_CACHE_ALIAS]
-    try:
-        key = fragment_key(request, generation, name, vary_on)
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - a broken cache must not take pages down
-        logger.exception("fragment cache unavailable")
-        return render()
-    if html is None:
-        html = render()
+def fragment_cache(request) -> dict:
+    """Context processor (settings.TEMPLATES): `fragment_cache` for `{% cache %}`."""
+    return {"fragment_cache": FragmentCache(request)}
+
+
+class ForgivingRedisCache(RedisCache):
+    """The fragments' cache on Redis: a fragment is only a saving, so Redis being unreachable
+    renders it afresh (and logs) instead of failing the page."""
+
+    def get(self, key, default=None, version=None):
         try:
-            cache.set(key, html, timeout=settings.FRAGMENT_CACHE_SECONDS)
+            return super().get(key, default, version)
+        except Exception:  # noqa: BLE001 - a broken cache must not take pages down
+            logger.exception("fragment cache unavailable")
+            return default
+
+    def set(self, key, value, timeout=None, version=None):
+        try:
+            super().set(key, value, timeout, version)
         except Exception:  # noqa: BLE001
-            logger.exception("fragment cache could not store %s", name)
-    return html
+            logger.exception("fragment cache could not store %s", key)

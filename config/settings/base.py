@@ -99,6 +99,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "tourism.context_processors.site_chrome",
                 "marketplace.orders.context_processors.cart",
+                "config.fragment_cache.fragment_cache",  # for {% cache %} (config/fragment_cache.py)
             ],
         },
     },
@@ -410,11 +411,13 @@ FRAGMENT_CACHE_ALIAS = "fragments"
 # In each process's memory without Redis: a fragment is found by the shared generation,
 # so a stale one is never read, only left to age out.
 CACHES["fragments"] = (  # noqa: F405
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    {"BACKEND": "config.fragment_cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
      "KEY_PREFIX": "fragments"} if REDIS_URL else
     {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
      "OPTIONS": {"MAX_ENTRIES": 3000}}
 )
+# Where `{% cache %}` looks when fragments are off for a request (DEBUG, a preview): nothing.
+CACHES["no-fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
 # bench/run.py's production-like server adds /bench/bare, the do-nothing view it measures pages against.
 if env_bool("BENCH", False):
     ROOT_URLCONF = "config.bench_urls"

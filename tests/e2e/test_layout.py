@@ -30,6 +30,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import E2E_DB
 from tests.e2e.content import PASSWORD
 from tests.e2e.steps import checkout_fill
+from tests.e2e.test_reviews import delivered_order_review_path
 
 pytestmark = E2E_DB
 
@@ -194,6 +195,7 @@ def test_every_page_fits_a_phone_and_a_laptop(site, journey_factory):
         ("checkout", "/kampung-sasirangan/checkout/"), ("buyer-sign-in", "/kampung-sasirangan/akun/masuk/"),
         ("buyer-sign-up", "/kampung-sasirangan/akun/daftar/"),
         ("order-shipped", f"/kampung-sasirangan/pesanan/{shipped_order.token}/"),
+        ("review-form", delivered_order_review_path(site)),  # a delivered order's review link
     ]
     if motif is not None:
         public.append(("motif", f"/kampung-sasirangan/motif/{motif.slug}/"))

@@ -110,6 +110,27 @@ def publish_scheduled_every_minute(env: dict, stop: threading.Event) -> None:
                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False)
 
 
+def worker_start(env: dict) -> subprocess.Popen:
+    """The task queue's worker (emails, Stripe's events, refunds, the periodic sweeps), as production
+    runs it beside the web server; what it prints (the console's emails too) comes here.
+
+    In a session of its own, so a Ctrl-C meant for the site does not cut a task short: worker_stop
+    asks it to stop once the running task is done. (It reloads on code changes as runserver does,
+    so it is two processes; the signal goes to both.)"""
+    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "tasks_worker"], env=env, cwd=ROOT,
+                            start_new_session=True)
+
+
+def worker_stop(worker: subprocess.Popen) -> None:
+    try:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -124,6 +145,8 @@ def main() -> int:
         f"    Editors' admin:     {base}/admin/   (admin is the superuser: users, groups, workflows)\n"
         f"    Artisans' shops:    {base}/toko/masuk/\n"
         f"    Health:             {base}/healthz\n"
+        "  Slow work goes through the task queue, whose worker runs beside the site\n"
+        "  (`manage.py tasks_status` shows what waits and what failed).\n"
         "  The demo logins are listed just above (\"Demo logins\"), on every start.\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")}
@@ -131,6 +154,7 @@ def main() -> int:
     emulator = start_stripe_emulator(base)
     stop = threading.Event()
     threading.Thread(target=publish_scheduled_every_minute, args=(env, stop), daemon=True).start()
+    worker = worker_start(env)
     command = [sys.executable, str(ROOT / "manage.py"), "runserver", f"{args.host}:{args.port}"]
     try:
         return subprocess.call(command, env=env, cwd=ROOT)
@@ -138,6 +162,7 @@ def main() -> int:
         return 0
     finally:
         stop.set()
+        worker_stop(worker)
         if emulator is not None:
             emulator.stop()
 

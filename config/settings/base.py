@@ -276,6 +276,17 @@ STRIPE_CONNECT_ENABLED = env_bool("STRIPE_CONNECT_ENABLED", False)
 PLATFORM_FEE_PERCENT = os.environ.get("PLATFORM_FEE_PERCENT", "5")
 STOCK_RESERVATION_MINUTES = int(os.environ.get("STOCK_RESERVATION_MINUTES", "30"))
 
+# --- Background tasks ---------------------------------------------------------
+# https://github.com/RealOrangeOne/django-tasks and .../django-tasks-db
+# Emails, Stripe's events, refunds, Connect transfers, the periodic sweeps and Wagtail's own
+# tasks (reference index, image focal points) leave the request: each is a row in the database
+# (django-tasks-db), run by `manage.py tasks_worker`, which `make run` starts beside the site and
+# production runs as a service of its own. On PostgreSQL several workers share the table (rows
+# are taken with SELECT ... FOR UPDATE SKIP LOCKED). Why the database and not Redis:
+# docs/decisions.md, "Background tasks" (issue 12).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
     "version": 1,

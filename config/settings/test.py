@@ -30,3 +30,7 @@ PAGE_CACHE_SECONDS = 0
 # The same for rendered fragments (config/fragment_cache.py); tests/config/test_fragment_cache.py switches it on.
 FRAGMENT_CACHE_SECONDS = 0
 CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: F405
+# Tasks run at once, inside the test that enqueued them (after its commit, as in production),
+# so a test sees what a worker would have done. tests/config/test_task_queue.py runs the
+# database backend and a real worker process, on SQLite and PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

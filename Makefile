@@ -39,6 +39,7 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 demo: setup
 	$(PY) manage.py migrate --no-input -v0

@@ -2,47 +2,39 @@
 config.sign_in, the client's address config.client_address).
 
 django-csp writes the policy from settings.CONTENT_SECURITY_POLICY;
-`ContentSecurityPolicyMiddleware` adds the origin of Stripe.js, which depends on the
-payments mode (Stripe or the local emulator), at request time.
+`ContentSecurityPolicyMiddleware` adds, at request time, the origins that apps register
+(marketplace.payments: Stripe.js's, which depend on the payments mode, Stripe or the local
+emulator).
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware, PolicyParts
 
+# Functions that return {directive: [origin, ...]} to add to every response's policy.
+CSP_SOURCES: list[Callable[[], dict[str, list[str]]]] = []
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+def csp_sources_register(sources: Callable[[], dict[str, list[str]]]) -> None:
+    """An app's origins for the policy, asked for on each response (AppConfig.ready())."""
+    if sources not in CSP_SOURCES:
+        CSP_SOURCES.append(sources)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, plus Stripe's origins for the payment form.
-
-    With a real Stripe key these are js.stripe.com (the script and its card
-    frames) and api.stripe.com; with the emulator, the emulator's own address,
-    which serves a stand-in Stripe.js.
-    """
+    """django-csp's middleware, plus the origins the apps register (Stripe's, for the
+    payment form)."""
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if report_only:
             return parts
-        from marketplace.payments import stripe_client
-
-        if stripe_client.payments_mode() == "emulator":
-            emulator = _origin(stripe_client.api_base())
-            scripts = frames = connects = [emulator] if emulator else []
-        else:
-            scripts = ["https://js.stripe.com"]
-            frames = ["https://js.stripe.com", "https://hooks.stripe.com"]
-            connects = ["https://api.stripe.com"]
-        extra = {"script-src": scripts, "frame-src": frames, "connect-src": connects}
         update = dict(parts.update or {})
-        for directive, origins in extra.items():
-            if origins:
-                update[directive] = [*update.get(directive, []), *origins]
+        for sources in CSP_SOURCES:
+            for directive, origins in sources().items():
+                if origins:
+                    update[directive] = [*update.get(directive, []), *origins]
         parts.update = update
         return parts

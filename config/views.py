@@ -5,8 +5,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from marketplace.payments.stripe_client import payments_status
-from search.engines import engine_status
+from config.health import STATUS_SOURCES
 
 
 @never_cache
@@ -15,7 +14,8 @@ def healthz(request):
     """200 when the site can serve, 503 when the database is unreachable.
 
     A search engine that is down is reported but does not make the site unhealthy:
-    the database engine answers searches in its place.
+    the database engine answers searches in its place. What else is reported (search,
+    payments) the apps register (config/health.py).
     """
     try:
         with connection.cursor() as cursor:
@@ -24,5 +24,5 @@ def healthz(request):
         database = "ok"
     except DatabaseError:
         database = "down"
-    body = {"database": database, "search": engine_status(), "payments": payments_status()}
+    body = {"database": database, **{name: status() for name, status in STATUS_SOURCES.items()}}
     return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -7,9 +7,24 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Kampung Sasirangan")
 
     def ready(self):
-        from marketplace import signals
+        from marketplace import selectors, shareables, signals
         from marketplace.sitemaps import marketplace_entries
+        from tourism.providers import (
+            HOME_HIGHLIGHTS,
+            LOCATED_SHOPS,
+            PRODUCTS_BY_IDS,
+            PRODUCTS_NEWEST_IDS,
+            provider_register,
+        )
+        from tourism.shareables import shareable_register
         from tourism.sitemaps import sitemap_source_register
 
         signals.connect()
+        # What tourism's pages, meta tags, share images and sitemap show of the marketplace.
         sitemap_source_register(marketplace_entries)
+        shareable_register(shareables.PRODUCT)
+        shareable_register(shareables.SHOP)
+        provider_register(HOME_HIGHLIGHTS, selectors.products_highlighted)
+        provider_register(LOCATED_SHOPS, selectors.shops_public_located)
+        provider_register(PRODUCTS_BY_IDS, selectors.products_public_by_ids)
+        provider_register(PRODUCTS_NEWEST_IDS, selectors.products_newest_ids)

@@ -258,6 +258,11 @@ def product_for_owner(*, shop: Shop | None, pk) -> Product:
 
 # --- For tourism pages (campaign cards, nearby shops) ---------------------------------
 
+def products_newest_ids(*, limit: int) -> list[int]:
+    """The newest public products (the demo campaign's product cards)."""
+    return list(Product.objects.public().order_by("-created_at").values_list("pk", flat=True)[:limit])
+
+
 def products_public_by_ids(*, ids) -> dict[int, Product]:
     """Public products among `ids`, by id, ready for cards; unpublished or unapproved ones are absent."""
     return {product.pk: product for product in _card_queryset().filter(pk__in=list(ids))}

@@ -8,6 +8,9 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from config.health import health_status_register
         from search import signals
+        from search.engines import engine_status
 
         signals.connect()
+        health_status_register("search", engine_status)

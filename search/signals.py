@@ -6,7 +6,7 @@ categories). The marketplace's shops and products: every save and delete, and
 of what they show (photos, sizes, motifs, colours).
 
 Writes that bypass signals (queryset .update(), e.g. stock reserved at checkout)
-call search.indexing.index_later_for(...) themselves.
+send marketplace.orders.stock.stock_changed, which this module listens to.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from search.documents import ModelDocument, PageDocument, document_types, keys_for_instance
-from search.indexing import index_later
+from search.indexing import index_later, index_later_for
 
 
 def page_keys(page, *, descendants: bool = False) -> list[str]:
@@ -88,7 +88,13 @@ def on_taxonomy_changed(sender, instance, **kwargs):
     index_later(keys)
 
 
+def on_stock_changed(sender, product_ids, **kwargs):
+    """Stock moved by queryset updates (marketplace/orders/stock.py): no post_save came."""
+    index_later_for(*(sender(pk=product_id) for product_id in product_ids))
+
+
 def connect() -> None:
+    from marketplace.orders.stock import stock_changed
     from search.models import SearchSynonym
     from search.synonyms import forget_synonyms
     from tourism.snippets import Category, District
@@ -121,4 +127,5 @@ def connect() -> None:
     post_save.connect(forget_promotions, sender=SearchPromotion, dispatch_uid="search.promotion_saved")
     post_delete.connect(forget_promotions, sender=SearchPromotion, dispatch_uid="search.promotion_deleted")
     post_save.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_saved")
+    stock_changed.connect(on_stock_changed, dispatch_uid="search.stock_changed")
     post_delete.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="search.synonym_deleted")

@@ -1,7 +1,7 @@
 """Campaigns: what a campaign page shows, which campaigns run, and the demo campaign.
 
 A campaign is a CampaignPage (tourism.models) with start and end dates. The home
-page shows the one running today (tourism.selectors.campaign_current).
+page shows the one running today (tourism.campaigns.campaign_running).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
+from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
 from tourism.selectors import CARD_RENDITIONS, localize_pages
 
 CARD_BLOCKS = {"destination_cards": DestinationPage, "event_cards": EventPage}
@@ -64,8 +65,6 @@ def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
 
     Chosen pages that were unpublished and products whose shop is not approved are left out.
     """
-    from marketplace import selectors as marketplace_selectors
-
     raw_blocks = list(campaign.body.raw_data)
     wanted = {"destination_cards": [], "event_cards": [], "product_cards": []}
     for raw in raw_blocks:
@@ -75,7 +74,7 @@ def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
         elif raw["type"] == "product_cards":
             wanted["product_cards"] += _raw_ids(value.get("products"))
     found = {kind: _card_pages(model, wanted[kind]) for kind, model in CARD_BLOCKS.items()}
-    found["product_cards"] = (marketplace_selectors.products_public_by_ids(ids=wanted["product_cards"])
+    found["product_cards"] = ((provided(PRODUCTS_BY_IDS, ids=wanted["product_cards"]) or {})
                               if wanted["product_cards"] else {})
 
     sections = []
@@ -150,13 +149,7 @@ def _demo_body(*, language: str) -> list:
         "rumah-bubungan-tinggi-teluk-selong"]).values_list("slug", "pk"))
     events = list(EventPage.objects.filter(locale=Locale.get_default(), start__gte=timezone.now())
                   .order_by("start").values_list("pk", flat=True)[:3])
-    products = []
-    try:
-        from marketplace.models import Product
-
-        products = list(Product.objects.public().order_by("-created_at").values_list("pk", flat=True)[:4])
-    except LookupError:  # pragma: no cover - marketplace is always installed here
-        pass
+    products = list(provided(PRODUCTS_NEWEST_IDS, limit=4) or [])
     english = language == "en"
     chain = ["pasar-terapung-lok-baintan", "pasar-intan-cbs-martapura", "kubah-guru-sekumpul",
              "rumah-bubungan-tinggi-teluk-selong"]

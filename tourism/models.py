@@ -102,13 +102,13 @@ class HomePage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
         return route_remembered(self, request, path_components, super().route)
 
     def get_context(self, request, *args, **kwargs):
-        from tourism import selectors
+        from tourism import campaigns, selectors
 
         context = super().get_context(request, *args, **kwargs)
         # Read when the template first asks: a stored fragment of the page asks for none of them.
         context["featured_destinations"] = SimpleLazyObject(lambda: selectors.home_featured_destinations(home=self))
         context["upcoming_events"] = SimpleLazyObject(lambda: selectors.events_upcoming(limit=3))
-        context["current_campaign"] = SimpleLazyObject(selectors.campaign_current)
+        context["current_campaign"] = SimpleLazyObject(campaigns.campaign_running)
         context["sasirangan_highlights"] = SimpleLazyObject(lambda: selectors.sasirangan_highlights(limit=4))
         return context
 

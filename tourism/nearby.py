@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale
 
 from tourism.models import DestinationPage
+from tourism.providers import LOCATED_SHOPS, provided
 from tourism.selectors import localize_pages
 
 EARTH_RADIUS_KM = 6371.0088
@@ -63,19 +64,18 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
 
 
 def shops_nearby(*, latitude, longitude, limit: int = 4, max_km: float = MAX_DISTANCE_KM) -> list[Nearby]:
-    """Approved artisans' shops nearest to the point (marketplace selectors decide what is public)."""
-    from marketplace import selectors as marketplace_selectors
-
+    """Approved artisans' shops nearest to the point (the marketplace provides what is public)."""
     if latitude is None or longitude is None:
         return []
-    return _nearest(marketplace_selectors.shops_public_located(), latitude=latitude, longitude=longitude,
-                    limit=limit, max_km=max_km)
+    shops = provided(LOCATED_SHOPS)
+    if shops is None:
+        return []
+    return _nearest(shops, latitude=latitude, longitude=longitude, limit=limit, max_km=max_km)
 
 
-def destinations_map_points(*, request, context) -> list[dict]:
-    """Every live destination with a location, for the index page's map (embedded, no extra request)."""
-    from tourism.templatetags.gebrak import localurl
-
+def destinations_map_points(*, url_for) -> list[dict]:
+    """Every live destination with a location, for the index page's map (embedded, no extra request).
+    `url_for(page)` is the page's URL in the reader's language (the template tag's localurl)."""
     pages = list(
         DestinationPage.objects.live().public()
         .filter(locale=Locale.get_default(), latitude__isnull=False, longitude__isnull=False)
@@ -84,7 +84,7 @@ def destinations_map_points(*, request, context) -> list[dict]:
     points = []
     for page in localize_pages(pages):
         points.append({
-            "title": page.title, "url": localurl(context, page),
+            "title": page.title, "url": url_for(page),
             "lat": float(page.latitude), "lon": float(page.longitude),
             "category": page.category.key, "categoryName": page.category.name,
             "district": page.district.name,

@@ -8,6 +8,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale
 
 from tourism.models import DestinationPage, EventPage
+from tourism.providers import HOME_HIGHLIGHTS, provided
 
 DESTINATIONS_PER_PAGE = 12
 PAST_EVENTS_PER_PAGE = 12
@@ -114,15 +115,6 @@ def home_featured_destinations(*, home, limit: int = 6) -> list:
     return localize_pages(picks[:limit])
 
 
-def campaign_current():
-    """The live campaign whose start <= today <= end (WITA), newest start first, or None."""
-    from tourism.campaigns import campaign_running
-
-    return campaign_running()
-
-
 def sasirangan_highlights(*, limit: int = 4) -> list:
-    """Products for the home page's Kampung Sasirangan slot (marketplace selectors)."""
-    from marketplace import selectors as marketplace_selectors
-
-    return marketplace_selectors.products_highlighted(limit=limit)
+    """Products for the home page's Kampung Sasirangan slot (the marketplace provides them)."""
+    return provided(HOME_HIGHLIGHTS, limit=limit) or []

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.models import Page
 
+from tourism.shareables import shareable_for
 from tourism.sitemaps import SiteSitemap
 
 LANGUAGES = ("id", "en")
@@ -61,11 +62,12 @@ def page_language_urls(page, request=None) -> dict[str, str]:
     return urls
 
 
-def _marketplace_language_urls(obj) -> dict[str, str]:
-    from marketplace.models import Product
-
-    has_english = bool(obj.title_en) if isinstance(obj, Product) else bool(getattr(obj, "story_en", ""))
-    languages = ("id", "en") if has_english else ("id",)
+def shareable_language_urls(obj) -> dict[str, str]:
+    """{language: path} of a product or shop (tourism/shareables.py): English where it has English text."""
+    shareable = shareable_for(obj)
+    if shareable is None:
+        return {}
+    languages = ("id", "en") if shareable.has_english(obj) else ("id",)
     urls = {}
     for language in languages:
         with translation.override(language):
@@ -76,7 +78,7 @@ def _marketplace_language_urls(obj) -> dict[str, str]:
 def language_urls(obj, request=None) -> dict[str, str]:
     if isinstance(obj, Page):
         return page_language_urls(obj, request)
-    return _marketplace_language_urls(obj)
+    return shareable_language_urls(obj)
 
 
 # --- Meta tags ----------------------------------------------------------------------------
@@ -104,7 +106,6 @@ def _page_texts(page) -> tuple[str, str]:
 
 def social_meta(obj, *, request, with_jsonld: bool = True) -> SocialMeta:
     """Everything the <head> of a shareable page says about it."""
-    from marketplace.models import Product, Shop
     from tourism.models import CampaignPage, DestinationPage, EventPage
     from tourism.share_images import og_image_url
     from tourism.sharing import campaign_for_sharing
@@ -117,10 +118,9 @@ def social_meta(obj, *, request, with_jsonld: bool = True) -> SocialMeta:
     if "id" in urls:
         alternates.append(("x-default", absolute(request, urls["id"])))
 
-    if isinstance(obj, Product):
-        title, description, og_type = obj.title, obj.description, "product"
-    elif isinstance(obj, Shop):
-        title, description, og_type = obj.name, obj.story, "profile"
+    shareable = shareable_for(obj)
+    if shareable is not None:
+        title, description, og_type = shareable.title(obj), shareable.description(obj), shareable.og_type
     else:
         title, description = _page_texts(obj)
         og_type = "article" if isinstance(obj, (DestinationPage, EventPage, CampaignPage)) else "website"
@@ -248,8 +248,6 @@ def campaign_jsonld(page, *, request, canonical: str) -> dict:
 
 
 def jsonld_for(obj, *, request, canonical: str) -> dict | None:
-    from marketplace.jsonld import product_jsonld
-    from marketplace.models import Product, Shop
     from tourism.models import CampaignPage, DestinationPage, EventPage
 
     if isinstance(obj, DestinationPage):
@@ -258,10 +256,9 @@ def jsonld_for(obj, *, request, canonical: str) -> dict | None:
         return event_jsonld(obj, request=request, canonical=canonical)
     if isinstance(obj, CampaignPage):
         return campaign_jsonld(obj, request=request, canonical=canonical)
-    if isinstance(obj, Shop):
-        return shop_jsonld(obj, request=request, canonical=canonical)
-    if isinstance(obj, Product):
-        return product_jsonld(product=obj, request=request)
+    shareable = shareable_for(obj)
+    if shareable is not None:
+        return shareable.jsonld(obj, request=request, canonical=canonical)
     return None
 
 

@@ -134,12 +134,11 @@ def shop_spec(*, shop, language: str, hashtag: str | None = None) -> ShareImageS
 def spec_for(obj, *, language: str, hashtag: str | None = None) -> ShareImageSpec | None:
     from wagtail.models import Page
 
-    from marketplace.models import Product, Shop
+    from tourism.shareables import shareable_for
 
-    if isinstance(obj, Product):
-        return product_spec(product=obj, language=language, hashtag=hashtag)
-    if isinstance(obj, Shop):
-        return shop_spec(shop=obj, language=language, hashtag=hashtag)
+    shareable = shareable_for(obj)
+    if shareable is not None:
+        return shareable.share_image_spec(obj, language=language, hashtag=hashtag)
     if isinstance(obj, Page):
         return page_spec(page=obj, language=language, hashtag=hashtag)
     return None

@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from tourism.models import CampaignPage, ShareEvent, ShareTally
+from tourism.shareables import SHAREABLES
 from tourism.sharing import CHANNEL_NAMES
 
 PERIODS = (7, 30, 90, 365)
@@ -16,21 +17,20 @@ PERIODS = (7, 30, 90, 365)
 
 def _titles(keys) -> dict:
     """{(type, id): title} for the targets named, one query per kind."""
-    from marketplace.models import Product, Shop
-
     wanted: dict = {}
     for target_type, target_id in keys:
         wanted.setdefault(target_type, set()).add(target_id)
     titles = {}
-    page_ids = set().union(*(ids for kind, ids in wanted.items() if kind not in {"product", "shop"}))
+    others = {shareable.kind: shareable for shareable in SHAREABLES}
+    page_ids = set().union(*(ids for kind, ids in wanted.items() if kind not in others))
     for pk, title in Page.objects.filter(pk__in=page_ids).values_list("pk", "title"):
         for kind in wanted:
             if pk in wanted[kind]:
                 titles[(kind, pk)] = title
-    for pk, title in Product.objects.filter(pk__in=wanted.get("product", ())).values_list("pk", "title_id"):
-        titles[("product", pk)] = title
-    for pk, name in Shop.objects.filter(pk__in=wanted.get("shop", ())).values_list("pk", "name"):
-        titles[("shop", pk)] = name
+    for kind, shareable in others.items():
+        for pk, title in (shareable.model.objects.filter(pk__in=wanted.get(kind, ()))
+                          .values_list("pk", shareable.title_field)):
+            titles[(kind, pk)] = title
     return titles
 
 

@@ -28,6 +28,7 @@ from wagtail.models import Locale, Page
 
 from config.client_address import client_key
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
+from tourism.shareables import shareable_for, shareable_of
 
 # WhatsApp first: it is how Indonesia shares. "copy" is the copy-link button,
 # "native" the phone's own share sheet (Web Share API).
@@ -82,12 +83,9 @@ class ShareTarget:
 
 def share_target(obj) -> ShareTarget | None:
     """The counting key of a page, product or shop; pages count under their Indonesian original."""
-    from marketplace.models import Product, Shop
-
-    if isinstance(obj, Product):
-        return ShareTarget("product", obj.pk)
-    if isinstance(obj, Shop):
-        return ShareTarget("shop", obj.pk)
+    shareable = shareable_for(obj)
+    if shareable is not None:
+        return ShareTarget(shareable.kind, obj.pk)
     if isinstance(obj, Page):
         specific_class = obj.specific_class or type(obj)
         target_type = PAGE_TYPES.get(specific_class, "page")
@@ -102,16 +100,13 @@ def share_target(obj) -> ShareTarget | None:
 
 def share_target_parse(token: str) -> ShareTarget | None:
     """'destination:12' -> ShareTarget, only for things that exist and the public can see."""
-    from marketplace.models import Product, Shop
-
     kind, _sep, raw_id = (token or "").partition(":")
     if kind not in TARGET_TYPES or not raw_id.isdigit() or len(raw_id) > 18:
         return None
     pk = int(raw_id)
-    if kind == "product":
-        exists = Product.objects.public().filter(pk=pk).exists()
-    elif kind == "shop":
-        exists = Shop.objects.public().filter(pk=pk).exists()
+    shareable = shareable_of(kind=kind)
+    if shareable is not None:
+        exists = shareable.public().filter(pk=pk).exists()
     else:
         model = {v: k for k, v in PAGE_TYPES.items()}.get(kind, Page)
         exists = model.objects.live().public().filter(pk=pk).exists()
@@ -208,13 +203,11 @@ def _target_of_response(request, response) -> ShareTarget | None:
     if isinstance(page, Page):
         return share_target(page)
     match = getattr(request, "resolver_match", None)
-    if match is None or match.view_name not in {"marketplace:product", "marketplace:shop"}:
+    shareable = shareable_of(view_name=match.view_name) if match is not None else None
+    if shareable is None:
         return None
-    from marketplace.models import Product, Shop
-
-    model = Product if match.view_name == "marketplace:product" else Shop
-    pk = model.objects.filter(slug=match.kwargs.get("slug", "")).values_list("pk", flat=True).first()
-    return ShareTarget("product" if model is Product else "shop", pk) if pk else None
+    pk = shareable.model.objects.filter(slug=match.kwargs.get("slug", "")).values_list("pk", flat=True).first()
+    return ShareTarget(shareable.kind, pk) if pk else None
 
 
 class ShareArrivalMiddleware:

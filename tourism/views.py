@@ -19,31 +19,27 @@ from wagtail.models import Page
 from config.media import MediaUnavailable, media_store_guard
 from tourism import seo, share_images, sharing, visitor_photos
 from tourism.models import DestinationPage, ShareEvent
+from tourism.shareables import shareable_of
 from tourism.sitemaps import SITEMAPS
 
-OG_KEY = re.compile(r"^(?:(?P<kind>produk|toko)-)?(?P<pk>\d{1,18})-(?P<language>id|en)$")
+OG_KEY = re.compile(r"^(?:(?P<kind>[a-z]{1,20})-)?(?P<pk>\d{1,18})-(?P<language>id|en)$")
 
 
 @require_GET
 def og_image(request, key):
     """The 1200x630 share image of a page, product or shop in one language (drawn on first request)."""
-    from marketplace import selectors as marketplace_selectors
-
     match = OG_KEY.match(key)
     if match is None:
         raise Http404("no such share image")
     pk, language = int(match["pk"]), match["language"]
-    if match["kind"] == "produk":
-        product = (marketplace_selectors.products_public().select_related("shop", "shop__district")
-                   .prefetch_related("photos__image").filter(pk=pk).first())
-        if product is None:
-            raise Http404("no such product")
-        spec = share_images.product_spec(product=product, language=language)
-    elif match["kind"] == "toko":
-        shop = marketplace_selectors.shops_public().select_related("district", "photo").filter(pk=pk).first()
-        if shop is None:
-            raise Http404("no such shop")
-        spec = share_images.shop_spec(shop=shop, language=language)
+    if match["kind"]:
+        shareable = shareable_of(og_prefix=match["kind"])
+        if shareable is None:
+            raise Http404("no such share image")
+        thing = shareable.share_image_public().filter(pk=pk).first()
+        if thing is None:
+            raise Http404(f"no such {shareable.kind}")
+        spec = shareable.share_image_spec(thing, language=language, hashtag=None)
     else:
         page = Page.objects.live().public().filter(pk=pk).first()
         if page is None:

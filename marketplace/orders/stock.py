@@ -6,8 +6,8 @@ PostgreSQL (the second UPDATE waits for the first's row lock and re-checks the
 condition) as on SQLite (one writer at a time). The database's CHECK (stock >= 0)
 is the backstop. A reservation holds the units for
 settings.STOCK_RESERVATION_MINUTES; an expired one is given back by
-`stock_release_expired` (the `payments_reconcile` command, and cheaply on the
-cart and checkout pages through `stock_sweep_maybe`).
+`stock_release_expired`, which the task queue's worker runs every minute
+(marketplace/orders/tasks.py), never a buyer's request.
 
 Rows are always locked in one order, every product (by id) before every size
 (by id), the same order the dashboard's product form writes in, so concurrent
@@ -21,16 +21,17 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from marketplace.models import Product, ProductSize
 from marketplace.orders.models import Order, OrderLine, OrderStatus, StockState
 
-SWEEP_CACHE_KEY = "orders:stock-sweep"
-SWEEP_EVERY_SECONDS = 60
+# Sent with product_ids when stock moved by queryset updates, which send no post_save; the search
+# index listens (search/signals.py): marketplace does not know search.
+stock_changed = Signal()
 
 
 class OutOfStock(Exception):
@@ -79,9 +80,8 @@ def _take(lines: list[OrderLine]) -> None:
 def _stock_changed(product_ids) -> None:
     """Queryset updates send no signals: tell search and the page caches that these products' stock changed."""
     from config.page_cache import page_cache_purge
-    from search.indexing import index_later_for
 
-    index_later_for(*(Product(pk=product_id) for product_id in product_ids))
+    stock_changed.send(sender=Product, product_ids=list(product_ids))
     # After the commit, so a rolled-back reservation purges nothing and no page renders the old stock meanwhile.
     transaction.on_commit(page_cache_purge)
 
@@ -168,13 +168,3 @@ def stock_release_expired(*, now=None) -> int:
                 stock_release(order=order)
                 released += 1
     return released
-
-
-def stock_sweep_maybe() -> None:
-    """At most once a minute per process, on pages buyers use: release expired reservations.
-
-    Cheap when there is nothing to do (one indexed query); cron or `payments_reconcile`
-    does the same on a schedule.
-    """
-    if cache.add(SWEEP_CACHE_KEY, 1, SWEEP_EVERY_SECONDS):
-        stock_release_expired()

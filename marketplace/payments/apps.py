@@ -11,7 +11,13 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Pembayaran")
 
     def ready(self):
+        from config.health import health_status_register
+        from config.security import csp_sources_register
+        from marketplace.payments import stripe_client
+
         checks.register(check_stripe_settings, checks.Tags.security, deploy=True)
+        health_status_register("payments", stripe_client.payments_status)
+        csp_sources_register(stripe_client.csp_sources)
 
 
 def check_stripe_settings(app_configs=None, **kwargs):

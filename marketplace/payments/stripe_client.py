@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from functools import cache
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -88,6 +89,22 @@ def api_base() -> str:
     if payments_mode() == "emulator":
         return f"http://127.0.0.1:{settings.STRIPE_EMULATOR_PORT}"
     return stripe.DEFAULT_API_BASE
+
+
+def csp_sources() -> dict[str, list[str]]:
+    """The origins the payment form needs in the Content-Security-Policy (config/security.py).
+
+    With a real Stripe key these are js.stripe.com (the script and its card frames) and
+    api.stripe.com; with the emulator, the emulator's own address, which serves a stand-in
+    Stripe.js.
+    """
+    if payments_mode() == "emulator":
+        parts = urlsplit(api_base())
+        emulator = [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+        return {"script-src": emulator, "frame-src": emulator, "connect-src": emulator}
+    return {"script-src": ["https://js.stripe.com"],
+            "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+            "connect-src": ["https://api.stripe.com"]}
 
 
 def publishable_key() -> str:

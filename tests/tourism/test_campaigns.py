@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.marketplace.factories import ProductFactory, ShopFactory, add_photo
 from tests.tourism import factories
 from tests.tourism.gebrak_factories import campaign
-from tourism import selectors
+from tourism import campaigns
 from tourism.models import CampaignPage
 
 pytestmark = pytest.mark.django_db
@@ -31,20 +31,20 @@ def test_newest_running_campaign_wins_and_ends_on_its_last_day(home_page):
     today = timezone.localdate()
     campaign(slug="panjang", title="Panjang", start=today - timedelta(days=20), end=today + timedelta(days=20))
     campaign(slug="baru", title="Baru", start=today - timedelta(days=2), end=today)
-    assert selectors.campaign_current().slug == "baru"
+    assert campaigns.campaign_running().slug == "baru"
     CampaignPage.objects.filter(slug="baru").update(end=today - timedelta(days=1))
-    assert selectors.campaign_current().slug == "panjang"
+    assert campaigns.campaign_running().slug == "panjang"
 
 
 def test_no_campaign_no_banner(client, home_page):
-    assert selectors.campaign_current() is None
+    assert campaigns.campaign_running() is None
     assert "campaign-slot" not in client.get("/id/").text
 
 
 def test_unpublished_campaign_is_not_current(home_page):
     page = campaign(slug="draf", title="Draf")
     page.unpublish()
-    assert selectors.campaign_current() is None
+    assert campaigns.campaign_running() is None
 
 
 def test_english_home_shows_the_english_campaign(client, home_page):
@@ -136,7 +136,7 @@ def test_demo_campaign_is_created_once_in_both_languages(home_page):
     again = demo_campaign_ensure()
     assert first.pk == again.pk
     assert CampaignPage.objects.filter(slug=DEMO_CAMPAIGN_SLUG).count() == 2  # id and en
-    assert selectors.campaign_current().slug == DEMO_CAMPAIGN_SLUG
+    assert campaigns.campaign_running().slug == DEMO_CAMPAIGN_SLUG
     assert first.is_running
 
 

@@ -3,6 +3,7 @@
 from django import template
 
 from tourism import nearby, visitor_photos
+from tourism.templatetags.gebrak import localurl
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def nearby_for(destination):
 
 @register.simple_tag(takes_context=True)
 def destinations_map_points(context):
-    return nearby.destinations_map_points(request=context.get("request"), context=context)
+    return nearby.destinations_map_points(url_for=lambda page: localurl(context, page))
 
 
 @register.simple_tag

@@ -1,0 +1,25 @@
+"""What tourism's pages show that another app provides: the home page's Kampung Sasirangan rail,
+the artisans' shops near a destination, a campaign's product cards. tourism never imports those
+apps; they register a
+function here in their AppConfig.ready() (marketplace/apps.py), and a page without a provider
+shows nothing in that place.
+"""
+
+from collections.abc import Callable
+
+HOME_HIGHLIGHTS = "home_highlights"  # (limit) -> products for the home page's rail
+LOCATED_SHOPS = "located_shops"  # () -> public shops with latitude and longitude
+PRODUCTS_BY_IDS = "products_by_ids"  # (ids=[...]) -> {pk: public product, ready for a card}
+PRODUCTS_NEWEST_IDS = "products_newest_ids"  # (limit) -> ids of the newest public products
+
+PROVIDERS: dict[str, Callable] = {}
+
+
+def provider_register(name: str, function: Callable) -> None:
+    PROVIDERS[name] = function
+
+
+def provided(name: str, *args, **kwargs):
+    """What the registered provider returns, or None where no app provides it."""
+    function = PROVIDERS.get(name)
+    return function(*args, **kwargs) if function is not None else None

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.search import index
 
 from marketplace import labels
 from tourism.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
@@ -39,7 +38,7 @@ def in_reading_language(indonesian: str, english: str) -> str:
     return english if english and reading_english() else indonesian
 
 
-class Motif(index.Indexed, models.Model):
+class Motif(models.Model):
     """A traditional Sasirangan pattern, with what it means."""
 
     name = models.CharField(_("nama"), max_length=80, unique=True)
@@ -51,8 +50,6 @@ class Motif(index.Indexed, models.Model):
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("meaning_id"), FieldPanel("meaning_en"),
               FieldPanel("image")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"),
-                     index.SearchField("meaning_id"), index.SearchField("meaning_en")]
 
     class Meta:
         ordering = ["name"]
@@ -107,7 +104,7 @@ class ShopQuerySet(models.QuerySet):
         return self.filter(status=ShopStatus.APPROVED)
 
 
-class Shop(index.Indexed, models.Model):
+class Shop(models.Model):
     """An artisan's shop. Nothing of it is public until an editor approves it."""
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("pemilik"),
@@ -154,8 +151,6 @@ class Shop(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("photo"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"),
-                     index.SearchField("story_id"), index.FilterField("status")]
 
     class Meta:
         ordering = ["name"]
@@ -220,7 +215,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_published=True, shop__status=ShopStatus.APPROVED)
 
 
-class Product(index.Indexed, models.Model):
+class Product(models.Model):
     shop = models.ForeignKey(Shop, verbose_name=_("toko"), on_delete=models.CASCADE, related_name="products")
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     title_id = models.CharField(_("judul (Indonesia)"), max_length=140)
@@ -254,8 +249,6 @@ class Product(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("motif"), FieldPanel("fabric"), FieldPanel("dye")]),
         FieldPanel("colors"),
     ]
-    search_fields = [index.SearchField("title_id"), index.AutocompleteField("title_id"),
-                     index.SearchField("title_en"), index.FilterField("is_published")]
 
     class Meta:
         ordering = ["-created_at"]

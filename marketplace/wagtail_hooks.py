@@ -23,6 +23,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from config.admin_search import database_search_chooser
 from marketplace import services
 from marketplace.models import Color, Motif, Product, Shop, ShopStatus
 
@@ -115,6 +116,11 @@ class ShopViewSet(SnippetViewSet):
     # The importer's bookkeeping means nothing to an editor.
     inspect_view_fields_exclude = ["import_fingerprint"]
     decide_view_class = ShopDecideView
+    # Shops, products and motifs are in the project's search index, not Wagtail's: the admin finds
+    # them with the database (config/admin_search.py).
+    search_fields = ["name", "story_id"]
+    search_backend_name = None
+    chooser_viewset_class = database_search_chooser("name")
 
     def get_queryset(self, request):
         return Shop.objects.select_related("owner", "district")
@@ -136,6 +142,9 @@ class ProductViewSet(SnippetViewSet):
     list_display = ["title_id", "shop", "price_idr", "stock", "is_published", "created_at"]
     list_filter = ["is_published", "kind", "dye", "motif"]
     copy_view_enabled = False
+    search_fields = ["title_id", "title_en"]
+    search_backend_name = None
+    chooser_viewset_class = database_search_chooser("title_id", "title_en")
 
     def get_queryset(self, request):
         return Product.objects.select_related("shop")
@@ -146,6 +155,9 @@ class MotifViewSet(SnippetViewSet):
     icon = "image"
     menu_label = _("Motif")
     list_display = ["name", "slug"]
+    search_fields = ["name", "meaning_id", "meaning_en"]
+    search_backend_name = None
+    chooser_viewset_class = database_search_chooser("name")
 
 
 class ColorViewSet(SnippetViewSet):

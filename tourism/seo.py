@@ -265,10 +265,11 @@ def jsonld_for(obj, *, request, canonical: str) -> dict | None:
 # --- robots.txt (sitemap.xml: tourism/sitemaps.py) ----------------------------------------
 
 
-# Paths that are for people signed in, for machines, or endless (search results).
+# Paths that are for people signed in, or for machines. Not the search page: it says `noindex`
+# itself, which a crawler can only read where robots.txt lets it fetch the page.
 ROBOTS_DISALLOW = ["/admin/", "/django-admin/", "/toko/", "/payments/", "/api/", "/bagikan/",
-                   "/id/cari/", "/en/cari/", "/id/kampung-sasirangan/keranjang/",
-                   "/en/kampung-sasirangan/keranjang/", "/id/foto-pengunjung/", "/en/foto-pengunjung/"]
+                   "/id/kampung-sasirangan/keranjang/", "/en/kampung-sasirangan/keranjang/",
+                   "/id/foto-pengunjung/", "/en/foto-pengunjung/"]
 
 
 def robots_txt(request) -> str:

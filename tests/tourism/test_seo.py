@@ -232,3 +232,15 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Disallow: /admin/" in lines and "Disallow: /toko/" in lines
     assert "Disallow: /" not in lines
+    # The search page's own noindex must be readable: a crawler obeys robots.txt first.
+    assert "Disallow: /id/cari/" not in lines and "Disallow: /en/cari/" not in lines
+
+
+def test_the_search_page_forms_name_their_address(client, home_page):
+    """An empty action is not a valid URL (the W3C checker's error); the forms name the page."""
+    for language in ("id", "en"):
+        response = client.get(f"/{language}/cari/", {"q": "sasirangan"})
+        soup = BeautifulSoup(response.text, "html.parser")
+        actions = [form.get("action") for form in soup.select("main form[method=get]")]
+        assert actions and all(action == f"/{language}/cari/" for action in actions), actions
+        assert 'content="noindex, follow"' in response.text

@@ -247,8 +247,25 @@ def campaign_jsonld(page, *, request, canonical: str) -> dict:
     }
 
 
+def home_jsonld(page, *, request, canonical: str) -> dict:
+    """schema.org WebSite (with its search) and the regency's GovernmentOrganization behind it."""
+    from django.urls import reverse
+
+    organization = {"@type": "GovernmentOrganization", "@id": absolute(request, "/#organization"),
+                    "name": ORGANIZER, "url": absolute(request, "/"),
+                    "address": _address(locality="Martapura, Kabupaten Banjar")}
+    website = {"@type": "WebSite", "@id": canonical + "#website", "name": SITE_NAME, "url": canonical,
+               "inLanguage": reading_language(), "publisher": {"@id": organization["@id"]},
+               "potentialAction": {
+                   "@type": "SearchAction",
+                   "target": {"@type": "EntryPoint",
+                              "urlTemplate": absolute(request, reverse("search:page")) + "?q={search_term_string}"},
+                   "query-input": "required name=search_term_string"}}
+    return {"@context": "https://schema.org", "@graph": [website, organization]}
+
+
 def jsonld_for(obj, *, request, canonical: str) -> dict | None:
-    from tourism.models import CampaignPage, DestinationPage, EventPage
+    from tourism.models import CampaignPage, DestinationPage, EventPage, HomePage
 
     if isinstance(obj, DestinationPage):
         return destination_jsonld(obj, request=request, canonical=canonical)
@@ -256,6 +273,8 @@ def jsonld_for(obj, *, request, canonical: str) -> dict | None:
         return event_jsonld(obj, request=request, canonical=canonical)
     if isinstance(obj, CampaignPage):
         return campaign_jsonld(obj, request=request, canonical=canonical)
+    if isinstance(obj, HomePage):
+        return home_jsonld(obj, request=request, canonical=canonical)
     shareable = shareable_for(obj)
     if shareable is not None:
         return shareable.jsonld(obj, request=request, canonical=canonical)

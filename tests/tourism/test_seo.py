@@ -236,6 +236,25 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert "Disallow: /id/cari/" not in lines and "Disallow: /en/cari/" not in lines
 
 
+def test_the_home_page_says_which_site_and_which_organisation_it_is(client, home_page):
+    _meta, canonical, _alternates, jsonld, _title = head(client.get("/id/").text)
+    things = {thing["@type"]: thing for thing in jsonld[0]["@graph"]}
+    assert things["WebSite"]["name"] == "Gebrak Banjar" and things["WebSite"]["url"] == canonical
+    assert (things["WebSite"]["potentialAction"]["target"]["urlTemplate"]
+            == "http://testserver/id/cari/?q={search_term_string}")
+    assert things["GovernmentOrganization"]["name"] == "Pemerintah Kabupaten Banjar"
+    assert things["WebSite"]["publisher"] == {"@id": things["GovernmentOrganization"]["@id"]}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_listing_pages_name_the_indonesian_one_as_x_default(client, home_page, language):
+    """As the sitemap does: a listing exists in both languages, its original is Indonesian."""
+    _meta, _canonical, alternates, _jsonld, _title = head(client.get(f"/{language}/kampung-sasirangan/").text)
+    assert alternates == {"id": "http://testserver/id/kampung-sasirangan/",
+                          "en": "http://testserver/en/kampung-sasirangan/",
+                          "x-default": "http://testserver/id/kampung-sasirangan/"}
+
+
 def test_the_search_page_forms_name_their_address(client, home_page):
     """An empty action is not a valid URL (the W3C checker's error); the forms name the page."""
     for language in ("id", "en"):

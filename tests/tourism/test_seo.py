@@ -255,6 +255,15 @@ def test_listing_pages_name_the_indonesian_one_as_x_default(client, home_page, l
                           "x-default": "http://testserver/id/kampung-sasirangan/"}
 
 
+@pytest.mark.parametrize("path, description", [
+    ("/id/destinasi/", "Jelajahi pasar terapung, wisata religi, alam dan kuliner Kabupaten Banjar."),
+    ("/en/acara/", "Festivals, haul commemorations and cultural markets all year round."),
+])
+def test_index_pages_describe_themselves_with_their_introduction(client, home_page, path, description):
+    meta, *_rest = head(client.get(path).text)
+    assert meta["description"] == description
+
+
 def test_the_search_page_forms_name_their_address(client, home_page):
     """An empty action is not a valid URL (the W3C checker's error); the forms name the page."""
     for language in ("id", "en"):

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["config", "tourism", "marketplace", "search"]
+PACKAGES = ["config", "tourism", "marketplace", "search", "demo"]
 # Import names of what requirements/dev.lock adds: none belongs in a production install.
 DEVELOPMENT_ONLY = ["pytest", "pytest_django", "factory", "hypothesis", "ruff", "schemathesis",
                     "pip_audit", "playwright", "localstripe", "polib", "uv", "importlinter"]

@@ -1,8 +1,9 @@
 """The task queue's few rules, in one place: retries with backoff, enqueueing after the commit,
 and the periodic tasks that `manage.py tasks_worker` enqueues on schedule.
 
-Work that may be slow or may fail (an email, a Stripe call, a sweep) is a django-tasks task in
-the app's `tasks.py` (Saleor's way). Tasks are small and idempotent: each takes the ids of what
+Work that may be slow or may fail (an email, a Stripe call, a sweep) is a django-tasks task: the
+periodic ones in the app's `tasks.py`, one a service enqueues beside that service (an app's
+tasks.py imported by its services would be an import cycle). Tasks are small and idempotent: each takes the ids of what
 it works on, reads their state first and does nothing when that work is done already, so a
 retry, a task enqueued twice or a periodic run that overlaps an earlier one changes nothing.
 
@@ -112,6 +113,15 @@ def task_waiting(task_: Task) -> bool:
             .filter(status__in=["READY", "RUNNING"]).exists())
 
 
+def task_result_exists(task_: Task, **kwargs) -> bool:
+    """Whether the database backend's table holds a run of `task_` with these keyword arguments,
+    waiting, running or finished (results are pruned: KEEP_SUCCEEDED, KEEP_FAILED)."""
+    from django_tasks_db.models import DBTaskResult
+
+    lookups = {f"args_kwargs__kwargs__{name}": value for name, value in kwargs.items()}
+    return DBTaskResult.objects.filter(task_path=task_.module_path, **lookups).exists()
+
+
 def periodic_enqueue_due(*, last_enqueued: dict[str, float], now: float) -> list[str]:
     """Enqueue each periodic task whose interval has passed since this process last enqueued it,
     unless a run of it is still waiting (several workers, a slow run). Returns the names enqueued.
@@ -178,6 +188,18 @@ def queue_summary(*, since, failures: int = 10) -> QueueSummary:
         succeeded=finished.filter(status="SUCCESSFUL").count(),
         retried=failed.filter(exception_class_path=RETRYING_PATH).count(), gave_up=gave_up.count(),
         recent_failures=tuple(recent))
+
+
+# --- Email ---------------------------------------------------------------------------------------
+
+@retried_task(attempts=8, first_delay_seconds=60)
+def email_send(*, subject: str, body: str, recipient: str) -> None:
+    """Send one email already written (SMTP, or the console in development). A mail server that
+    refuses or is away is tried again for about two hours; a request never waits for it."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
 
 
 # Finished results are kept a while to be looked at (tasks_status, the admin), then deleted.

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.tasks import email_send
 from marketplace.models import (
     MAX_PHOTOS_PER_PRODUCT,
     Product,
@@ -176,7 +176,7 @@ def shop_decision_email(*, shop: Shop) -> None:
             ShopStatus.SUSPENDED: _("Toko Anda di Kampung Sasirangan dibekukan"),
         }.get(shop.status, _("Kabar tentang toko Anda di Kampung Sasirangan"))
         body = render_to_string("marketplace/email/shop_decision.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    email_send.enqueue(subject=subject, body=body, recipient=recipient)
 
 
 # --- Products --------------------------------------------------------------------

@@ -484,6 +484,7 @@ class ReconcileReport:
     released: int = 0
     outcomes: dict | None = None
     refunds_resent: int = 0
+    transfers_resent: int = 0
     errors: int = 0
     payments_off: bool = False
 
@@ -505,5 +506,10 @@ def orders_reconcile(*, now=None, min_age: timedelta = timedelta(minutes=1)) -> 
             logger.warning("Reconcile: order %s: %s", order.number, error)
             report.errors += 1
     report.refunds_resent = refunds.refunds_resubmit_pending()
+    try:
+        report.transfers_resent = payouts.settlements_transfer_pending()
+    except stripe_client.StripeError as error:
+        logger.warning("Reconcile: Connect transfers not sent: %s", error)
+        report.errors += 1
     report.outcomes = dict(report.outcomes)
     return report

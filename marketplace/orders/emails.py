@@ -1,25 +1,22 @@
 """Emails about orders: to the buyer in the language they bought in, to artisans in Indonesian.
 
-Services send them after their transaction commits (transaction.on_commit, robust:
-a failing email is logged and never turns a committed payment into an error), so
-nobody is told about something that was rolled back. The backend is the console
-by default and SMTP when EMAIL_HOST is set (config/settings/base.py).
+Services call these after their transaction commits (transaction.on_commit, robust), so
+nobody is told about something that was rolled back. Each email is written here, in the
+buyer's or artisan's language, and handed to the task queue (config.tasks.email_send), which
+sends it and tries again later if the mail server refuses: no request waits for SMTP. The
+backend is the console by default and SMTP when EMAIL_HOST is set (config/settings/base.py).
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from config.tasks import email_send
 from marketplace.orders.models import Order, Refund, SubOrder
-
-logger = logging.getLogger(__name__)
 
 
 def site_url(path: str) -> str:
@@ -32,14 +29,10 @@ def order_status_url(order: Order) -> str:
 
 
 def _send(*, subject: str, template: str, context: dict, recipient: str) -> None:
+    """Write the email now and enqueue its sending (reviews' emails come through here too)."""
     if not recipient or "@" not in recipient:
         return
-    body = render_to_string(template, context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    except OSError:
-        # The order is already safe in the database; a mail server hiccup must not undo it.
-        logger.exception("Email %r to %s could not be sent", subject, recipient)
+    email_send.enqueue(subject=str(subject), body=render_to_string(template, context), recipient=recipient)
 
 
 def order_paid_emails(*, order_pk: int) -> None:

@@ -58,7 +58,7 @@ def suborder_mark_delivered(*, sub_order: SubOrder) -> SubOrder:
 def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
     """Cancel a paid, unshipped sub-order: its units go back to stock and its money back to the buyer.
 
-    The refund is recorded in the same transaction and sent to Stripe right after the commit.
+    The refund is recorded in the same transaction and sent to Stripe by a task after the commit.
     """
     with transaction.atomic():
         sub_order = _lock(sub_order)
@@ -77,5 +77,5 @@ def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
                                             source=RefundSource.ARTISAN_CANCEL, reason=reason, by=by)
         transaction.on_commit(lambda: emails.sub_order_canceled_email(sub_order=sub_order), robust=True)
     if refund is not None:
-        refunds.refund_submit(refund=refund)
+        refunds.refund_submit_enqueue(refund)
     return sub_order

@@ -290,6 +290,8 @@ class SettlementMethod(models.TextChoices):
 
 class SettlementStatus(models.TextChoices):
     TO_PAY = "to_pay", _("Untuk dibayar bagian keuangan")
+    # A Connect settlement until the task queue has made its transfer (or Stripe refused it).
+    TRANSFER_PENDING = "pending", _("Menunggu transfer Stripe")
     TRANSFERRED = "transferred", _("Ditransfer lewat Stripe")
     FAILED = "failed", _("Transfer gagal")
 

@@ -35,6 +35,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from config.csv_export import csv_text
+from config.tasks import retried_task
 from marketplace.models import Shop
 from marketplace.orders.models import (
     SENT_STATUSES,
@@ -214,8 +215,9 @@ def settlements_create(*, period_start: date, period_end: date, by=None) -> list
     """Settle every shop's positive balance up to `period_end`: record it, then pay Connect shops.
 
     The lines are attached to their settlement in one transaction (a line is settled once);
-    Connect transfers are made after the commit, each with the idempotency key
-    `settlement-<id>-transfer`, and a failed one is marked for the finance office to pay instead.
+    Connect transfers are made by the task queue after the commit (`settlement_transfer_task`),
+    each with the idempotency key `settlement-<id>-transfer`; one Stripe refuses is marked failed
+    for the finance office to pay instead.
     """
     created = []
     with transaction.atomic():
@@ -229,7 +231,7 @@ def settlements_create(*, period_start: date, period_end: date, by=None) -> list
             account = _payout_account(preview.shop)
             settlement = Settlement.objects.create(
                 shop=preview.shop, period_start=period_start, period_end=period_end, method=preview.method,
-                status=SettlementStatus.TRANSFERRED if preview.method == SettlementMethod.STRIPE
+                status=SettlementStatus.TRANSFER_PENDING if preview.method == SettlementMethod.STRIPE
                 else SettlementStatus.TO_PAY,
                 amount_idr=total, created_by=by,
                 bank_name=account.bank_name if account else "", account_number=account.account_number if account else "",
@@ -238,11 +240,18 @@ def settlements_create(*, period_start: date, period_end: date, by=None) -> list
             created.append(settlement)
     for settlement in created:
         if settlement.method == SettlementMethod.STRIPE:
-            settlement_transfer(settlement=settlement)
+            settlement_transfer_task.enqueue(settlement_pk=settlement.pk)
+            settlement.refresh_from_db()  # where tasks run at once (the tests), transferred already
     return created
 
 
 def settlement_transfer(*, settlement: Settlement) -> Settlement:
+    """Pay a Connect settlement by a transfer; safe to call again (the idempotency key, and only a
+    pending settlement is paid). Stripe refusing it (4xx) marks it failed; Stripe not answering
+    raises StripeError and leaves it pending, for the task queue to try again."""
+    settlement = Settlement.objects.select_related("shop__payout_account").get(pk=settlement.pk)
+    if settlement.status != SettlementStatus.TRANSFER_PENDING:
+        return settlement
     account = settlement.shop.payout_account
     try:
         transfer = stripe_client.connect_transfer_create(
@@ -250,7 +259,9 @@ def settlement_transfer(*, settlement: Settlement) -> Settlement:
             idempotency_key=f"settlement-{settlement.pk}-transfer",
             metadata={"settlement": settlement.pk, "shop": settlement.shop_id})
     except stripe_client.StripeError as error:
-        logger.warning("Connect transfer for settlement %s failed: %s", settlement.pk, error)
+        if not (getattr(error, "http_status", None) and 400 <= error.http_status < 500):
+            raise
+        logger.warning("Connect transfer for settlement %s refused: %s", settlement.pk, error)
         settlement.status = SettlementStatus.FAILED
         settlement.failure_message = str(getattr(error, "user_message", "") or error)[:300]
         settlement.save(update_fields=["status", "failure_message"])
@@ -259,6 +270,22 @@ def settlement_transfer(*, settlement: Settlement) -> Settlement:
     settlement.status = SettlementStatus.TRANSFERRED
     settlement.save(update_fields=["stripe_transfer_id", "status"])
     return settlement
+
+
+@retried_task(attempts=8, first_delay_seconds=60, priority=5)
+def settlement_transfer_task(*, settlement_pk: int) -> str:
+    """Pay a Connect shop's settlement by a transfer; Stripe not answering raises, so it is tried again."""
+    return settlement_transfer(settlement=Settlement(pk=settlement_pk)).status
+
+
+def settlements_transfer_pending(*, older_than_seconds: int = 600) -> int:
+    """Connect transfers whose task gave up or was lost: try again (same idempotency key)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    count = 0
+    for settlement in Settlement.objects.filter(status=SettlementStatus.TRANSFER_PENDING, created_at__lt=cutoff):
+        settlement_transfer(settlement=settlement)
+        count += 1
+    return count
 
 
 SETTLEMENT_CSV_HEADER = ["periode_awal", "periode_akhir", "toko", "pemilik_email", "telepon", "nama_bank",
@@ -342,13 +369,15 @@ def account_updated(*, event: dict) -> None:
     Events older than the last one applied are stale and change nothing.
     """
     stripe_account = event["data"]["object"]
-    account = (PayoutAccount.objects.select_for_update().filter(stripe_account_id=stripe_account.get("id"))
-               .first())
-    if account is None:
-        logger.info("account.updated for an account no shop has: %s", stripe_account.get("id"))
-        return
     created = event.get("created")
     event_time = datetime.fromtimestamp(created, tz=UTC) if isinstance(created, int) else None
-    if event_time is not None and account.stripe_updated_at is not None and event_time < account.stripe_updated_at:
-        return
-    _apply_account(account, stripe_account, event_time)
+    with transaction.atomic():
+        account = (PayoutAccount.objects.select_for_update().filter(stripe_account_id=stripe_account.get("id"))
+                   .first())
+        if account is None:
+            logger.info("account.updated for an account no shop has: %s", stripe_account.get("id"))
+            return
+        if (event_time is not None and account.stripe_updated_at is not None
+                and event_time < account.stripe_updated_at):
+            return
+        _apply_account(account, stripe_account, event_time)

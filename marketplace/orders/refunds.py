@@ -3,7 +3,8 @@ cancellation, automatically when stock ran out after a late payment, and from St
 own dashboard (`charge.refunded`).
 
 A refund made here is first recorded as pending with its split over the sub-orders
-(committed), then sent to Stripe with the idempotency key `refund-<id>`, then marked
+(committed), then sent to Stripe by a task (`refund_submit_task`, tried again later
+while Stripe does not answer) with the idempotency key `refund-<id>`, then marked
 succeeded and written to the ledger. A pending refund counts as already refunded, so
 two editors cannot refund the same money twice, and `charge.refunded` for a refund we
 made adds nothing: the webhook compares Stripe's total refunded with ours (pending and
@@ -21,6 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.tasks import enqueue_on_commit, retried_task
 from marketplace.orders import emails, payouts
 from marketplace.orders.models import (
     Order,
@@ -81,7 +83,7 @@ def refund_request(*, order: Order, sub_order: SubOrder | None = None, amount_id
                    reason: str = "", source: str = RefundSource.EDITOR, by=None) -> Refund:
     """Record a refund as pending, split over the sub-orders. `amount_idr` None: all that is left.
 
-    Call `refund_submit` after the transaction commits (or use `refund_make`).
+    Then `refund_submit_on_commit` (or use `refund_make`).
     """
     with transaction.atomic():
         order = _lock_paid_order(order.pk)
@@ -145,13 +147,35 @@ def refund_mark_succeeded(*, refund: Refund, stripe_refund_id: str | None) -> Re
 
 
 def refund_make(**kwargs) -> Refund:
-    """Request and submit at once (the admin's and the artisan's way); the refund's status says how it went."""
+    """Record the refund and hand it to the task queue (the admin's way). Its status is pending
+    until the worker has Stripe's answer (at once where tasks run at once: the tests)."""
     refund = refund_request(**kwargs)
-    return refund_submit(refund=refund)
+    refund_submit_enqueue(refund)
+    refund.refresh_from_db()
+    return refund
+
+
+class StripeUnreachable(Exception):
+    """Stripe did not answer; the task is tried again later (the idempotency key makes that safe)."""
+
+
+@retried_task(attempts=8, first_delay_seconds=30, priority=5)
+def refund_submit_task(*, refund_pk: int) -> str:
+    """Send a pending refund to Stripe; returns its status ("succeeded", or "failed": Stripe refused)."""
+    refund = refund_submit(refund=Refund(pk=refund_pk))
+    if refund.status == RefundStatus.PENDING:
+        raise StripeUnreachable(f"refund {refund_pk} is still pending: Stripe did not answer")
+    return refund.status
+
+
+def refund_submit_enqueue(refund: Refund) -> None:
+    """Hand a recorded (committed) refund to the task queue, which sends it to Stripe."""
+    refund_submit_task.enqueue(refund_pk=refund.pk)
 
 
 def refund_submit_on_commit(refund: Refund) -> None:
-    transaction.on_commit(lambda: refund_submit(refund=refund), robust=True)
+    """The same, from inside the transaction that records the refund: once it commits."""
+    enqueue_on_commit(refund_submit_task, refund_pk=refund.pk)
 
 
 def refunds_resubmit_pending(*, older_than_seconds: int = 60) -> int:
@@ -195,21 +219,23 @@ def charge_refunded(*, event: dict) -> None:
         logger.info("charge.refunded for a PaymentIntent no order has: %s", facts.payment_intent_id)
         return
     if order.status != OrderStatus.PAID and facts.paid:
+        # Asked before any transaction opens: no row stays locked while Stripe answers.
         intent = stripe_client.payment_intent_retrieve(facts.payment_intent_id).to_dict()
         checkout.order_mark_paid(order=order, intent=intent)
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != OrderStatus.PAID:
-        return
-    outside = facts.amount_refunded_idr - refunded_total(order=order)
-    if outside <= 0:
-        return
-    remaining = refundable_by_sub_order(order=order)
-    outside = min(outside, sum(remaining.values()))
-    if outside <= 0:
-        return
-    refund = Refund.objects.create(order=order, amount_idr=outside, source=RefundSource.STRIPE,
-                                   reason=_("Dikembalikan lewat dasbor Stripe"))
-    RefundPart.objects.bulk_create(
-        [RefundPart(refund=refund, sub_order_id=sub_order_id, amount_idr=share)
-         for sub_order_id, share in refund_allocate(remaining=remaining, amount_idr=outside).items()])
-    refund_mark_succeeded(refund=refund, stripe_refund_id=None)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.PAID:
+            return
+        outside = facts.amount_refunded_idr - refunded_total(order=order)
+        if outside <= 0:
+            return
+        remaining = refundable_by_sub_order(order=order)
+        outside = min(outside, sum(remaining.values()))
+        if outside <= 0:
+            return
+        refund = Refund.objects.create(order=order, amount_idr=outside, source=RefundSource.STRIPE,
+                                       reason=_("Dikembalikan lewat dasbor Stripe"))
+        RefundPart.objects.bulk_create(
+            [RefundPart(refund=refund, sub_order_id=sub_order_id, amount_idr=share)
+             for sub_order_id, share in refund_allocate(remaining=remaining, amount_idr=outside).items()])
+        refund_mark_succeeded(refund=refund, stripe_refund_id=None)

@@ -66,7 +66,6 @@ def _checkout_unavailable(contents) -> str:
 
 
 def _cart_page(request, *, errors=(), status=200):
-    stock.stock_sweep_maybe()
     contents = cart.cart_contents(request, held=_held(request))
     for notice in contents.notices:
         messages.warning(request, notice)
@@ -153,7 +152,6 @@ def _checkout_initial(request) -> dict:
 def checkout_view(request):
     if not stripe_client.payments_enabled():
         return _cart_page(request, status=503)
-    stock.stock_sweep_maybe()
     previous = _previous_attempt(request)
     contents = cart.cart_contents(request, held=stock.stock_held(order=previous))
     if contents.is_empty:

@@ -124,8 +124,10 @@ class OrderRefundView(WagtailAdminTemplateMixin, FormView):
             messages.success(self.request, _("Dana %(amount)s dikembalikan ke pembeli %(number)s.")
                              % {"amount": rupiah(refund.amount_idr), "number": self.order.number})
         elif refund.status == RefundStatus.PENDING:
-            messages.warning(self.request, _("Stripe belum menjawab; pengembalian %(amount)s tercatat dan akan "
-                                             "dikirim ulang otomatis.") % {"amount": rupiah(refund.amount_idr)})
+            # The task queue sends it to Stripe (tried again while Stripe does not answer).
+            messages.info(self.request, _("Pengembalian %(amount)s tercatat dan sedang dikirim ke Stripe; "
+                                          "statusnya tampil di halaman pesanan ini.")
+                          % {"amount": rupiah(refund.amount_idr)})
         else:
             messages.error(self.request, _("Stripe menolak pengembalian: %(reason)s")
                            % {"reason": refund.failure_message})

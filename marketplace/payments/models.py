@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StripeEvent(models.Model):
-    """A webhook event, recorded once: the unique id is what makes replays harmless."""
+    """A webhook event, recorded once: the unique id is what makes replays harmless. The webhook
+    stores it and answers; a task handles it (marketplace/payments/tasks.py) and sets `processed_at`."""
 
     event_id = models.CharField(_("ID event"), max_length=255, unique=True)
     type = models.CharField(_("jenis"), max_length=100, db_index=True)
@@ -14,6 +15,8 @@ class StripeEvent(models.Model):
     handled = models.BooleanField(_("ditangani"), default=False,
                                   help_text=_("Salah bila tidak ada penangan untuk jenis ini."))
     payload = models.JSONField(_("isi"))
+    processed_at = models.DateTimeField(_("diproses"), null=True, blank=True,
+                                        help_text=_("Kosong selama event menunggu giliran di antrean tugas."))
 
     class Meta:
         ordering = ["-received_at"]

@@ -1,9 +1,13 @@
-"""Stripe webhooks: verify, record once, dispatch by type.
+"""Stripe webhooks: verify, store once, answer at once; a task dispatches by type.
 
-Webhooks are the source of truth for payment state. Each event id is recorded
-under a unique constraint in the same transaction as its effect, so a replayed
-or concurrent duplicate changes nothing. Types without a handler are logged and
-answered 200: a 4xx would make Stripe retry them for days.
+Webhooks are the source of truth for payment state. The endpoint checks the signature and
+the event's shape, records the event under its unique id and answers 200 before anything
+else happens; a task (`stripe_event_handle`) then runs the
+handler for its type and marks the event processed, retried with backoff if it fails. A
+replayed or concurrent duplicate is recorded once and answered "duplicate"; handlers are
+idempotent and safe in any order, so a handler run twice (a retry after a crash) changes
+nothing. Types without a handler are recorded, logged and answered 200: a 4xx would make
+Stripe retry them for days.
 
 A validly signed body that is not shaped like a Stripe event (no `data`, an object
 that is a list, a `created` in the year 3 billion, an amount in a string...) is
@@ -17,13 +21,15 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.tasks import retried_task
 from marketplace.payments import stripe_client
 from marketplace.payments.models import StripeEvent
 
@@ -121,14 +127,14 @@ def handler_for(event_type: str) -> Callable | None:
     return import_string(dotted) if dotted else None
 
 
-def event_process(*, event: dict) -> str:
-    """Apply a verified event once. Returns "handled", "ignored" or "duplicate".
+def event_record(*, event: dict) -> tuple[StripeEvent, bool]:
+    """Store a verified event once: (the record, whether it is new).
 
     Raises MalformedEvent (nothing written) for a body that `event_check` refuses."""
     event_check(event)
     event_object = event["data"]["object"]
     with transaction.atomic():
-        record, is_new = StripeEvent.objects.get_or_create(
+        return StripeEvent.objects.get_or_create(
             event_id=event["id"],
             defaults={
                 "type": event["type"],
@@ -137,16 +143,32 @@ def event_process(*, event: dict) -> str:
                 "payload": event,
             },
         )
-        if not is_new:
-            return "duplicate"
-        handler = handler_for(record.type)
-        if handler is None:
-            logger.info("Stripe event %s of type %s has no handler; recorded and ignored", record.event_id, record.type)
-            return "ignored"
-        handler(event=event)
-        record.handled = True
-        record.save(update_fields=["handled"])
-    return "handled"
+
+
+def event_handle(*, event_id: str) -> str:
+    """Apply a stored event once (the task's work): "handled", "ignored" (no handler for its type),
+    "duplicate" (processed already) or "missing". The handler runs in no transaction of ours: each
+    keeps its own short transactions, with any call to Stripe outside them."""
+    record = StripeEvent.objects.filter(event_id=event_id).first()
+    if record is None:
+        return "missing"
+    if record.processed_at is not None:
+        return "duplicate"
+    handler = handler_for(record.type)
+    if handler is None:
+        logger.info("Stripe event %s of type %s has no handler; recorded and ignored", record.event_id, record.type)
+    else:
+        handler(event=record.payload)
+    StripeEvent.objects.filter(pk=record.pk, processed_at__isnull=True).update(
+        processed_at=timezone.now(), handled=handler is not None)
+    return "ignored" if handler is None else "handled"
+
+
+# Before emails and sweeps: a buyer waits on the confirmation page for this.
+@retried_task(attempts=8, first_delay_seconds=15, priority=10)
+def stripe_event_handle(*, event_id: str) -> str:
+    """The task that applies a stored event (event_handle); the webhook enqueues it."""
+    return event_handle(event_id=event_id)
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -169,14 +191,26 @@ def stripe_webhook(request):
     except ValueError:
         return _error(_("Isi webhook bukan JSON yang sah."), 400)
     try:
-        outcome = event_process(event=event)
+        record, is_new = event_record(event=event)
     except MalformedEvent as error:
         event_id = event.get("id") if isinstance(event, dict) else None
         logger.warning("Stripe event %.255r refused (400), signed but malformed: %s", event_id, error)
         return JsonResponse({"error": _("Isi webhook tidak berbentuk event Stripe."), "detail": str(error)},
                             status=400)
-    except Exception:
-        # Nothing was written (the transaction rolled back); Stripe will deliver it again.
-        logger.exception("Stripe event %s could not be processed", event.get("id"))
+    except DatabaseError:
+        # Nothing was written; Stripe will deliver it again.
+        logger.exception("Stripe event %s could not be stored", event.get("id"))
         return _error(_("Event belum dapat diproses; coba lagi nanti."), 503)
-    return JsonResponse({"received": True, "outcome": outcome})
+    if not is_new:
+        return JsonResponse({"received": True, "outcome": "duplicate"})
+    # The record is committed (no ATOMIC_REQUESTS): the task finds it. Were this enqueue lost, the
+    # periodic sweep (marketplace/payments/tasks.py) would enqueue the event again.
+    try:
+        result = stripe_event_handle.enqueue(event_id=record.event_id)
+    except DatabaseError:
+        logger.exception("Stripe event %s stored but not enqueued; the sweep will enqueue it", record.event_id)
+        return JsonResponse({"received": True, "outcome": "queued"})
+    # A backend that runs tasks at once (the tests') has the outcome already; a worker's is "queued".
+    if result.status == "SUCCESSFUL":
+        return JsonResponse({"received": True, "outcome": result.return_value})
+    return JsonResponse({"received": True, "outcome": "failed" if result.status == "FAILED" else "queued"})

@@ -7,38 +7,24 @@ The rest of the suite runs tasks at once (config/settings/test.py); here the dat
 """
 
 import sqlite3
-import subprocess
-import sys
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from config import tasks
-from tests.another_process import ROOT, database_url_for_another_process
+from tests.another_process import database_url_for_another_process
 from tests.config import task_examples
-
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+from tests.task_worker import run_worker_here, use_database_backend, worker_process
 
 
 @pytest.fixture
 def database_backend(settings, monkeypatch):
-    settings.TASKS = DATABASE_BACKEND
+    use_database_backend(settings, monkeypatch)
     task_examples.ATTEMPTS.clear()
-    # The worker closes connections between tasks, as requests do; inside a test's transaction
-    # that would close the test's own connection (PostgreSQL).
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
-def run_worker_here() -> None:
-    """What `manage.py tasks_worker --batch` does, in this process: run all that is ready, then stop."""
-    db_worker.Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id="test-worker", excluded_queue_names=[]).run()
 
 
 def status() -> tuple[str, int]:
@@ -137,18 +123,6 @@ def test_old_results_are_pruned_and_recent_ones_kept(database_backend):
 
 # --- A real worker process ----------------------------------------------------------------------
 
-def worker_process(database_url: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    """`manage.py tasks_worker --batch`, as production runs it, on `database_url`: runs what waits, then exits."""
-    import os
-
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "tests.task_worker_settings", "DATABASE_URL": database_url,
-                "EMAIL_FILE_PATH": str(tmp_path / "emails"), "PYTHONPATH": str(ROOT)})
-    return subprocess.run([sys.executable, "manage.py", "tasks_worker", "--batch", "--no-schedule",
-                           "--no-reload", "--no-startup-delay"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
-
-
 def statuses_seen_by(database_url: str) -> list[str]:
     if connection.vendor == "sqlite":
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as copy:
@@ -164,7 +138,7 @@ def test_a_worker_process_runs_what_the_site_enqueued(database_backend, tmp_path
         task_examples.note_write.enqueue(path=str(note), text=f"catatan {number}")
     assert not any(note.exists() for note in notes), "enqueueing runs nothing"
     database_url = database_url_for_another_process(tmp_path)
-    worker = worker_process(database_url, tmp_path)
+    worker = worker_process(database_url, tmp_path / "emails")
     assert worker.returncode == 0, worker.stdout + worker.stderr
     assert [note.read_text() for note in notes] == ["catatan 0", "catatan 1", "catatan 2"]
     assert statuses_seen_by(database_url) == ["SUCCESSFUL"] * 3

@@ -1,7 +1,9 @@
 """A tiny Stripe on loopback that can misbehave: answer, hang, or fail with 500.
 
 Enough of Stripe's PaymentIntents API for the order flow (create with an
-Idempotency-Key, retrieve, cancel), with Stripe's idempotency rule: the same key
+Idempotency-Key, retrieve, cancel) and of its Connect transfers (create; a destination
+named acct_missing... is refused as Stripe refuses an unknown account), with
+Stripe's idempotency rule: the same key
 returns the same PaymentIntent, so the tests can count how many Stripe really
 made. `mode` is read per request: "ok", "hang" (accept, read, never answer in
 time) or "error500" (make the PaymentIntent, then answer 500 as if it broke on
@@ -23,6 +25,7 @@ class FakeStripe:
         self.mode = "ok"
         self.hang_seconds = hang_seconds
         self.intents: dict[str, dict] = {}
+        self.transfers: dict[str, dict] = {}
         self.by_key: dict[str, str] = {}
         self.requests: list[tuple[str, str, str]] = []  # (method, path, idempotency key)
         self.lock = threading.Lock()
@@ -99,6 +102,8 @@ class FakeStripe:
                 if key:
                     self.by_key[key] = intent_id
                 return 200, intent
+            if method == "POST" and path == "/v1/transfers":
+                return self._transfer(form, key)
             parts = path.strip("/").split("/")
             if len(parts) >= 3 and parts[:2] == ["v1", "payment_intents"] and parts[2] in self.intents:
                 intent = self.intents[parts[2]]
@@ -110,3 +115,16 @@ class FakeStripe:
                                    "message": f"No such payment_intent: '{parts[2]}'",
                                    "doc_url": "https://stripe.com/docs/error-codes/resource-missing"}}
         return 404, {"error": {"type": "invalid_request_error", "message": f"No such resource: {path}"}}
+
+    def _transfer(self, form, key):
+        if form.get("destination", "").startswith("acct_missing"):
+            return 400, {"error": {"code": "resource_missing", "param": "destination", "type": "invalid_request_error",
+                                   "message": f"No such destination: '{form['destination']}'"}}
+        if key and key in self.by_key:
+            return 200, self.transfers[self.by_key[key]]
+        transfer = {"id": f"tr_fake_{secrets.token_hex(6)}", "object": "transfer", "amount": int(form.get("amount", 0)),
+                    "currency": form.get("currency", "idr"), "destination": form.get("destination")}
+        self.transfers[transfer["id"]] = transfer
+        if key:
+            self.by_key[key] = transfer["id"]
+        return 200, transfer

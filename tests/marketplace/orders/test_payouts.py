@@ -182,11 +182,38 @@ def test_connect_shops_are_paid_by_transfer_and_the_rest_by_bank(sales, stripe_m
                                                                   114_000)
 
 
-def test_a_refused_transfer_is_left_for_the_finance_office(sales, settings):
+@pytest.fixture
+def fake_stripe(settings):
+    from tests.reliability.fake_stripe import FakeStripe
+
+    fake = FakeStripe(hang_seconds=1)
     settings.STRIPE_CONNECT_ENABLED = True
-    settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE = "sk_test_123", "http://127.0.0.1:9"
-    PayoutAccount.objects.create(shop=sales["aminah"], stripe_account_id="acct_x", stripe_transfers_active=True)
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE = "sk_test_123", fake.url
+    yield fake
+    fake.close()
+
+
+def test_a_refused_transfer_is_left_for_the_finance_office(sales, fake_stripe):
+    PayoutAccount.objects.create(shop=sales["aminah"], stripe_account_id="acct_missing", stripe_transfers_active=True)
     [settlement] = payouts.settlements_create(period_start=TODAY, period_end=TODAY)
-    assert settlement.status == SettlementStatus.FAILED and settlement.failure_message
+    assert settlement.status == SettlementStatus.FAILED and "No such destination" in settlement.failure_message
     [row] = rows(payouts.settlement_report_csv(period_start=TODAY, period_end=TODAY))
     assert (row["toko"], row["status"], row["jumlah_rp"]) == ("Sasirangan Ibu Aminah", "failed", "332500")
+
+
+def test_a_transfer_stripe_does_not_answer_waits_and_is_sent_once_stripe_is_back(sales, fake_stripe, settings):
+    """The task queue tries it again (here, where tasks run at once, the reconcile does), never as a
+    second transfer: the same idempotency key."""
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    PayoutAccount.objects.create(shop=sales["aminah"], stripe_account_id="acct_1QgebrakShop01",
+                                 stripe_transfers_active=True)
+    [settlement] = payouts.settlements_create(period_start=TODAY, period_end=TODAY)
+    assert settlement.status == SettlementStatus.TRANSFER_PENDING and not settlement.stripe_transfer_id
+    [row] = rows(payouts.settlement_report_csv(period_start=TODAY, period_end=TODAY))
+    assert row["status"] == "pending"
+    settings.STRIPE_API_BASE = fake_stripe.url
+    assert payouts.settlements_transfer_pending(older_than_seconds=0) == 1
+    settlement.refresh_from_db()
+    assert settlement.status == SettlementStatus.TRANSFERRED and settlement.stripe_transfer_id.startswith("tr_fake_")
+    assert payouts.settlements_transfer_pending(older_than_seconds=0) == 0
+    assert [transfer["amount"] for transfer in fake_stripe.transfers.values()] == [33_250_000]

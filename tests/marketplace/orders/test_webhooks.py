@@ -181,3 +181,24 @@ def test_account_updated_follows_the_newest_event(client):
     post_event(client, older, SECRET)
     account.refresh_from_db()
     assert account.stripe_transfers_active
+
+
+def test_the_payment_webhook_is_answered_before_the_order_is_paid_and_the_worker_pays_it(
+        client, order, settings, monkeypatch, django_capture_on_commit_callbacks):
+    """As in production (the database backend): Stripe's request ends at once; the worker then marks
+    the order paid and sends the buyer's and the artisans' emails, themselves tasks."""
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    assert replay(client, "payment_intent.succeeded") == "queued"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):  # the handler's commit enqueues the emails
+        run_worker_here()
+    assert mail.outbox == [], "the emails are tasks of their own"
+    run_worker_here()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and ledger_total(order) == 350_000 - 10_000 - 7_500
+    assert StripeEvent.objects.get().processed_at is not None
+    assert sorted(address for message in mail.outbox for address in message.to) == sorted(
+        ["rina@contoh.id", *order.sub_orders.values_list("shop__owner__email", flat=True)])

@@ -29,6 +29,7 @@ def webhook_setup(settings, monkeypatch):
 
 
 def test_signed_event_is_handled_once(client):
+    """The tests run tasks at once, so the answer carries the handler's outcome; a worker's is "queued"."""
     event = recorded_event("payment_intent.succeeded")
     first = post_event(client, event, SECRET)
     assert first.status_code == 200
@@ -75,16 +76,49 @@ def test_signed_non_json_is_400(client):
     assert not StripeEvent.objects.exists()
 
 
-def test_failing_handler_leaves_no_record_so_stripe_retries(client, monkeypatch):
+def test_the_event_is_stored_and_answered_at_once_and_a_failing_handler_is_tried_again(client, settings,
+                                                                                      monkeypatch):
+    """With the database backend, as in production: the answer comes before the handler runs; the
+    worker runs it, and when it fails (the database away for a moment) runs it again later."""
+    from config import tasks
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    monkeypatch.setattr(tasks, "backoff_delay", lambda **kwargs: 0)
     monkeypatch.setitem(webhooks.HANDLERS, "payment_intent.succeeded",
-                        "tests.marketplace.payments.test_webhooks.explode")
+                        "tests.marketplace.payments.test_webhooks.fail_once")
     response = post_event(client, recorded_event("payment_intent.succeeded"), SECRET)
-    assert response.status_code == 503
-    assert not StripeEvent.objects.exists()
+    assert (response.status_code, response.json()["outcome"]) == (200, "queued")
+    stored = StripeEvent.objects.get()
+    assert stored.processed_at is None and applied == []
+    assert post_event(client, recorded_event("payment_intent.succeeded"), SECRET).json()["outcome"] == "duplicate"
+    run_worker_here()
+    assert applied == ["failed", "pi_3QgebrakPI0001"]
+    stored.refresh_from_db()
+    assert stored.processed_at is not None and stored.handled
 
 
-def explode(*, event):
-    raise RuntimeError("database hiccup")
+def fail_once(*, event):
+    if not applied:
+        applied.append("failed")
+        raise RuntimeError("database hiccup")
+    record_payment(event=event)
+
+
+def test_an_event_whose_enqueue_was_lost_is_enqueued_again_by_the_sweep(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace.payments import tasks as payment_tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # stored, not run
+    event = recorded_event("payment_intent.succeeded")
+    webhooks.event_record(event=event)  # stored, then the database went away before the enqueue
+    assert payment_tasks.stripe_events_sweep.call() == 0, "too recent: its task may still come"
+    StripeEvent.objects.update(received_at=timezone.now() - timedelta(minutes=11))
+    assert payment_tasks.stripe_events_sweep.call() == 1
+    assert payment_tasks.stripe_events_sweep.call() == 0, "enqueued once, not on every sweep"
 
 
 def test_get_is_not_allowed(client):

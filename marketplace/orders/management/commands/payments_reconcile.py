@@ -1,10 +1,12 @@
-"""Settle from Stripe's side what the site may have missed: run it every few minutes (cron).
+"""Settle from Stripe's side what the site may have missed. The task queue's worker runs the
+same every five minutes (marketplace/orders/tasks.py: payments_reconcile); this command is for
+running it by hand, or from cron where no worker runs.
 
 Releases expired stock reservations; for every unpaid order older than a minute asks
 Stripe for its PaymentIntent (making it, with the same idempotency key, if its
 creation never answered) and applies succeeded / failed / cancelled; gives up orders
 unpaid for a day, and at once those whose PaymentIntent Stripe says it does not have
-("canceled_missing"); sends again refunds whose Stripe call never answered.
+("canceled_missing"); sends again refunds and Connect transfers whose Stripe call never answered.
 """
 
 from django.core.management.base import BaseCommand
@@ -24,5 +26,6 @@ class Command(BaseCommand):
         outcomes = ", ".join(f"{name}: {count}" for name, count in sorted(report.outcomes.items())) or "none"
         self.stdout.write(f"Unpaid orders checked with Stripe: {outcomes}.")
         self.stdout.write(f"Pending refunds sent again: {report.refunds_resent}.")
+        self.stdout.write(f"Pending Connect transfers sent again: {report.transfers_resent}.")
         if report.errors:
             self.stderr.write(f"{report.errors} order(s) could not be checked (Stripe unreachable); run again later.")

@@ -264,6 +264,20 @@ def home_jsonld(page, *, request, canonical: str) -> dict:
     return {"@context": "https://schema.org", "@graph": [website, organization]}
 
 
+def breadcrumb_jsonld(page, *, request) -> dict:
+    """schema.org BreadcrumbList of a page, as its breadcrumb shows it: the home page (named
+    'Beranda', 'Home' in English), the pages between, the page itself."""
+    from django.utils.translation import gettext
+
+    trail = [*page.get_ancestors().filter(depth__gt=1), page]
+    items = []
+    for position, crumb in enumerate(trail, start=1):
+        name = gettext("Beranda") if crumb.depth == 2 else crumb.title
+        items.append({"@type": "ListItem", "position": position, "name": name,
+                      "item": absolute(request, crumb.get_url(request))})
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+
+
 def jsonld_for(obj, *, request, canonical: str) -> dict | None:
     from tourism.models import CampaignPage, DestinationPage, EventPage, HomePage
 

@@ -95,7 +95,7 @@ class TestMetaPerLanguage:
 class TestJsonLd:
     def test_tourist_attraction(self, client, translated):
         _meta, _canonical, _alternates, jsonld, _title = head(client.get("/id/destinasi/lok-baintan/").text)
-        (data,) = jsonld
+        (data,) = [data for data in jsonld if data["@type"] != "BreadcrumbList"]
         assert data["@context"] == "https://schema.org" and data["@type"] == "TouristAttraction"
         assert data["name"] == "Pasar Terapung Lok Baintan"
         assert data["description"] and data["url"] == "http://testserver/id/destinasi/lok-baintan/"
@@ -110,7 +110,7 @@ class TestJsonLd:
         factories.event(slug="festival-jukung", title="Festival Jukung", start=start,
                         end=start + timedelta(hours=3), venue=translated)
         _meta, _canonical, _alternates, jsonld, _title = head(client.get("/id/acara/festival-jukung/").text)
-        (data,) = jsonld
+        (data,) = [data for data in jsonld if data["@type"] != "BreadcrumbList"]
         assert data["@type"] == "Event" and data["name"] == "Festival Jukung"
         assert data["startDate"] == start.isoformat() and data["endDate"]
         location = data["location"]
@@ -137,7 +137,7 @@ class TestJsonLd:
         shop = ShopFactory(name="Sasirangan Ibu Ida", village="Pasayangan", phone="+6281234567890",
                            latitude=Decimal("-3.4100"), longitude=Decimal("114.8500"))
         meta, canonical, _alternates, jsonld, _title = head(client.get(shop.get_absolute_url()).text)
-        (data,) = jsonld
+        (data,) = [data for data in jsonld if data["@type"] != "BreadcrumbList"]
         assert data["@type"] == "LocalBusiness" and data["name"] == "Sasirangan Ibu Ida"
         assert data["address"]["@type"] == "PostalAddress" and "Pasayangan" in data["address"]["addressLocality"]
         assert data["geo"]["latitude"] == -3.41 and data["telephone"] == "+6281234567890"
@@ -262,6 +262,24 @@ def test_listing_pages_name_the_indonesian_one_as_x_default(client, home_page, l
 def test_index_pages_describe_themselves_with_their_introduction(client, home_page, path, description):
     meta, *_rest = head(client.get(path).text)
     assert meta["description"] == description
+
+
+@pytest.mark.parametrize("language, home", [("id", "Beranda"), ("en", "Home")])
+def test_breadcrumbs_are_structured_data_too(client, translated, language, home):
+    """The trail a page shows (home, its index, itself) as schema.org BreadcrumbList."""
+    def trail(path):
+        jsonld = head(client.get(path).text)[3]
+        crumbs = next(data for data in jsonld if data.get("@type") == "BreadcrumbList")["itemListElement"]
+        assert [crumb["position"] for crumb in crumbs] == list(range(1, len(crumbs) + 1))
+        return [(crumb["name"], crumb["item"]) for crumb in crumbs]
+
+    title = {"id": "Pasar Terapung Lok Baintan", "en": "Lok Baintan Floating Market"}[language]
+    index = {"id": "Destinasi", "en": "Destinations"}[language]
+    assert trail(f"/{language}/destinasi/lok-baintan/") == [
+        (home, f"http://testserver/{language}/"), (index, f"http://testserver/{language}/destinasi/"),
+        (title, f"http://testserver/{language}/destinasi/lok-baintan/")]
+    assert trail(f"/{language}/destinasi/") == [
+        (home, f"http://testserver/{language}/"), (index, f"http://testserver/{language}/destinasi/")]
 
 
 def test_the_search_page_forms_name_their_address(client, home_page):

@@ -1,7 +1,9 @@
-"""<head> tags for being found and shared: `{% social_meta obj %}`, `{% canonical_link %}`."""
+"""Tags for being found and shared: `{% social_meta obj %}`, `{% canonical_link %}`,
+`{% breadcrumb_jsonld page %}`."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from tourism import seo
 
@@ -12,6 +14,13 @@ register = template.Library()
 def social_meta(context, obj, jsonld=True):
     """Canonical, hreflang alternates, Open Graph, Twitter and (unless jsonld=False) JSON-LD."""
     return {"meta": seo.social_meta(obj, request=context.get("request"), with_jsonld=jsonld)}
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_jsonld(context, page):
+    """The page's breadcrumb as schema.org BreadcrumbList JSON-LD, beside the visible one."""
+    data = seo.breadcrumb_jsonld(page, request=context.get("request"))
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(seo.jsonld_dumps(data)))
 
 
 @register.simple_tag(takes_context=True)

@@ -99,3 +99,23 @@ def stripe_emulator(settings, localstripe_server):
     settings.STRIPE_WEBHOOK_SECRET = ""
     settings.STRIPE_API_BASE = localstripe_server
     return localstripe_server
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser journeys run first among the tests that commit for real (after
+    pytest-django has put those last). They restore the migrated state (serialized_rollback),
+    which needs the content types and permissions tables as migrations left them; any other
+    committing test's flush makes them again with new ids, and the restore then fails on
+    their unique names."""
+
+    def commits(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return marker is not None and bool(marker.kwargs.get("transaction"))
+
+    start = next((index for index, item in enumerate(items) if commits(item)), None)
+    if start is None:
+        return
+    tail = items[start:]
+    journeys = [item for item in tail if item.nodeid.startswith("tests/e2e/")]
+    items[start:] = journeys + [item for item in tail if not item.nodeid.startswith("tests/e2e/")]

@@ -44,7 +44,27 @@ def test_product_page_shows_price_attributes_artisan_and_photos(client):
     soup = BeautifulSoup(response.content, "html.parser")
     main_image = soup.select_one(".ks-product__main img")
     assert "srcset" in main_image.attrs and ".webp" in main_image["srcset"]
-    assert len(re.findall(r"\d+w", main_image["srcset"])) == 3
+    widths = re.findall(r"\d+w", main_image["srcset"])
+    assert widths and len(set(widths)) == len(widths)  # each width once (a 40 px photo: one)
+
+
+@pytest.mark.parametrize("side, widths", [(900, [600, 900]), (1300, [600, 900, 1200]), (500, [500])])
+def test_the_product_photo_offers_each_width_once(client, side, widths):
+    """Wagtail never enlarges: a 1200 rendition of a 900 px photo is 900 px, a second '900w'."""
+    from django.core.files.base import ContentFile
+
+    from marketplace.models import ProductPhoto
+    from tests.marketplace.factories import ImageFactory, jpeg_bytes
+
+    product = ProductFactory(title_en="Gigi Haruan Cloth")
+    image = ImageFactory(file=ContentFile(jpeg_bytes(size=(side, side)), name="kain.jpg"))
+    ProductPhoto.objects.create(product=product, image=image, is_main=True)
+    for language in ("id", "en"):
+        soup = BeautifulSoup(client.get(f"/{language}/kampung-sasirangan/produk/{product.slug}/").content,
+                             "html.parser")
+        main = soup.select_one(".ks-product__main img")
+        srcset = main.get("srcset") or f"{main['src']} {side}w"
+        assert [int(entry.split()[-1].rstrip("w")) for entry in srcset.split(",")] == widths
 
 
 def test_product_jsonld_is_a_schema_org_product_with_an_idr_offer(client):

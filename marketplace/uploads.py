@@ -1,182 +1,21 @@
-"""Photo uploads: checked by content, limited in size and pixels, stored re-encoded.
+"""Artisans' photos: the site's photo checks and storage (config/photos.py), kept in the image
+library's Kampung Sasirangan collection so editors find them together."""
 
-Artisans upload from phones, whose photos carry the place they were taken (EXIF
-GPS), often the artisan's home. Wagtail's renditions copy the original's EXIF
-into JPEG and PNG renditions (Willow passes `info["exif"]` on), so the only safe
-place to remove it is the stored original. And a valid picture may carry more than
-a picture: a script in a comment, a zip or `<?php` after the image's end, which a
-byte-for-byte copy would keep. So every stored original is written anew from its
-decoded pixels (turned upright when the camera said so) with its colour profile,
-nothing else: no uploaded byte sequence is stored as it came.
-
-`photo_validate` checks an upload, `photo_save` stores it as a Wagtail image
-(`photo_store` writes the file alone, for callers that save the image in a transaction).
-`image_reencode` does the same for images that reach the image library another way
-(editors' uploads in the Wagtail admin, the catalogue import, the demo): a post_save
-signal (marketplace/signals.py) calls it.
-"""
-
-from __future__ import annotations
-
-import hashlib
-import io
-import logging
-import os
-import warnings
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
-from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
-
-from config.media import STORAGE_ERRORS, media_store_guard
-
-logger = logging.getLogger(__name__)
-
-# Judged by what Pillow finds in the file, never by the name's extension.
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-
-
-def max_upload_bytes() -> int:
-    return getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
-
-
-def max_image_pixels() -> int:
-    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
-
-
-@dataclass
-class CheckedPhoto:
-    """An upload that passed every check, with the bytes to store."""
-
-    name: str
-    content: bytes
-    width: int
-    height: int
-    format: str
-
-
-def _read_upload(upload) -> bytes:
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read()
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    return data
-
-
-def _open_header(data: bytes, display_name: str) -> PILImage.Image:
-    """Open the image reading only its header; refuse what is not an allowed photo or too large."""
-    too_many_pixels = _("Foto “%(name)s” terlalu besar resolusinya. Maksimal %(max)s megapiksel.") % {
-        "name": display_name, "max": max_image_pixels() // 1_000_000}
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns above its own limit and raises above twice that, both before
-            # decoding; treat both as "too many pixels".
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            picture = PILImage.open(io.BytesIO(data))
-    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ValidationError(too_many_pixels, code="too_many_pixels") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            _("Berkas “%(name)s” bukan foto JPEG, PNG, atau WebP.") % {"name": display_name},
-            code="not_an_image") from None
-    if picture.format not in ALLOWED_FORMATS:
-        raise ValidationError(
-            _("Berkas “%(name)s” bukan foto JPEG, PNG, atau WebP.") % {"name": display_name},
-            code="not_an_image")
-    width, height = picture.size
-    # Checked from the header, before a single pixel is decoded: a 14000x14000 PNG
-    # compresses to well under a megabyte and would need gigabytes of memory.
-    if width * height > max_image_pixels():
-        message = _("Foto “%(name)s” terlalu besar resolusinya (%(width)s×%(height)s piksel). "
-                    "Maksimal %(max)s megapiksel.") % {
-            "name": display_name, "width": width, "height": height, "max": max_image_pixels() // 1_000_000}
-        raise ValidationError(message, code="too_many_pixels")
-    if getattr(picture, "n_frames", 1) > 1:
-        raise ValidationError(
-            _("Foto “%(name)s” bergerak (animasi). Unggah foto biasa.") % {"name": display_name},
-            code="animated")
-    return picture
-
-
-def _reencode(picture: PILImage.Image) -> tuple[bytes, int, int]:
-    """The decoded picture written anew, upright, with its colour profile and nothing else.
-
-    Returns the bytes and the upright width and height. The picture is turned in place (a copy
-    of a 40-megapixel photo would double what an upload costs) and its `info` emptied first:
-    Pillow's writers fall back to what the original carried (a JPEG's comment, a PNG's
-    transparency and profile), and nothing of the original but its pixels may reach the file.
-    """
-    image_format = picture.format
-    icc_profile = picture.info.get("icc_profile")
-    transparency = picture.info.get("transparency")
-    ImageOps.exif_transpose(picture, in_place=True)
-    picture.info = {}
-    options = {}
-    if icc_profile:
-        options["icc_profile"] = icc_profile
-    if image_format == "JPEG":
-        # The original's chroma subsampling, so a 4:4:4 photo of fine stitching stays sharp.
-        options.update(quality=90, optimize=True, subsampling="keep")
-    elif image_format == "PNG":
-        if transparency is not None and picture.mode in {"P", "L", "RGB"}:
-            options["transparency"] = transparency
-        options["optimize"] = True
-    elif image_format == "WEBP":
-        options.update(quality=90, method=4)
-    output = io.BytesIO()
-    # `exif=b""` and no pnginfo, xmp or comment: none of the original's metadata is written.
-    picture.save(output, image_format, exif=b"", **options)
-    width, height = picture.size
-    return output.getvalue(), width, height
-
-
-def photo_reencode(data: bytes, *, display_name: str = "") -> tuple[bytes, int, int]:
-    """The image decoded and written anew (see `_reencode`): its bytes, width and height."""
-    picture = _open_header(data, display_name)
-    picture.load()
-    return _reencode(picture)
-
-
-def photo_validate(*, upload) -> CheckedPhoto:
-    """Check an uploaded photo; raise ValidationError with an Indonesian message when refused."""
-    display_name = os.path.basename(getattr(upload, "name", "") or "") or _("foto")
-    size = getattr(upload, "size", None)
-    if size is not None and size > max_upload_bytes():
-        raise ValidationError(
-            _("Foto “%(name)s” terlalu besar (%(size)s). Ukuran maksimal %(max)s.") % {
-                "name": display_name, "size": filesizeformat(size), "max": filesizeformat(max_upload_bytes())},
-            code="too_large")
-    if size == 0:
-        raise ValidationError(_("Berkas “%(name)s” kosong.") % {"name": display_name}, code="empty")
-    data = _read_upload(upload)
-    if len(data) > max_upload_bytes():
-        raise ValidationError(
-            _("Foto “%(name)s” terlalu besar (%(size)s). Ukuran maksimal %(max)s.") % {
-                "name": display_name, "size": filesizeformat(len(data)), "max": filesizeformat(max_upload_bytes())},
-            code="too_large")
-    picture = _open_header(data, display_name)
-    image_format = picture.format
-    try:
-        picture.load()
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
-        raise ValidationError(
-            _("Foto “%(name)s” rusak atau tidak lengkap. Coba unggah ulang.") % {"name": display_name},
-            code="broken") from None
-    content, width, height = _reencode(picture)
-    stem = slugify(os.path.splitext(display_name)[0])[:60] or "foto"
-    return CheckedPhoto(name=f"{stem}.{ALLOWED_FORMATS[image_format]}", content=content,
-                        width=width, height=height, format=image_format)
+from config import photos
+from config.photos import (  # noqa: F401 - what the marketplace's forms and views use
+    ALLOWED_FORMATS,
+    CheckedPhoto,
+    image_reencode,
+    max_image_pixels,
+    max_upload_bytes,
+    photo_reencode,
+    photo_validate,
+    photos_discard,
+)
 
 
 def marketplace_collection():
-    """The image library's collection for artisans' photos, so editors find them together."""
+    """The image library's collection for artisans' photos."""
     from wagtail.models import Collection
 
     root = Collection.get_first_root_node()
@@ -185,76 +24,12 @@ def marketplace_collection():
 
 
 def photo_store(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=None):
-    """Write a checked photo's file to the media storage; its Wagtail image is returned unsaved.
-
-    Call it before the transaction that saves the image: with the media in a bucket this
-    is a network call, which must not hold the database's locks, and a storage that
-    refuses or does not answer (MediaUnavailable) then fails the upload before anything
-    is written to the database. If that transaction fails, `photos_discard` removes the files.
-    """
-    from wagtail.images import get_image_model
-
-    image = get_image_model()(
-        title=title[:255] or photo.name,
-        width=photo.width,
-        height=photo.height,
-        uploaded_by_user=uploaded_by,
-        collection=collection or marketplace_collection(),
-        file_size=len(photo.content),
-        file_hash=hashlib.sha1(photo.content).hexdigest(),
-    )
-    with media_store_guard(f"storing the photo {photo.name}"):
-        image.file.save(photo.name, ContentFile(photo.content), save=False)
-    # Saving the file re-reads dimensions through Django's ImageField; ours are already known.
-    image.width, image.height = photo.width, photo.height
-    image._metadata_checked = True
-    return image
-
-
-def photos_discard(images) -> None:
-    """Remove the files of images stored by `photo_store` whose database rows were never written."""
-    for image in images:
-        try:
-            image.file.storage.delete(image.file.name)
-        except STORAGE_ERRORS:
-            logger.warning("could not remove %s, stored for a save that failed", image.file.name)
+    """config.photos.photo_store, in the artisans' collection unless another is named."""
+    return photos.photo_store(photo=photo, title=title, uploaded_by=uploaded_by,
+                              collection=collection or marketplace_collection())
 
 
 def photo_save(*, photo: CheckedPhoto, title: str, uploaded_by=None, collection=None):
-    """Store a checked photo as a Wagtail image (renditions, WebP and srcset then work)."""
-    image = photo_store(photo=photo, title=title, uploaded_by=uploaded_by, collection=collection)
-    try:
-        image.save()
-    except Exception:
-        photos_discard([image])
-        raise
-    return image
-
-
-def image_reencode(image) -> bool:
-    """Write a stored Wagtail image's file anew (see `_reencode`); True when it was rewritten.
-
-    `file_hash` stays the hash of the file as it arrived: Wagtail's duplicate warning compares a
-    new upload's hash with it, and the demo and the catalogue import find the picture they made
-    from a file by it (a new hash would make them store every picture again on each run).
-    """
-    storage = image.file.storage
-    with storage.open(image.file.name, "rb") as handle:
-        data = handle.read()
-    try:
-        content, width, height = photo_reencode(data, display_name=os.path.basename(image.file.name))
-    except ValidationError:
-        # Not ours to refuse: Wagtail's own form already judged the file.
-        return False
-    old_name = image.file.name
-    new_name = storage.save(old_name, ContentFile(content))
-    if new_name != old_name:
-        storage.delete(old_name)
-    type(image).objects.filter(pk=image.pk).update(file=new_name, width=width, height=height,
-                                                   file_size=len(content))
-    image.file.name = new_name
-    image.width, image.height = width, height
-    image.file_size = len(content)
-    # Renditions made from the file as it arrived (there should be none) would still carry its metadata.
-    image.renditions.all().delete()
-    return True
+    """config.photos.photo_save, in the artisans' collection unless another is named."""
+    return photos.photo_save(photo=photo, title=title, uploaded_by=uploaded_by,
+                             collection=collection or marketplace_collection())

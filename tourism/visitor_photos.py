@@ -27,7 +27,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale
 
 from config.media import STORAGE_ERRORS, media_store_guard, private_storage
-from marketplace.uploads import (
+from config.photos import (
     ALLOWED_FORMATS,
     CheckedPhoto,
     max_upload_bytes,

@@ -317,6 +317,24 @@ def robots_txt(request) -> str:
     return "\n".join(lines)
 
 
+def listing_meta(*, request, title: str, description: str, alternates: dict) -> SocialMeta:
+    """What the <head> of a listing (an index page, the marketplace's lists) says: its own
+    canonical (with the page number), the language alternates and x-default, Open Graph and
+    Twitter. No share image: drawing one costs a listing two queries over its budget
+    (tests/reliability/test_query_counts.py), and a link to a listing shows as a summary card."""
+    language = reading_language()
+    links = [(code, absolute(request, alternates[code])) for code in LANGUAGES if code in alternates]
+    if "id" in alternates:
+        links.append(("x-default", absolute(request, alternates["id"])))
+    return SocialMeta(
+        canonical=default_canonical(request), title=title,
+        description=" ".join((description or "").split())[:300], og_type="website",
+        og_locale=OG_LOCALES.get(language, "id_ID"),
+        og_locale_alternates=[OG_LOCALES[code] for code in LANGUAGES if code in alternates and code != language],
+        image="", image_alt=title, alternates=links,
+    )
+
+
 def default_canonical(request) -> str:
     """For pages without their own meta: the path, keeping only the listing's page number."""
     path = request.path

@@ -282,6 +282,26 @@ def test_breadcrumbs_are_structured_data_too(client, translated, language, home)
         (home, f"http://testserver/{language}/"), (index, f"http://testserver/{language}/destinasi/")]
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_destinations_index_is_shareable(client, home_page, language):
+    title, intro = {"id": ("Destinasi", "Jelajahi pasar terapung, wisata religi, alam dan kuliner Kabupaten Banjar."),
+                    "en": ("Destinations", "Explore the floating markets, pilgrim sites, nature and food of Banjar "
+                                           "Regency.")}[language]
+    meta, canonical, alternates, _jsonld, _title = head(client.get(f"/{language}/destinasi/?page=2").text)
+    assert canonical == f"http://testserver/{language}/destinasi/?page=2"
+    assert meta["og:title"] == title and meta["og:description"] == intro == meta["description"]
+    assert meta["og:type"] == "website" and meta["og:url"] == canonical
+    assert meta["og:locale"] == {"id": "id_ID", "en": "en_US"}[language] and meta["twitter:card"] == "summary"
+    assert alternates["x-default"] == "http://testserver/id/destinasi/?page=2"
+
+
+def test_the_marketplace_index_is_shareable(client, home_page):
+    meta, canonical, _alternates, _jsonld, _title = head(client.get("/en/kampung-sasirangan/").text)
+    assert canonical == meta["og:url"] == "http://testserver/en/kampung-sasirangan/"
+    assert meta["og:title"] == "Kampung Sasirangan" and meta["og:description"] == meta["description"] != ""
+    assert meta["og:locale"] == "en_US" and meta["twitter:card"] == "summary" and "og:image" not in meta
+
+
 def test_the_search_page_forms_name_their_address(client, home_page):
     """An empty action is not a valid URL (the W3C checker's error); the forms name the page."""
     for language in ("id", "en"):

@@ -1,5 +1,5 @@
 """Tags for being found and shared: `{% social_meta obj %}`, `{% canonical_link %}`,
-`{% breadcrumb_jsonld page %}`."""
+`{% breadcrumb_jsonld page %}`, `{% listing_meta title description %}`."""
 
 from django import template
 from django.utils.html import format_html
@@ -14,6 +14,13 @@ register = template.Library()
 def social_meta(context, obj, jsonld=True):
     """Canonical, hreflang alternates, Open Graph, Twitter and (unless jsonld=False) JSON-LD."""
     return {"meta": seo.social_meta(obj, request=context.get("request"), with_jsonld=jsonld)}
+
+
+@register.inclusion_tag("tourism/includes/social_meta.html", takes_context=True)
+def listing_meta(context, title, description):
+    """A listing's canonical, alternates, Open Graph and Twitter (no JSON-LD, no share image)."""
+    return {"meta": seo.listing_meta(request=context.get("request"), title=title, description=description,
+                                     alternates=context.get("language_alternates") or {})}
 
 
 @register.simple_tag(takes_context=True)

@@ -191,17 +191,33 @@ class PaymentReady:
     payment_intent_id: str
 
 
-def _payment_intent_create(order: Order) -> None:
-    """The order's PaymentIntent; called with the order row locked, so there is one."""
+def _payment_intent_make(order: Order) -> Order:
+    """The order's next PaymentIntent, made at Stripe in no transaction (a hung Stripe must not hold
+    the order's row, nor SQLite's one write lock, while every other buyer waits), then recorded in a
+    short one, unless another request recorded one meanwhile (a double click: with Stripe's
+    idempotency key it is the same PaymentIntent; the emulator, which ignores keys, made a second,
+    which is cancelled). Returns the order as recorded. Raises StripeError when Stripe did not answer.
+    """
     number = order.payment_intent_count + 1
     key = f"order-{order.pk}-payment-intent" + (f"-{number}" if number > 1 else "")
     intent = stripe_client.payment_intent_create(
         amount_idr=order.total_idr, metadata={"order": order.pk, "order_number": order.number},
         idempotency_key=key)
-    order.stripe_payment_intent_id = intent.id
-    order.stripe_client_secret = intent.client_secret
-    order.payment_intent_count = number
-    order.save(update_fields=["stripe_payment_intent_id", "stripe_client_secret", "payment_intent_count"])
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if (locked.payment_intent_count == order.payment_intent_count
+                and locked.status == OrderStatus.AWAITING_PAYMENT):
+            locked.stripe_payment_intent_id = intent.id
+            locked.stripe_client_secret = intent.client_secret
+            locked.payment_intent_count = number
+            locked.save(update_fields=["stripe_payment_intent_id", "stripe_client_secret", "payment_intent_count"])
+            return locked
+    if locked.stripe_payment_intent_id != intent.id:
+        try:
+            stripe_client.payment_intent_cancel(intent.id)
+        except stripe_client.StripeError as error:
+            logger.warning("PaymentIntent %s made twice for order %s not cancelled: %s", intent.id, order.pk, error)
+    return locked
 
 
 def _lock_payable(order_pk: int) -> Order:
@@ -221,29 +237,45 @@ def _stripe_unavailable() -> CheckoutError:
 
 def checkout_payment_prepare(*, order: Order) -> PaymentReady:
     """Before each payment attempt: stock held for another STOCK_RESERVATION_MINUTES, and the
-    order's PaymentIntent (made once)."""
+    order's PaymentIntent (made once).
+
+    Two short transactions around the call to Stripe, never one across it: the stock is taken and
+    the attempt noted and committed; Stripe is asked for the PaymentIntent; its id is recorded. If
+    Stripe does not answer, the reservation is given back (the order keeps waiting; the buyer's
+    next attempt takes the stock again if it is still there) and the buyer reads that it failed.
+    """
     _refuse_when_payments_off()
-    try:
-        with transaction.atomic():
-            order = _lock_payable(order.pk)
-            released = list(OrderLine.objects.filter(sub_order__order=order, stock_state=StockState.RELEASED))
-            if released:
-                try:
-                    stock.stock_reserve(lines=released)
-                except stock.OutOfStock as error:
-                    raise _out_of_stock_error(error) from error
-            order.reserved_until = stock.reservation_deadline()
-            order.payment_prepared_at = timezone.now()
-            # A new attempt: an earlier decline must not greet the buyer on the confirmation page
-            # (it also stops that page refreshing while the webhook of this attempt is on its way).
-            order.last_payment_error = ""
-            order.save(update_fields=["reserved_until", "payment_prepared_at", "last_payment_error"])
-            if not order.stripe_payment_intent_id:
-                _payment_intent_create(order)
-    except stripe_client.StripeError as error:
-        logger.warning("PaymentIntent for order %s could not be made: %s", order.pk, error)
-        raise _stripe_unavailable() from error
+    with transaction.atomic():
+        order = _lock_payable(order.pk)
+        released = list(OrderLine.objects.filter(sub_order__order=order, stock_state=StockState.RELEASED))
+        if released:
+            try:
+                stock.stock_reserve(lines=released)
+            except stock.OutOfStock as error:
+                raise _out_of_stock_error(error) from error
+        order.reserved_until = stock.reservation_deadline()
+        order.payment_prepared_at = timezone.now()
+        # A new attempt: an earlier decline must not greet the buyer on the confirmation page
+        # (it also stops that page refreshing while the webhook of this attempt is on its way).
+        order.last_payment_error = ""
+        order.save(update_fields=["reserved_until", "payment_prepared_at", "last_payment_error"])
+    if not order.stripe_payment_intent_id:
+        try:
+            order = _payment_intent_make(order)
+        except stripe_client.StripeError as error:
+            logger.warning("PaymentIntent for order %s could not be made: %s", order.pk, error)
+            _reservation_give_back_unless_intent(order)
+            raise _stripe_unavailable() from error
     return PaymentReady(client_secret=order.stripe_client_secret, payment_intent_id=order.stripe_payment_intent_id)
+
+
+def _reservation_give_back_unless_intent(order: Order) -> None:
+    """Stripe failed before the order had a PaymentIntent: nobody can pay it now, so its stock goes
+    back to the shelf (a PaymentIntent made meanwhile, by another click, keeps it)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status == OrderStatus.AWAITING_PAYMENT and not locked.stripe_payment_intent_id:
+            stock.stock_release(order=locked)
 
 
 DECLINE_CODES = ["card_declined", "insufficient_funds", "expired_card", "incorrect_cvc", "incorrect_number",
@@ -279,13 +311,14 @@ def emulator_card_pay(*, order: Order, token_id: str) -> dict:
     try:
         intent = stripe_client.payment_intent_retrieve(ready.payment_intent_id).to_dict()
         if intent.get("status") == "requires_payment_method" and intent.get("latest_charge"):
+            # No transaction is open across these calls: the order's row is locked only to read and record.
             with transaction.atomic():
-                locked = _lock_payable(order.pk)
-                if locked.stripe_payment_intent_id == intent["id"]:
-                    stripe_client.payment_intent_cancel(intent["id"])
-                    _payment_intent_create(locked)
-                ready = PaymentReady(client_secret=locked.stripe_client_secret,
-                                     payment_intent_id=locked.stripe_payment_intent_id)
+                current = _lock_payable(order.pk)
+            if current.stripe_payment_intent_id == intent["id"]:
+                stripe_client.payment_intent_cancel(intent["id"])
+                current = _payment_intent_make(current)
+            ready = PaymentReady(client_secret=current.stripe_client_secret,
+                                 payment_intent_id=current.stripe_payment_intent_id)
         payment_method_id = stripe_client.payment_method_from_token(token_id)
         intent = stripe_client.payment_intent_confirm_with(payment_intent_id=ready.payment_intent_id,
                                                            payment_method_id=payment_method_id)
@@ -446,10 +479,7 @@ def order_reconcile(*, order: Order, now=None) -> str:
         # The PaymentIntent was never made, or its answer was lost: the same idempotency key
         # gets the same one back from Stripe.
         try:
-            with transaction.atomic():
-                locked = Order.objects.select_for_update().get(pk=order.pk)
-                if locked.status == OrderStatus.AWAITING_PAYMENT and not locked.stripe_payment_intent_id:
-                    _payment_intent_create(locked)
+            _payment_intent_make(order)
         except stripe_client.StripeError as error:
             logger.warning("Reconcile: no PaymentIntent for order %s yet: %s", order.number, error)
             return "unchanged"

@@ -328,15 +328,19 @@ def payout_account_update_bank(*, shop: Shop, bank_name: str, account_number: st
 
 
 def connect_onboarding_link(*, shop: Shop, refresh_url: str, return_url: str) -> str:
-    """The Stripe-hosted Express onboarding page for the shop, creating its account the first time."""
-    with transaction.atomic():
-        # Locked while Stripe makes the account, so two clicks make one.
-        account = PayoutAccount.objects.select_for_update().get(pk=payout_account_for(shop=shop).pk)
-        if not account.stripe_account_id:
-            stripe_account = stripe_client.connect_account_create(
-                email=shop.owner.email, idempotency_key=f"shop-{shop.pk}-connect-account")
-            account.stripe_account_id = stripe_account.id
-            account.save(update_fields=["stripe_account_id"])
+    """The Stripe-hosted Express onboarding page for the shop, creating its account the first time.
+
+    Stripe is asked in no transaction; two clicks at once both ask with the same idempotency key,
+    get the same account, and the first to record it wins."""
+    account = payout_account_for(shop=shop)
+    if not account.stripe_account_id:
+        stripe_account = stripe_client.connect_account_create(
+            email=shop.owner.email, idempotency_key=f"shop-{shop.pk}-connect-account")
+        with transaction.atomic():
+            account = PayoutAccount.objects.select_for_update().get(pk=account.pk)
+            if not account.stripe_account_id:
+                account.stripe_account_id = stripe_account.id
+                account.save(update_fields=["stripe_account_id"])
     link = stripe_client.connect_account_link_create(account_id=account.stripe_account_id,
                                                      refresh_url=refresh_url, return_url=return_url)
     return link.url

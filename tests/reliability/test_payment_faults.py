@@ -3,8 +3,10 @@
 Stripe is a tiny server on loopback (fake_stripe.py) posing as STRIPE_API_BASE:
 it times out or answers 500 while the buyer tries to pay. Whatever happens there
 is one PaymentIntent per order at Stripe, the order waits (awaiting payment,
-its stock held), the buyer gets a clear message, and `manage.py
-payments_reconcile` settles the order from Stripe's side once Stripe answers.
+its stock back on the shelf until the buyer tries again), the buyer gets a clear
+message, and `manage.py payments_reconcile` settles the order from Stripe's side
+once Stripe answers. Under the real server (gunicorn.conf.py), a Stripe that never
+answers costs its buyer seconds and the other buyers nothing.
 
 Webhooks are signed here (tests/marketplace/payments/stripe_signing.py) and sent
 three times, out of order, stale, and badly signed.
@@ -13,26 +15,38 @@ three times, out of order, stale, and badly signed.
 from __future__ import annotations
 
 import copy
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+import requests
+from bs4 import BeautifulSoup
 from django.core.management import call_command
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 
 from marketplace.models import Product
-from marketplace.orders.models import Order, OrderStatus, PayoutLine, StockState
+from marketplace.orders import stock
+from marketplace.orders.models import Order, OrderLine, OrderStatus, PayoutLine, StockState
 from marketplace.payments import stripe_client
 from marketplace.payments.models import StripeEvent
+from tests.another_process import ROOT, database_url_for_another_process
 from tests.marketplace.orders import factories as f
 from tests.marketplace.payments.stripe_signing import post_event, recorded_event, signature_header
 from tests.reliability.fake_stripe import FakeStripe
 
 pytestmark = pytest.mark.django_db
 SECRET = "whsec_reliability"
-# The real client waits 10 s and tries 3 times; shortened here so a hang costs the test
-# seconds, not half a minute. What is proved (one PaymentIntent, the order waits) does not
+# The real client waits 4 s and tries twice; shortened here so a hang costs the test
+# two seconds, not ten (the hung-Stripe test under gunicorn below keeps the real figures). What is proved (one PaymentIntent, the order waits) does not
 # depend on the figure.
 CLIENT_TIMEOUT = 1
 
@@ -77,12 +91,13 @@ def test_stripe_failing_leaves_one_intent_and_a_waiting_order_that_reconciles(cl
         elapsed = time.monotonic() - started
         assert response.status_code == 503
         assert "Pesanan Anda tersimpan" in response.json()["message"]
-        # Three tries at most (NETWORK_RETRIES), each given up after the timeout, plus backoff.
+        # Two tries at most (NETWORK_RETRIES), each given up after the timeout, plus backoff.
         assert elapsed < (stripe_client.NETWORK_RETRIES + 1) * (CLIENT_TIMEOUT + 2.5), f"{elapsed:.1f} s"
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.stripe_payment_intent_id in ("", None)
-    assert set(order.sub_orders.values_list("lines__stock_state", flat=True)) == {StockState.RESERVED}
+    # Nobody can pay it without a PaymentIntent: its stock went back at once (each attempt took it again).
+    assert set(order.sub_orders.values_list("lines__stock_state", flat=True)) == {StockState.RELEASED}
     # Every attempt carried the same idempotency key, so Stripe made at most one PaymentIntent.
     keys = stripe_fake.create_requests()
     assert len(keys) >= 2 and len(set(keys)) == 1
@@ -215,3 +230,148 @@ def test_badly_signed_webhooks_are_refused_and_change_nothing(client, order_with
     order_with_intent.refresh_from_db()
     assert order_with_intent.status == OrderStatus.AWAITING_PAYMENT
     assert not StripeEvent.objects.filter(event_id=event["id"]).exists()
+
+
+# --- A Stripe that hangs, under the real server ----------------------------------------------------
+
+class SilentStripe:
+    """A listener that accepts connections and never answers: Stripe hanging."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+
+    def _accept(self):
+        while True:
+            try:
+                self.held.append(self.socket.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        self.socket.close()
+        for connection_ in self.held:
+            connection_.close()
+
+
+@contextmanager
+def gunicorn_serving(database_url: str, stripe_url: str, log_path):
+    """The site under gunicorn with the repository's gunicorn.conf.py (one worker, four threads),
+    on `database_url`, its Stripe at `stripe_url`. Yields the base URL."""
+    # gunicorn is handed the listening socket itself, so no other process can take its port between.
+    listening = socket.create_server(("127.0.0.1", 0))
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url,
+                "STRIPE_API_BASE": stripe_url, "GUNICORN_BIND": f"fd://{listening.fileno()}",
+                "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4", "PYTHONPATH": str(ROOT)})
+    with listening, open(log_path, "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=ROOT, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT, pass_fds=[listening.fileno()])
+        base = f"http://127.0.0.1:{listening.getsockname()[1]}"
+        try:
+            # The socket listens already: the first request waits for gunicorn to start.
+            try:
+                requests.get(f"{base}/healthz", timeout=90)
+            except requests.RequestException as error:
+                raise AssertionError(f"gunicorn did not answer: {open(log_path).read()}") from error
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def _buyer_adds_and_checks_out(base: str, product: Product) -> list[tuple[str, int, float]]:
+    """Another buyer, meanwhile: the product's page, adding it to the cart, the checkout form, the
+    order. (What, status, seconds.)"""
+    session, steps = requests.Session(), []
+
+    def timed(what, method, path, **kwargs):
+        started = time.monotonic()
+        response = session.request(method, f"{base}{path}", timeout=30, allow_redirects=False, **kwargs)
+        steps.append((what, response.status_code, time.monotonic() - started))
+        return response
+
+    shop = "/id/kampung-sasirangan"
+    with translation.override("id"):
+        page = timed("product", "GET", product.get_absolute_url())
+    timed("add", "POST", f"{shop}/keranjang/tambah/", data={
+        "product": product.pk, "quantity": 1, "csrfmiddlewaretoken": csrf_token(session, page)})
+    page = timed("checkout form", "GET", f"{shop}/checkout/")
+    key = BeautifulSoup(page.content, "html.parser").select_one("input[name=checkout_key]")["value"]
+    timed("order", "POST", f"{shop}/checkout/", data={
+        "name": "Dewi Lestari", "email": "dewi@contoh.id", "phone": "0812-3456-7891", "province": "Kalimantan Selatan",
+        "regency": "Kabupaten Banjar", "district": "Martapura", "postal_code": "70614", "street": "Jl. A. Yani 5",
+        "checkout_key": key, "csrfmiddlewaretoken": csrf_token(session, page)})
+    return steps
+
+
+def csrf_token(session: requests.Session, page: requests.Response) -> str:
+    token = session.cookies.get("csrftoken")
+    assert token, f"no CSRF cookie from {page.url}: {page.status_code} {page.text[:300]}"
+    return token
+
+
+def _stock_and_lines(database_url: str, product_pk: int) -> tuple[int, list[tuple[int, str]]]:
+    """The product's stock and every order line's (order, stock state), as the server left them."""
+    if connection.vendor == "sqlite":
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as copy:
+            [(stock,)] = copy.execute("SELECT stock FROM marketplace_product WHERE id = ?", [product_pk])
+            lines = copy.execute("SELECT s.order_id, l.stock_state FROM orders_orderline l JOIN orders_suborder s "
+                                 "ON s.id = l.sub_order_id ORDER BY s.order_id").fetchall()
+        return stock, [tuple(line) for line in lines]
+    return (Product.objects.get(pk=product_pk).stock,
+            list(OrderLine.objects.order_by("sub_order__order_id").values_list("sub_order__order_id", "stock_state")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hung_stripe_gives_the_buyer_the_503_in_seconds_and_other_buyers_go_on(tmp_path):
+    """Buyer A comes back to pay after the reservation ran out (so preparing takes the stock again)
+    and Stripe accepts the connection and never answers. A gets the designed 503 within the client's
+    two tries of 4 s; meanwhile buyer B adds the same product to a cart and orders it, each step in
+    seconds, never waiting for A's call to Stripe (before, A's transaction held SQLite's write lock,
+    or PostgreSQL's row lock on the product, for as long as Stripe took). On the pass's database."""
+    kain = f.product(shop=f.shop(name="Toko Kain Aminah"), price_idr=175_000, stock=2)
+    order_a = f.order_start((kain, 1))
+    with transaction.atomic():
+        stock.stock_release(order=order_a)  # its reservation ran out
+    database_url = database_url_for_another_process(tmp_path)
+    stripe_hangs = SilentStripe()
+    try:
+        with gunicorn_serving(database_url, stripe_hangs.url, tmp_path / "gunicorn.log") as base:
+            session_a = requests.Session()
+            pay_page = session_a.get(f"{base}/id/kampung-sasirangan/checkout/{order_a.token}/bayar/", timeout=30)
+            token_a = csrf_token(session_a, pay_page)
+            answer_a: dict = {}
+
+            def buyer_a_pays():
+                started = time.monotonic()
+                response = session_a.post(f"{base}/id/kampung-sasirangan/checkout/{order_a.token}/siapkan/",
+                                          headers={"X-CSRFToken": token_a}, timeout=60)
+                answer_a.update(response=response, seconds=time.monotonic() - started, ended=time.monotonic())
+
+            paying = threading.Thread(target=buyer_a_pays)
+            paying.start()
+            deadline = time.monotonic() + 10
+            while not stripe_hangs.held and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert stripe_hangs.held, "buyer A's request never reached Stripe"
+            steps_b = _buyer_adds_and_checks_out(base, kain)
+            b_ended = time.monotonic()
+            paying.join(timeout=60)
+    finally:
+        stripe_hangs.close()
+
+    response = answer_a["response"]
+    assert response.status_code == 503, response.text
+    assert response.json()["message"].startswith("Pembayaran sedang tidak dapat disiapkan.")
+    assert answer_a["seconds"] < 2 * (stripe_client.TIMEOUT_SECONDS + 1) + 2, answer_a["seconds"]
+    assert [(what, status) for what, status, _seconds in steps_b] == [
+        ("product", 200), ("add", 302), ("checkout form", 200), ("order", 302)], steps_b
+    assert b_ended < answer_a["ended"], f"buyer B waited for buyer A's Stripe call: {steps_b}"
+    assert max(seconds for _what, _status, seconds in steps_b) < 5, steps_b
+    product_stock, lines = _stock_and_lines(database_url, kain.pk)
+    # A's units went back when Stripe failed; B holds one: stock + reserved + sold stays 2.
+    assert lines == [(order_a.pk, "released"), (order_a.pk + 1, "reserved")]
+    assert product_stock == 1

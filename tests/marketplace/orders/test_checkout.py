@@ -181,7 +181,9 @@ def test_going_back_to_the_cart_and_checking_out_again_gives_back_the_first_atte
     assert stock_now(kain) == 0  # 3 held for the new attempt, the first one's 2 given back
 
 
-def test_payments_down_keeps_the_order_and_says_try_again(client, kain, settings):
+def test_payments_down_keeps_the_order_gives_the_stock_back_and_says_try_again(client, kain, settings):
+    """Nobody can pay an order without a PaymentIntent: its units go back to the shelf at once,
+    not after STOCK_RESERVATION_MINUTES; the buyer's next attempt takes them again."""
     settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE = "", "http://127.0.0.1:9"  # nothing listens there
     client.post(ADD, {"product": kain.pk, "quantity": 1})
     pay_url = emulator.checkout_form(client)["Location"]
@@ -190,7 +192,8 @@ def test_payments_down_keeps_the_order_and_says_try_again(client, kain, settings
     assert response.status_code == 503
     assert response.json()["message"].startswith("Pembayaran sedang tidak dapat disiapkan.")
     order = Order.objects.get()
-    assert order.status == "awaiting_payment" and not order.stripe_payment_intent_id and stock_now(kain) == 2
+    assert order.status == "awaiting_payment" and not order.stripe_payment_intent_id and stock_now(kain) == 3
+    assert set(order.sub_orders.values_list("lines__stock_state", flat=True)) == {"released"}
 
 
 def status_total_label(client, order, language="id") -> str:

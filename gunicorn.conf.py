@@ -1,0 +1,27 @@
+"""gunicorn's settings for production: `gunicorn -c gunicorn.conf.py` (README).
+
+Threads (gthread), so that a request waiting on another service (Stripe, the storage, the search
+engine) holds one thread while the worker's others keep serving carts and pages. The timeout is
+above the worst-case request, so that gunicorn never cuts one short with its bare 500 where the
+site has a designed answer: a request waits at most 20 s for SQLite's write lock (DATABASES'
+timeout), about 9 s for a Stripe that hangs (stripe_client: 2 tries of 4 s) and about 7 s for a
+storage that hangs (AWS_S3_TIMEOUT: 2 tries of 3 s); one request meets at most two of them.
+"""
+
+import os
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+# Two processes per core; each with threads for the requests that wait on another service.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# A deploy lets running requests finish (the worst case above) before the old workers stop.
+graceful_timeout = 40
+keepalive = 5
+# A worker is replaced after this many requests (spread out), so memory that image decoding
+# left fragmented is given back now and then.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"

@@ -326,12 +326,13 @@ def _stock_and_lines(database_url: str, product_pk: int) -> tuple[int, list[tupl
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_hung_stripe_gives_the_buyer_the_503_in_seconds_and_other_buyers_go_on(tmp_path):
+def test_a_hung_stripe_gives_the_buyer_the_503_in_seconds_and_other_buyers_go_on(home_page, tmp_path):
     """Buyer A comes back to pay after the reservation ran out (so preparing takes the stock again)
     and Stripe accepts the connection and never answers. A gets the designed 503 within the client's
     two tries of 4 s; meanwhile buyer B adds the same product to a cart and orders it, each step in
     seconds, never waiting for A's call to Stripe (before, A's transaction held SQLite's write lock,
-    or PostgreSQL's row lock on the product, for as long as Stripe took). On the pass's database."""
+    or PostgreSQL's row lock on the product, for as long as Stripe took). On the pass's database
+    (with the page tree: an earlier transactional test may have emptied it)."""
     kain = f.product(shop=f.shop(name="Toko Kain Aminah"), price_idr=175_000, stock=2)
     order_a = f.order_start((kain, 1))
     with transaction.atomic():

@@ -438,8 +438,11 @@ def _hits_sqlite(options, total: int) -> tuple[list[str], list, str, list]:
     # / (n + 0.5)) and, for a word in half the documents or more, 1e-6, so "kain" in a catalogue
     # of cloth would count for nothing beside the word next to it. Typo variants, rare words
     # mostly and looked up together, keep FTS5's own.
-    factor = ("CASE exact WHEN 1 THEN ln(1 + (%s - n + 0.5) / (n + 0.5)) / max(ln((%s - n + 0.5) / (n + 0.5)), 1e-6) "
-              "WHEN 2 THEN ln(1 + (%s - n + 0.5) / (n + 0.5)) ELSE 1 END")
+    # N is at least n: the documents this process remembers may lag rows another process
+    # has just indexed, and a log of a negative number is NULL (a result without a score).
+    factor = ("CASE exact WHEN 1 THEN ln(1 + (max(%s, n) - n + 0.5) / (n + 0.5)) "
+              "/ max(ln((max(%s, n) - n + 0.5) / (n + 0.5)), 1e-6) "
+              "WHEN 2 THEN ln(1 + (max(%s, n) - n + 0.5) / (n + 0.5)) ELSE 1 END")
     return selects, parameters, factor, [float(total)] * 3
 
 
@@ -459,7 +462,8 @@ def _hits_postgresql(options, total: int) -> tuple[list[str], list, str, list]:
                            f"WHERE vector_{language} @@ to_tsquery('simple', %s)")
             parameters += [PG_RANK_WEIGHTS, query, query]
     # ts_rank knows only the document: a match counts by how rare it is (BM25's idf, as Lucene's).
-    factor = "ln(1 + (%s - n + 0.5) / (n + 0.5))"
+    # N at least n, as on SQLite (PostgreSQL would refuse the logarithm of a negative).
+    factor = "ln(1 + (greatest(%s, n) - n + 0.5) / (n + 0.5))"
     return selects, parameters, factor, [float(total)]
 
 

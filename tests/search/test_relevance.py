@@ -54,3 +54,15 @@ def test_a_long_query_full_of_synonyms_is_answered(client, engine):
     query = ("kain selendang kemeja tas dompet blus sarung kerudung masjid makam ziarah pasar sungai danau "
              "bukit hutan pulau desa perahu kuliner kue festival acara budaya anak taman")
     assert api(client, q=query)["total"] == 0  # 200, not a 500; no document has three in four
+
+
+def test_every_match_has_a_score_when_the_index_holds_more_than_this_process_remembers(client):
+    """Another process may index documents between this one's reading of how many
+    there are and its search (seen as a 500 on a visitor's search in CI): the
+    idf is then asked of more matches than documents, and must still be a number."""
+    from search import engine_database
+
+    assert api(client, q="pasar")["total"] >= 2
+    scores = engine_database._text_scores(plan_query("pasar"), 1)
+    assert len(scores) >= 2
+    assert all(isinstance(score, float) and score > 0 for score in scores.values())

@@ -23,6 +23,8 @@ from django.utils.text import slugify
 
 from marketplace.models import (
     MAX_PHOTOS_PER_PRODUCT,
+    MAX_WEIGHT_G,
+    MIN_WEIGHT_G,
     Color,
     Dye,
     Motif,
@@ -42,7 +44,8 @@ MAX_STOCK = 100_000
 
 class ArtisanKind:
     name = "artisans"
-    fields = {"slug", "name", "story", "district", "village", "email", "phone", "location", "approved"}
+    fields = {"slug", "name", "story", "district", "village", "email", "phone", "location", "approved",
+              "pickup_address", "pickup_hours", "ships_abroad"}
 
     def clean(self, record: Record, context: ImportContext) -> dict:
         phone = record.text("phone", max_length=24)
@@ -50,7 +53,7 @@ class ArtisanKind:
             phone = phone_normalize(phone)
         except ValidationError:
             raise record.error("phone", f"must be a phone number such as +62 812 3456 7890; got {phone!r}") from None
-        return {
+        cleaned = {
             "slug": record.slug(),
             "name": record.text("name", required=True, max_length=120),
             "story": record.bilingual("story", required=True, max_length=4000),
@@ -61,6 +64,18 @@ class ArtisanKind:
             "location": record.location("location"),
             "approved": record.boolean("approved", default=True),
         }
+        # The delivery facts join the fingerprint only when given, so that files written before
+        # they existed still import as unchanged.
+        pickup_address = record.text("pickup_address", max_length=255)
+        pickup_hours = record.text("pickup_hours", max_length=120)
+        if pickup_hours and not pickup_address:
+            raise record.error("pickup_hours", "needs pickup_address (where buyers collect their orders)")
+        ships_abroad = record.boolean("ships_abroad", default=False)
+        if pickup_address:
+            cleaned["pickup"] = {"address": pickup_address, "hours": pickup_hours}
+        if ships_abroad:
+            cleaned["ships_abroad"] = True
+        return cleaned
 
     def check_references(self, cleaned: dict, record: Record, context: ImportContext) -> None:
         emails = context.saved.setdefault(("_artisan_emails", None), {})
@@ -99,6 +114,11 @@ class ArtisanKind:
         shop.district_id = cleaned["district"]
         shop.village = cleaned["village"]
         shop.phone = cleaned["phone"]
+        pickup = cleaned.get("pickup")
+        shop.offers_pickup = pickup is not None
+        shop.pickup_address = pickup["address"] if pickup else ""
+        shop.pickup_hours = pickup["hours"] if pickup else ""
+        shop.ships_abroad = cleaned.get("ships_abroad", False)
         location = cleaned["location"]
         shop.latitude, shop.longitude = (Decimal(str(v)) for v in location) if location else (None, None)
         if shop.status not in {ShopStatus.REJECTED, ShopStatus.SUSPENDED}:
@@ -116,7 +136,7 @@ class ArtisanKind:
 class ProductKind:
     name = "products"
     fields = {"slug", "artisan", "title", "description", "price_idr", "stock", "motif", "fabric", "dye",
-              "colors", "kind", "tags", "images"}
+              "colors", "kind", "tags", "images", "weight_g"}
 
     def clean(self, record: Record, context: ImportContext) -> dict:
         images = record.images(context.base_dir)
@@ -129,7 +149,7 @@ class ProductKind:
                 raise record.error(f"colors[{position}]", f"must be a colour word such as 'merah'; got {word!r}")
             if slug not in colors:
                 colors.append(slug)
-        return {
+        cleaned = {
             "slug": record.slug(),
             "artisan": record.text("artisan", required=True, max_length=120),
             "title": record.bilingual("title", required=True, max_length=140),
@@ -144,6 +164,10 @@ class ProductKind:
             "tags": record.strings("tags"),
             "images": images,
         }
+        weight_g = record.integer("weight_g", minimum=MIN_WEIGHT_G, maximum=MAX_WEIGHT_G)
+        if weight_g is not None:  # in the fingerprint only when given (see ArtisanKind.clean)
+            cleaned["weight_g"] = weight_g
+        return cleaned
 
     def check_references(self, cleaned: dict, record: Record, context: ImportContext) -> None:
         artisan = cleaned["artisan"]
@@ -192,6 +216,7 @@ class ProductKind:
         product.fabric = cleaned["fabric"]
         product.dye = cleaned["dye"]
         product.kind = cleaned["kind"]
+        product.weight_g = cleaned.get("weight_g")
         product.import_fingerprint = digest
         product.save()
         product.colors.set(self._colors(cleaned["colors"]))

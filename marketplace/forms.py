@@ -15,9 +15,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import services
-from marketplace.models import MAX_PHOTOS_PER_PRODUCT, Color, Dye, Motif, ProductKind, Shop
+from marketplace.models import (
+    MAX_PHOTOS_PER_PRODUCT,
+    MAX_WEIGHT_G,
+    MIN_WEIGHT_G,
+    SHIPS_FROM_DEFAULT,
+    Color,
+    Dye,
+    Motif,
+    ProductKind,
+    Shop,
+)
 from marketplace.selectors import SORTS, ListingFilters
-from marketplace.uploads import photo_validate
+from marketplace.uploads import photo_validate, photos_validate
 from tourism.snippets import District
 
 MAX_PRICE_IDR = 1_000_000_000_000  # 12 digits: what Stripe's IDR amounts can carry (DESIGN.md)
@@ -194,11 +204,23 @@ class ShopForm(forms.Form):
                             widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
                             help_text=_("JPEG, PNG, atau WebP; maksimal 10 MB."))
     remove_photo = forms.BooleanField(label=_("Hapus foto"), required=False)
+    ships_from = forms.CharField(label=_("Dikirim dari"), max_length=80, required=False,
+                                 help_text=_("Kabupaten atau kota asal paket; kosong berarti Kabupaten Banjar."))
+    ships_abroad = forms.BooleanField(label=_("Saya bisa mengirim ke luar negeri"), required=False)
+    offers_pickup = forms.BooleanField(label=_("Pembeli boleh mengambil pesanan di tempat saya (gratis)"),
+                                       required=False)
+    pickup_address = forms.CharField(label=_("Alamat pengambilan"), max_length=255, required=False,
+                                     help_text=_("Jalan, nomor, desa: yang dibaca pembeli untuk datang."))
+    pickup_hours = forms.CharField(label=_("Jam pengambilan"), max_length=120, required=False,
+                                   help_text=_("mis. Senin-Sabtu 09.00-17.00 WITA"))
+
+    delivery_fields = ("ships_from", "ships_abroad", "offers_pickup", "pickup_address", "pickup_hours")
 
     def __init__(self, *args, shop: Shop | None = None, **kwargs):
         if shop is not None and "initial" not in kwargs:
             kwargs["initial"] = {"name": shop.name, "story_id": shop.story_id, "story_en": shop.story_en,
-                                 "district": shop.district_id, "village": shop.village, "phone": shop.phone}
+                                 "district": shop.district_id, "village": shop.village, "phone": shop.phone,
+                                 **{name: getattr(shop, name) for name in self.delivery_fields}}
         super().__init__(*args, **kwargs)
         self.shop = shop
         if shop is None or shop.photo_id is None:
@@ -219,11 +241,21 @@ class ShopForm(forms.Form):
             return None
         return photo_validate(upload=upload)
 
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["ships_from"] = (cleaned.get("ships_from") or "").strip() or SHIPS_FROM_DEFAULT
+        cleaned["pickup_address"] = (cleaned.get("pickup_address") or "").strip()
+        cleaned["pickup_hours"] = (cleaned.get("pickup_hours") or "").strip()
+        if cleaned.get("offers_pickup") and not cleaned["pickup_address"] and "pickup_address" not in self.errors:
+            self.add_error("pickup_address", _("Tulis alamat pengambilan, atau matikan pengambilan di tempat."))
+        return cleaned
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {"name": data["name"], "story_id": data["story_id"].strip(), "story_en": data["story_en"].strip(),
                 "district": data["district"], "village": data["village"].strip(), "phone": data["phone"],
-                "photo": data.get("photo")}
+                "photo": data.get("photo"),
+                "delivery": {name: data[name] for name in self.delivery_fields}}
 
 
 # --- Products -----------------------------------------------------------------------
@@ -233,7 +265,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    """Several photos in one input; each is checked and every refusal is reported."""
+    """Several photos in one input, checked together (photos_validate: the request's pixel budget
+    too); every refusal is reported."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp",
@@ -242,15 +275,15 @@ class MultiplePhotoField(forms.FileField):
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        checked, errors = [], []
+        files, errors = [], []
         for upload in uploads:
             try:
-                checked.append(photo_validate(upload=super().clean(upload, initial)))
+                files.append(super().clean(upload, initial))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
-        return checked
+        return photos_validate(uploads=files)
 
 
 class ProductForm(forms.Form):
@@ -293,6 +326,14 @@ class ProductForm(forms.Form):
                                             to_field_name="slug", widget=forms.CheckboxSelectMultiple,
                                             error_messages={"invalid_choice": _("Pilih warna dari daftar."),
                                                             "invalid_pk_value": _("Pilih warna dari daftar.")})
+    weight_g = forms.IntegerField(
+        label=_("Berat setelah dikemas (gram)"), min_value=MIN_WEIGHT_G, max_value=MAX_WEIGHT_G, required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+        help_text=_("Untuk ongkos kirim, mis. 300 untuk selembar kain. Tanpa berat, produk hanya bisa diambil "
+                    "di tempat."),
+        error_messages={"invalid": _("Tulis berat sebagai angka gram utuh, mis. 300."),
+                        "min_value": _("Berat paling sedikit 1 gram."),
+                        "max_value": _("Berat paling banyak 30000 gram (30 kg).")})
     is_published = forms.BooleanField(label=_("Terbitkan (tampil untuk pembeli)"), required=False)
     new_photos = MultiplePhotoField(label=_("Tambah foto"), required=False,
                                     help_text=_("Boleh beberapa sekaligus. JPEG, PNG, atau WebP; maksimal 10 MB "
@@ -307,7 +348,7 @@ class ProductForm(forms.Form):
                 "price_idr": product.price_idr, "stock": product.stock, "kind": product.kind,
                 "motif": product.motif.slug if product.motif_id else "", "fabric": product.fabric,
                 "dye": product.dye, "colors": [color.slug for color in product.colors.all()],
-                "is_published": product.is_published,
+                "is_published": product.is_published, "weight_g": product.weight_g,
             }
         super().__init__(*args, **kwargs)
         self.product = product
@@ -372,7 +413,8 @@ class ProductForm(forms.Form):
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fields = {name: data[name] for name in ("title_id", "title_en", "description_id", "description_en",
-                                                "price_idr", "kind", "motif", "fabric", "dye", "is_published")}
+                                                "price_idr", "kind", "motif", "fabric", "dye", "is_published",
+                                                "weight_g")}
         fields["title_en"] = fields["title_en"].strip()
         fields["description_id"] = fields["description_id"].strip()
         fields["description_en"] = fields["description_en"].strip()

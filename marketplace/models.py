@@ -12,6 +12,8 @@ properties without a suffix (`title`, `story`, ...) pick the language being read
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +29,9 @@ from tourism.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 from tourism.snippets import District
 
 MAX_PHOTOS_PER_PRODUCT = 8
+# A parcel's packed weight in grams: couriers' parcel services stop at 30 kg (catalog-schema.md).
+MIN_WEIGHT_G, MAX_WEIGHT_G = 1, 30_000
+SHIPS_FROM_DEFAULT = "Kabupaten Banjar"
 
 
 def reading_english() -> bool:
@@ -135,6 +140,16 @@ class Shop(models.Model):
     created_at = models.DateTimeField(_("diajukan pada"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Delivery facts (issue 11). The rate table prices parcels from Kabupaten Banjar and Banjarmasin
+    # (marketplace.shipping); `ships_from` is what the buyer reads.
+    ships_from = models.CharField(_("dikirim dari"), max_length=80, default=SHIPS_FROM_DEFAULT,
+                                  help_text=_("Kabupaten atau kota asal paket, mis. Kabupaten Banjar."))
+    offers_pickup = models.BooleanField(_("bisa diambil di tempat"), default=False,
+                                        help_text=_("Pembeli boleh mengambil pesanan di bengkel, tanpa ongkos kirim."))
+    pickup_address = models.CharField(_("alamat pengambilan"), max_length=255, blank=True)
+    pickup_hours = models.CharField(_("jam pengambilan"), max_length=120, blank=True,
+                                    help_text=_("mis. Senin-Sabtu 09.00-17.00 WITA"))
+    ships_abroad = models.BooleanField(_("kirim ke luar negeri"), default=False)
 
     objects = ShopQuerySet.as_manager()
 
@@ -150,18 +165,31 @@ class Shop(models.Model):
         FieldPanel("phone"),
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("photo"),
+        MultiFieldPanel([FieldPanel("ships_from"), FieldPanel("ships_abroad"), FieldPanel("offers_pickup"),
+                         FieldPanel("pickup_address"), FieldPanel("pickup_hours")],
+                        heading=_("Pengiriman")),
     ]
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("toko perajin")
         verbose_name_plural = _("toko perajin")
+        constraints = [
+            # A buyer who chose pickup must be told where to go.
+            models.CheckConstraint(condition=Q(offers_pickup=False) | ~Q(pickup_address=""),
+                                   name="marketplace_shop_pickup_has_address"),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("marketplace:shop", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.offers_pickup and not self.pickup_address.strip():
+            raise ValidationError({"pickup_address": _("Tulis alamat pengambilan, atau matikan pengambilan di tempat.")})
 
     @property
     def story(self) -> str:
@@ -231,6 +259,10 @@ class Product(models.Model):
     dye = models.CharField(_("pewarna"), max_length=10, choices=Dye.choices, blank=True)
     colors = models.ManyToManyField(Color, verbose_name=_("warna"), blank=True, related_name="products")
     kind = models.CharField(_("jenis"), max_length=20, choices=ProductKind.choices, default=ProductKind.KAIN)
+    weight_g = models.PositiveIntegerField(
+        _("berat kemas (gram)"), null=True, blank=True,
+        validators=[MinValueValidator(MIN_WEIGHT_G), MaxValueValidator(MAX_WEIGHT_G)],
+        help_text=_("Berat produk setelah dikemas, 1 sampai 30000 gram. Tanpa berat, produk hanya bisa diambil di tempat."))
     tags = TaggableManager(through=ProductTag, blank=True, verbose_name=_("tag"))
     is_published = models.BooleanField(_("diterbitkan"), default=False)
     created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now, editable=False, db_index=True)
@@ -245,7 +277,7 @@ class Product(models.Model):
         FieldPanel("title_en"),
         FieldPanel("description_id"),
         FieldPanel("description_en"),
-        FieldRowPanel([FieldPanel("price_idr"), FieldPanel("kind")]),
+        FieldRowPanel([FieldPanel("price_idr"), FieldPanel("kind"), FieldPanel("weight_g")]),
         FieldRowPanel([FieldPanel("motif"), FieldPanel("fabric"), FieldPanel("dye")]),
         FieldPanel("colors"),
     ]
@@ -259,6 +291,8 @@ class Product(models.Model):
             # whatever the code does.
             models.CheckConstraint(condition=Q(stock__gte=0), name="marketplace_product_stock_gte_0"),
             models.CheckConstraint(condition=Q(price_idr__gte=0), name="marketplace_product_price_gte_0"),
+            models.CheckConstraint(condition=Q(weight_g__isnull=True) | Q(weight_g__gte=MIN_WEIGHT_G, weight_g__lte=MAX_WEIGHT_G),
+                                   name="marketplace_product_weight_g_range"),
         ]
 
     def __str__(self):

@@ -99,8 +99,14 @@ def _stored_photos_kept_on_success(images: list):
         raise
 
 
+def _shop_set_delivery(shop: Shop, delivery: dict | None) -> None:
+    """The shop's delivery facts (ships_from, ships_abroad, offers_pickup, pickup_address, pickup_hours)."""
+    for name, value in (delivery or {}).items():
+        setattr(shop, name, value)
+
+
 def shop_apply(*, owner, name: str, story_id: str, story_en: str, district, village: str, phone: str,
-               photo: CheckedPhoto | None = None) -> Shop:
+               photo: CheckedPhoto | None = None, delivery: dict | None = None) -> Shop:
     """An artisan applies for a shop; it waits, invisible, for an editor's decision."""
     with _stored_photos_kept_on_success([]) as images:
         if photo is not None:
@@ -109,6 +115,7 @@ def shop_apply(*, owner, name: str, story_id: str, story_en: str, district, vill
             shop = Shop(owner=owner, name=name, slug=unique_slug(Shop, name), story_id=story_id,
                         story_en=story_en, district=district, village=village, phone=phone,
                         status=ShopStatus.PENDING)
+            _shop_set_delivery(shop, delivery)
             for image in images:
                 image.save()
                 shop.photo = image
@@ -117,7 +124,7 @@ def shop_apply(*, owner, name: str, story_id: str, story_en: str, district, vill
 
 
 def shop_update(*, shop: Shop, name: str, story_id: str, story_en: str, district, village: str, phone: str,
-                photo: CheckedPhoto | None = None, remove_photo: bool = False) -> Shop:
+                photo: CheckedPhoto | None = None, remove_photo: bool = False, delivery: dict | None = None) -> Shop:
     """The artisan edits the profile. A rejected application edited is submitted again."""
     with _stored_photos_kept_on_success([]) as images:
         if photo is not None:
@@ -125,6 +132,7 @@ def shop_update(*, shop: Shop, name: str, story_id: str, story_en: str, district
         with transaction.atomic():
             shop.name, shop.story_id, shop.story_en = name, story_id, story_en
             shop.district, shop.village, shop.phone = district, village, phone
+            _shop_set_delivery(shop, delivery)
             old_photo = shop.photo
             for image in images:
                 image.save()

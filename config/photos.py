@@ -10,7 +10,14 @@ byte-for-byte copy would keep. So every stored original is written anew from its
 decoded pixels (turned upright when the camera said so) with its colour profile,
 nothing else: no uploaded byte sequence is stored as it came.
 
-`photo_validate` checks an upload, `photo_save` stores it as a Wagtail image in the collection
+Decoding is what an upload costs (a 116 KB PNG of 6300x6300 zeros is 160 MB once decoded), so
+it is bounded before a pixel is decoded: each photo is decoded at most at `max_decoded_pixels()`
+(a JPEG at a reduced scale through Pillow's `draft`, so its stored original is at most
+`max_stored_side()` on its long side; a PNG or WebP, which cannot be decoded smaller, is refused
+above it), and the photos of one request together at most at `request_pixel_budget()`.
+
+`photos_validate` checks every photo of a request (the three upload forms call it, through
+`photo_validate` for a single one), `photo_save` stores it as a Wagtail image in the collection
 the caller names (`photo_store` writes the file alone, for callers that save the image in a
 transaction); marketplace/uploads.py gives the artisans' photos their collection.
 `image_reencode` does the same for images that reach the image library another way
@@ -49,7 +56,25 @@ def max_upload_bytes() -> int:
 
 
 def max_image_pixels() -> int:
+    """Pixels a photo may claim in its header (Wagtail's own limit, for editors' uploads too)."""
     return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
+
+
+def max_stored_side() -> int:
+    """The long side of a stored upload: the largest rendition a page asks (1920x1080) fits.
+    Phones' 4000x3000 and 4032x3024 JPEGs are then decoded at half scale (3 megapixels)."""
+    return getattr(settings, "PHOTO_MAX_STORED_SIDE", 2000)
+
+
+def max_decoded_pixels() -> int:
+    """Pixels one photo may be decoded at (4 bytes each in memory): a JPEG is decoded smaller to
+    fit, a PNG or WebP above it is refused."""
+    return getattr(settings, "PHOTO_MAX_DECODED_PIXELS", 16_000_000)
+
+
+def request_pixel_budget() -> int:
+    """Pixels the photos of one request may be decoded at together, checked from their headers."""
+    return getattr(settings, "PHOTO_REQUEST_PIXEL_BUDGET", 64_000_000)
 
 
 @dataclass
@@ -63,16 +88,35 @@ class CheckedPhoto:
     format: str
 
 
-def _read_upload(upload) -> bytes:
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read()
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    return data
+def _display_name(upload) -> str:
+    return os.path.basename(getattr(upload, "name", "") or "") or _("foto")
 
 
-def _open_header(data: bytes, display_name: str) -> PILImage.Image:
+def _too_large(display_name: str, size: int) -> ValidationError:
+    return ValidationError(
+        _("Foto “%(name)s” terlalu besar (%(size)s). Ukuran maksimal %(max)s.") % {
+            "name": display_name, "size": filesizeformat(size), "max": filesizeformat(max_upload_bytes())},
+        code="too_large")
+
+
+def _upload_file(upload, display_name: str):
+    """The upload as a file to open (in memory or Django's temporary file: it is never copied),
+    refused when too large before a byte is read, or empty."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise _too_large(display_name, size)
+    if size == 0:
+        raise ValidationError(_("Berkas “%(name)s” kosong.") % {"name": display_name}, code="empty")
+    if size is None:  # not a Django upload: read it to know
+        data = upload.read(max_upload_bytes() + 1)
+        if len(data) > max_upload_bytes():
+            raise _too_large(display_name, len(data))
+        return io.BytesIO(data)
+    upload.seek(0)
+    return upload
+
+
+def _open_header(file, display_name: str) -> PILImage.Image:
     """Open the image reading only its header; refuse what is not an allowed photo or too large."""
     too_many_pixels = _("Foto “%(name)s” terlalu besar resolusinya. Maksimal %(max)s megapiksel.") % {
         "name": display_name, "max": max_image_pixels() // 1_000_000}
@@ -81,7 +125,7 @@ def _open_header(data: bytes, display_name: str) -> PILImage.Image:
             # Pillow warns above its own limit and raises above twice that, both before
             # decoding; treat both as "too many pixels".
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            picture = PILImage.open(io.BytesIO(data))
+            picture = PILImage.open(file)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         raise ValidationError(too_many_pixels, code="too_many_pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -105,6 +149,72 @@ def _open_header(data: bytes, display_name: str) -> PILImage.Image:
             _("Foto “%(name)s” bergerak (animasi). Unggah foto biasa.") % {"name": display_name},
             code="animated")
     return picture
+
+
+def _pixels_at(size: tuple[int, int], scale: int) -> int:
+    return -(-size[0] // scale) * -(-size[1] // scale)
+
+
+def decode_scale(picture: PILImage.Image) -> int:
+    """How much smaller (1, 2, 4 or 8 times each side) a photo opened but not decoded will be
+    decoded: a JPEG as small as keeps its long side at least `max_stored_side()`, smaller still
+    if that is over `max_decoded_pixels()`; other formats whole (Pillow decodes them no other way)."""
+    if picture.format != "JPEG":
+        return 1
+    scale = 1
+    while scale < 8 and max(picture.size) // (scale * 2) >= max_stored_side():
+        scale *= 2
+    while scale < 8 and _pixels_at(picture.size, scale) > max_decoded_pixels():
+        scale *= 2
+    return scale
+
+
+@dataclass
+class _Opened:
+    """An upload whose header passed, with how it will be decoded."""
+
+    file: object
+    display_name: str
+    picture: PILImage.Image
+    scale: int
+
+
+def _header_checked(upload) -> _Opened:
+    """Everything that can be judged before decoding: size, type, header pixels, decoded pixels."""
+    display_name = _display_name(upload)
+    file = _upload_file(upload, display_name)
+    picture = _open_header(file, display_name)
+    scale = decode_scale(picture)
+    if _pixels_at(picture.size, scale) > max_decoded_pixels():
+        picture.close()
+        raise ValidationError(
+            _("Foto “%(name)s” (%(width)s×%(height)s piksel) terlalu besar untuk PNG atau WebP: maksimal "
+              "%(max)s megapiksel. Simpan sebagai JPEG atau perkecil dulu.") % {
+                "name": display_name, "width": picture.width, "height": picture.height,
+                "max": max_decoded_pixels() // 1_000_000},
+            code="too_many_pixels")
+    return _Opened(file=file, display_name=display_name, picture=picture, scale=scale)
+
+
+def _decoded(opened: _Opened) -> CheckedPhoto:
+    """Decode one checked upload at its scale, shrink it to the stored size and write it anew."""
+    picture, display_name = opened.picture, opened.display_name
+    image_format = picture.format
+    if opened.scale > 1:
+        picture.draft(picture.mode, (picture.width // opened.scale, picture.height // opened.scale))
+    try:
+        picture.load()
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        raise ValidationError(
+            _("Foto “%(name)s” rusak atau tidak lengkap. Coba unggah ulang.") % {"name": display_name},
+            code="broken") from None
+    # In place, before turning it upright: what remains of the decode is the stored size.
+    picture.thumbnail((max_stored_side(), max_stored_side()))
+    content, width, height = _reencode(picture)
+    picture.close()
+    stem = slugify(os.path.splitext(display_name)[0])[:60] or "foto"
+    return CheckedPhoto(name=f"{stem}.{ALLOWED_FORMATS[image_format]}", content=content,
+                        width=width, height=height, format=image_format)
 
 
 def _reencode(picture: PILImage.Image) -> tuple[bytes, int, int]:
@@ -140,41 +250,61 @@ def _reencode(picture: PILImage.Image) -> tuple[bytes, int, int]:
 
 
 def photo_reencode(data: bytes, *, display_name: str = "") -> tuple[bytes, int, int]:
-    """The image decoded and written anew (see `_reencode`): its bytes, width and height."""
-    picture = _open_header(data, display_name)
+    """The image decoded whole and written anew (see `_reencode`): its bytes, width and height.
+    For images editors put in the library (their size is theirs to choose), not for uploads."""
+    picture = _open_header(io.BytesIO(data), display_name)
     picture.load()
     return _reencode(picture)
 
 
+def photos_validate(*, uploads) -> list[CheckedPhoto]:
+    """Check the photos of one request, the one check of every upload form; each photo's bytes to store.
+
+    Raises one ValidationError listing every refusal, each in Indonesian and naming its photo.
+    What the headers show is judged first, for all of them, before any pixel is decoded: size,
+    type, pixels, and the request's budget (`request_pixel_budget()`, the photos in the order
+    sent: the first that goes over it and every later one that does not fit are named). Then the
+    photos are decoded one at a time, each at its reduced scale (`decode_scale`).
+    """
+    errors, opened, spent = [], [], 0
+    for upload in uploads:
+        try:
+            checked = _header_checked(upload)
+        except ValidationError as error:
+            errors.append(error)
+            continue
+        pixels = _pixels_at(checked.picture.size, checked.scale)
+        if spent + pixels > request_pixel_budget():
+            checked.picture.close()
+            errors.append(ValidationError(
+                _("Foto “%(name)s” melebihi batas satu kiriman: foto-foto yang dipilih bersama lebih dari "
+                  "%(max)s megapiksel. Simpan tanpa foto ini, lalu unggah foto ini tersendiri.") % {
+                    "name": checked.display_name, "max": request_pixel_budget() // 1_000_000},
+                code="request_pixels"))
+            continue
+        spent += pixels
+        opened.append(checked)
+    if not errors:
+        photos = []
+        for checked in opened:
+            try:
+                photos.append(_decoded(checked))
+            except ValidationError as error:
+                errors.append(error)
+        if not errors:
+            return photos
+    for checked in opened:
+        checked.picture.close()
+    raise ValidationError(errors)
+
+
 def photo_validate(*, upload) -> CheckedPhoto:
-    """Check an uploaded photo; raise ValidationError with an Indonesian message when refused."""
-    display_name = os.path.basename(getattr(upload, "name", "") or "") or _("foto")
-    size = getattr(upload, "size", None)
-    if size is not None and size > max_upload_bytes():
-        raise ValidationError(
-            _("Foto “%(name)s” terlalu besar (%(size)s). Ukuran maksimal %(max)s.") % {
-                "name": display_name, "size": filesizeformat(size), "max": filesizeformat(max_upload_bytes())},
-            code="too_large")
-    if size == 0:
-        raise ValidationError(_("Berkas “%(name)s” kosong.") % {"name": display_name}, code="empty")
-    data = _read_upload(upload)
-    if len(data) > max_upload_bytes():
-        raise ValidationError(
-            _("Foto “%(name)s” terlalu besar (%(size)s). Ukuran maksimal %(max)s.") % {
-                "name": display_name, "size": filesizeformat(len(data)), "max": filesizeformat(max_upload_bytes())},
-            code="too_large")
-    picture = _open_header(data, display_name)
-    image_format = picture.format
+    """Check one uploaded photo (`photos_validate` for a request that sends one); raise
+    ValidationError with an Indonesian message and its code when refused."""
     try:
-        picture.load()
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
-        raise ValidationError(
-            _("Foto “%(name)s” rusak atau tidak lengkap. Coba unggah ulang.") % {"name": display_name},
-            code="broken") from None
-    content, width, height = _reencode(picture)
-    stem = slugify(os.path.splitext(display_name)[0])[:60] or "foto"
-    return CheckedPhoto(name=f"{stem}.{ALLOWED_FORMATS[image_format]}", content=content,
-                        width=width, height=height, format=image_format)
+        return photos_validate(uploads=[upload])[0]
+    except ValidationError as error:
+        raise error.error_list[0] from None
 
 
 def photo_store(*, photo: CheckedPhoto, title: str, collection, uploaded_by=None):

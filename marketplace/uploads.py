@@ -11,6 +11,7 @@ from config.photos import (  # noqa: F401 - what the marketplace's forms and vie
     photo_reencode,
     photo_validate,
     photos_discard,
+    photos_validate,
 )
 
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.models import Product, ProductSize
-from marketplace.orders import emails, payouts, refunds, stock
+from marketplace.orders import emails, payouts, pickup, refunds, stock
 from marketplace.orders.cart import CartItem
 from marketplace.orders.models import (
     Order,
@@ -384,7 +384,8 @@ def order_mark_paid(*, order: Order, intent: dict) -> Order:
                     sub_order.canceled_at = timezone.now()
                     sub_order.cancel_reason = _("Stok habis sebelum pembayaran diterima; dana dikembalikan.")
                     late_refunds.append(sub_order)
-            sub_order.save(update_fields=["status", "canceled_at", "cancel_reason"])
+            pickup.pickup_code_assign(sub_order)
+            sub_order.save(update_fields=["status", "canceled_at", "cancel_reason", "pickup_code"])
             payouts.ledger_record_sale(sub_order=sub_order)
         order.status = OrderStatus.PAID
         order.paid_at = timezone.now()

@@ -22,12 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.dashboard_views import shop_owner_required
 from marketplace.orders import fulfilment, payouts, selectors
-from marketplace.orders.forms import BankAccountForm, CancelForm, ShipForm
+from marketplace.orders.forms import BankAccountForm, CancelForm, CollectForm, ShipForm
 from marketplace.orders.models import SubOrderStatus
 from marketplace.payments import stripe_client
-
-COMMON_COURIERS = ["JNE", "J&T Express", "POS Indonesia", "SiCepat", "AnterAja", "TIKI", "Ninja Xpress",
-                   "Lion Parcel", "Wahana", "Grab/Gojek (kurir instan)"]
 
 
 def with_sub_order(view):
@@ -54,14 +51,20 @@ def order_list(request, shop):
     })
 
 
-def _detail(request, shop, sub_order, *, ship_form=None, cancel_form=None, status=200):
+def _detail(request, shop, sub_order, *, ship_form=None, cancel_form=None, collect_form=None, status=200):
     return render(request, "orders/dashboard/order_detail.html", {
         "shop": shop, "section": "orders", "sub_order": sub_order, "order": sub_order.order,
         "lines": list(sub_order.lines.all()),
         "refunded_idr": selectors.sub_order_refunded_idr(sub_order=sub_order),
         "ship_form": ship_form or ShipForm(), "cancel_form": cancel_form or CancelForm(),
-        "couriers": COMMON_COURIERS,
+        "collect_form": collect_form or CollectForm(),
     }, status=status)
+
+
+def _refused(request, shop, sub_order, error: fulfilment.FulfilmentError, *, status=409):
+    """The sub-order is not in a state for this (or the code was wrong): say why, show it as it is."""
+    messages.error(request, str(error))
+    return _detail(request, shop, selectors.sub_order_for_shop(shop=shop, pk=sub_order.pk), status=status)
 
 
 @never_cache
@@ -84,11 +87,56 @@ def order_ship(request, shop, sub_order):
         fulfilment.suborder_mark_shipped(sub_order=sub_order, courier=form.cleaned_data["courier"],
                                          tracking_number=form.cleaned_data["tracking_number"])
     except fulfilment.FulfilmentError as error:
-        messages.error(request, str(error))
-        return _detail(request, shop, selectors.sub_order_for_shop(shop=shop, pk=sub_order.pk), status=409)
+        return _refused(request, shop, sub_order, error)
     messages.success(request, _("Pesanan %(number)s ditandai dikirim. Pembeli diberi tahu lewat email.")
                      % {"number": sub_order.order.number})
     return redirect("dashboard:order_detail", pk=sub_order.pk)
+
+
+@shop_owner_required(approved=True)
+@with_sub_order
+@require_POST
+def order_ready(request, shop, sub_order):
+    """Pickup: the buyer's things are ready at the workshop; the buyer is emailed the code and where to come."""
+    try:
+        fulfilment.suborder_mark_ready(sub_order=sub_order)
+    except fulfilment.FulfilmentError as error:
+        return _refused(request, shop, sub_order, error)
+    messages.success(request, _("Pesanan %(number)s ditandai siap diambil. Pembeli diberi tahu lewat email, "
+                                "dengan alamat dan jam pengambilan.") % {"number": sub_order.order.number})
+    return redirect("dashboard:order_detail", pk=sub_order.pk)
+
+
+@shop_owner_required(approved=True)
+@with_sub_order
+@require_POST
+def order_collect(request, shop, sub_order):
+    """Pickup: the artisan types the code the buyer shows; only the right one hands the order over."""
+    form = CollectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tulis kode pengambilan; pesanan belum ditandai diambil."))
+        return _detail(request, shop, sub_order, collect_form=form, status=400)
+    try:
+        fulfilment.suborder_mark_collected(sub_order=sub_order, code=form.cleaned_data["code"])
+    except fulfilment.WrongPickupCode as error:
+        form.add_error("code", str(error))
+        return _detail(request, shop, sub_order, collect_form=form, status=400)
+    except fulfilment.FulfilmentError as error:
+        return _refused(request, shop, sub_order, error)
+    messages.success(request, _("Pesanan %(number)s sudah diambil pembeli. Pembeli diminta menulis ulasan "
+                                "lewat email.") % {"number": sub_order.order.number})
+    return redirect("dashboard:order_detail", pk=sub_order.pk)
+
+
+@never_cache
+@shop_owner_required(approved=True)
+@with_sub_order
+@require_GET
+def order_packing_slip(request, shop, sub_order):
+    """A page to print and tape on the parcel (or the bag on the pickup shelf): no JavaScript, A6 or A4."""
+    return render(request, "orders/dashboard/packing_slip.html", {
+        "shop": shop, "sub_order": sub_order, "order": sub_order.order, "lines": list(sub_order.lines.all()),
+    })
 
 
 @shop_owner_required(approved=True)
@@ -99,8 +147,7 @@ def order_delivered(request, shop, sub_order):
     try:
         fulfilment.suborder_mark_delivered(sub_order=sub_order)
     except fulfilment.FulfilmentError as error:
-        messages.error(request, str(error))
-        return _detail(request, shop, selectors.sub_order_for_shop(shop=shop, pk=sub_order.pk), status=409)
+        return _refused(request, shop, sub_order, error)
     messages.success(request, _("Pesanan %(number)s ditandai sudah diterima. Pembeli diminta menulis ulasan "
                                 "lewat email.") % {"number": sub_order.order.number})
     return redirect("dashboard:order_detail", pk=sub_order.pk)
@@ -117,8 +164,7 @@ def order_cancel(request, shop, sub_order):
     try:
         fulfilment.suborder_cancel(sub_order=sub_order, reason=form.cleaned_data["reason"], by=request.user)
     except fulfilment.FulfilmentError as error:
-        messages.error(request, str(error))
-        return _detail(request, shop, selectors.sub_order_for_shop(shop=shop, pk=sub_order.pk), status=409)
+        return _refused(request, shop, sub_order, error)
     messages.success(request, _("Pesanan %(number)s dibatalkan. Stok dikembalikan dan dana pembeli dikembalikan.")
                      % {"number": sub_order.order.number})
     return redirect("dashboard:order_detail", pk=sub_order.pk)

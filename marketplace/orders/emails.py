@@ -67,6 +67,18 @@ def sub_order_shipped_email(*, sub_order: SubOrder) -> None:
               recipient=order.email)
 
 
+def sub_order_ready_email(*, sub_order: SubOrder) -> None:
+    """Pickup: the buyer's things are ready; the code, the workshop's address and hours."""
+    order = sub_order.order
+    with translation.override(order.language):
+        _send(subject=_("Pesanan %(number)s siap diambil di %(shop)s") % {"number": order.number,
+                                                                          "shop": sub_order.shop.name},
+              template="orders/email/ready_for_pickup.txt",
+              context={"order": order, "sub_order": sub_order, "shop": sub_order.shop,
+                       "lines": list(sub_order.lines.all()), "status_url": order_status_url(order)},
+              recipient=order.email)
+
+
 def sub_order_canceled_email(*, sub_order: SubOrder) -> None:
     order = sub_order.order
     with translation.override(order.language):

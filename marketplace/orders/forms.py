@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
 
 # The 38 provinces of Indonesia (2022 onwards).
@@ -110,17 +111,40 @@ class CheckoutForm(forms.Form):
 
 
 class ShipForm(forms.Form):
-    courier = forms.CharField(label=_("Kurir"), max_length=60,
-                              error_messages=_required(_("Tulis nama kurir, mis. JNE, J&T, POS Indonesia.")),
-                              widget=forms.TextInput(attrs={"list": "kurir-umum"}))
-    tracking_number = forms.RegexField(
-        label=_("Nomor resi"), max_length=60, regex=r"^[A-Za-z0-9][A-Za-z0-9 \-./]{3,59}$",
-        error_messages={"required": _("Tulis nomor resi dari kurir."),
-                        "invalid": _("Nomor resi hanya berisi huruf, angka, spasi, titik atau tanda hubung "
-                                     "(paling sedikit 4).")})
+    """The courier from the list (its name is what is stored) and its receipt number, checked against
+    what that courier's numbers look like (couriers.COURIERS)."""
 
-    def clean_courier(self):
-        return " ".join(self.cleaned_data["courier"].split())
+    courier = forms.ChoiceField(label=_("Kurir"), choices=[("", _("Pilih kurir"))] + [
+        (courier.name, courier.name) for courier in COURIERS],
+        error_messages={"required": _("Pilih kurir dari daftar."),
+                        "invalid_choice": _("Pilih kurir dari daftar.")})
+    tracking_number = forms.CharField(
+        label=_("Nomor resi"), max_length=40,
+        error_messages={"required": _("Tulis nomor resi dari kurir."),
+                        "max_length": _("Nomor resi terlalu panjang; salin dari struk kurir.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                      "spellcheck": "false"}))
+
+    def clean_tracking_number(self):
+        return tracking_number_normalize(self.cleaned_data["tracking_number"])
+
+    def clean(self):
+        cleaned = super().clean()
+        courier = courier_by_name(cleaned.get("courier", ""))
+        number = cleaned.get("tracking_number")
+        if courier is not None and number and not courier.number_pattern.match(number):
+            self.add_error("tracking_number", ValidationError(
+                _("Nomor resi %(courier)s tidak seperti itu. Contoh nomor resi %(courier)s: %(example)s."),
+                params={"courier": courier.name, "example": courier.example}))
+        return cleaned
+
+
+class CollectForm(forms.Form):
+    code = forms.CharField(label=_("Kode pengambilan dari pembeli"), max_length=20,
+                           error_messages={"required": _("Tulis kode pengambilan yang ditunjukkan pembeli."),
+                                           "max_length": _("Kode pengambilan terdiri dari 6 huruf dan angka.")},
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "spellcheck": "false"}))
 
 
 class CancelForm(forms.Form):

@@ -1,5 +1,11 @@
 """What happens to a paid sub-order: the artisan ships it (or cancels it while it is still on their
-shelf), then the buyer receives it."""
+shelf), then the buyer receives it.
+
+Courier: paid -> shipped (courier and receipt number; the buyer gets the tracking link) -> delivered.
+Pickup at the workshop: paid -> ready for pickup (the buyer is emailed the code, address and hours)
+-> collected (the artisan types the code the buyer shows). Collected is received, like delivered:
+reviews and payouts follow it the same way (models.RECEIVED_STATUSES).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.orders import emails, refunds, stock
-from marketplace.orders.models import SENT_STATUSES, RefundSource, SubOrder, SubOrderStatus
+from marketplace.orders import emails, pickup, refunds, stock
+from marketplace.orders.models import (
+    OPEN_STATUSES,
+    SENT_STATUSES,
+    RefundSource,
+    SubOrder,
+    SubOrderStatus,
+)
 from marketplace.orders.signals import sub_order_delivered
 
 
@@ -25,6 +37,9 @@ def suborder_mark_shipped(*, sub_order: SubOrder, courier: str, tracking_number:
         sub_order = _lock(sub_order)
         if sub_order.status == SubOrderStatus.SHIPPED:
             raise FulfilmentError(_("Pesanan ini sudah ditandai dikirim."))
+        if sub_order.is_pickup:
+            raise FulfilmentError(_("Pembeli memilih mengambil sendiri di workshop: tandai “siap diambil”, "
+                                    "jangan dikirim."))
         if sub_order.status != SubOrderStatus.PAID:
             raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat dikirim."))
         sub_order.status = SubOrderStatus.SHIPPED
@@ -55,8 +70,58 @@ def suborder_mark_delivered(*, sub_order: SubOrder) -> SubOrder:
     return sub_order
 
 
+def suborder_mark_ready(*, sub_order: SubOrder) -> SubOrder:
+    """The artisan has the buyer's things ready at the workshop: the buyer is emailed the code, the
+    address and the hours (after the commit, through the task queue)."""
+    with transaction.atomic():
+        sub_order = _lock(sub_order)
+        if not sub_order.is_pickup:
+            raise FulfilmentError(_("Pesanan ini dikirim dengan kurir, bukan diambil sendiri."))
+        if sub_order.status == SubOrderStatus.READY_FOR_PICKUP:
+            raise FulfilmentError(_("Pesanan ini sudah ditandai siap diambil."))
+        if sub_order.status != SubOrderStatus.PAID:
+            raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat "
+                                    "ditandai siap diambil."))
+        sub_order.status = SubOrderStatus.READY_FOR_PICKUP
+        sub_order.ready_at = timezone.now()
+        sub_order.save(update_fields=["status", "ready_at"])
+        transaction.on_commit(lambda: emails.sub_order_ready_email(sub_order=sub_order), robust=True)
+    return sub_order
+
+
+class WrongPickupCode(FulfilmentError):
+    """The code typed is not this sub-order's: nothing changed."""
+
+
+def suborder_mark_collected(*, sub_order: SubOrder, code: str) -> SubOrder:
+    """The buyer came and showed the code: the sub-order is collected (received, as a delivered one).
+
+    A wrong code changes nothing (WrongPickupCode). After the commit `signals.sub_order_delivered`
+    goes out, as for a delivered parcel.
+    """
+    with transaction.atomic():
+        sub_order = _lock(sub_order)
+        if not sub_order.is_pickup:
+            raise FulfilmentError(_("Pesanan ini dikirim dengan kurir, bukan diambil sendiri."))
+        if sub_order.status == SubOrderStatus.COLLECTED:
+            raise FulfilmentError(_("Pesanan ini sudah diambil pembeli."))
+        if sub_order.status not in OPEN_STATUSES:
+            raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat diambil."))
+        if not pickup.pickup_code_matches(sub_order=sub_order, typed=code):
+            raise WrongPickupCode(_("Kode pengambilan salah. Periksa lagi kode di email atau halaman pesanan "
+                                    "pembeli; pesanan belum ditandai diambil."))
+        sub_order.status = SubOrderStatus.COLLECTED
+        sub_order.collected_at = timezone.now()
+        if sub_order.ready_at is None:
+            sub_order.ready_at = sub_order.collected_at
+        sub_order.save(update_fields=["status", "collected_at", "ready_at"])
+        transaction.on_commit(lambda: sub_order_delivered.send(sender=SubOrder, sub_order=sub_order), robust=True)
+    return sub_order
+
+
 def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
-    """Cancel a paid, unshipped sub-order: its units go back to stock and its money back to the buyer.
+    """Cancel a paid sub-order still on the artisan's shelf (not shipped; for pickup, not collected, e.g.
+    a buyer who never came): its units go back to stock and its money back to the buyer.
 
     The refund is recorded in the same transaction and sent to Stripe by a task after the commit.
     """
@@ -64,7 +129,7 @@ def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
         sub_order = _lock(sub_order)
         if sub_order.status in SENT_STATUSES:
             raise FulfilmentError(_("Pesanan yang sudah dikirim tidak dapat dibatalkan."))
-        if sub_order.status != SubOrderStatus.PAID:
+        if sub_order.status not in OPEN_STATUSES:
             raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat dibatalkan."))
         stock.stock_return(lines=list(sub_order.lines.all()))
         sub_order.status = SubOrderStatus.CANCELED

@@ -13,13 +13,14 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from marketplace.models import Product, ProductSize, Shop, in_reading_language
+from marketplace.orders.couriers import tracking_link
 
 
 def order_token() -> str:
@@ -96,10 +97,26 @@ class Order(models.Model):
     def address_lines(self) -> list[str]:
         return [self.street, f"{self.district}, {self.regency}", f"{self.province} {self.postal_code}"]
 
+    # The cost lines (goods, shipping, total) read the sub-orders: prefetch them (selectors do).
+    @property
+    def goods_idr(self) -> int:
+        return sum(sub_order.amount_idr for sub_order in self.sub_orders.all())
+
+    @property
+    def shipping_idr(self) -> int:
+        return sum(sub_order.shipping_idr for sub_order in self.sub_orders.all())
+
+    @property
+    def has_courier_delivery(self) -> bool:
+        return any(sub_order.delivery_kind == DeliveryKind.COURIER for sub_order in self.sub_orders.all())
+
 
 class SubOrderStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Menunggu pembayaran")
     PAID = "paid", _("Perlu dikirim")
+    # Pickup at the workshop (issue 11): the artisan has it ready, then the buyer collects it with the code.
+    READY_FOR_PICKUP = "ready_for_pickup", _("Siap diambil")
+    COLLECTED = "collected", _("Sudah diambil")
     # "Dikirim" alone is also a visitor's photo "sent in"; a parcel is "Shipped", as its text says.
     SHIPPED = "shipped", pgettext_lazy("status pesanan", "Dikirim")
     # The buyer has the parcel: they said so on the order's page, or the artisan did from the courier's tracking.
@@ -107,11 +124,20 @@ class SubOrderStatus(models.TextChoices):
     CANCELED = "canceled", _("Dibatalkan")
 
 
-# The buyer has what they bought: delivered (pickup's "collected" joins here, issue 11). Whatever waits
-# for that (reviews) asks `SubOrder.is_received` or filters on these, never on a status by name.
-RECEIVED_STATUSES = (SubOrderStatus.DELIVERED,)
-# Off the artisan's shelf: on its way, or received.
+# The buyer has what they bought: delivered, or collected at the workshop. Whatever waits for that
+# (reviews, payouts) asks `SubOrder.is_received` or filters on these, never on a status by name.
+RECEIVED_STATUSES = (SubOrderStatus.DELIVERED, SubOrderStatus.COLLECTED)
+# Off the artisan's shelf: on its way, or received. A pickup that is ready is still on the shelf.
 SENT_STATUSES = (SubOrderStatus.SHIPPED, *RECEIVED_STATUSES)
+# Paid and still the artisan's to hand over, with a cancel possible: what the dashboard counts as waiting.
+OPEN_STATUSES = (SubOrderStatus.PAID, SubOrderStatus.READY_FOR_PICKUP)
+# A pickup whose code is in use (paid or ready): its code is unique among these.
+OPEN_PICKUP_STATUSES = OPEN_STATUSES
+
+
+class DeliveryKind(models.TextChoices):
+    COURIER = "courier", _("Kurir")
+    PICKUP = "pickup", _("Ambil sendiri di workshop")
 
 
 class SubOrder(models.Model):
@@ -125,6 +151,21 @@ class SubOrder(models.Model):
     # The platform fee in basis points (1/100 of a percent) when the order was made, so a later
     # change of PLATFORM_FEE_PERCENT never changes what an old sale owes.
     fee_basis_points = models.PositiveIntegerField(_("biaya platform (basis poin)"))
+    # How it reaches the buyer, as chosen at checkout (the option's id and label from the shipping
+    # options, e.g. "jne-reg" / "JNE REG"). Shipping is whole rupiah and goes to the artisan; checkout
+    # sets it, orders made before issue 11 are courier deliveries with no shipping charged.
+    delivery_kind = models.CharField(_("cara pengiriman"), max_length=10, choices=DeliveryKind.choices,
+                                     default=DeliveryKind.COURIER)
+    delivery_option_id = models.CharField(_("pilihan pengiriman"), max_length=60, blank=True)
+    delivery_label = models.CharField(_("layanan pengiriman"), max_length=80, blank=True)
+    shipping_idr = models.PositiveBigIntegerField(_("ongkos kirim (Rp)"), default=0)
+    delivery_days_min = models.PositiveSmallIntegerField(_("perkiraan hari (paling cepat)"), null=True, blank=True)
+    delivery_days_max = models.PositiveSmallIntegerField(_("perkiraan hari (paling lama)"), null=True, blank=True)
+    # Pickup: the code the buyer shows (pickup.py), given when the order is paid.
+    pickup_code = models.CharField(_("kode pengambilan"), max_length=8, blank=True)
+    ready_at = models.DateTimeField(_("siap diambil"), null=True, blank=True)
+    collected_at = models.DateTimeField(_("diambil pembeli"), null=True, blank=True)
+    # Courier: which one (a name from couriers.COURIERS) and its receipt number.
     courier = models.CharField(_("kurir"), max_length=60, blank=True)
     tracking_number = models.CharField(_("nomor resi"), max_length=60, blank=True)
     shipped_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
@@ -138,6 +179,12 @@ class SubOrder(models.Model):
         verbose_name_plural = _("sub-pesanan")
         constraints = [
             models.UniqueConstraint(fields=["order", "shop"], name="orders_suborder_one_per_shop"),
+            models.UniqueConstraint(fields=["pickup_code"], name="orders_suborder_pickup_code_open",
+                                    condition=Q(delivery_kind="pickup", status__in=["paid", "ready_for_pickup"])
+                                    & ~Q(pickup_code="")),
+            models.CheckConstraint(condition=Q(delivery_days_min__isnull=True) | Q(delivery_days_max__isnull=True)
+                                   | Q(delivery_days_min__lte=F("delivery_days_max")),
+                                   name="orders_suborder_delivery_days_ordered"),
         ]
 
     def __str__(self):
@@ -151,6 +198,27 @@ class SubOrder(models.Model):
     def is_received(self) -> bool:
         """The buyer has the goods (see RECEIVED_STATUSES)."""
         return self.status in RECEIVED_STATUSES
+
+    @property
+    def is_pickup(self) -> bool:
+        return self.delivery_kind == DeliveryKind.PICKUP
+
+    @property
+    def total_idr(self) -> int:
+        """What the buyer paid for this shop's part: goods plus shipping."""
+        return self.amount_idr + self.shipping_idr
+
+    @property
+    def delivery_choice(self) -> str:
+        """What the buyer chose, in the reader's language: "JNE REG", or pickup at the workshop."""
+        if self.is_pickup:
+            return str(DeliveryKind.PICKUP.label)
+        return self.delivery_label or str(DeliveryKind.COURIER.label)
+
+    @property
+    def tracking_url(self) -> str:
+        """The courier's public tracking page for this parcel ("" for a courier not in the list)."""
+        return tracking_link(courier_name=self.courier, tracking_number=self.tracking_number)
 
 
 class StockState(models.TextChoices):

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 
 from marketplace.models import Shop
-from marketplace.orders.models import Order, OrderLine, Refund, RefundStatus, SubOrder
+from marketplace.orders.models import (
+    OPEN_STATUSES,
+    DeliveryKind,
+    Order,
+    OrderLine,
+    Refund,
+    RefundStatus,
+    SubOrder,
+    SubOrderStatus,
+)
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -80,5 +89,11 @@ def sub_order_refunded_idr(*, sub_order: SubOrder) -> int:
 
 
 def shop_order_counts(*, shop: Shop) -> dict[str, int]:
-    """For the dashboard's summary: how many sub-orders wait to be shipped."""
-    return {"to_ship": SubOrder.objects.filter(shop=shop, status="paid").count()}
+    """What waits for the artisan, in one query: parcels to ship (paid, courier), pickups to get
+    ready (paid) and pickups ready for the buyer to collect; `waiting` is their sum (the orders tab)."""
+    counts = SubOrder.objects.filter(shop=shop, status__in=OPEN_STATUSES).aggregate(
+        to_ship=Count("pk", filter=Q(status=SubOrderStatus.PAID, delivery_kind=DeliveryKind.COURIER)),
+        to_prepare=Count("pk", filter=Q(status=SubOrderStatus.PAID, delivery_kind=DeliveryKind.PICKUP)),
+        to_collect=Count("pk", filter=Q(status=SubOrderStatus.READY_FOR_PICKUP)))
+    counts["waiting"] = counts["to_ship"] + counts["to_prepare"] + counts["to_collect"]
+    return counts

@@ -1,0 +1,243 @@
+"""The artisan's side of delivery (issue 11, part B): pickup codes, ready and collected, couriers with
+tracking links, the packing slip, the dashboard's counts, and what the buyer reads on the order page
+and in the emails.
+
+Orders are paid as Stripe's webhook would mark them (factories.paid_order's way); the delivery the
+buyer chose is written on the sub-orders before payment, as checkout will.
+"""
+
+import re
+import secrets
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from marketplace.orders import checkout, fulfilment, pickup, selectors
+from marketplace.orders.models import DeliveryKind, SubOrder, SubOrderStatus
+from tests.marketplace.orders import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PICKUP_ADDRESS = "Jl. Kampung Sasirangan No. 7, Kampung Melayu, Banjarmasin Tengah"
+PICKUP_HOURS = "Senin–Sabtu 09.00–17.00 WITA"
+
+
+def pickup_shop(**kwargs):
+    return f.shop(offers_pickup=True, pickup_address=PICKUP_ADDRESS, pickup_hours=PICKUP_HOURS, **kwargs)
+
+
+def paid_with(delivery: dict, *items, **kwargs):
+    """An order whose every shop part has `delivery` (the checkout's choice), paid; the order's
+    total is goods plus shipping, as checkout makes it."""
+    order = f.order_start(*items, **kwargs)
+    order.sub_orders.update(**delivery)
+    order.total_idr = sum(sub_order.amount_idr + sub_order.shipping_idr for sub_order in order.sub_orders.all())
+    order.stripe_payment_intent_id = f"pi_test_{order.pk}_{secrets.token_hex(4)}"
+    order.save(update_fields=["total_idr", "stripe_payment_intent_id"])
+    return checkout.order_mark_paid(order=order, intent=f.intent_for(order))
+
+
+PICKUP = {"delivery_kind": DeliveryKind.PICKUP, "delivery_option_id": "pickup", "delivery_label": "Ambil sendiri"}
+JNE_REG = {"delivery_kind": DeliveryKind.COURIER, "delivery_option_id": "jne-reg", "delivery_label": "JNE REG",
+           "shipping_idr": 18_000, "delivery_days_min": 2, "delivery_days_max": 3}
+
+
+@pytest.fixture
+def picked_up(django_capture_on_commit_callbacks):
+    """A tourist's pickup order from a shop with a workshop, paid; emails sent and then cleared."""
+    shop = pickup_shop(name="Sasirangan Ibu Aminah")
+    kain = f.product(shop=shop, title_id="Kain Gigi Haruan", price_idr=175_000, stock=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = paid_with(PICKUP, (kain, 1))
+    sub_order = order.sub_orders.get()
+    return {"order": order, "sub_order": sub_order, "shop": shop, "emails": list(mail.outbox)}
+
+
+def test_a_paid_pickup_has_a_code_the_buyer_reads_on_the_page_and_in_the_confirmation(client, picked_up):
+    code = picked_up["sub_order"].pickup_code
+    assert re.fullmatch(r"[ABCDEFGHJKMNPQRSTVWXYZ2-9]{6}", code)
+    confirmation = next(message for message in picked_up["emails"] if message.to == ["rina@contoh.id"])
+    assert code in confirmation.body and PICKUP_ADDRESS in confirmation.body and PICKUP_HOURS in confirmation.body
+    assert "Ongkos kirim: Gratis" in confirmation.body and "Total dibayar: Rp 175.000" in confirmation.body
+    artisan = next(message for message in picked_up["emails"] if message.to != ["rina@contoh.id"])
+    assert "mengambil sendiri" in artisan.body and "Jawa Timur" not in artisan.body
+    page = client.get(picked_up["order"].get_absolute_url()).content.decode()
+    assert code in page and PICKUP_ADDRESS in page and "Diambil sendiri di workshop" in page
+
+
+def test_pickup_ready_then_a_wrong_code_then_the_right_one(client, picked_up, django_capture_on_commit_callbacks):
+    sub_order, order = picked_up["sub_order"], picked_up["order"]
+    client.force_login(picked_up["shop"].owner)
+    ready_url = reverse("dashboard:order_ready", args=[sub_order.pk])
+    collect_url = reverse("dashboard:order_collect", args=[sub_order.pk])
+    mail.outbox.clear()
+
+    # Ready: the buyer is emailed the code, where and when.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(ready_url).status_code == 302
+    sub_order.refresh_from_db()
+    assert sub_order.status == SubOrderStatus.READY_FOR_PICKUP and sub_order.ready_at is not None
+    [ready_email] = mail.outbox
+    assert ready_email.to == ["rina@contoh.id"] and "siap diambil" in ready_email.subject
+    assert sub_order.pickup_code in ready_email.body and PICKUP_ADDRESS in ready_email.body
+    assert PICKUP_HOURS in ready_email.body
+    # Twice: refused, nothing sent again.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(ready_url)
+    assert again.status_code == 409 and "sudah ditandai siap diambil" in again.content.decode()
+    assert len(mail.outbox) == 1
+
+    wrong = "".join("A" if char != "A" else "B" for char in sub_order.pickup_code)
+    refused = client.post(collect_url, {"code": wrong})
+    assert refused.status_code == 400 and "Kode pengambilan salah" in refused.content.decode()
+    assert SubOrder.objects.get(pk=sub_order.pk).status == SubOrderStatus.READY_FOR_PICKUP
+    assert client.post(collect_url, {"code": ""}).status_code == 400
+
+    # Typed as a person types it: lower case, a space in the middle.
+    typed = f"{sub_order.pickup_code[:3].lower()} {sub_order.pickup_code[3:].lower()}"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(collect_url, {"code": typed}).status_code == 302
+    sub_order.refresh_from_db()
+    assert sub_order.status == SubOrderStatus.COLLECTED and sub_order.collected_at is not None
+    assert sub_order.is_received
+    # Collected counts as received: the buyer is invited to review, as after a delivery.
+    [invitation] = mail.outbox
+    assert invitation.to == ["rina@contoh.id"] and "Kain Gigi Haruan" in invitation.body
+    # Twice: refused.
+    with django_capture_on_commit_callbacks(execute=True):
+        twice = client.post(collect_url, {"code": sub_order.pickup_code})
+    assert twice.status_code == 409 and "sudah diambil" in twice.content.decode()
+    assert len(mail.outbox) == 1
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Sudah diambil" in page and "Ulas Kain Gigi Haruan" in page
+
+
+def test_a_pickup_is_neither_shipped_nor_a_parcel_made_ready(client, picked_up):
+    client.force_login(picked_up["shop"].owner)
+    sub_order = picked_up["sub_order"]
+    shipped = client.post(reverse("dashboard:order_ship", args=[sub_order.pk]),
+                          {"courier": "JNE", "tracking_number": "0113234567890123"})
+    assert shipped.status_code == 409
+    courier_order = paid_with(JNE_REG, (f.product(shop=picked_up["shop"], stock=2), 1))
+    parcel = courier_order.sub_orders.get()
+    assert parcel.pickup_code == ""
+    assert client.post(reverse("dashboard:order_ready", args=[parcel.pk])).status_code == 409
+    assert client.post(reverse("dashboard:order_collect", args=[parcel.pk]), {"code": "ABCDEF"}).status_code == 409
+    assert SubOrder.objects.get(pk=sub_order.pk).status == SubOrderStatus.PAID
+    assert SubOrder.objects.get(pk=parcel.pk).status == SubOrderStatus.PAID
+
+
+def test_another_shops_artisan_cannot_act_on_a_pickup(client, picked_up):
+    sub_order = picked_up["sub_order"]
+    client.force_login(f.shop(name="Toko Lain").owner)
+    for name, data in (("order_ready", {}), ("order_collect", {"code": sub_order.pickup_code})):
+        assert client.post(reverse(f"dashboard:{name}", args=[sub_order.pk]), data).status_code == 404
+    assert client.get(reverse("dashboard:order_packing_slip", args=[sub_order.pk])).status_code == 404
+    assert SubOrder.objects.get(pk=sub_order.pk).status == SubOrderStatus.PAID
+
+
+def test_courier_shipping_gives_the_buyer_a_tracking_link(client, django_capture_on_commit_callbacks):
+    shop = f.shop()
+    order = paid_with(JNE_REG, (f.product(shop=shop, title_id="Selendang Kulat Karikit", price_idr=120_000,
+                                           stock=3), 1))
+    sub_order = order.sub_orders.get()
+    client.force_login(shop.owner)
+    url = reverse("dashboard:order_ship", args=[sub_order.pk])
+
+    # A courier not in the list, and a number that is not one of SiCepat's: 400 in Indonesian, nothing written.
+    unknown = client.post(url, {"courier": "Kurir Bulan", "tracking_number": "0113234567890123"})
+    assert unknown.status_code == 400 and "Pilih kurir dari daftar" in unknown.content.decode()
+    bad_number = client.post(url, {"courier": "SiCepat", "tracking_number": "SC-12"})
+    assert bad_number.status_code == 400
+    assert "Nomor resi SiCepat tidak seperti itu" in bad_number.content.decode()
+    assert SubOrder.objects.filter(pk=sub_order.pk, status=SubOrderStatus.PAID, courier="", tracking_number="").exists()
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"courier": "JNE", "tracking_number": "0113 2345-6789 0123"})
+    assert response.status_code == 302
+    sub_order.refresh_from_db()
+    assert (sub_order.status, sub_order.courier, sub_order.tracking_number) == (
+        SubOrderStatus.SHIPPED, "JNE", "0113234567890123")
+    link = "https://www.jne.co.id/tracking-package?awb=0113234567890123"
+    [shipped] = mail.outbox
+    assert link in shipped.body and "JNE REG" in shipped.body
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert f'href="{link}"' in page
+
+
+def test_the_order_page_and_confirmation_show_goods_shipping_and_total(client, django_capture_on_commit_callbacks):
+    shop = f.shop()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = paid_with(JNE_REG, (f.product(shop=shop, price_idr=175_000, stock=3), 2))
+    assert order.total_idr == 368_000
+    page = re.sub(r"\s+", " ", client.get(order.get_absolute_url()).content.decode())
+    assert re.search(r"Barang <span class=\"ko-amount\">Rp 350.000</span>", page)
+    assert re.search(r"Ongkos kirim <span class=\"ko-amount\">Rp 18.000</span>", page)
+    assert "Rp 368.000" in page and "Pengiriman: JNE REG" in page and "perkiraan 2–3 hari" in page
+    confirmation = next(message for message in mail.outbox if message.to == ["rina@contoh.id"])
+    assert "Pengiriman: JNE REG: Rp 18.000" in confirmation.body
+    assert "Ongkos kirim: Rp 18.000" in confirmation.body and "Total dibayar: Rp 368.000" in confirmation.body
+    # An English order reads it in English.
+    english = paid_with(JNE_REG, (f.product(shop=shop, price_idr=100_000, stock=3), 1), language="en")
+    text = client.get(english.get_absolute_url().replace("/id/", "/en/", 1)).content.decode()
+    assert "Shipping" in text and "Rp 18.000" in text
+
+
+def test_the_dashboard_counts_what_waits(client, picked_up, django_assert_num_queries):
+    shop = picked_up["shop"]
+    paid_with(JNE_REG, (f.product(shop=shop, stock=5), 1))
+    paid_with(JNE_REG, (f.product(shop=shop, stock=5), 1))
+    ready = paid_with(PICKUP, (f.product(shop=shop, stock=5), 1)).sub_orders.get()
+    fulfilment.suborder_mark_ready(sub_order=ready)
+    paid_with(JNE_REG, (f.product(shop=f.shop(), stock=5), 1))  # another shop's
+    with django_assert_num_queries(1):
+        counts = selectors.shop_order_counts(shop=shop)
+    assert counts == {"to_ship": 2, "to_prepare": 1, "to_collect": 1, "waiting": 4}
+
+    client.force_login(shop.owner)
+    home = re.sub(r"\s+", " ", client.get(reverse("dashboard:home")).content.decode())
+    assert "<strong>2</strong> menunggu dikirim" in home and "<strong>1</strong> menunggu diambil pembeli" in home
+    orders = client.get(reverse("dashboard:orders")).content.decode()
+    assert re.search(r'<span class="db-count">4<span class="visually-hidden"> menunggu', orders)
+
+
+def test_the_packing_slip(client, picked_up):
+    shop = picked_up["shop"]
+    client.force_login(shop.owner)
+    parcel_order = paid_with(JNE_REG, (f.product(shop=shop, title_id="Selendang Ombak Sinapur", stock=2), 2))
+    parcel = parcel_order.sub_orders.get()
+    slip = client.get(reverse("dashboard:order_packing_slip", args=[parcel.pk]))
+    assert slip.status_code == 200
+    text = slip.content.decode()
+    for expected in (parcel_order.number, "Rina Wulandari", "Jl. Kertajaya No. 12, RT 03/RW 05", "Gubeng, Kota Surabaya",
+                     "Jawa Timur 60281", "2 × Selendang Ombak Sinapur", "JNE REG", shop.name):
+        assert expected in text, expected
+    assert "<script" not in text and "packing-slip.css" in text
+    detail = client.get(reverse("dashboard:order_detail", args=[parcel.pk])).content.decode()
+    assert reverse("dashboard:order_packing_slip", args=[parcel.pk]) in detail
+
+    pickup_slip = client.get(reverse("dashboard:order_packing_slip", args=[picked_up["sub_order"].pk])).content.decode()
+    assert picked_up["sub_order"].pickup_code in pickup_slip and "DIAMBIL SENDIRI" in pickup_slip
+    assert "Kertajaya" not in pickup_slip
+
+
+def test_a_ready_pickup_the_buyer_never_collects_can_be_cancelled(client, picked_up):
+    sub_order = fulfilment.suborder_mark_ready(sub_order=picked_up["sub_order"])
+    fulfilment.suborder_cancel(sub_order=sub_order, reason="Pembeli tidak datang selama 30 hari.")
+    assert SubOrder.objects.get(pk=sub_order.pk).status == SubOrderStatus.CANCELED
+
+
+def test_an_open_pickup_code_is_unique(picked_up):
+    taken = picked_up["sub_order"]
+    other = paid_with(PICKUP, (f.product(shop=picked_up["shop"], stock=2), 1)).sub_orders.get()
+    assert other.pickup_code != taken.pickup_code
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SubOrder.objects.filter(pk=other.pk).update(pickup_code=taken.pickup_code)
+    # Once collected, its code may come round again.
+    SubOrder.objects.filter(pk=taken.pk).update(status=SubOrderStatus.COLLECTED)
+    SubOrder.objects.filter(pk=other.pk).update(pickup_code=taken.pickup_code)
+    assert pickup.pickup_code_normalize(" ab3-k9x ") == "AB3K9X"

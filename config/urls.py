@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/search", include("search.api_urls")),
+    path("api/shipping/", include("marketplace.shipping.api_urls")),
     path("payments/", include("marketplace.payments.urls")),
     path("toko/", include("marketplace.dashboard_urls")),
     # Share images, the share counter, sitemap.xml and robots.txt (tourism/urls.py).

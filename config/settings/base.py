@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "marketplace.payments",
     "marketplace.orders",
     "marketplace.reviews",
+    "marketplace.shipping",
     "search",
     "demo",  # manage.py load_demo only
     "wagtail.contrib.redirects",

@@ -1,0 +1,132 @@
+"""Editors keep the rate table in the admin and move it in and out as CSV.
+
+A bad file names its line and column and changes nothing; a good one replaces the table.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from marketplace.shipping.models import CourierService, ShippingRate
+from marketplace.shipping.table_csv import RateTableError, rate_table_export, rate_table_import
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "code,courier,service,label,weight_tolerance_g,zone,first_kg_idr,next_kg_idr,days_min,days_max\n"
+
+
+def table():
+    return sorted(ShippingRate.objects.values_list("service__code", "zone", "first_kg_idr", "next_kg_idr",
+                                                   "days_min", "days_max"))
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor-tarif", "tarif@banjarkab.go.id", "sandi-editor-1")
+    user.groups.add(Group.objects.get(name__in=["Editors", "Editor"]))  # tourism 0009 renames it
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def url(name):
+    return reverse(ShippingRate.snippet_viewset.get_url_name(name))
+
+
+def test_export_then_import_gives_the_same_table():
+    before = table()
+    exported = rate_table_export()
+    assert exported.startswith(HEADER)
+    assert "jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4\n" in exported
+    summary = rate_table_import(exported)
+    assert summary.rates == len(before) and summary.switched_off == []
+    assert table() == before
+
+
+def test_a_good_file_replaces_the_table_and_switches_off_services_left_out():
+    summary = rate_table_import(HEADER + "jne-reg,jne,REG,JNE REG,300,jawa-bali,45000,45000,2,3\n"
+                                         "kurir-baru,baru,KILAT,Kurir Baru,200,banjar,8000,8000,1,1\n")
+    assert table() == [("jne-reg", "jawa-bali", 45000, 45000, 2, 3), ("kurir-baru", "banjar", 8000, 8000, 1, 1)]
+    assert "jne-yes" in summary.switched_off
+    assert set(CourierService.objects.filter(is_active=True).values_list("code", flat=True)) == {"jne-reg",
+                                                                                                  "kurir-baru"}
+
+
+@pytest.mark.parametrize(("rows", "where"), [
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42.000,42000,2,4\n", "baris 2, kolom first_kg_idr"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4\njne-reg,jne,REG,JNE REG,300,mars,1,1,1,1\n",
+     "baris 3, kolom zone"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,5,4\n", "baris 2, kolom days_max"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,-1,2,4\n", "baris 2, kolom next_kg_idr"),
+    ("jne-reg,jne,REG,JNE REG,1300,jawa-bali,42000,42000,2,4\n", "baris 2, kolom weight_tolerance_g"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4\njne-reg,jne,REG,JNE REG,300,jawa-bali,1,1,1,1\n",
+     "baris 3, kolom zone"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4\njne-reg,jne,REG,JNE Reguler,300,sumatra,1,1,1,1\n",
+     "baris 3, kolom label"),
+    ("JNE REG!,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4\n", "baris 2, kolom code"),
+    ("jne-reg,jne,REG,,300,jawa-bali,42000,42000,2,4\n", "baris 2, kolom label"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali\n", "baris 2:"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,999999999999,1,2,4\n", "baris 2, kolom first_kg_idr"),
+])
+def test_a_bad_row_names_its_line_and_column_and_changes_nothing(rows, where):
+    before = table()
+    with pytest.raises(RateTableError) as caught:
+        rate_table_import(HEADER + rows)
+    assert str(caught.value).startswith(where), str(caught.value)
+    assert table() == before and CourierService.objects.filter(is_active=False).count() == 0
+
+
+def test_a_file_without_the_columns_or_rates_is_refused():
+    with pytest.raises(RateTableError, match="kolom yang wajib tidak ada: days_max"):
+        rate_table_import(HEADER.replace(",days_max", ""))
+    with pytest.raises(RateTableError, match="tidak berisi satu tarif"):
+        rate_table_import(HEADER)
+
+
+def test_an_editor_sees_the_table_and_exports_it(editor_client):
+    listing = editor_client.get(url("list"))
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert "JNE REG" in text and url("export_csv") in text and url("import_csv") in text
+    exported = editor_client.get(url("export_csv"))
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
+    assert "attachment" in exported["Content-Disposition"]
+    assert exported.content.decode() == rate_table_export()
+
+
+def test_an_editor_imports_a_csv(editor_client):
+    upload = SimpleUploadedFile("tarif.csv", (HEADER + "jne-reg,jne,REG,JNE REG,300,jawa-bali,45000,45000,2,3\n")
+                                .encode(), content_type="text/csv")
+    response = editor_client.post(url("import_csv"), {"file": upload})
+    assert response.status_code == 302
+    assert table() == [("jne-reg", "jawa-bali", 45000, 45000, 2, 3)]
+
+
+def test_a_bad_upload_is_a_400_with_line_and_column_and_nothing_written(editor_client):
+    before = table()
+    upload = SimpleUploadedFile("tarif.csv", (HEADER + "jne-reg,jne,REG,JNE REG,300,jawa-bali,42rb,42000,2,4\n")
+                                .encode(), content_type="text/csv")
+    response = editor_client.post(url("import_csv"), {"file": upload})
+    assert response.status_code == 400
+    assert "baris 2, kolom first_kg_idr" in response.content.decode()
+    assert table() == before
+    latin = SimpleUploadedFile("tarif.csv", "kode,é\n".encode("latin-1"), content_type="text/csv")
+    response = editor_client.post(url("import_csv"), {"file": latin})
+    assert response.status_code == 200 and "UTF-8" in response.content.decode()
+    assert table() == before
+
+
+def test_someone_without_the_rate_permissions_cannot_import(client, django_user_model):
+    user = django_user_model.objects.create_user("moderator-x", "m@banjarkab.go.id", "sandi-moderator-1")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    before = table()
+    upload = SimpleUploadedFile("tarif.csv", (HEADER + "jne-reg,jne,REG,JNE REG,300,jawa-bali,1,1,1,1\n").encode())
+    assert client.post(url("import_csv"), {"file": upload}).status_code in {302, 403}
+    assert client.get(url("export_csv")).status_code in {302, 403}
+    assert table() == before

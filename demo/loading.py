@@ -30,6 +30,7 @@ from tourism.campaigns import demo_campaign_ensure
 from tourism.catalog import import_catalog, load_file
 from tourism.catalog_kinds import GALLERY_CREDIT, ILLUSTRATION_CREDIT
 from tourism.models import DestinationPage, EventPage, HomeFeaturedDestination, HomePage
+from tourism.roles import EDITORS, MODERATORS
 from tourism.site_structure import ensure_site_structure
 
 CATALOG = Path(__file__).parent / "data" / "tourism" / "catalog.json"
@@ -93,8 +94,8 @@ DEMO_PASSWORD = "gebrak-banjar"
 DEMO_USERS = [
     # username, Wagtail group, superuser
     ("admin", None, True),
-    ("editor", "Editors", False),
-    ("moderator", "Moderators", False),
+    ("editor", EDITORS, False),
+    ("moderator", MODERATORS, False),
 ]
 
 

@@ -2,7 +2,7 @@
 
 Wagtail's own Indonesian catalogue covers a few hundred of its strings; the rest come from
 locale/id (English msgids, Indonesian msgstrs). Each screen is rendered as a real editor
-(Editors group) or moderator (Moderators group), never a superuser, and its visible text
+(group "Editor") or moderator (group "Moderator"), never a superuser, and its visible text
 (text nodes, labels read aloud, tooltips, the sidebar's JSON) must hold no English: neither
 the phrases found by crawling the admin (docs/decisions.md) nor any Wagtail string that
 the Indonesian catalogues leave untranslated.
@@ -26,6 +26,7 @@ from wagtail.users.models import UserProfile
 
 from tests.marketplace.factories import ImageFactory, ShopFactory
 from tests.tourism import factories
+from tourism.roles import EDITORS, MODERATORS
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,7 @@ ENGLISH_PHRASES = [
     "Timeline", "Workflow history", "Home featured destination", "Destination gallery image",
     "Import fingerprint", "A comma-separated list of tags", "Focal point", "Profile picture",
     "Theme preferences", "Use server language", "Collapse all", "Copied for translation",
+    "Editors", "Moderators",  # Wagtail's group names (tourism 0009 renames them)
 ]
 
 # Text a person reads: the labels screen readers announce and the tooltips, too.
@@ -149,9 +151,9 @@ def staff(username, group, **profile):
 def moderation(home_page):
     """An editor's destination waiting for the moderators, another sent back with changes
     requested, an image, a shop waiting for a decision."""
-    editor = staff("penyunting", "Editors")
+    editor = staff("penyunting", EDITORS)
     # What a moderator picks in Akun > Bahasa ("id-id" is Wagtail's code for Indonesian).
-    moderator = staff("moderator1", "Moderators", preferred_language="id-id")
+    moderator = staff("moderator1", MODERATORS, preferred_language="id-id")
     waiting = factories.destination(slug="air-terjun-menunggu", title="Air Terjun Menunggu")
     sent_back = factories.destination(slug="danau-dikembalikan", title="Danau Dikembalikan")
     for page in (waiting, sent_back):
@@ -233,6 +235,30 @@ def test_editor_submits_to_an_indonesian_workflow(client, moderation):
     assert Page.get_first_root_node().title == "Akar"
     assert Collection.get_first_root_node().name == "Koleksi utama"
     assert not Workflow.objects.filter(name="Moderators approval").exists()
+
+
+def test_superuser_reads_group_names_of_both_languages(client, moderation):
+    """The superuser's Users and Groups screens print group names as stored (no gettext):
+    "Editor" and "Moderator", words of Indonesian and English alike, never Wagtail's
+    "Editors" and "Moderators" (tourism 0009). Only the group names are checked here: these
+    screens also show Django's permission names, stored in English (docs/decisions.md)."""
+    client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
+    editors, moderators = Group.objects.get(name=EDITORS), Group.objects.get(name=MODERATORS)
+    screens = {url: visible_text(client.get(url)) for url in (
+        reverse("wagtailusers_groups:index"), reverse("wagtailusers_groups:edit", args=[editors.pk]),
+        reverse("wagtailusers_users:index"), reverse("wagtailusers_users:edit", args=[moderation["editor"].pk]),
+        reverse("wagtailusers_users:edit", args=[moderation["moderator"].pk]))}
+    english = {url: found for url, texts in screens.items()
+               if (found := [text for text in texts if re.search(r"\b(Editors|Moderators)\b", text)])}
+    assert english == {}
+    assert {EDITORS, MODERATORS} <= set(screens[reverse("wagtailusers_groups:index")])
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
+    # The permissions Wagtail's, the marketplace's and our own migrations gave by the old
+    # names, whichever order a migration from empty ran them in.
+    assert {"access_admin", "add_image", "add_document", "view_shop", "refund_order",
+            "moderate_review", "moderate_visitorphoto"} <= set(editors.permissions.values_list("codename", flat=True))
+    assert {"access_admin", "add_image", "view_order", "moderate_review",
+            "moderate_visitorphoto"} <= set(moderators.permissions.values_list("codename", flat=True))
 
 
 def test_workflow_emails_are_indonesian(moderation):

@@ -1,6 +1,7 @@
 """The demo content: what a new user sees after `make run` on a fresh clone."""
 
 import io
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from demo.illustrations import SCENES, illustration
 from demo.loading import CATALOG, FEATURED, ILLUSTRATIONS, load_demo
 from tourism.catalog_kinds import ILLUSTRATION_CREDIT
 from tourism.models import DestinationPage, EventPage, HomePage
+from tourism.roles import EDITORS, MODERATORS
 from tourism.snippets import Category
 
 SMALL = (320, 200)  # tests draw small pictures: the same scenes, a fraction of the time
@@ -76,6 +78,21 @@ class DemoContentTests(TestCase):
             english = page.get_translation(self.english).specific
             self.assertEqual([item.credit for item in english.gallery_images.all()], [ILLUSTRATION_CREDIT["en"]])
 
+    def test_gallery_credit_is_printed_in_the_page_language(self):
+        """The credit under a gallery picture is an interface fact: "Ilustrasi" on the
+        Indonesian page, "Illustration" on the English one (issue 17)."""
+        page = DestinationPage.objects.get(locale=self.indonesian, slug="pasar-terapung-lok-baintan")
+        for shown, credit, other in ((page, "Ilustrasi", "Illustration"),
+                                     (page.get_translation(self.english), "Illustration", "Ilustrasi")):
+            with self.settings(MEDIA_ROOT=MEDIA):  # where the demo's pictures were drawn
+                html = self.client.get(shown.url).content.decode()
+            gallery = html.split('<ul class="gallery">', 1)[1].split("</ul>", 1)[0]
+            captions = re.findall(r"<figcaption>(.*?)</figcaption>", gallery, re.S)
+            self.assertTrue(captions, shown.url)
+            for caption in captions:
+                self.assertIn(f"<small>{credit}</small>", caption, shown.url)
+                self.assertNotIn(other, caption, shown.url)
+
     def test_events_include_upcoming_and_past_ones_at_real_venues(self):
         events = EventPage.objects.live().filter(locale=self.indonesian)
         self.assertGreaterEqual(events.count(), 5)
@@ -103,8 +120,8 @@ class DemoContentTests(TestCase):
             self.client.logout()
             self.assertTrue(self.client.login(username=username, password="gebrak-banjar"), username)
             self.assertEqual(self.client.get("/admin/").status_code, 200, username)
-        self.assertTrue(get_user_model().objects.get(username="editor").groups.filter(name="Editors").exists())
-        self.assertTrue(get_user_model().objects.get(username="moderator").groups.filter(name="Moderators").exists())
+        self.assertTrue(get_user_model().objects.get(username="editor").groups.filter(name=EDITORS).exists())
+        self.assertTrue(get_user_model().objects.get(username="moderator").groups.filter(name=MODERATORS).exists())
 
     def test_loading_again_changes_nothing(self):
         before = counts()
@@ -189,6 +206,6 @@ def test_every_run_prints_the_demo_logins_not_only_the_first(settings, home_page
     call_command("load_demo", "--if-empty", stdout=output)
     text = output.getvalue()
     assert "already loaded" in text
-    assert "Editors' admin (/admin/), by username, password 'gebrak-banjar': editor (Editors)" in text
+    assert f"Editors' admin (/admin/), by username, password 'gebrak-banjar': editor ({EDITORS})" in text
     assert "(/toko/masuk/), by email, password 'gebrak-banjar'" in text
     assert "galuh@contoh.id (Sasirangan Galuh Banjar, " in text

@@ -104,6 +104,6 @@ def content_load(catalog_path: Path) -> Slice:
     import_catalog(catalog_path)
     demo_images_describe(catalog_path=catalog_path)
     home_feature_demo(home=home)
-    demo_users_ensure()  # admin (superuser), editor (Editors), moderator (Moderators)
+    demo_users_ensure()  # admin (superuser), editor (group Editor), moderator (group Moderator)
     demo_artisan_passwords_set()  # the imported artisans sign in with PASSWORD
     return catalog_slice()

@@ -15,6 +15,7 @@ from tests.marketplace.factories import (
     UserFactory,
     add_photo,
 )
+from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_a_member_of_editors_sees_approves_and_rejects_shops(client, django_capt
     """The regency's content editors decide on shops (the demo's `editor` is such a user, not a
     superuser); the permissions come from the groups' data migrations."""
     editor = UserFactory(username="editor-uji")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(editor)
     waiting = ShopFactory(name="Toko Menunggu Keputusan", status=ShopStatus.PENDING, owner__email="ibu@contoh.id")
     other = ShopFactory(status=ShopStatus.PENDING)

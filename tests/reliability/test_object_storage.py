@@ -30,6 +30,7 @@ from tests.object_storage import ENDPOINT, prefix_for_test, s3_client, s3_reques
 
 # silent_server: a listener that accepts and never answers (a fixture, asked for by name).
 from tests.search.test_elasticsearch import closed_port_url, silent_server  # noqa: F401
+from tourism.roles import MODERATORS
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -359,7 +360,7 @@ def moderator():
     from django.contrib.auth.models import Group
 
     user = shop_factories.UserFactory(username="moderator-uji")
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(Group.objects.get(name=MODERATORS))
     return user
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.marketplace.factories import UserFactory
+from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +255,7 @@ def test_the_admin_pages_an_editor_sees_load_nothing_from_other_hosts(client, ho
     from tourism.models import DestinationIndexPage
 
     editor = UserFactory(username="editor-uji", email="editor@banjarkab.go.id", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(editor)
     index = DestinationIndexPage.objects.get(locale=Locale.get_default())
     pages = ["/admin/", f"/admin/pages/{home_page.pk}/edit/", f"/admin/pages/{index.pk}/",

@@ -11,6 +11,7 @@ from wagtail.models import Locale, Page
 
 from tests.tourism import factories
 from tourism.models import DestinationIndexPage, DestinationPage
+from tourism.roles import EDITORS, MODERATORS
 from tourism.snippets import Category, District
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def draft_destination(slug="air-terjun-draft"):
 
 
 def test_editor_submits_and_moderator_approves(client, home_page):
-    editor, moderator = staff("editor1", "Editors"), staff("moderator1", "Moderators")
+    editor, moderator = staff("editor1", EDITORS), staff("moderator1", MODERATORS)
     page = draft_destination()
     revision = page.save_revision(user=editor)
     workflow = page.get_workflow()

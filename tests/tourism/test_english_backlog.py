@@ -8,6 +8,7 @@ from wagtail.models import Locale, PageLogEntry
 from tests.marketplace.factories import ImageFactory
 from tests.tourism import factories
 from tourism.models import DestinationGalleryImage, DestinationPage
+from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor(client):
     user = User.objects.create_user("penyunting", "penyunting@banjarkab.go.id", "pw")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(user)
     return user
 

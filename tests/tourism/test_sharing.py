@@ -13,6 +13,7 @@ from tests.marketplace.factories import ProductFactory, ShopFactory
 from tests.tourism import factories
 from tests.tourism.gebrak_factories import campaign
 from tourism.models import ShareEvent, ShareTally
+from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +238,7 @@ class TestDashboard:
         from tests.marketplace.factories import UserFactory
 
         user = UserFactory(username="editor-uji")
-        user.groups.add(Group.objects.get(name="Editors"))
+        user.groups.add(Group.objects.get(name=EDITORS))
         return user
 
     def test_editors_see_top_pages_channels_campaigns_and_shop_visits(self, client, place, editor):

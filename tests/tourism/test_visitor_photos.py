@@ -18,6 +18,7 @@ from tests.marketplace.test_uploads import has_location, phone_photo
 from tests.tourism import factories
 from tourism import visitor_photos
 from tourism.models import VisitorPhoto, VisitorPhotoStatus
+from tourism.roles import MODERATORS
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +187,7 @@ class TestModerationQueue:
     @pytest.fixture
     def moderator(self, client):
         user = UserFactory(username="moderator-uji")
-        user.groups.add(Group.objects.get(name="Moderators"))
+        user.groups.add(Group.objects.get(name=MODERATORS))
         return user
 
     def test_moderators_see_the_queue_and_approve(self, client, place, moderator, django_capture_on_commit_callbacks):

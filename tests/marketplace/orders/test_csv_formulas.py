@@ -17,6 +17,7 @@ from config.csv_export import csv_text, spreadsheet_cell
 from marketplace.orders import fulfilment
 from tests.marketplace.factories import UserFactory
 from tests.marketplace.orders import factories as f
+from tourism.roles import EDITORS
 
 
 def rows(text: str) -> list[dict]:
@@ -35,7 +36,7 @@ def test_the_settlement_report_shows_an_artisans_formulas_as_text(client):
     assert saved.status_code == 302
 
     editor = UserFactory(username="editor-keuangan")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(editor)
     client.post("/admin/settlements/settle/", {"period_start": str(today), "period_end": str(today)})
     report = client.get(f"/admin/settlements/report.csv?period_start={today}&period_end={today}")

@@ -21,6 +21,7 @@ from marketplace.payments import stripe_client
 from tests.marketplace.factories import UserFactory
 from tests.marketplace.orders import emulator
 from tests.marketplace.orders import factories as f
+from tourism.roles import EDITORS, MODERATORS
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_artisan_cancels_stock_returns_and_money_goes_back(client, paid, django_
 @pytest.fixture
 def editor(client):
     user = UserFactory(username="editor-uji", email="editor@banjarkab.go.id")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(user)
     return user
 
@@ -145,7 +146,7 @@ def test_people_without_the_permission_cannot_refund(client, paid):
     client.force_login(paid["aminah"].shop.owner)
     assert client.get(f"/admin/orders/refund/{paid['order'].pk}/").status_code in {302, 403}
     moderator = UserFactory(username="moderator-uji")
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
     client.force_login(moderator)
     assert client.get(f"/admin/orders/inspect/{paid['order'].pk}/").status_code == 200
     assert client.post(f"/admin/orders/refund/{paid['order'].pk}/",

@@ -25,6 +25,7 @@ from marketplace.orders.models import (
 from tests.conftest import require_service
 from tests.marketplace.factories import UserFactory
 from tests.marketplace.orders import factories as f
+from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -107,7 +108,7 @@ def test_a_refund_after_settling_is_carried_to_the_next_sale(sales):
 
 def test_editors_settle_in_the_admin_and_download_the_report(client, sales):
     editor = UserFactory(username="editor-keuangan")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(editor)
     start, end = TODAY.replace(day=1), TODAY
     preview = client.get(f"/admin/settlements/settle/?period_start={start}&period_end={end}")

@@ -22,6 +22,7 @@ from marketplace.reviews import links
 from marketplace.reviews.models import Review, ReviewPhoto, ReviewReport, ReviewStatus
 from tests.marketplace.factories import ReviewFactory, UserFactory, jpeg_bytes, png_bytes
 from tests.marketplace.orders import factories as f
+from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def delivered(bought, django_capture_on_commit_callbacks):
 @pytest.fixture
 def editor():
     user = UserFactory(email="editor@banjarkab.go.id")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=EDITORS))
     return user
 
 

@@ -99,3 +99,51 @@ def shipping_options(*, items, destination: Destination, language: str = "id",
             else:
                 unavailable.append(Unavailable(shop=shop, reason=reason))
     return ShippingOptions(destination=destination, shops=shops, unavailable=unavailable)
+
+
+class ShippingChoiceError(ValueError):
+    """A choice the server did not offer (tampered, stale, or missing); `field` names the shop's input."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ChosenDelivery:
+    """One shop's delivery as the buyer chose it, priced on the server: what a sub-order keeps."""
+
+    kind: str
+    option_id: str
+    label: str
+    shipping_idr: int
+    days_min: int
+    days_max: int
+
+
+def choice_field(shop) -> str:
+    return f"shipping-{shop.slug}"
+
+
+def shipping_choose(*, options: ShippingOptions, choices: dict[str, str], language: str = "id") -> dict:
+    """{shop pk: ChosenDelivery} for the option id the buyer chose per shop slug (`choices`).
+
+    Only options `options` offers count: an id the server did not offer for that shop, a shop
+    without a choice, or a shop that cannot deliver there is a ShippingChoiceError naming the
+    shop's field. The price is always the server's, whatever the page sent."""
+    chosen = {}
+    with translation.override(language):
+        for entry in options.unavailable:
+            raise ShippingChoiceError(choice_field(entry.shop), entry.reason)
+        for entry in options.shops:
+            wanted = (choices.get(entry.shop.slug) or "").strip()
+            option = next((option for option in entry.options if option["id"] == wanted), None)
+            if option is None:
+                message = (_("Pilih cara pengiriman untuk %(shop)s.") if not wanted else
+                           _("Pilihan pengiriman untuk %(shop)s sudah tidak tersedia; pilih lagi."))
+                raise ShippingChoiceError(choice_field(entry.shop), message % {"shop": entry.shop.name})
+            chosen[entry.shop.pk] = ChosenDelivery(
+                kind=option["kind"], option_id=option["id"], label=option["label"], shipping_idr=option["cost_idr"],
+                days_min=option["days_min"], days_max=option["days_max"])
+    return chosen

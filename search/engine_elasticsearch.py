@@ -172,7 +172,9 @@ def _new_index_name() -> str:
 
 def create_index(name: str | None = None, *, replicas: int | None = None) -> str:
     name = name or _new_index_name()
-    index = Index(name, using=client())
+    # Not a visitor's wait: a cluster allocating shards on a loaded machine takes longer
+    # than a search's timeout (CI saw the three-node test time out at 2 s).
+    index = Index(name, using=client().options(request_timeout=max(settings.ELASTICSEARCH_TIMEOUT, 30)))
     index_settings = dict(INDEX_SETTINGS)
     if replicas is not None:
         index_settings.pop("auto_expand_replicas")

@@ -27,7 +27,8 @@ class Courier:
     example: str
 
     def tracking_link(self, number: str) -> str:
-        return self.tracking_url.format(number=quote(number, safe=""))
+        """The public tracking page of this parcel, or "" for a courier that has none."""
+        return self.tracking_url.format(number=quote(number, safe="")) if self.tracking_url else ""
 
 
 def _pattern(expression: str) -> re.Pattern:
@@ -49,6 +50,8 @@ COURIERS: tuple[Courier, ...] = (
     Courier("TIKI", "https://www.tiki.id/id/track?awb={number}", _pattern(r"[0-9]{10,15}"), "030012345678"),
     Courier("Ninja Xpress", "https://www.ninjaxpress.co/id-id/tracking?id={number}", _pattern(r"[A-Z0-9]{8,20}"),
             "NLIDAP12345678"),
+    # Same-day delivery inside Banjarmasin and Martapura: the app's booking code, no public tracking page.
+    Courier("Kurir instan (Grab/Gojek)", "", _pattern(r"[A-Z0-9]{4,30}"), "GK12345678"),
 )
 _BY_NAME = {courier.name.casefold(): courier for courier in COURIERS}
 

@@ -14,7 +14,8 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from marketplace.orders import checkout, fulfilment, pickup, selectors
+from marketplace.orders import checkout, couriers, fulfilment, pickup, selectors
+from marketplace.orders.forms import ShipForm
 from marketplace.orders.models import DeliveryKind, SubOrder, SubOrderStatus
 from tests.marketplace.orders import factories as f
 
@@ -241,3 +242,19 @@ def test_an_open_pickup_code_is_unique(picked_up):
     SubOrder.objects.filter(pk=taken.pk).update(status=SubOrderStatus.COLLECTED)
     SubOrder.objects.filter(pk=other.pk).update(pickup_code=taken.pickup_code)
     assert pickup.pickup_code_normalize(" ab3-k9x ") == "AB3K9X"
+
+
+def test_every_courier_in_the_list_accepts_its_own_example_and_links_it():
+    for courier in couriers.COURIERS:
+        number = couriers.tracking_number_normalize(courier.example)
+        assert courier.number_pattern.match(number), courier.name
+        link = couriers.tracking_link(courier_name=courier.name, tracking_number=number)
+        assert link == ("" if not courier.tracking_url else courier.tracking_url.format(number=number))
+        assert not link or link.startswith("https://")
+    # Same-day delivery by Grab or Gojek can be marked shipped with the booking code; it has no tracking page.
+    form = ShipForm({"courier": "Kurir instan (Grab/Gojek)", "tracking_number": "gk-1234 5678"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["tracking_number"] == "GK12345678"
+    assert couriers.tracking_link(courier_name="Kurir instan (Grab/Gojek)", tracking_number="GK12345678") == ""
+    # An old order's free-text courier shows without a link.
+    assert couriers.tracking_link(courier_name="Kurir Pak Udin", tracking_number="12345") == ""

@@ -131,6 +131,16 @@ def worker_stop(worker: subprocess.Popen) -> None:
         pass
 
 
+def dev_environment(environ, *, host: str, port: str) -> dict:
+    """The site's, the worker's and the emulator's environment: links in emails (SITE_URL, which the
+    settings read) name the address this run serves, unless SITE_URL is set already. A site listening
+    on every interface (0.0.0.0) is reached on this machine as 127.0.0.1."""
+    env = {**environ, "DJANGO_SETTINGS_MODULE": environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")}
+    reachable = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+    env.setdefault("SITE_URL", f"http://{reachable}:{port}")
+    return env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -149,7 +159,7 @@ def main() -> int:
         "  (`manage.py tasks_status` shows what waits and what failed).\n"
         "  The demo logins are listed just above (\"Demo logins\"), on every start.\n"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")}
+    env = dev_environment(os.environ, host=args.host, port=args.port)
     (ROOT / "var").mkdir(exist_ok=True)
     emulator = start_stripe_emulator(base)
     stop = threading.Event()

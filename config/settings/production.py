@@ -13,6 +13,11 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
 
 DEBUG = False
+# Links in emails (orders, reviews, shops) name the site's own address: SITE_URL, or else the first
+# of ALLOWED_HOSTS over https; never base.py's development default, http://127.0.0.1:8000.
+if not os.environ.get("SITE_URL"):
+    WAGTAILADMIN_BASE_URL = "https://" + next(
+        (host.lstrip(".") for host in ALLOWED_HOSTS if "*" not in host), ALLOWED_HOSTS[0].lstrip(".*"))
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

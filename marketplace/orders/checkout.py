@@ -41,7 +41,7 @@ from marketplace.orders.models import (
     SubOrder,
     SubOrderStatus,
 )
-from marketplace.payments import stripe_client
+from marketplace.payments import methods, stripe_client
 
 logger = logging.getLogger(__name__)
 # An unpaid order this old is given up: its PaymentIntent cancelled, its stock released.
@@ -191,8 +191,9 @@ class PaymentReady:
     payment_intent_id: str
 
 
-def _payment_intent_make(order: Order) -> Order:
-    """The order's next PaymentIntent, made at Stripe in no transaction (a hung Stripe must not hold
+def _payment_intent_make(order: Order, *, method: str = "card", return_url: str = "") -> Order:
+    """The order's next PaymentIntent, to be paid by `method` (a QRIS or GoPay one confirmed at once, for
+    its QR code or its page: `methods`), made at Stripe in no transaction (a hung Stripe must not hold
     the order's row, nor SQLite's one write lock, while every other buyer waits), then recorded in a
     short one, unless another request recorded one meanwhile (a double click: with Stripe's
     idempotency key it is the same PaymentIntent; the emulator, which ignores keys, made a second,
@@ -202,7 +203,15 @@ def _payment_intent_make(order: Order) -> Order:
     key = f"order-{order.pk}-payment-intent" + (f"-{number}" if number > 1 else "")
     intent = stripe_client.payment_intent_create(
         amount_idr=order.total_idr, metadata={"order": order.pk, "order_number": order.number},
-        idempotency_key=key)
+        idempotency_key=key, method=method)
+    action = methods.NextAction()
+    if method in stripe_client.SERVER_CONFIRMED_METHODS:
+        if stripe_client.payments_mode() == "emulator":
+            action = methods.emulator_next_action(payment_intent_id=intent.id, method=method)
+        else:
+            intent = stripe_client.payment_intent_confirm_method(
+                payment_intent_id=intent.id, method=method, return_url=return_url, idempotency_key=f"{key}-confirm")
+            action = methods.next_action_read(intent.to_dict())
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if (locked.payment_intent_count == order.payment_intent_count
@@ -211,6 +220,8 @@ def _payment_intent_make(order: Order) -> Order:
             locked.stripe_client_secret = intent.client_secret
             locked.payment_intent_count = number
             locked.save(update_fields=["stripe_payment_intent_id", "stripe_client_secret", "payment_intent_count"])
+            if method != "card":
+                methods.record(order_id=locked.pk, payment_intent_id=intent.id, method=method, action=action)
             return locked
     if locked.stripe_payment_intent_id != intent.id:
         try:
@@ -235,9 +246,11 @@ def _stripe_unavailable() -> CheckoutError:
                            "sebentar lagi."), status=503, code="payments_unavailable")
 
 
-def checkout_payment_prepare(*, order: Order) -> PaymentReady:
+def checkout_payment_prepare(*, order: Order, method: str = "card", return_url: str = "",
+                             renew: bool = False) -> PaymentReady:
     """Before each payment attempt: stock held for another STOCK_RESERVATION_MINUTES, and the
-    order's PaymentIntent (made once).
+    order's PaymentIntent for `method` (made once; a new one when the buyer changes the way to pay, when
+    the QRIS code has expired, or on `renew` (each GoPay attempt), the earlier one then cancelled).
 
     Two short transactions around the call to Stripe, never one across it: the stock is taken and
     the attempt noted and committed; Stripe is asked for the PaymentIntent; its id is recorded. If
@@ -261,12 +274,40 @@ def checkout_payment_prepare(*, order: Order) -> PaymentReady:
         order.save(update_fields=["reserved_until", "payment_prepared_at", "last_payment_error"])
     if not order.stripe_payment_intent_id:
         try:
-            order = _payment_intent_make(order)
+            order = _payment_intent_make(order, method=method, return_url=return_url)
         except stripe_client.StripeError as error:
             logger.warning("PaymentIntent for order %s could not be made: %s", order.pk, error)
             _reservation_give_back_unless_intent(order)
             raise _stripe_unavailable() from error
+    elif renew or _payment_intent_unusable(order, method):
+        order = _payment_intent_replace(order, method=method, return_url=return_url)
     return PaymentReady(client_secret=order.stripe_client_secret, payment_intent_id=order.stripe_payment_intent_id)
+
+
+def _payment_intent_unusable(order: Order, method: str) -> bool:
+    """The order's PaymentIntent is for another way to pay, or is a QRIS code past its expiry."""
+    current = methods.for_intent(order.stripe_payment_intent_id)
+    if (current.method if current else "card") != method:
+        return True
+    return method == "qris" and (current.is_expired() or not current.qr_data)
+
+
+def _payment_intent_replace(order: Order, *, method: str, return_url: str) -> Order:
+    """A new PaymentIntent for the same order (and the same reserved stock), then the earlier one
+    cancelled so it cannot be paid as well; a payment of it that still arrives is recognised by its
+    metadata (`_order_for_intent`). Stripe not answering leaves the earlier one in place."""
+    previous = order.stripe_payment_intent_id
+    try:
+        order = _payment_intent_make(order, method=method, return_url=return_url)
+    except stripe_client.StripeError as error:
+        logger.warning("New PaymentIntent for order %s could not be made: %s", order.pk, error)
+        raise _stripe_unavailable() from error
+    if order.stripe_payment_intent_id != previous:
+        try:
+            stripe_client.payment_intent_cancel(previous)
+        except stripe_client.StripeError as error:
+            logger.warning("PaymentIntent %s replaced for order %s not cancelled: %s", previous, order.pk, error)
+    return order
 
 
 def _reservation_give_back_unless_intent(order: Order) -> None:

@@ -33,7 +33,7 @@ from marketplace.orders.models import (
     RefundStatus,
     SubOrder,
 )
-from marketplace.payments import stripe_client
+from marketplace.payments import methods, stripe_client
 
 logger = logging.getLogger(__name__)
 COUNTED_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
@@ -88,6 +88,7 @@ def refund_request(*, order: Order, sub_order: SubOrder | None = None, amount_id
     with transaction.atomic():
         order = _lock_paid_order(order.pk)
         remaining = refundable_by_sub_order(order=order)
+        order_remaining = sum(remaining.values())
         if sub_order is not None:
             if sub_order.order_id != order.pk:
                 raise RefundError(_("Sub-pesanan itu bukan bagian dari pesanan ini."))
@@ -102,6 +103,11 @@ def refund_request(*, order: Order, sub_order: SubOrder | None = None, amount_id
         if amount_idr > available:
             raise RefundError(_("Paling banyak Rp %(available)s yang masih dapat dikembalikan.")
                               % {"available": f"{available:,}".replace(",", ".")})
+        if source == RefundSource.EDITOR and amount_idr < order_remaining:
+            # QRIS is refunded only in full (methods.PARTIAL_REFUNDS): the editor is told so, and nothing is written.
+            refusal = methods.partial_refund_refusal(methods.method_of(order.stripe_payment_intent_id))
+            if refusal:
+                raise RefundError(refusal)
         refund = Refund.objects.create(order=order, amount_idr=amount_idr, source=source, reason=reason[:300],
                                        created_by=by if getattr(by, "is_authenticated", False) else None)
         RefundPart.objects.bulk_create(

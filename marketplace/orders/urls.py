@@ -31,6 +31,7 @@ urlpatterns = [
     path("checkout/", views.checkout_view, name="checkout"),
     path("checkout/<order_token:token>/bayar/", views.pay_view, name="pay"),
     path("checkout/<order_token:token>/siapkan/", views.pay_prepare_view, name="pay_prepare"),
+    path("checkout/<order_token:token>/bayar/cara/", views.pay_method_view, name="pay_method"),
     path("pesanan/<order_token:token>/terima-kasih/", views.confirmation_view, name="confirmation"),
     path("pesanan/<order_token:token>/", views.status_view, name="status"),
     path("pesanan/<order_token:token>/diterima/<int:pk>/", views.delivered_view, name="delivered"),
@@ -43,3 +44,5 @@ urlpatterns = [
 if settings.STRIPE_EMULATOR:
     urlpatterns.append(
         path("checkout/<order_token:token>/emulator/", views.pay_emulator_view, name="pay_emulator"))
+    urlpatterns.append(
+        path("checkout/<order_token:token>/emulator/pindai/", views.pay_scan_view, name="pay_scan"))

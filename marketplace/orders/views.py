@@ -33,13 +33,16 @@ from marketplace.models import Product, ProductSize
 from marketplace.orders import cart, checkout, fulfilment, selectors, stock
 from marketplace.orders.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
 from marketplace.orders.models import Order, OrderStatus
-from marketplace.payments import stripe_client
+from marketplace.payments import methods, stripe_client
+from marketplace.payments.models import PaymentMethod
 
 SESSION_CHECKOUT_TOKEN = "kampung_sasirangan_checkout"
 # The webhook normally marks an order paid within a second or two; the confirmation page waits this
 # long after the payment attempt before asking Stripe itself, then at most every few seconds.
 WEBHOOK_GRACE = timedelta(seconds=10)
 RECONCILE_EVERY_SECONDS = 5
+# The QRIS page looks again this often for the webhook that marks the order paid.
+QR_REFRESH_SECONDS = 5
 
 
 def _form_errors(form) -> list[str]:
@@ -187,18 +190,21 @@ def _order_or_404(token: str) -> Order:
     return selectors.order_for_token(token=token)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def pay_view(request, token):
-    order = _order_or_404(token)
-    if order.status != OrderStatus.AWAITING_PAYMENT:
-        return redirect("orders:status", token=order.token)
-    if not stripe_client.payments_enabled():
-        messages.error(request, checkout.payments_off_message())
-        return redirect("orders:status", token=order.token)
+def _pay_page(request, order: Order, *, method: str = "", errors=(), status: int = 200):
     mode = stripe_client.payments_mode()
+    current = methods.for_intent(order.stripe_payment_intent_id)
+    current_method = current.method if current else PaymentMethod.CARD
+    chosen = method if method in stripe_client.PAYMENT_METHODS else current_method
+    qr = current if current is not None and current.method == chosen == PaymentMethod.QRIS else None
+    qr_live = qr is not None and bool(qr.qr_data) and not qr.is_expired()
     return render(request, "orders/pay.html", {
-        "order": order, "sub_orders": list(order.sub_orders.all()),
+        "order": order, "sub_orders": list(order.sub_orders.all()), "errors": list(errors),
+        "methods": [(value, label, reverse("orders:pay", kwargs={"token": order.token}) + f"?metode={value}")
+                    for value, label in PaymentMethod.choices],
+        "chosen": chosen, "emulator": mode == "emulator",
+        "qr": qr, "qr_live": qr_live, "qr_svg": methods.qr_svg(qr.qr_data) if qr_live else "",
+        "refresh_seconds": QR_REFRESH_SECONDS if qr_live or (chosen == PaymentMethod.GOPAY == current_method) else 0,
+        "gopay_waiting": chosen == PaymentMethod.GOPAY == current_method,
         "payments": {
             "mode": mode,
             "publishableKey": stripe_client.publishable_key(),
@@ -218,7 +224,80 @@ def pay_view(request, token):
         },
         "stripe_js_url": stripe_client.stripe_js_url(),
         "reserved_minutes": settings.STOCK_RESERVATION_MINUTES,
-    })
+    }, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def pay_view(request, token):
+    order = _order_or_404(token)
+    if order.status == OrderStatus.AWAITING_PAYMENT and request.GET.get("metode") in stripe_client.PAYMENT_METHODS:
+        # The QRIS or GoPay page waits for the webhook; a lost one is asked of Stripe (rate-limited).
+        order = _reconcile_if_waiting(order)
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        # The QRIS or GoPay page turns into the confirmation once the webhook has marked the order paid.
+        return redirect("orders:confirmation" if request.GET.get("metode") else "orders:status", token=order.token)
+    if not stripe_client.payments_enabled():
+        messages.error(request, checkout.payments_off_message())
+        return redirect("orders:status", token=order.token)
+    return _pay_page(request, order, method=request.GET.get("metode", ""))
+
+
+def _pay_page_url(order: Order, method: str) -> str:
+    return reverse("orders:pay", kwargs={"token": order.token}) + f"?metode={method}"
+
+
+@never_cache
+@require_POST
+def pay_method_view(request, token):
+    """The buyer chose QRIS or GoPay (a plain form: works without JavaScript). QRIS: the pay page then
+    shows the code (a new one when the last has expired); GoPay: off to its page, back to the pay page."""
+    order = _order_or_404(token)
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        return redirect("orders:status", token=order.token)
+    method = request.POST.get("method", "")
+    if method not in stripe_client.PAYMENT_METHODS:
+        return _pay_page(request, order, status=400, errors=[
+            _("Cara bayar (method) tidak dikenal: pilih Kartu, QRIS atau GoPay.")])
+    amount = request.POST.get("amount")
+    if amount is not None and amount != str(order.total_idr):
+        return _pay_page(request, order, method=method, status=400, errors=[
+            _("Jumlah (amount) tidak sesuai dengan total pesanan. Muat ulang halaman ini lalu coba lagi.")])
+    if method == PaymentMethod.CARD:
+        return redirect(_pay_page_url(order, method))
+    return_url = request.build_absolute_uri(_pay_page_url(order, method))
+    try:
+        checkout.checkout_payment_prepare(order=order, method=method, return_url=return_url,
+                                          renew=method == PaymentMethod.GOPAY)
+    except checkout.CheckoutError as error:
+        return _pay_page(request, order, method=method, status=error.status, errors=[error.message])
+    order.refresh_from_db()
+    current = methods.for_intent(order.stripe_payment_intent_id)
+    if method == PaymentMethod.GOPAY and current is not None and current.redirect_url:
+        return redirect(current.redirect_url)
+    return redirect(_pay_page_url(order, method))
+
+
+@never_cache
+@require_POST
+def pay_scan_view(request, token):
+    """Emulator only: "simulate the scan" pays the QRIS code (or the GoPay page) the pay page shows, and
+    localstripe sends the `payment_intent.succeeded` webhook that a real payment would."""
+    if stripe_client.payments_mode() != "emulator":
+        raise Http404("only with the emulator")
+    order = _order_or_404(token)
+    current = methods.for_intent(order.stripe_payment_intent_id)
+    if order.status != OrderStatus.AWAITING_PAYMENT or current is None:
+        return redirect("orders:pay", token=order.token)
+    if current.is_expired():
+        return _pay_page(request, order, method=current.method, status=409, errors=[
+            _("Kode QR ini sudah kedaluwarsa. Buat kode QR baru lalu pindai lagi.")])
+    try:
+        stripe_client.emulator_payment_intent_succeed(current.payment_intent_id)
+    except stripe_client.StripeError:
+        return _pay_page(request, order, method=current.method, status=409, errors=[
+            _("Pembayaran ini tidak dapat disimulasikan lagi. Muat ulang halaman ini.")])
+    return redirect(_pay_page_url(order, current.method))
 
 
 def _json_error(error: checkout.CheckoutError) -> JsonResponse:
@@ -229,6 +308,21 @@ def _json_error(error: checkout.CheckoutError) -> JsonResponse:
 @require_POST
 def pay_prepare_view(request, token):
     order = _order_or_404(token)
+    payload = {}
+    if request.content_type == "application/json":
+        try:
+            payload = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+    if not isinstance(payload, dict) or payload.get("method", "card") != "card":
+        # Only cards are paid through this (Stripe.js); QRIS and GoPay go through pay_method_view.
+        return JsonResponse({"error": "invalid", "field": "method",
+                             "message": _("Cara bayar (method) tidak dikenal: pilih Kartu, QRIS atau GoPay.")},
+                            status=400)
+    if "amount" in payload and payload["amount"] != order.total_idr:
+        return JsonResponse({"error": "invalid", "field": "amount", "message": _(
+            "Jumlah (amount) tidak sesuai dengan total pesanan. Muat ulang halaman ini lalu coba lagi.")},
+            status=400)
     try:
         ready = checkout.checkout_payment_prepare(order=order)
     except checkout.CheckoutError as error:

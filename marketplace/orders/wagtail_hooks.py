@@ -30,6 +30,7 @@ from wagtail.permissions import register_permission_policy
 from marketplace.orders import payouts, refunds
 from marketplace.orders.forms import RefundForm, SettlementForm
 from marketplace.orders.models import Order, OrderStatus, RefundStatus, Settlement, SubOrder
+from marketplace.payments import methods
 from tourism.templatetags.gebrak import rupiah
 
 
@@ -100,7 +101,10 @@ class OrderRefundView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(order=self.order, inspect_url=reverse("orders_order:inspect", args=[self.order.pk]))
+        context.update(order=self.order, inspect_url=reverse("orders_order:inspect", args=[self.order.pk]),
+                       payment_method=methods.method_label(methods.method_of(self.order.stripe_payment_intent_id)),
+                       partial_refund_refusal=methods.partial_refund_refusal(
+                           methods.method_of(self.order.stripe_payment_intent_id)))
         return context
 
     def form_invalid(self, form):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,38 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class PaymentMethod(models.TextChoices):
+    """The ways a buyer can pay (Stripe's PaymentMethod types)."""
+
+    CARD = "card", _("Kartu debit/kredit")
+    QRIS = "qris", "QRIS"
+    GOPAY = "gopay", "GoPay"
+
+
+class PaymentIntentMethod(models.Model):
+    """How one PaymentIntent of an order is paid, and what the buyer needs for it: the QRIS code's data
+    and expiry, or the GoPay page. Kept so that the pay page draws the QR without asking Stripe, an
+    expired QR is renewed, and refunds know what the method allows. A PaymentIntent without a row here
+    is a card payment (every order before QRIS and GoPay)."""
+
+    payment_intent_id = models.CharField(_("PaymentIntent Stripe"), max_length=255, unique=True)
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payment_intent_methods")
+    method = models.CharField(_("cara bayar"), max_length=10, choices=PaymentMethod.choices,
+                              default=PaymentMethod.CARD)
+    qr_data = models.TextField(_("isi kode QR"), blank=True)
+    redirect_url = models.URLField(_("halaman pembayaran"), max_length=2000, blank=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("cara bayar PaymentIntent")
+        verbose_name_plural = _("cara bayar PaymentIntent")
+
+    def __str__(self):
+        return f"{self.payment_intent_id} ({self.method})"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at

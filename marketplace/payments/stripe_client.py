@@ -174,18 +174,68 @@ def from_minor_units(amount_minor: int) -> int:
 
 # --- PaymentIntents ---------------------------------------------------------------------------
 
-def payment_intent_create(*, amount_idr: int, metadata: dict, idempotency_key: str,
-                          receipt_email: str = "") -> stripe.PaymentIntent:
-    """A card PaymentIntent for a whole order. The idempotency key makes a retry or a
-    double click return the same PaymentIntent at Stripe (the emulator ignores it, so
-    callers also keep the id and reuse it)."""
-    params = {
+# The ways to pay, as Stripe names their PaymentMethod types. Cards are confirmed by Stripe.js in the
+# buyer's browser; QRIS (a QR code any Indonesian bank or e-wallet app pays) and GoPay (a redirect
+# to the GoPay app) are confirmed here, server-side, as Stripe's "Direct API" integration does.
+PAYMENT_METHODS = ("card", "qris", "gopay")
+SERVER_CONFIRMED_METHODS = ("qris", "gopay")
+
+
+def payment_intent_params(*, amount_idr: int, metadata: dict, method: str = "card") -> dict:
+    """What a new PaymentIntent for `method` is created with (checked against stripe-mock in CI)."""
+    if method not in PAYMENT_METHODS:
+        raise ValueError(f"unknown payment method {method!r}")
+    # QRIS and GoPay by the name the pinned API and stripe-python 16 give the list (stripe-mock checks
+    # its values against Stripe's own list of types); cards, and anything sent to localstripe (which
+    # knows no other), by the older `payment_method_types` that both still accept.
+    types_param = ("allowed_payment_method_types"
+                   if method in SERVER_CONFIRMED_METHODS and payments_mode() != "emulator" else "payment_method_types")
+    return {
         "amount": to_minor_units(amount_idr),
         "currency": CURRENCY,
-        "payment_method_types": ["card"],
-        "metadata": {key: str(value) for key, value in metadata.items()},
+        types_param: [method],
+        "metadata": {**{key: str(value) for key, value in metadata.items()}, "payment_method": method},
     }
+
+
+def payment_intent_create(*, amount_idr: int, metadata: dict, idempotency_key: str,
+                          receipt_email: str = "", method: str = "card") -> stripe.PaymentIntent:
+    """A PaymentIntent for a whole order, to be paid by `method`. The idempotency key makes a retry or
+    a double click return the same PaymentIntent at Stripe (the emulator ignores it, so callers also
+    keep the id and reuse it)."""
+    params = payment_intent_params(amount_idr=amount_idr, metadata=metadata, method=method)
     return client().v1.payment_intents.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+def payment_intent_confirm_params(*, method: str, return_url: str) -> dict:
+    """Confirming a QRIS or GoPay PaymentIntent on the server: Stripe makes the PaymentMethod from
+    `payment_method_data` and answers with the next action (the QR code to show, or the GoPay page
+    to send the buyer to, who comes back to `return_url`)."""
+    if method not in SERVER_CONFIRMED_METHODS:
+        raise ValueError(f"{method!r} is not confirmed on the server")
+    return {"payment_method_data": {"type": method}, "return_url": return_url}
+
+
+def payment_intent_confirm_method(*, payment_intent_id: str, method: str, return_url: str,
+                                  idempotency_key: str) -> stripe.PaymentIntent:
+    """Confirm a QRIS or GoPay PaymentIntent; with the emulator (which knows only cards) nothing is
+    sent and the PaymentIntent is returned as it is: the site draws the emulated QR code itself."""
+    if payments_mode() == "emulator":
+        return payment_intent_retrieve(payment_intent_id)
+    return client().v1.payment_intents.confirm(
+        payment_intent_id, params=payment_intent_confirm_params(method=method, return_url=return_url),
+        options={"idempotency_key": idempotency_key})
+
+
+def emulator_payment_intent_succeed(payment_intent_id: str) -> stripe.PaymentIntent:
+    """The emulator's "simulate the scan": the PaymentIntent is paid with the test card, and
+    localstripe sends the same `payment_intent.succeeded` webhook a real QRIS or GoPay payment does.
+    Only ever with the emulator."""
+    if payments_mode() != "emulator":
+        raise PaymentsOff("simulating a payment exists only with the emulator")
+    method = client().v1.payment_methods.create(params={
+        "type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123"}})
+    return payment_intent_confirm_with(payment_intent_id=payment_intent_id, payment_method_id=method.id)
 
 
 def payment_intent_retrieve(payment_intent_id: str) -> stripe.PaymentIntent:

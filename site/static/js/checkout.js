@@ -29,6 +29,18 @@
   var card = stripe.elements().create("card", { hidePostalCode: true });
   card.mount("#ko-card-element");
   form.hidden = false;
+  if (config.mode === "emulator") {
+    // The test card typed as printed on the page ("4242 4242 4242 4242"): the emulator's stand-in
+    // sends the number as typed, and localstripe takes 16 digits only (Stripe's own field accepts
+    // spaces). Runs before the stand-in's own input handler (capture), which counts the digits.
+    document.getElementById("ko-card-element").addEventListener("input", function (event) {
+      var field = event.target;
+      if (field && field.getAttribute("placeholder") === "number") {
+        var digits = field.value.replace(/[^0-9]/g, "");
+        if (digits !== field.value) { field.value = digits; }
+      }
+    }, true);
+  }
 
   function Failure(message) { this.message = message; }
 

@@ -1,14 +1,17 @@
-"""Keeping the search index in step with the database.
+"""Keeping the search index in step with the database, on the task queue.
 
 Writes commit first; the documents they touch are collected while the
-transaction runs and indexed together once it has committed
-(`transaction.on_commit`), so an import of a thousand records is one bulk call.
-Indexing never fails or rolls back the write that caused it: a document that
-cannot be indexed is queued as an IndexingTask and retried (by the next
-indexing that succeeds, and by `manage.py search_index --retry`).
+transaction runs and, once it has committed (`transaction.on_commit`), handed
+to the task queue as one `documents_index` task (an import of a thousand
+records is one task, indexed in bulk). The worker builds the documents from
+the database as they are then, writes them to the database engine's tables and
+sends them to Elasticsearch; a failure is retried with backoff
+(config.tasks.retried_task), and never reaches the write that caused it: a
+publish or a buyer's checkout only adds a task row. `manage.py search_index
+--status` shows the indexing backlog, `--reconcile` (also a periodic task,
+search/tasks.py) repairs what no signal announced.
 
-The database engine's tables are written first, then Elasticsearch is sent the
-same documents; a rebuild fills a new Elasticsearch index and swaps the alias.
+A rebuild fills a new Elasticsearch index from the database engine and swaps the alias.
 """
 
 from __future__ import annotations
@@ -17,19 +20,21 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db import DatabaseError, transaction
-from django.db.models import Count, Max, Min
+from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import RETRYING_PATH, retried_task
 from search import engine_database
 from search.documents import build_records, document_types, index_fields
-from search.models import IndexingTask, SearchDocument
+from search.models import SearchDocument
 from search.results import EngineUnavailable
 
 logger = logging.getLogger(__name__)
 BATCH = 200
-RETRY_BATCH = 500
+# Keys per task: an import's documents are a few tasks, each retried on its own.
+TASK_KEYS = 1000
 _local = threading.local()
 
 
@@ -53,12 +58,13 @@ def _pending() -> set[str]:
 
 
 def index_later(keys: Iterable[str]) -> None:
-    """Index these documents once the current transaction commits (at once outside one)."""
+    """Index these documents, on the task queue, once the current transaction commits
+    (at once outside one)."""
     keys = [key for key in keys if key]
     if not keys:
         return
     _pending().update(keys)
-    # Registered for every change; the first callback after the commit indexes
+    # Registered for every change; the first callback after the commit enqueues
     # everything collected so far and the rest find nothing left to do.
     transaction.on_commit(flush, robust=True)
 
@@ -72,12 +78,45 @@ def index_later_for(*instances) -> None:
 
 
 def flush() -> None:
+    """Hand what this thread collected to the task queue."""
     pending = _pending()
     if not pending:
         return
     keys = sorted(pending)
     pending.clear()
-    index_keys(keys)
+    enqueue_indexing(keys)
+
+
+def enqueue_indexing(keys: Iterable[str]) -> int:
+    """Enqueue `documents_index` for these keys (a task per TASK_KEYS); returns how many
+    tasks. A queue that cannot be written to is logged, never raised: the write that
+    caused the indexing stands, and `search_index --reconcile` finds what is missing."""
+    keys = sorted(dict.fromkeys(keys))
+    tasks = 0
+    for start in range(0, len(keys), TASK_KEYS):
+        batch = keys[start:start + TASK_KEYS]
+        try:
+            documents_index.enqueue(keys=batch)
+            tasks += 1
+        except Exception:
+            logger.exception("could not enqueue the indexing of %d documents", len(batch))
+    return tasks
+
+
+class IndexingFailed(Exception):
+    """Some documents could not be indexed; the task is tried again (all its keys: indexing is
+    idempotent, each run builds the documents from the database as it is then)."""
+
+
+@retried_task(attempts=10, first_delay_seconds=30, max_delay_seconds=1800)
+def documents_index(*, keys: list[str]) -> dict[str, int]:
+    """Index these documents in both engines (30 s doubling to 30 min between tries, about
+    2.5 hours in all: an Elasticsearch restart or a longer outage)."""
+    report = index_keys(keys)
+    if report.failed:
+        key, error = next(iter(report.failed.items()))
+        raise IndexingFailed(f"{len(report.failed)} of {len(keys)} documents not indexed, e.g. {key}: {error}")
+    return {"indexed": report.indexed, "removed": report.removed}
 
 
 # --- Indexing --------------------------------------------------------------------------------
@@ -85,11 +124,12 @@ def flush() -> None:
 class IndexReport:
     indexed: int = 0
     removed: int = 0
-    queued: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def index_keys(keys: Iterable[str]) -> IndexReport:
-    """Rebuild these documents from the database into both engines. Never raises."""
+    """Rebuild these documents from the database into both engines. Never raises: what
+    failed is in the report's `failed` (key -> error)."""
     keys = list(dict.fromkeys(keys))
     report = IndexReport()
     for start in range(0, len(keys), BATCH):
@@ -98,102 +138,99 @@ def index_keys(keys: Iterable[str]) -> IndexReport:
             records = build_records(batch)
             documents = {key: index_fields(record) if record else None for key, record in records.items()}
             engine_database.store(documents)
-        except Exception as error:  # never let indexing break the write that caused it
-            logger.exception("indexing %d documents failed; queued for retry", len(batch))
-            _queue(batch, IndexingTask.DATABASE, error)
-            report.queued.update(dict.fromkeys(batch, str(error)))
+        except Exception as error:
+            logger.exception("indexing %d documents failed", len(batch))
+            report.failed.update(dict.fromkeys(batch, str(error)[:500]))
             continue
-        _done(batch, IndexingTask.DATABASE)
         report.indexed += sum(1 for value in documents.values() if value is not None)
         report.removed += sum(1 for value in documents.values() if value is None)
         if _es_enabled():
-            report.queued.update(_send_to_elasticsearch(documents))
-    if _es_enabled() and not report.queued and keys:
-        _drain_elasticsearch_backlog(limit=RETRY_BATCH)
+            report.failed.update(_send_to_elasticsearch(documents))
     return report
 
 
 def _send_to_elasticsearch(documents: dict[str, dict | None]) -> dict[str, str]:
+    """Write these stored documents (None: delete) to Elasticsearch; returns what failed."""
     try:
         failed = _es().write(documents)
     except EngineUnavailable as error:
-        _queue(list(documents), IndexingTask.ELASTICSEARCH, error)
-        return dict.fromkeys(documents, str(error))
-    except Exception as error:  # a mapping bug must not fail a publish either
+        return dict.fromkeys(documents, str(error)[:500])
+    except Exception as error:  # a mapping bug must not stop the other documents' indexing
         logger.exception("sending %d documents to Elasticsearch failed", len(documents))
-        _queue(list(documents), IndexingTask.ELASTICSEARCH, error)
-        return dict.fromkeys(documents, str(error))
+        return dict.fromkeys(documents, str(error)[:500])
     if failed:
-        logger.warning("Elasticsearch refused %d documents; queued for retry", len(failed))
-        for key, error in failed.items():
-            _queue([key], IndexingTask.ELASTICSEARCH, error)
-    _done([key for key in documents if key not in failed], IndexingTask.ELASTICSEARCH)
-    return failed
+        logger.warning("Elasticsearch refused %d documents", len(failed))
+    return {key: str(error)[:500] for key, error in failed.items()}
 
 
-def _queue(keys: list[str], target: str, error) -> None:
-    message = str(error)[:2000]
-    try:
-        with transaction.atomic():
-            existing = set(IndexingTask.objects.filter(key__in=keys, target=target).values_list("key", flat=True))
-            IndexingTask.objects.bulk_create(
-                [IndexingTask(key=key, target=target, attempts=1, last_error=message)
-                 for key in keys if key not in existing], ignore_conflicts=True)
-            if existing:
-                for task in IndexingTask.objects.filter(key__in=existing, target=target):
-                    task.attempts += 1
-                    task.last_error = message
-                    task.save(update_fields=["attempts", "last_error", "updated_at"])
-    except DatabaseError:
-        logger.exception("could not queue %d documents for indexing", len(keys))
+def _send_or_enqueue(documents: dict[str, dict | None]) -> int:
+    """Reconcile and rebuild send documents to Elasticsearch themselves; what fails goes
+    to the queue, to be retried. Returns how many failed."""
+    failed = _send_to_elasticsearch(documents)
+    if failed:
+        enqueue_indexing(failed)
+    return len(failed)
 
 
-def _done(keys: list[str], target: str) -> None:
-    if not keys:
-        return
-    try:
-        IndexingTask.objects.filter(key__in=keys, target=target).delete()
-    except DatabaseError:
-        logger.exception("could not clear indexing tasks")
+# --- The queue's backlog -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Backlog:
+    """The indexing tasks in the task queue's table (the database backend's)."""
+
+    waiting: int = 0
+    waiting_documents: int = 0
+    oldest_waiting: datetime | None = None
+    retries_scheduled: int = 0
+    retry_documents: int = 0
+    running: int = 0
+    gave_up: int = 0
+    gave_up_documents: int = 0
+    stored: bool = True  # False: the backend keeps no tasks (they run at once)
 
 
-def _drain_elasticsearch_backlog(*, limit: int) -> None:
-    """Piggy-back on a successful indexing: Elasticsearch is up, so retry some of the queue."""
-    try:
-        if IndexingTask.objects.filter(target=IndexingTask.ELASTICSEARCH).exists():
-            retry_tasks(limit=limit)
-    except DatabaseError:
-        logger.exception("could not read the indexing queue")
+def _task_results():
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(documents_index.get_backend(), DatabaseBackend):
+        return None
+    return DBTaskResult.objects.filter(task_path=documents_index.module_path, backend_name=documents_index.backend)
 
 
-def retry_tasks(*, limit: int | None = None) -> dict[str, int]:
-    """Try queued documents again; returns how many were done and how many remain."""
-    done = 0
-    database_keys = list(IndexingTask.objects.filter(target=IndexingTask.DATABASE)
-                         .values_list("key", flat=True)[:limit])
-    if database_keys:
-        report = index_keys(database_keys)
-        done += len(database_keys) - len(report.queued)
-    elastic_keys = list(IndexingTask.objects.filter(target=IndexingTask.ELASTICSEARCH)
-                        .values_list("key", flat=True)[:limit])
-    if elastic_keys and _es_enabled():
-        for start in range(0, len(elastic_keys), BATCH):
-            batch = elastic_keys[start:start + BATCH]
-            failed = _send_to_elasticsearch(engine_database.stored_fields(batch))
-            done += len(batch) - len(failed)
-            if failed and len(failed) == len(batch):
-                break  # still down: leave the rest for later
-    return {"done": done, "remaining": IndexingTask.objects.count()}
+def _keys_of(results) -> set[str]:
+    keys = set()
+    for args_kwargs in results.values_list("args_kwargs", flat=True):
+        keys.update((args_kwargs.get("kwargs") or {}).get("keys") or [])
+    return keys
 
 
-def backlog() -> dict:
-    """What `search_index --status` and /healthz-minded operators want to know."""
-    summary = {}
-    for row in (IndexingTask.objects.values("target")
-                .annotate(count=Count("id"), oldest=Min("created_at"), attempts=Max("attempts"))):
-        summary[row["target"]] = {"count": row["count"], "oldest": row["oldest"],
-                                  "max_attempts": row["attempts"]}
-    return summary
+def backlog() -> Backlog:
+    """What `search_index --status` reports: indexing tasks waiting to run now (with the
+    oldest's time), retries scheduled for later, running, and those that gave up (kept until
+    the results are pruned: config.tasks.KEEP_FAILED)."""
+    results = _task_results()
+    if results is None:
+        return Backlog(stored=False)
+    ready_now = results.ready()
+    later = results.filter(status="READY").exclude(pk__in=ready_now.values("pk"))
+    gave_up = results.filter(status="FAILED").exclude(exception_class_path=RETRYING_PATH)
+    oldest = ready_now.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    return Backlog(
+        waiting=ready_now.count(), waiting_documents=len(_keys_of(ready_now)), oldest_waiting=oldest,
+        retries_scheduled=later.count(), retry_documents=len(_keys_of(later)),
+        running=results.filter(status="RUNNING").count(),
+        gave_up=gave_up.count(), gave_up_documents=len(_keys_of(gave_up)))
+
+
+def retry_given_up() -> int:
+    """Enqueue again the documents of indexing tasks that gave up (after Elasticsearch was
+    away for hours, say); retries already scheduled keep their time. Returns how many documents."""
+    results = _task_results()
+    if results is None:
+        return 0
+    keys = _keys_of(results.filter(status="FAILED").exclude(exception_class_path=RETRYING_PATH))
+    enqueue_indexing(keys)
+    return len(keys)
 
 
 # --- Reconcile ------------------------------------------------------------------------
@@ -210,8 +247,9 @@ def reconcile() -> dict[str, int]:
                 Product.objects.public().values_list("pk", "stock")}
     drifted = {key for key, in_stock in products.items() if key in present and present[key] != in_stock}
     report = index_keys(sorted(keys | drifted))
+    enqueue_indexing(report.failed)
     counts = {"missing": len(wanted - set(present)), "left_over": len(set(present) - wanted),
-              "stock_changed": len(drifted), "queued": len(report.queued)}
+              "stock_changed": len(drifted), "failed_enqueued": len(report.failed)}
     if _es_enabled():
         try:
             es = _es()
@@ -224,7 +262,7 @@ def reconcile() -> dict[str, int]:
         documents.update(dict.fromkeys(in_elasticsearch - in_database))
         counts["elasticsearch_fixed"] = len(documents)
         if documents:
-            _send_to_elasticsearch(documents)
+            counts["failed_enqueued"] += _send_or_enqueue(documents)
     return counts
 
 
@@ -271,7 +309,6 @@ def rebuild(*, elasticsearch: bool | None = None, progress: Callable[[str], None
     stale = [key for key in SearchDocument.objects.values_list("key", flat=True) if key not in wanted]
     engine_database.store(dict.fromkeys(stale))
     report.removed = len(stale)
-    IndexingTask.objects.filter(target=IndexingTask.DATABASE).delete()
     say(f"database engine: {report.documents} documents, {report.removed} removed")
 
     if elasticsearch is None:
@@ -319,7 +356,6 @@ def _rebuild_elasticsearch(say, *, replicas: int | None) -> tuple[str, int]:
     say(f"elasticsearch: alias {es.alias_name()} now points at {new_index}")
     for name in old:
         es.delete_index(name)
-    IndexingTask.objects.filter(target=IndexingTask.ELASTICSEARCH, created_at__lt=started).delete()
     replayed = _replay_since(es, started)
     return new_index, replayed
 
@@ -339,5 +375,5 @@ def _replay_since(es, started) -> int:
     documents = engine_database.stored_fields(changed)
     documents.update(dict.fromkeys(removed))
     if documents:
-        _send_to_elasticsearch(documents)
+        _send_or_enqueue(documents)
     return len(documents)

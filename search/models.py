@@ -5,7 +5,6 @@
   Elasticsearch, so both engines answer alike. Their text is in the database's own
   full-text index, `search_fts` (SQLite FTS5 or PostgreSQL tsvector; migration 0002
   makes it, outside Django's models since neither is a model field).
-- IndexingTask: documents whose indexing failed, waiting to be retried.
 - SearchSynonym: synonym rules editors add in the admin, read with synonyms.txt.
 """
 
@@ -77,30 +76,6 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
-
-
-class IndexingTask(models.Model):
-    """A document that could not be indexed; `search_index --retry` (and every
-    later successful indexing) tries it again."""
-
-    ELASTICSEARCH = "elasticsearch"
-    DATABASE = "database"
-
-    key = models.CharField(max_length=80)
-    target = models.CharField(max_length=20, default=ELASTICSEARCH)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "target"], name="search_task_once")]
-        ordering = ["created_at"]
-        verbose_name = _("antrean pengindeksan")
-        verbose_name_plural = _("antrean pengindeksan")
-
-    def __str__(self):
-        return f"{self.target}:{self.key} ({self.attempts})"
 
 
 class SearchSynonym(models.Model):

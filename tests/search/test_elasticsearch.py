@@ -13,7 +13,6 @@ import pytest
 from django.test import override_settings
 
 from search import engine_elasticsearch, indexing
-from search.models import IndexingTask
 from tests.search.conftest import (
     ELASTICSEARCH_URLS,
     api,
@@ -23,6 +22,7 @@ from tests.search.conftest import (
     test_alias,
 )
 from tests.search.test_sync import call_command_output
+from tests.task_worker import run_worker_here, use_database_backend
 from tests.tourism import factories
 
 pytestmark = pytest.mark.django_db
@@ -92,27 +92,38 @@ def test_slow_elasticsearch_is_given_up_on_after_the_timeout(client, corpus, set
     assert time.monotonic() - started < 0.4
 
 
-def test_publishing_while_elasticsearch_is_down_queues_and_catches_up(client, corpus, settings,
-                                                                     django_capture_on_commit_callbacks):
+def test_publishing_while_elasticsearch_is_down_is_retried_and_catches_up(client, corpus, settings, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from config import tasks
+
     require_elasticsearch()
+    use_database_backend(settings, monkeypatch)
+    monkeypatch.setattr(tasks, "backoff_delay", lambda **kwargs: 600)
     with elasticsearch_index():
         with override_settings(ELASTICSEARCH_URLS=[closed_port_url()]):
+            started = time.monotonic()
             with django_capture_on_commit_callbacks(execute=True):
                 page = factories.destination(slug="goa-liang-tapah", title="Goa Liang Tapah",
                                              summary="Gua kapur dengan sungai bawah tanah.")
-            assert page.live
-            assert IndexingTask.objects.filter(target=IndexingTask.ELASTICSEARCH).count() == 1
+            assert page.live and time.monotonic() - started < 1.5  # the publish never waited for it
+            run_worker_here()  # the first attempt: Elasticsearch refuses, the task is tried again later
+            failed = DBTaskResult.objects.get(status="FAILED")
+            assert failed.exception_class_path == tasks.RETRYING_PATH
+            assert "IndexingFailed: 1 of 1 documents not indexed" in failed.traceback
             # Searches meanwhile come from the database engine, which has it already.
             body = client.get("/api/search", {"q": "liang tapah"}).json()
             assert body["engine"] == "database" and slugs(body) == ["goa-liang-tapah"]
-            assert "backlog (elasticsearch): 1 documents" in call_command_output("search_index", "--status")
+            assert "1 retries scheduled (1 documents)" in call_command_output("search_index", "--status")
 
-        # Elasticsearch is back: the next indexing drains the queue.
-        with django_capture_on_commit_callbacks(execute=True):
-            factories.destination(slug="bukit-batas", title="Bukit Batas", summary="Bukit di perbatasan.")
+        # Elasticsearch is back: the retry, once its backoff has passed, indexes the page there.
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        run_worker_here()
         engine_elasticsearch.refresh()
-        assert IndexingTask.objects.count() == 0
         assert slugs(api(client, q="liang tapah")) == ["goa-liang-tapah"]
+        assert "indexing queue: empty" in call_command_output("search_index", "--status")
 
 
 def test_healthz_reports_a_working_elasticsearch(client, corpus):

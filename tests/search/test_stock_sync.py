@@ -25,3 +25,25 @@ def test_reserving_the_last_unit_hides_the_product_from_in_stock_search(client, 
     last_one.refresh_from_db()
     assert last_one.stock == 0
     assert "selendang-terakhir" not in in_stock_slugs(client)
+
+
+def test_the_buyers_checkout_only_enqueues_the_indexing(client, home_page, settings, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    """Issue 12: a bulk write to the index inside a buyer's checkout. The worker does it now."""
+    from search import indexing
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        last_one = factories.product(shop=factories.shop(), stock=1, slug="selendang-terakhir",
+                                     is_published=True)
+    use_database_backend(settings, monkeypatch)
+    indexed = []
+    index_keys = indexing.index_keys
+    monkeypatch.setattr(indexing, "index_keys", lambda keys: indexed.append(list(keys)) or index_keys(keys))
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.order_start((last_one, 1))
+    assert indexed == []  # nothing indexed while the buyer waited
+    assert "selendang-terakhir" in in_stock_slugs(client)
+    run_worker_here()
+    assert f"product:{last_one.pk}" in indexed[0]
+    assert "selendang-terakhir" not in in_stock_slugs(client)

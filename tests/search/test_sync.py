@@ -1,5 +1,6 @@
 """Publishing, unpublishing, moving and deleting reach the index after commit,
-in both engines; an indexing failure never fails the write."""
+in both engines, through the task queue; an indexing failure never fails the write
+and is tried again by the worker."""
 
 from pathlib import Path
 
@@ -8,8 +9,9 @@ from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Locale
 
-from search.models import IndexingTask, SearchDocument
+from search.models import SearchDocument
 from tests.search.conftest import api, slugs
+from tests.task_worker import run_worker_here, use_database_backend
 from tests.tourism import factories
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +185,22 @@ def test_reconcile_catches_stock_taken_without_signals(client, engine):
     assert "kain-gigi-haruan-merah" not in slugs(api(client, type="product", in_stock="1"))
 
 
+def test_the_workers_schedule_reconciles_every_five_minutes(client, corpus, settings, monkeypatch):
+    from datetime import timedelta
+
+    from config import tasks
+    from marketplace.models import Product
+    from search.tasks import search_reconcile
+
+    use_database_backend(settings, monkeypatch)
+    monkeypatch.setattr(tasks, "PERIODIC", [entry for entry in tasks.PERIODIC if entry.task is search_reconcile])
+    assert [entry.every for entry in tasks.PERIODIC] == [timedelta(minutes=5)]
+    Product.objects.filter(slug="kain-gigi-haruan-merah").update(stock=0)  # no signal
+    assert tasks.periodic_enqueue_due(last_enqueued={}, now=0.0) == ["search_reconcile"]
+    run_worker_here()
+    assert "kain-gigi-haruan-merah" not in slugs(api(client, type="product", in_stock="1"))
+
+
 def test_campaigns_are_found_and_ended_ones_rank_lower(client, engine, home_page,
                                                        django_capture_on_commit_callbacks):
     from datetime import timedelta
@@ -208,25 +226,69 @@ def test_campaigns_are_found_and_ended_ones_rank_lower(client, engine, home_page
     assert "gebrak-sungai" in slugs(api(client, q="gebraksungai"))  # the hashtag, as typed
 
 
-def test_indexing_failure_never_fails_the_publish_and_is_retried(client, monkeypatch,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_publish_is_searchable_once_the_worker_ran(client, settings, monkeypatch,
+                                                    django_capture_on_commit_callbacks):
+    use_database_backend(settings, monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = factories.destination(slug="telaga-biru", title="Telaga Biru", summary="Telaga berair biru.")
+    assert page.live
+    # The publish only enqueued the indexing...
+    assert api(client, q="telaga biru")["total"] == 0
+    assert "indexing queue: 1 tasks waiting (1 documents)" in call_command_output("search_index", "--status")
+    run_worker_here()  # ...which the worker does.
+    assert slugs(api(client, q="telaga biru")) == ["telaga-biru"]
+    assert "indexing queue: empty" in call_command_output("search_index", "--status")
+
+
+def publish_while_indexing_fails(monkeypatch, capture, *, backoff_seconds: float):
+    """Publish a page while building documents fails, then let the worker try (once, or, without
+    a backoff, until it gives up); returns a function that mends the indexing."""
+    from config import tasks
     from search import documents, indexing
+
+    monkeypatch.setattr(tasks, "backoff_delay", lambda **kwargs: backoff_seconds)
 
     def broken(keys):
         raise RuntimeError("index unavailable")
 
     monkeypatch.setattr(indexing, "build_records", broken)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         page = factories.destination(slug="telaga-biru", title="Telaga Biru", summary="Telaga berair biru.")
     assert page.live  # the write stood
-    assert IndexingTask.objects.filter(key__startswith="destination:").count() == 1
-    out = call_command_output("search_index", "--status")
-    assert "backlog (database): 1 documents" in out
+    run_worker_here()
+    return lambda: monkeypatch.setattr(indexing, "build_records", documents.build_records)
 
-    monkeypatch.setattr(indexing, "build_records", documents.build_records)
-    out = call_command_output("search_index", "--retry")
-    assert "1 indexed, 0 still queued" in out
+
+def test_indexing_failure_never_fails_the_publish_and_is_retried(client, settings, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    use_database_backend(settings, monkeypatch)
+    mend = publish_while_indexing_fails(monkeypatch, django_capture_on_commit_callbacks, backoff_seconds=600)
+    assert api(client, q="telaga biru")["total"] == 0
+    out = call_command_output("search_index", "--status")
+    assert "0 tasks waiting (0 documents); 1 retries scheduled (1 documents)" in out
+
+    mend()
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())  # its backoff has passed
+    run_worker_here()
     assert SearchDocument.objects.filter(slug="telaga-biru").exists()
+    assert slugs(api(client, q="telaga biru")) == ["telaga-biru"]
+    assert "indexing queue: empty" in call_command_output("search_index", "--status")
+
+
+def test_documents_of_indexing_that_gave_up_are_enqueued_again_by_retry(client, settings, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    use_database_backend(settings, monkeypatch)
+    mend = publish_while_indexing_fails(monkeypatch, django_capture_on_commit_callbacks, backoff_seconds=0)
+    out = call_command_output("search_index", "--status")  # every attempt failed at once
+    assert "indexing gave up: 1 tasks (1 documents)" in out
+
+    mend()
+    out = call_command_output("search_index", "--retry")
+    assert "retry: 1 documents of indexing tasks that gave up enqueued again" in out
+    run_worker_here()
     assert slugs(api(client, q="telaga biru")) == ["telaga-biru"]
 
 

@@ -10,6 +10,7 @@ import re
 import secrets
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,7 +18,9 @@ from django.urls import reverse
 from marketplace.orders import checkout, couriers, fulfilment, pickup, selectors
 from marketplace.orders.forms import ShipForm
 from marketplace.orders.models import DeliveryKind, SubOrder, SubOrderStatus
+from tests.marketplace.factories import UserFactory
 from tests.marketplace.orders import factories as f
+from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +261,15 @@ def test_every_courier_in_the_list_accepts_its_own_example_and_links_it():
     assert couriers.tracking_link(courier_name="Kurir instan (Grab/Gojek)", tracking_number="GK12345678") == ""
     # An old order's free-text courier shows without a link.
     assert couriers.tracking_link(courier_name="Kurir Pak Udin", tracking_number="12345") == ""
+
+
+def test_editors_see_the_delivery_on_the_admins_order_page(client):
+    shop = f.shop()
+    order = paid_with(JNE_REG, (f.product(shop=shop, stock=2), 1))
+    fulfilment.suborder_mark_shipped(sub_order=order.sub_orders.get(), courier="SiCepat", tracking_number="000123456789")
+    editor = UserFactory(username="editor-pengiriman")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    page = client.get(f"/admin/orders/inspect/{order.pk}/").content.decode()
+    assert "JNE REG" in page and "Rp 18.000" in page
+    assert 'href="https://www.sicepat.com/checkAwb/000123456789"' in page

@@ -270,11 +270,15 @@ def breadcrumb_jsonld(page, *, request) -> dict:
     from django.utils.translation import gettext
 
     trail = [*page.get_ancestors().filter(depth__gt=1), page]
-    items = []
-    for position, crumb in enumerate(trail, start=1):
-        name = gettext("Beranda") if crumb.depth == 2 else crumb.title
-        items.append({"@type": "ListItem", "position": position, "name": name,
-                      "item": absolute(request, crumb.get_url(request))})
+    return trail_jsonld([(gettext("Beranda") if crumb.depth == 2 else crumb.title, crumb.get_url(request))
+                         for crumb in trail], request=request)
+
+
+def trail_jsonld(crumbs, *, request) -> dict:
+    """schema.org BreadcrumbList of a trail of (name, path or URL), home first, the page itself
+    last: a page's ancestry above, or a trail that is no page tree's (the marketplace's views)."""
+    items = [{"@type": "ListItem", "position": position, "name": name, "item": absolute(request, url)}
+             for position, (name, url) in enumerate(crumbs, start=1)]
     return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
 
 

@@ -206,3 +206,37 @@ def test_product_page_reads_buy_then_description_then_share(client):
     soup = BeautifulSoup(client.get(f"/id/kampung-sasirangan/produk/{product.slug}/").content, "html.parser")
     order = [element.get("class")[0] for element in soup.select(".ks-buy, .ks-product__description, .facts, .share")]
     assert order == ["ks-buy", "prose", "facts", "share"]
+
+
+def breadcrumbs_of(response) -> tuple[list, list]:
+    """The BreadcrumbList JSON-LD as (name, URL) and the visible breadcrumb's names."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    scripts = [json.loads(script.string) for script in soup.select('script[type="application/ld+json"]')]
+    (data,) = [data for data in scripts if data.get("@type") == "BreadcrumbList"]
+    items = data["itemListElement"]
+    assert [item["position"] for item in items] == list(range(1, len(items) + 1))
+    visible = [item.get_text(strip=True) for item in soup.select("nav.breadcrumb li")]
+    return [(item["name"], item["item"]) for item in items], visible
+
+
+@pytest.mark.parametrize("language, home, artisans, title", [
+    ("id", "Beranda", "Perajin", "Kain Sasirangan Hijau"), ("en", "Home", "Artisans", "Green Sasirangan Cloth")])
+def test_marketplace_breadcrumbs_are_structured_data_too(client, language, home, artisans, title):
+    """Index, shop and product pages carry the trail they show as schema.org BreadcrumbList,
+    in the reader's language."""
+    shop = ShopFactory(name="Sasirangan Ibu Contoh", slug="ibu-contoh")
+    product = ProductFactory(shop=shop, slug="kain-hijau", title_id="Kain Sasirangan Hijau",
+                             title_en="Green Sasirangan Cloth")
+    base = f"http://testserver/{language}/kampung-sasirangan/"
+    start = [(home, f"http://testserver/{language}/"), ("Kampung Sasirangan", base)]
+    expected = {
+        f"/{language}/kampung-sasirangan/": start,
+        f"/{language}/kampung-sasirangan/perajin/ibu-contoh/": [
+            *start, (artisans, base + "perajin/"), (shop.name, base + "perajin/ibu-contoh/")],
+        f"/{language}/kampung-sasirangan/produk/{product.slug}/": [
+            *start, (shop.name, base + "perajin/ibu-contoh/"), (title, base + "produk/kain-hijau/")],
+    }
+    for path, trail in expected.items():
+        jsonld, visible = breadcrumbs_of(client.get(path))
+        assert jsonld == trail, path
+        assert visible == [name for name, _url in trail], path

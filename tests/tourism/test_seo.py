@@ -126,7 +126,8 @@ class TestJsonLd:
         add_photo(product, is_main=True)
         html = client.get(product.get_absolute_url()).text
         meta, _canonical, _alternates, jsonld, _title = head(html)
-        (data,) = jsonld  # once: the marketplace's own, not a second copy
+        # The Product once (the marketplace's own, not a second copy), beside the breadcrumb's.
+        (data,) = [data for data in jsonld if data["@type"] != "BreadcrumbList"]
         assert data["@type"] == "Product" and data["name"] == "Kain Gigi Haruan" and data["image"]
         offer = data["offers"]
         assert offer["@type"] == "Offer" and offer["price"] == "175000" and offer["priceCurrency"] == "IDR"

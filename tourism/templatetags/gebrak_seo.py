@@ -1,9 +1,10 @@
 """Tags for being found and shared: `{% social_meta obj %}`, `{% canonical_link %}`,
-`{% breadcrumb_jsonld page %}`, `{% listing_meta title description %}`."""
+`{% breadcrumb_jsonld page %}`, `{% trail_jsonld name url ... %}`, `{% listing_meta title description %}`."""
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from tourism import seo
 
@@ -26,7 +27,22 @@ def listing_meta(context, title, description):
 @register.simple_tag(takes_context=True)
 def breadcrumb_jsonld(context, page):
     """The page's breadcrumb as schema.org BreadcrumbList JSON-LD, beside the visible one."""
-    data = seo.breadcrumb_jsonld(page, request=context.get("request"))
+    return jsonld_script(seo.breadcrumb_jsonld(page, request=context.get("request")))
+
+
+@register.simple_tag(takes_context=True)
+def trail_jsonld(context, *names_and_urls):
+    """A breadcrumb that is not a page's ancestry, as BreadcrumbList JSON-LD beside the visible
+    one: the home page ("Beranda", /<language>/, as the visible trail links it), then the pairs
+    given (name, URL, name, URL ...), the page itself last. A pair with no URL is left out, as
+    the visible trail leaves out a crumb it does not show."""
+    home = (gettext("Beranda"), f"/{context.get('current_language') or 'id'}/")
+    pairs = zip(names_and_urls[::2], names_and_urls[1::2], strict=True)
+    return jsonld_script(seo.trail_jsonld([home, *((str(name), url) for name, url in pairs if url)],
+                                          request=context.get("request")))
+
+
+def jsonld_script(data: dict) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(seo.jsonld_dumps(data)))
 
 

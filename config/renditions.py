@@ -1,4 +1,4 @@
-"""Make image renditions when content is published, never inside a visitor's request.
+"""Make image renditions when content is published, on the task queue, never inside a request.
 
 A rendition made during a page view costs the visitor the decoding and resizing of
 a photo (hundreds of milliseconds for a 1600px original) and a write. So each
@@ -6,7 +6,11 @@ image gets, at publish or save time, every size the templates in site/templates
 ask of it in its role (hero, card, gallery, body picture, product photo ...).
 tests/reliability/test_renditions.py proves an anonymous GET of each published
 page type creates no Rendition rows; a template that starts asking for a new
-size must add it here.
+size must add it here. The work runs on the task queue's worker (`image_renditions_make`,
+`page_renditions_make`, enqueued after the commit that saved the image's role): neither the
+artisan's upload nor the editor's publish waits for it or holds its memory. Until the worker has
+run, a page asking for a missing size makes it as Wagtail always does, from an original that
+uploads keep at most 2000 px on its long side (config.photos.max_stored_side).
 
 The specs are written as the template tags expand them: `{% srcset_image img
 fill-{480x320,960x640} format-webp %}` asks for "fill-480x320|format-webp" and
@@ -18,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from config.tasks import enqueue_on_commit, retried_task
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +62,9 @@ SHOP_PHOTO = _specs("fill-{320x320,640x640}|format-webp", "fill-160x160|format-w
 MOTIF_IMAGE = _specs("fill-{600x600,900x900}|format-webp", "fill-{320x320,640x640}|format-webp")
 
 
-def renditions_prepare(*, image, specs: Iterable[str]) -> None:
-    """Make the renditions of `image` that do not exist yet (existing ones cost one query), one at a time.
+def renditions_make(*, image, specs: Iterable[str]) -> int:
+    """Make the renditions of `image` that do not exist yet (existing ones cost one query), one at a
+    time; returns how many were made. Raises what Wagtail raises (a missing or broken file).
 
     Not `image.get_renditions(*specs)`: for several missing renditions Wagtail decodes the original
     in three threads at once, and each rendition holds about twice the decoded photo (the decode,
@@ -68,15 +73,22 @@ def renditions_prepare(*, image, specs: Iterable[str]) -> None:
     (tests/reliability/test_upload_limits.py measures it).
     """
     if image is None:
-        return
+        return 0
     from wagtail.images.models import Filter
 
+    wanted = [Filter(spec=spec) for spec in dict.fromkeys(specs)]
+    existing = image.find_existing_renditions(*wanted)
+    missing = [spec_filter for spec_filter in wanted if spec_filter not in existing]
+    for spec_filter in missing:
+        image.get_rendition(spec_filter)
+    return len(missing)
+
+
+def renditions_prepare(*, image, specs: Iterable[str]) -> None:
+    """`renditions_make`, logging instead of raising: for callers a bad file must not fail."""
     try:
-        wanted = [Filter(spec=spec) for spec in dict.fromkeys(specs)]
-        existing = image.find_existing_renditions(*wanted)
-        for missing in (spec_filter for spec_filter in wanted if spec_filter not in existing):
-            image.get_rendition(missing)
-    except Exception:  # noqa: BLE001 - a bad file must not fail a publish; the page view will try again
+        renditions_make(image=image, specs=specs)
+    except Exception:  # noqa: BLE001 - a bad file must not fail its caller; a page view will try again
         logger.exception("renditions of image %s could not be made", getattr(image, "pk", None))
 
 
@@ -120,31 +132,68 @@ def page_renditions_prepare(*, page) -> None:
         renditions_prepare(image=image, specs=specs)
 
 
+# --- Tasks (the worker makes them) ----------------------------------------------------------------
+
+# What an image is to the page that shows it: the name a task carries, the sizes it needs.
+ROLES = {"product_photo": PRODUCT_PHOTO, "shop_photo": SHOP_PHOTO, "motif": MOTIF_IMAGE, "gallery": GALLERY}
+
+
+@retried_task(attempts=3, first_delay_seconds=60)
+def image_renditions_make(*, image_id: int, role: str) -> int:
+    """The renditions an image needs in its role; nothing when they exist or the image is gone.
+    Returns how many were made."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=image_id).first()
+    return renditions_make(image=image, specs=ROLES[role]) if image is not None else 0
+
+
+@retried_task(attempts=3, first_delay_seconds=60)
+def page_renditions_make(*, page_id: int) -> int:
+    """The renditions of every picture a live page shows; a picture that fails does not stop the
+    others, and the task is tried again for it. Returns how many were made."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=page_id, live=True).first()
+    if page is None:
+        return 0
+    made, failures = 0, []
+    for image, specs in page_image_roles(page.specific):
+        try:
+            made += renditions_make(image=image, specs=specs)
+        except Exception as error:  # noqa: BLE001 - raised below, once the other pictures are done
+            failures.append(error)
+    if failures:
+        raise failures[0]
+    return made
+
+
 # --- Signal handlers (connected in config.apps) -----------------------------------------------
 
-def _after_commit(work) -> None:
-    transaction.on_commit(work)
-
-
 def on_page_published(sender, instance, **kwargs):
-    _after_commit(lambda: page_renditions_prepare(page=instance))
+    enqueue_on_commit(page_renditions_make, page_id=instance.pk)
+
+
+def _image_role_saved(image_id, role: str) -> None:
+    if image_id:
+        enqueue_on_commit(image_renditions_make, image_id=image_id, role=role)
 
 
 def on_product_photo_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _after_commit(lambda: renditions_prepare(image=instance.image, specs=PRODUCT_PHOTO))
+        _image_role_saved(instance.image_id, "product_photo")
 
 
 def on_shop_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.photo_id:
-        _after_commit(lambda: renditions_prepare(image=instance.photo, specs=SHOP_PHOTO))
+    if not raw:
+        _image_role_saved(instance.photo_id, "shop_photo")
 
 
 def on_motif_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.image_id:
-        _after_commit(lambda: renditions_prepare(image=instance.image, specs=MOTIF_IMAGE))
+    if not raw:
+        _image_role_saved(instance.image_id, "motif")
 
 
 def on_visitor_photo_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.image_id:
-        _after_commit(lambda: renditions_prepare(image=instance.image, specs=GALLERY))
+    if not raw:
+        _image_role_saved(instance.image_id, "gallery")

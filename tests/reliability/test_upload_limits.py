@@ -214,7 +214,7 @@ def test_the_renditions_of_an_accepted_photo_at_the_pixel_limit_cost_a_bounded_m
     del gradient
 
     asked = []  # the renditions are made below, in a process of their own
-    monkeypatch.setattr(renditions, "renditions_prepare", lambda *, image, specs: asked.append((image.pk, specs)))
+    monkeypatch.setattr(renditions, "renditions_make", lambda *, image, specs: asked.append((image.pk, specs)))
     # An earlier transactional test's flush takes what migrations made: the kecamatan (made
     # again by the factory), the colours (the form is sent with none) and the image library's root.
     if Collection.get_first_root_node() is None:
@@ -227,7 +227,7 @@ def test_the_renditions_of_an_accepted_photo_at_the_pixel_limit_cost_a_bounded_m
     assert response.status_code == 302, response.content.decode()[:500]
     image = ProductPhoto.objects.get(product__shop=shop).image
     assert (image.width, image.height) == (2000, 1500)  # decoded at half scale, stored at the stored size
-    assert (image.pk, renditions.PRODUCT_PHOTO) in asked  # the upload's commit asks for these
+    assert (image.pk, renditions.PRODUCT_PHOTO) in asked  # the task the upload's commit enqueued
 
     storage = json.dumps({"MEDIA_ROOT": str(settings.MEDIA_ROOT), "STORAGES": settings.STORAGES}, default=str)
     result = run_python(RENDITIONS_IN_A_FRESH_PROCESS, storage, str(image.pk),

@@ -127,6 +127,8 @@ def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
     """
     with transaction.atomic():
         sub_order = _lock(sub_order)
+        if sub_order.status == SubOrderStatus.COLLECTED:
+            raise FulfilmentError(_("Pesanan yang sudah diambil pembeli tidak dapat dibatalkan."))
         if sub_order.status in SENT_STATUSES:
             raise FulfilmentError(_("Pesanan yang sudah dikirim tidak dapat dibatalkan."))
         if sub_order.status not in OPEN_STATUSES:

@@ -121,7 +121,7 @@ def test_artisan_applies_is_approved_sells_and_ships(site, journey_factory, mail
     artisan.shot("orders")
     page.get_by_role("link", name=re.compile(order.number)).click()
     expect(page.get_by_text(f"2 × {PRODUCT}")).to_be_visible()
-    page.get_by_label("Kurir").select_option("JNE")
+    page.get_by_label("Kurir", exact=True).select_option("JNE")
     page.get_by_label("Nomor resi").fill("JNE0123456789")
     artisan.shot("mark-shipped")
     page.get_by_role("button", name="Simpan dan beri tahu pembeli").click()

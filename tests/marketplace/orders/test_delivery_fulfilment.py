@@ -14,8 +14,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from marketplace.orders import checkout, couriers, fulfilment, pickup, selectors
+from marketplace.orders import checkout, couriers, fulfilment, payouts, pickup, selectors
 from marketplace.orders.forms import ShipForm
 from marketplace.orders.models import DeliveryKind, SubOrder, SubOrderStatus
 from tests.marketplace.factories import UserFactory
@@ -207,6 +208,8 @@ def test_the_dashboard_counts_what_waits(client, picked_up, django_assert_num_qu
     assert "<strong>2</strong> menunggu dikirim" in home and "<strong>1</strong> menunggu diambil pembeli" in home
     orders = client.get(reverse("dashboard:orders")).content.decode()
     assert re.search(r'<span class="db-count">4<span class="visually-hidden"> menunggu', orders)
+    # Each order in the list says how it goes to the buyer.
+    assert orders.count("Ambil sendiri di workshop") == 2 and orders.count("JNE REG") == 2
 
 
 def test_the_packing_slip(client, picked_up):
@@ -233,6 +236,15 @@ def test_a_ready_pickup_the_buyer_never_collects_can_be_cancelled(client, picked
     sub_order = fulfilment.suborder_mark_ready(sub_order=picked_up["sub_order"])
     fulfilment.suborder_cancel(sub_order=sub_order, reason="Pembeli tidak datang selama 30 hari.")
     assert SubOrder.objects.get(pk=sub_order.pk).status == SubOrderStatus.CANCELED
+
+
+def test_a_collected_pickup_cannot_be_cancelled(client, picked_up):
+    sub_order = fulfilment.suborder_mark_collected(sub_order=picked_up["sub_order"],
+                                                   code=picked_up["sub_order"].pickup_code)
+    client.force_login(picked_up["shop"].owner)
+    refused = client.post(reverse("dashboard:order_cancel", args=[sub_order.pk]), {"reason": "Salah pencet"})
+    assert refused.status_code == 409 and "sudah diambil pembeli tidak dapat dibatalkan" in refused.content.decode()
+    assert SubOrder.objects.get(pk=sub_order.pk).status == SubOrderStatus.COLLECTED
 
 
 def test_an_open_pickup_code_is_unique(picked_up):
@@ -273,3 +285,12 @@ def test_editors_see_the_delivery_on_the_admins_order_page(client):
     page = client.get(f"/admin/orders/inspect/{order.pk}/").content.decode()
     assert "JNE REG" in page and "Rp 18.000" in page
     assert 'href="https://www.sicepat.com/checkAwb/000123456789"' in page
+
+
+def test_a_collected_pickup_is_settled_with_the_artisan_a_ready_one_not_yet(picked_up):
+    today = timezone.localdate()
+    ready = fulfilment.suborder_mark_ready(sub_order=picked_up["sub_order"])
+    assert payouts.settlement_preview(period_end=today) == []
+    fulfilment.suborder_mark_collected(sub_order=ready, code=ready.pickup_code)
+    [preview] = payouts.settlement_preview(period_end=today)
+    assert (preview.shop, preview.amount_idr) == (picked_up["shop"], 175_000 - 8_750)

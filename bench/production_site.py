@@ -67,6 +67,8 @@ def prepare(env: dict) -> None:
     started = time.monotonic()
     _run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], env)
     _run([PYTHON, "manage.py", "load_demo", "--allow-without-debug"], env)
+    # The renditions (and whatever else the load enqueued) are the worker's: run it until the queue is empty.
+    _run([PYTHON, "manage.py", "tasks_worker", "--batch", "--no-schedule", "--no-reload", "--no-startup-delay"], env)
     (WORK / "prepared").write_text("ok")
     print(f"production-like site prepared in {time.monotonic() - started:.0f} s", flush=True)
 

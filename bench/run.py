@@ -95,6 +95,9 @@ def prepare(env: dict, documents: int) -> dict:
     run([*manage, "migrate", "--no-input", "-v0"], env)
     started = time.monotonic()
     run([*manage, "load_demo", "--allow-without-debug"], env, stdout=subprocess.DEVNULL)
+    # The renditions (and whatever else the load enqueued) are the worker's: run it until the queue is empty.
+    run([*manage, "tasks_worker", "--batch", "--no-schedule", "--no-reload", "--no-startup-delay"], env,
+        stdout=subprocess.DEVNULL)
     print(f"demo content loaded in {time.monotonic() - started:.0f} s", flush=True)
     out = WORK / "targets.json"
     run([PYTHON, __file__, "--inside-prepare", str(out), "--documents", str(documents)], env)

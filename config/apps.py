@@ -12,15 +12,23 @@ class SiteWideConfig(AppConfig):
     def ready(self):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from config import page_cache, renditions
+        from config import dependencies, page_cache, renditions
 
-        # Any content write makes cached pages stale (page_cache.IGNORED_MODELS aside).
+        # A content write makes stale what showed it (config/dependencies.py; a model no app
+        # registered: everything; page_cache.IGNORED_MODELS: nothing). Pages are Wagtail's, so
+        # registered here: a page read records "page:<id>"; a page saved, published, unpublished
+        # or deleted makes stale what read it and the pages that list what is below them.
+        for model in apps.get_models():
+            if issubclass(model, Page):
+                dependencies.track(model, page_cache.page_shown_as)
+                dependencies.on_change(model, page_cache.page_changes)
         post_save.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-save")
         post_delete.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-delete")
-        page_published.connect(page_cache.page_cache_purge, dispatch_uid="page-cache-purge-publish")
-        page_unpublished.connect(page_cache.page_cache_purge, dispatch_uid="page-cache-purge-unpublish")
+        page_published.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-publish")
+        page_unpublished.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-unpublish")
         post_page_move.connect(page_cache.page_cache_purge, dispatch_uid="page-cache-purge-move")
 
         page_published.connect(renditions.on_page_published, dispatch_uid="renditions-page-published")

@@ -11,10 +11,17 @@ everyone, so templates keep them with Django's own `{% cache %}` tag:
 
 `fragment_cache` comes from the context processor below, read once per request:
 
-- `vary`: the content generation of the page cache, read before rendering (any content
-  write, a publish, a product, stock, a snippet..., makes every fragment stale at once,
-  exactly as it does the pages), the scheme and host (fragments hold absolute URLs) and the
+- `vary`: the content generation of the page cache, read before rendering (a write to a
+  model no app registered with config/dependencies.py makes every fragment stale at once,
+  as it does the pages), the scheme and host (fragments hold absolute URLs) and the
   reading language; the tag adds the fragment's name and what the template varies on.
+- The cache itself (`TaggedLocMemCache`, `ForgivingRedisCache`) keeps with each fragment
+  the tags its request had recorded when it was stored (config/dependencies.py: the
+  products, pages and listings read so far) and serves it only while none of them
+  changed: a purchase makes stale the fragments that showed the product bought, a
+  publish those that showed the page or listed its siblings. A fragment served adds its
+  tags to the request's, so a whole page built from stored fragments still knows what it
+  shows.
 - `seconds` and `alias`: FRAGMENT_CACHE_SECONDS and the "fragments" cache; or, never in
   DEBUG, a Wagtail preview (unsaved content), a non-GET request, or when the generation
   cannot be read, the "no-fragments" cache (Django's DummyCache), which stores and finds
@@ -30,9 +37,12 @@ import logging
 from functools import cached_property
 
 from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import get_language
 
+from config import dependencies
 from config.page_cache import content_generation
 
 logger = logging.getLogger(__name__)
@@ -75,7 +85,34 @@ def fragment_cache(request) -> dict:
     return {"fragment_cache": FragmentCache(request)}
 
 
-class ForgivingRedisCache(RedisCache):
+class TaggedFragments:
+    """A cache backend mixin for `{% cache %}`: each fragment stored with its request's
+    beginning and tags, found only while they are fresh (see the module's docstring)."""
+
+    def get(self, key, default=None, version=None):
+        entry = super().get(key, None, version)
+        if not isinstance(entry, tuple) or len(entry) != 3:
+            return default
+        value, started, tags = entry
+        if not dependencies.fresh(tags, started):
+            return default
+        dependencies.shown(*tags)
+        return value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        record = dependencies.current()
+        if record is None:  # outside a request nothing says what the fragment shows
+            return
+        tags = dependencies.snapshot()
+        dependencies.prepare(tags, record.started)
+        super().set(key, (value, record.started, tags), timeout, version)
+
+
+class TaggedLocMemCache(TaggedFragments, LocMemCache):
+    """The fragments' cache without Redis: each process's memory."""
+
+
+class ForgivingRedisCache(TaggedFragments, RedisCache):
     """The fragments' cache on Redis: a fragment is only a saving, so Redis being unreachable
     renders it afresh (and logs) instead of failing the page."""
 
@@ -86,7 +123,7 @@ class ForgivingRedisCache(RedisCache):
             logger.exception("fragment cache unavailable")
             return default
 
-    def set(self, key, value, timeout=None, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             super().set(key, value, timeout, version)
         except Exception:  # noqa: BLE001

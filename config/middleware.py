@@ -4,6 +4,7 @@ import logging
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http.request import split_domain_port
 from django.middleware.locale import LocaleMiddleware
 from django.urls import URLResolver, get_resolver
@@ -48,9 +49,11 @@ class LanguageLocaleMiddleware(LocaleMiddleware):
 
 class SiteLookupMiddleware:
     """Wagtail finds the Site of every request with a query (Site.find_for_request), and
-    sites change about never. Found once per host and content generation, then handed to
-    Wagtail on the request, where find_for_request looks first. Saving a Site moves the
-    generation on (config/page_cache.py), so a changed site is found afresh.
+    sites change about never. Found once per host and content generation with Wagtail's
+    public get_site_for_hostname, then handed to Wagtail on the request
+    (config/wagtail_site.py, the one adapter to Wagtail's internals). Saving a Site moves the
+    generation on (config/page_cache.py), so a changed site is found afresh. Each request
+    gets a copy of its own of the remembered site (config.page_cache.GenerationMemo).
     """
 
     def __init__(self, get_response):
@@ -61,8 +64,10 @@ class SiteLookupMiddleware:
 
     def __call__(self, request):
         from wagtail.models import Site
+        from wagtail.models.sites import get_site_for_hostname
 
         from config.page_cache import LANGUAGE_PREFIXES, content_generation
+        from config.wagtail_site import hand_site_to_wagtail
 
         if not request.path.startswith(LANGUAGE_PREFIXES):  # the pages; the API and /healthz need no site
             return self.get_response(request)
@@ -70,12 +75,18 @@ class SiteLookupMiddleware:
         if generation is None:  # without the cache, Wagtail looks the site up itself, as always
             return self.get_response(request)
         try:
-            host = (split_domain_port(request._get_raw_host())[0], request.get_port())
+            host = (split_domain_port(request.get_host())[0], request.get_port())
+        except DisallowedHost:  # CommonMiddleware answers 400; nothing to look up
+            return self.get_response(request)
+        try:
             site = self.sites.get(generation, host, default=False)
             if site is False:  # never looked up (None: no site for this host)
-                site = Site._find_for_request(request)
+                try:
+                    site = get_site_for_hostname(*host)
+                except Site.DoesNotExist:
+                    site = None
                 self.sites.set(generation, host, site)
-            request._wagtail_site = site
+            hand_site_to_wagtail(request, site)
         except Exception:  # noqa: BLE001 - a broken database: Wagtail looks the site up itself, as always
             logger.exception("site lookup skipped")
         return self.get_response(request)

@@ -13,42 +13,49 @@ read. What is cached, and for whom:
   marked private or no-store.
 
 Pages with a form (a product's "add to cart") carry a CSRF token, which belongs
-to one visitor. They are stored with the token replaced by a placeholder and
-without the cookie; each visitor served from the cache gets a token of their own
-(their CSRF cookie's secret, or a new one with its cookie), masked afresh, as
-Django's CsrfViewMiddleware would have done. So no visitor ever sees another's.
+to one visitor. Templates take it from `csrf_token` in their context, which
+`csrf_token_noted` (a context processor after Django's) hands them and notes on the
+request; the page is stored with those tokens replaced by a placeholder and without
+the cookie; each visitor served from the cache gets a token of their own
+(`django.middleware.csrf.get_token`, their CSRF cookie's secret or a new one with
+its cookie, through Django's `requires_csrf_token`). So no visitor ever sees another's,
+and no private part of Django is used.
 
-Purging: every cached key contains a generation number, and any write to
-content (a page published, unpublished, moved or deleted; a product, shop,
-snippet or image saved) moves the generation on, so the next request renders
-afresh. Coarse, but a page never shows stale content after a publish, however
-many listings the change appears in. The generation lives in the same cache as
-the pages, so several worker processes purge together (Redis, or the file cache
-when there is no Redis). Time-dependent listings (upcoming events) are bounded
-by PAGE_CACHE_SECONDS.
+Purging is by what changed (config/dependencies.py): a stored page carries the tags of
+what it showed (the products, the pages, the listings) and the time its request began;
+it is served only while none of them changed since. A purchase makes stale the pages
+that showed the product bought; a publish, the page, the pages that show it and the
+listings above it. A write to a model no app registered moves the generation number in
+every key on (everything stale, as before). Tag versions and the generation live in the
+same cache as the pages, so several worker processes purge together (Redis, or the file
+cache when there is no Redis). Time-dependent listings (upcoming events) are bounded by
+PAGE_CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
+import pickle
 import threading
 import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection, transaction
 from django.http import HttpResponse
-from django.middleware import csrf
-from django.utils.cache import cc_delim_re, patch_vary_headers
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
+from django.utils.cache import cc_delim_re
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.csrf import requires_csrf_token
+
+from config import dependencies
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 # As long as a masked CSRF token (64 characters), so the page's length never changes.
-CSRF_PLACEHOLDER = b"PAGECACHECSRFTOKEN" + b"0" * (csrf.CSRF_TOKEN_LENGTH - 18)
-MASKED_TOKEN = re.compile(f"[a-zA-Z0-9]{{{csrf.CSRF_TOKEN_LENGTH}}}".encode())
-SECRET = re.compile(f"^[a-zA-Z0-9]{{{csrf.CSRF_SECRET_LENGTH}}}$")
+CSRF_PLACEHOLDER = b"PAGECACHECSRFTOKEN" + b"0" * (CSRF_TOKEN_LENGTH - 18)
 LANGUAGE_PREFIXES = ("/id/", "/en/")
 # Writes to these models never change what a public page shows (counters, queues,
 # logs, renditions made on the way), so they do not purge.
@@ -71,6 +78,7 @@ IGNORED_MODELS = {
     "orders.settlement",
     "orders.payoutline",
     "orders.savedcart",
+    "search.searchstate",  # the search index's own bookkeeping (written on a stock move)
     "tourism.sharetally",
     "wagtailcore.modellogentry",
     "wagtailcore.pagelogentry",
@@ -89,6 +97,12 @@ IGNORED_MODELS = {
     "wagtailusers.userprofile",
     "auth.user",
 }
+
+
+# Whole apps no public page shows: orders, refunds, payouts and saved carts (what buying
+# changes there, stock, is told from marketplace/orders/stock.py after its commit), Stripe's
+# events and payments, the task queue's rows.
+IGNORED_APPS = {"orders", "payments", "django_tasks_database"}
 
 
 def _cache():
@@ -113,24 +127,31 @@ def content_generation(request) -> int | None:
     """The generation for everything one request renders, read once, before rendering: a
     publish meanwhile makes what it stores stale, never what it reads. None when the cache
     cannot be read: then nothing is stored, remembered or served from memory."""
-    if not hasattr(request, "_content_generation"):
+    if not hasattr(request, "content_generation"):
         try:
-            request._content_generation = page_cache_generation()
+            request.content_generation = page_cache_generation()
         except Exception:  # noqa: BLE001 - a broken cache must not take pages down
             logger.exception("content generation unavailable")
-            request._content_generation = None
-    return request._content_generation
+            request.content_generation = None
+    return request.content_generation
 
 
 class GenerationMemo:
-    """What one process remembers until the content generation moves on: a dict, emptied
-    when a request reads a newer generation (generations only grow). For facts every page asks and content writes
-    change (the Site of a host, where a path leads, whether any page is restricted)."""
+    """What one process remembers for the pages: facts every page asks and content writes
+    change (the Site of a host, where a path leads, whether any page is restricted, a
+    product page's product). Emptied when a request reads a newer generation (generations
+    only grow); an entry is also dropped when something it was made from changed
+    (config/dependencies.py: it keeps the tags its request had recorded when it was set).
+
+    Nothing mutable is shared between the threads that read it: a value is kept pickled
+    (bytes) and each `get` returns a copy of its own, which its request may change (a
+    prefetch, a cached property) without another request seeing it.
+    """
 
     def __init__(self):
         self._lock = threading.Lock()
         self._generation = None
-        self._values: dict = {}
+        self._values: dict = {}  # key -> (pickled value, started, tags): immutable
 
     def get(self, generation: int, key, default=None):
         with self._lock:
@@ -140,12 +161,36 @@ class GenerationMemo:
                 # A request that read the generation before a purge: what is remembered is newer
                 # than what it may see, and emptying it for this one would throw the newer away.
                 return default
-            return self._values.get(key, default)
+            entry = self._values.get(key)
+        if entry is None:
+            return default
+        frozen, started, tags = entry
+        try:
+            if not dependencies.fresh(tags, started):
+                return default
+        except Exception:  # noqa: BLE001 - without the versions, nothing remembered is trusted
+            logger.exception("remembered value not checked")
+            return default
+        dependencies.shown(*tags)  # what a request renders from it shows what it was made from
+        return pickle.loads(frozen)
 
-    def set(self, generation: int, key, value) -> None:
+    def set(self, generation: int, key, value, *, after_response: bool = False) -> None:
+        """Remember `value`; with `after_response`, as it is once the request's page has rendered
+        (with what rendering cached on it: related rows, prefetches), when the page rendered well."""
+        if after_response and dependencies.after_response(lambda: self.set(generation, key, value)):
+            return
+        record = dependencies.current()
+        started = record.started if record is not None else time.time_ns()
+        tags = dependencies.snapshot()
+        try:
+            dependencies.prepare(tags, started)
+            entry = (pickle.dumps(value, pickle.HIGHEST_PROTOCOL), started, tags)
+        except Exception:  # noqa: BLE001 - not remembered: found afresh next time
+            logger.exception("remembered value not kept")
+            return
         with self._lock:
             if generation == self._generation:  # a newer generation meanwhile: the value may be stale
-                self._values[key] = value
+                self._values[key] = entry
 
 
 def page_cache_purge(**_signal_kwargs) -> None:
@@ -157,12 +202,57 @@ def page_cache_purge(**_signal_kwargs) -> None:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
-def purge_on_model_change(sender, **kwargs) -> None:
+def page_shown_as(page) -> tuple[str, ...]:
+    """What reading a Wagtail page records: the page itself."""
+    return (f"page:{page.pk}",)
+
+
+def page_listed_below(page) -> str:
+    """What a page served records (config/wagtail_hooks.py): it may list any page below it
+    (an index its children, the home page the featured destinations)."""
+    return f"below:{page.path}"
+
+
+def page_changes(page) -> tuple[str, ...]:
+    """What a change of a page makes stale: what read it, and the pages above it (their
+    listings may gain, lose or show it). Ancestors' tree paths come from its own path."""
+    step = page.steplen
+    above = (f"below:{page.path[:end]}" for end in range(step, len(page.path or ""), step))
+    return (f"page:{page.pk}", *above)
+
+
+def purge_tags(tags) -> None:
+    """Make stale what showed these things: now (a test's transaction never commits) and
+    again after the commit, so no request that read the old rows meanwhile stores them."""
+    dependencies.changed(*tags)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: dependencies.changed(*tags))
+
+
+def purge_on_model_change(sender, instance=None, **kwargs) -> None:
+    """post_save, post_delete, and Wagtail's page_published and page_unpublished."""
     if kwargs.get("raw"):
         return
-    if sender._meta.label_lower in IGNORED_MODELS:
+    if sender._meta.label_lower in IGNORED_MODELS or sender._meta.app_label in IGNORED_APPS:
         return
-    page_cache_purge()
+    tags = dependencies.tags_changed_by(instance) if instance is not None else None
+    if tags is None:
+        page_cache_purge()
+    else:
+        purge_tags(tags)
+
+
+def csrf_token_noted(request) -> dict:
+    """Context processor (settings.TEMPLATES, after Django's own csrf one): the same lazy
+    `csrf_token` as Django's, noted on the request so the page cache can tell it apart."""
+
+    def token():
+        value = str(get_token(request))
+        noted = request.__dict__.setdefault("csrf_tokens_shown", set())
+        noted.add(value.encode("ascii"))
+        return value
+
+    return {"csrf_token": SimpleLazyObject(token)}
 
 
 def _cacheable_request(request) -> bool:
@@ -188,40 +278,42 @@ def _cacheable_response(response) -> bool:
 def _without_csrf_token(request, response):
     """The response as stored: this visitor's CSRF tokens replaced by the placeholder, no cookie.
 
-    None when a token cannot be told apart for sure (then the page is not stored).
+    None when the page may hold this visitor's CSRF secret some other way (then it is not stored).
     """
-    secret = request.META.get("CSRF_COOKIE")
     content = response.content
-    if secret:
-        def placeholder(match):
-            token = match.group(0).decode("ascii")
-            return CSRF_PLACEHOLDER if csrf._unmask_cipher_token(token) == secret else match.group(0)
-
-        content = MASKED_TOKEN.sub(placeholder, content)
-        if secret.encode() in content:
-            return None  # the bare secret in the page: never share it
-    elif response.cookies:
-        return None
+    for token in getattr(request, "csrf_tokens_shown", ()):
+        content = content.replace(token, CSRF_PLACEHOLDER)
+    secrets = {request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")}
+    if settings.CSRF_COOKIE_NAME in response.cookies:
+        secrets.add(response.cookies[settings.CSRF_COOKIE_NAME].value)
+    if any(secret and secret.encode() in content for secret in secrets):
+        return None  # the bare secret in the page: never share it
+    if response.cookies and not getattr(request, "csrf_tokens_shown", None):
+        return None  # a CSRF cookie from something that is not the template's token
     stored = HttpResponse(content, status=response.status_code)
     for header, value in response.items():
         stored[header] = value
     return stored
 
 
-def _with_own_csrf_token(request, response) -> None:
-    """Give a visitor served a stored page with a form a token of their own (and its cookie)."""
+@requires_csrf_token
+def _with_own_csrf_token(request, response):
+    """A stored page with a form, with a CSRF token of the visitor's own: Django's
+    requires_csrf_token reads their CSRF cookie first and sets a new one when they have none
+    (or a malformed one), as CsrfViewMiddleware would have for a page rendered afresh."""
+    response.content = response.content.replace(CSRF_PLACEHOLDER, get_token(request).encode("ascii"))
+    return response
+
+
+def _serve_stored(request, response):
     if CSRF_PLACEHOLDER not in response.content:
-        return
-    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    if not SECRET.match(secret):
-        secret = csrf._get_new_csrf_string()
-        response.set_cookie(settings.CSRF_COOKIE_NAME, secret, max_age=settings.CSRF_COOKIE_AGE,
-                            domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
-                            secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
-                            samesite=settings.CSRF_COOKIE_SAMESITE)
-        patch_vary_headers(response, ("Cookie",))
-    token = csrf._mask_cipher_secret(secret).encode("ascii")
-    response.content = response.content.replace(CSRF_PLACEHOLDER, token)
+        return response
+    had = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    response = _with_own_csrf_token(request, response)
+    cookie = response.cookies.get(settings.CSRF_COOKIE_NAME)
+    if cookie is not None and had and cookie.value == had:
+        del response.cookies[settings.CSRF_COOKIE_NAME]  # their own cookie, unchanged: not sent again
+    return response
 
 
 def _key(request, generation: int) -> str:
@@ -236,12 +328,22 @@ class PageCacheMiddleware:
     Sits right after SecurityMiddleware and WhiteNoise, before sessions: a hit
     costs no session or database access. Everything inside it (CSP, CSRF, the
     view) has run when a page is stored, so a stored page carries its headers.
+    Every request is recorded (config/dependencies.py) from here on, for the
+    fragments and remembered values of visitors the page cache does not serve.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        with dependencies.recording() as record:
+            response = self._respond(request, record)
+            if response.status_code == 200:
+                for remember in record.after_response:
+                    remember()
+            return response
+
+    def _respond(self, request, record):
         if not page_cache_enabled() or not _cacheable_request(request):
             return self.get_response(request)
         generation = content_generation(request)
@@ -250,13 +352,14 @@ class PageCacheMiddleware:
         try:
             key = _key(request, generation)
             stored = _cache().get(key)
+            if stored is not None and not dependencies.fresh(stored["tags"], stored["started"]):
+                stored = None
         except Exception:  # noqa: BLE001 - a broken cache must not take pages down
             logger.exception("page cache unavailable")
             return self.get_response(request)
         if stored is not None:
-            response = stored
+            response = _serve_stored(request, stored["response"])
             response["X-Page-Cache"] = "hit"
-            _with_own_csrf_token(request, response)
             if request.method == "HEAD":
                 response.content = b""
             return response
@@ -264,9 +367,13 @@ class PageCacheMiddleware:
         if request.method == "GET" and _cacheable_response(response):
             to_store = _without_csrf_token(request, response)
             if to_store is not None:
+                tags = tuple(sorted(record.tags))
                 try:
-                    # Stored under the generation read before rendering: a publish meanwhile makes it stale.
-                    _cache().set(key, to_store, timeout=settings.PAGE_CACHE_SECONDS)
+                    # Stored under the generation read and the time taken before rendering: a
+                    # publish or purchase meanwhile makes it stale.
+                    dependencies.prepare(tags, record.started)
+                    _cache().set(key, {"response": to_store, "started": record.started, "tags": tags},
+                                 timeout=settings.PAGE_CACHE_SECONDS)
                 except Exception:  # noqa: BLE001
                     logger.exception("page cache could not store %s", request.path)
                 response["X-Page-Cache"] = "miss"

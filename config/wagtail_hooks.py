@@ -9,3 +9,12 @@ from wagtail import hooks
 def editor_js():
     # Stops Wagtail's autosave once the editor submits the form (site/static/js/admin-editor.js).
     return format_html('<script src="{}"></script>', static("js/admin-editor.js"))
+
+
+@hooks.register("before_serve_page")
+def note_listed_below(page, request, serve_args, serve_kwargs):
+    # The page cache's tags (config/dependencies.py): a page may list anything below it.
+    from config import dependencies
+    from config.page_cache import page_listed_below
+
+    dependencies.shown(page_listed_below(page))

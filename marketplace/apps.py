@@ -7,7 +7,7 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Kampung Sasirangan")
 
     def ready(self):
-        from marketplace import selectors, shareables, signals
+        from marketplace import cache_tags, selectors, shareables, signals
         from marketplace.sitemaps import marketplace_entries
         from tourism.providers import (
             HOME_HIGHLIGHTS,
@@ -20,6 +20,8 @@ class MarketplaceConfig(AppConfig):
         from tourism.sitemaps import sitemap_source_register
 
         signals.connect()
+        # What the page caches keep, and what a purchase or an edit makes stale.
+        cache_tags.register()
         # What tourism's pages, meta tags, share images and sitemap show of the marketplace.
         sitemap_source_register(marketplace_entries)
         shareable_register(shareables.PRODUCT)

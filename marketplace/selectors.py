@@ -23,7 +23,9 @@ from django.db.models import (
 from django.http import Http404
 from wagtail.images import get_image_model
 
+from config.dependencies import shown
 from config.page_cache import GenerationMemo
+from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
     Color,
     Dye,
@@ -106,12 +108,13 @@ def _card_queryset():
 
 def products_highlighted(*, limit: int = 4) -> list[Product]:
     """Products for the home page's Kampung Sasirangan slot: in stock first, newest first."""
+    shown(PRODUCTS)
     in_stock_first = Case(When(stock__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
     return list(_card_queryset().order_by(in_stock_first, "-created_at", "-pk")[:limit])
 
 
-# Product pages' products per content generation (config/page_cache.py): any change to a
-# product, its shop or its stock moves the generation on, so a remembered one is never stale.
+# Product pages' products per content generation (config/page_cache.py), each dropped when
+# the product changes (its stock, price, photos: config/dependencies.py) or its shop does.
 _products_remembered = GenerationMemo()
 
 
@@ -119,7 +122,7 @@ def product_public_get(*, slug: str, generation: int | None = None) -> Product:
     """A public product with what its buy box needs (its sizes), or 404.
 
     With the request's content generation, the product is remembered for the generation's
-    next requests (shared by them, read only, as tourism/routing.py shares pages).
+    next requests until it changes; each request gets a copy of its own (GenerationMemo).
     """
     if generation is not None:
         remembered = _products_remembered.get(generation, slug)
@@ -131,13 +134,14 @@ def product_public_get(*, slug: str, generation: int | None = None) -> Product:
     if product is None:
         raise Http404("product not found")
     if generation is not None:
-        _products_remembered.set(generation, slug, product)
+        # As it is once the page has rendered: with its details (product_page_details) prefetched.
+        _products_remembered.set(generation, slug, product, after_response=True)
     return product
 
 
 def product_page_details(product: Product) -> Product:
     """The rest of what a product page shows: photos with their renditions, colours, motif, the shop's
-    place and photo."""
+    place and photo (nothing to fetch when the remembered product came with them)."""
     prefetch_related_objects([product], _photos_prefetch(PAGE_RENDITIONS), "colors", "motif",
                              Prefetch("shop", queryset=Shop.objects.select_related("district")),
                              Prefetch("shop__photo", queryset=_images(SHOP_RENDITIONS)))
@@ -145,6 +149,7 @@ def product_page_details(product: Product) -> Product:
 
 
 def products_of_shop(*, shop: Shop, exclude: Product | None = None, limit: int | None = None) -> list[Product]:
+    shown(shop_products(shop.pk))
     products = _card_queryset().filter(shop=shop).order_by("-created_at", "-pk")
     if exclude is not None:
         products = products.exclude(pk=exclude.pk)
@@ -171,6 +176,7 @@ class ListingFilters:
 
 def product_listing(*, filters: ListingFilters, page_number=None, per_page: int = PRODUCTS_PER_PAGE):
     """One page of public products matching the filters; the same few queries at any length."""
+    shown(PRODUCTS)
     products = _card_queryset()
     if filters.motif is not None:
         products = products.filter(motif=filters.motif)
@@ -194,6 +200,7 @@ def product_listing(*, filters: ListingFilters, page_number=None, per_page: int 
 
 def listing_choices() -> dict:
     """What the listing's filter form offers: only motifs and colours that public products use."""
+    shown(PRODUCTS)
     public = products_public()
     return {
         "motifs": list(Motif.objects.filter(products__in=public).distinct().order_by("name")),
@@ -225,6 +232,7 @@ def motif_get(*, slug: str) -> Motif:
 
 def motif_shops(*, motif: Motif) -> list[Shop]:
     """Approved shops that make the motif (have a published product of it)."""
+    shown(PRODUCTS)
     return list(
         shops_public().filter(products__motif=motif, products__is_published=True).distinct()
         .select_related("district")
@@ -260,6 +268,7 @@ def product_for_owner(*, shop: Shop | None, pk) -> Product:
 
 def products_newest_ids(*, limit: int) -> list[int]:
     """The newest public products (the demo campaign's product cards)."""
+    shown(PRODUCTS)
     return list(Product.objects.public().order_by("-created_at").values_list("pk", flat=True)[:limit])
 
 

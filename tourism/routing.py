@@ -3,12 +3,12 @@
 Wagtail routes a URL by walking the tree from the site's root, two queries per
 level (the child, then its specific row), and again for the English fallback
 (TranslationFallbackMixin); then it reads the page's and its ancestors' view
-restrictions (two more). Pages move, publish, unpublish or get restricted rarely,
-and every such change moves the content generation on (config/page_cache.py), so
-each process remembers, per generation, the page a path led to (the instance,
-shared by the requests of that generation as the remembered Site's root page is:
-serving reads a page, never changes it) and its fallback flag, and whether any page
-is restricted at all.
+restrictions (two more). Pages move, publish, unpublish or get restricted rarely, so
+each process remembers the page a path led to and its fallback flag, and whether any
+page is restricted at all (config.page_cache.GenerationMemo): until the content
+generation moves on, or the page or one above it changes (config/dependencies.py: the
+pages read on the way are its tags). Each request gets a copy of its own of the
+remembered page, never an instance another thread reads.
 
 Only plain routes are remembered: a RoutablePageMixin page's sub-routes (an
 event's .ics) and every 404 walk the tree as before.
@@ -38,7 +38,9 @@ def route_remembered(root, request, path_components, walk) -> RouteResult:
         return RouteResult(page)
     result = walk(request, path_components)
     if not result.args and not result.kwargs:
-        remembered.set(generation, key, (result.page, getattr(request, "translation_fallback", False)))
+        # As the page is once rendered (its related rows and prefetches come with each copy).
+        remembered.set(generation, key, (result.page, getattr(request, "translation_fallback", False)),
+                       after_response=True)
     return result
 
 

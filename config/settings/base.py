@@ -101,6 +101,7 @@ TEMPLATES = [
                 "tourism.context_processors.site_chrome",
                 "marketplace.orders.context_processors.cart",
                 "config.fragment_cache.fragment_cache",  # for {% cache %} (config/fragment_cache.py)
+                "config.page_cache.csrf_token_noted",  # Django's csrf_token, noted for the page cache
             ],
         },
     },
@@ -425,7 +426,7 @@ FRAGMENT_CACHE_ALIAS = "fragments"
 CACHES["fragments"] = (  # noqa: F405
     {"BACKEND": "config.fragment_cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
      "KEY_PREFIX": "fragments"} if REDIS_URL else
-    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+    {"BACKEND": "config.fragment_cache.TaggedLocMemCache", "LOCATION": "fragments",
      "OPTIONS": {"MAX_ENTRIES": 3000}}
 )
 # Where `{% cache %}` looks when fragments are off for a request (DEBUG, a preview): nothing.

@@ -79,11 +79,14 @@ def _take(lines: list[OrderLine]) -> None:
 
 def _stock_changed(product_ids) -> None:
     """Queryset updates send no signals: tell search and the page caches that these products' stock changed."""
-    from config.page_cache import page_cache_purge
+    from functools import partial
+
+    from marketplace import cache_tags
 
     stock_changed.send(sender=Product, product_ids=list(product_ids))
-    # After the commit, so a rolled-back reservation purges nothing and no page renders the old stock meanwhile.
-    transaction.on_commit(page_cache_purge)
+    # After the commit, so a rolled-back reservation purges nothing and no page renders the old stock meanwhile;
+    # only what showed these products (config/dependencies.py).
+    transaction.on_commit(partial(cache_tags.stock_moved, list(product_ids)))
 
 
 def _give_back(lines: list[OrderLine]) -> None:

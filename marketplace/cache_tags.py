@@ -1,0 +1,44 @@
+"""What the marketplace's reads show and its writes change, for the caches of pages,
+fragments and remembered values (config/dependencies.py, registered in
+MarketplaceConfig.ready()).
+
+- A product read during a request records "product:<id>": its page, its shop's page, the
+  listings, the home page's rail and the campaign cards that showed it.
+- A listing records what a new, removed or edited product may change: "products" (the
+  Kampung Sasirangan listing, the home page's rail, a campaign's newest products, the
+  filters' choices) or "products:shop:<id>" (a shop's own products).
+- A stock move (orders/stock.py, after its commit) changes only "product:<id>"; saving a
+  product (its price, its publication) also changes the listings; its photos, sizes and
+  tags change its own pages. Anything else (a shop, a motif) is not registered and makes
+  everything stale, as before.
+"""
+
+from __future__ import annotations
+
+from config import dependencies
+
+PRODUCTS = "products"
+
+
+def product(pk) -> str:
+    return f"product:{pk}"
+
+
+def shop_products(shop_id) -> str:
+    return f"products:shop:{shop_id}"
+
+
+def stock_moved(product_ids) -> None:
+    """After a stock move's commit: the pages that showed these products are stale."""
+    dependencies.changed(*(product(pk) for pk in product_ids))
+
+
+def register() -> None:
+    from marketplace.models import Product, ProductPhoto, ProductSize, ProductTag
+
+    dependencies.track(Product, lambda instance: (product(instance.pk),))
+    dependencies.on_change(Product, lambda instance: (product(instance.pk), PRODUCTS,
+                                                      shop_products(instance.shop_id)))
+    dependencies.on_change(ProductPhoto, lambda instance: (product(instance.product_id),))
+    dependencies.on_change(ProductSize, lambda instance: (product(instance.product_id),))
+    dependencies.on_change(ProductTag, lambda instance: (product(instance.content_object_id),))

@@ -1,0 +1,129 @@
+"""Invalidation by what changed (issue 12, config/dependencies.py): a purchase makes stale
+the pages that showed the product bought, a publish those that show the page, and every
+other cached page keeps being served from the cache; and what a process remembers for the
+pages (config.page_cache.GenerationMemo) is never one object shared by several requests."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.marketplace.orders import factories as order_factories
+from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
+from tests.tourism import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(home_page):
+    destination = factories.destination(slug="pasar-terapung-lok-baintan", title="Pasar Terapung Lok Baintan")
+    shop = order_factories.shop(name="Sasirangan Bu Ida", slug="sasirangan-bu-ida")
+    product = order_factories.product(shop=shop, title_id="Kain Gigi Haruan", slug="kain-gigi-haruan", stock=1)
+    other_shop = order_factories.shop(name="Sasirangan Pak Amat", slug="sasirangan-pak-amat")
+    other = order_factories.product(shop=other_shop, title_id="Kain Kambang Kacang", slug="kain-kambang-kacang",
+                                    stock=4)
+    return {
+        "destination": destination,
+        "product": product,
+        "product_page": f"/id/kampung-sasirangan/produk/{product.slug}/",
+        "shop_page": f"/id/kampung-sasirangan/perajin/{shop.slug}/",
+        "other_product_page": f"/id/kampung-sasirangan/produk/{other.slug}/",
+    }
+
+
+def _cached(client, url) -> str:
+    """Visit until stored; the page's text."""
+    first = client.get(url)
+    assert first.status_code == 200, url
+    assert client.get(url)["X-Page-Cache"] == "hit", url
+    return first.text
+
+
+def test_a_purchase_leaves_unrelated_pages_cached_and_shows_the_new_stock(client, world,
+                                                                          django_capture_on_commit_callbacks):
+    for url in (world["destination"].url, world["product_page"], world["shop_page"], world["other_product_page"]):
+        _cached(client, url)
+    assert "Habis" not in client.get(world["product_page"]).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_factories.order_start((world["product"], 1))  # the last one: sold out
+
+    product_page = client.get(world["product_page"])
+    assert product_page["X-Page-Cache"] == "miss" and "Habis" in product_page.text
+    shop_page = client.get(world["shop_page"])
+    assert shop_page["X-Page-Cache"] == "miss" and "card--sold-out" in shop_page.text
+    # What never showed the product is still served from the cache.
+    assert client.get(world["destination"].url)["X-Page-Cache"] == "hit"
+    assert client.get(world["other_product_page"])["X-Page-Cache"] == "hit"
+
+
+def test_publishing_a_destination_updates_its_page_the_index_and_home_but_not_product_pages(client, world):
+    destination = world["destination"]
+    for url in (destination.url, "/id/destinasi/", "/id/", world["product_page"]):
+        assert "Pasar Terapung Lok Baintan" in _cached(client, url) or url == world["product_page"]
+
+    page = destination.specific
+    page.title = "Pasar Terapung Lok Baintan Subuh"
+    page.save_revision().publish()
+
+    for url in (destination.url, "/id/destinasi/", "/id/"):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "Pasar Terapung Lok Baintan Subuh" in response.text, url
+    assert client.get(world["product_page"])["X-Page-Cache"] == "hit"
+
+
+def test_a_new_destination_shows_on_the_index_at_once(client, world):
+    _cached(client, "/id/destinasi/")
+    factories.destination(slug="riam-kanan", title="Waduk Riam Kanan")
+    assert "Waduk Riam Kanan" in client.get("/id/destinasi/").text
+
+
+def test_a_price_change_shows_on_the_listing_and_the_product_page(client, world):
+    listing = "/id/kampung-sasirangan/"
+    _cached(client, listing)
+    _cached(client, world["product_page"])
+    product = world["product"]
+    product.price_idr = 987_000
+    product.save()
+    assert "987.000" in client.get(listing).text
+    assert "987.000" in client.get(world["product_page"]).text
+
+
+def test_requests_at_once_never_share_a_remembered_product(world):
+    """Threads serving the same product page each get their own instance: one request's
+    prefetch or change is never seen by another (the remembered value is kept pickled)."""
+    from config.page_cache import page_cache_generation
+    from marketplace import selectors
+
+    slug, generation = world["product"].slug, page_cache_generation()
+    selectors.product_public_get(slug=slug, generation=generation)  # remembered now
+    threads, barrier = 8, threading.Barrier(8)
+    seen: list = [None] * threads
+    held: list = []  # every instance kept alive, so no id is reused while the others look
+    errors: list = []
+
+    def request(number):
+        try:
+            product = selectors.product_public_get(slug=slug, generation=generation)
+            barrier.wait(timeout=10)
+            product.stock = 100 + number  # what a request might change on its instance
+            product.title_id = f"copy {number}"
+            barrier.wait(timeout=10)
+            seen[number] = (id(product), product.stock, product.title_id, [s.pk for s in product.sizes.all()])
+            held.append(product)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    workers = [threading.Thread(target=request, args=(number,)) for number in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert not errors
+    assert len({entry[0] for entry in seen}) == threads  # eight instances, none shared
+    assert [entry[1:3] for entry in seen] == [(100 + n, f"copy {n}") for n in range(threads)]
+    again = selectors.product_public_get(slug=slug, generation=generation)
+    assert (again.stock, again.title_id) == (1, "Kain Gigi Haruan")  # nothing written back to the memory

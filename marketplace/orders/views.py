@@ -196,15 +196,20 @@ def _pay_page(request, order: Order, *, method: str = "", errors=(), status: int
     current_method = current.method if current else PaymentMethod.CARD
     chosen = method if method in stripe_client.PAYMENT_METHODS else current_method
     qr = current if current is not None and current.method == chosen == PaymentMethod.QRIS else None
-    qr_live = qr is not None and bool(qr.qr_data) and not qr.is_expired()
+    # A failed attempt (the code expired at Stripe, the buyer turned GoPay down) ends the wait.
+    failed = bool(order.last_payment_error) and current is not None and current.method == chosen
+    qr_live = qr is not None and bool(qr.qr_data) and not qr.is_expired() and not failed
+    gopay_waiting = chosen == PaymentMethod.GOPAY == current_method and not failed
+    if failed and chosen != PaymentMethod.QRIS:
+        errors = [*errors, _("Pembayaran belum berhasil. Coba lagi, atau pilih cara bayar lain.")]
     return render(request, "orders/pay.html", {
         "order": order, "sub_orders": list(order.sub_orders.all()), "errors": list(errors),
         "methods": [(value, label, reverse("orders:pay", kwargs={"token": order.token}) + f"?metode={value}")
                     for value, label in PaymentMethod.choices],
         "chosen": chosen, "emulator": mode == "emulator",
         "qr": qr, "qr_live": qr_live, "qr_svg": methods.qr_svg(qr.qr_data) if qr_live else "",
-        "refresh_seconds": QR_REFRESH_SECONDS if qr_live or (chosen == PaymentMethod.GOPAY == current_method) else 0,
-        "gopay_waiting": chosen == PaymentMethod.GOPAY == current_method,
+        "refresh_seconds": QR_REFRESH_SECONDS if qr_live or gopay_waiting else 0,
+        "gopay_waiting": gopay_waiting,
         "payments": {
             "mode": mode,
             "publishableKey": stripe_client.publishable_key(),

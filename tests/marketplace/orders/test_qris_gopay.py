@@ -136,6 +136,9 @@ def test_released_stock_is_taken_again_when_the_qr_is_renewed(client, pay_url, g
     checkout.order_payment_failed(order=order, intent={"id": order.stripe_payment_intent_id,
                                                        "last_payment_error": {"code": "payment_intent_expired"}})
     assert {p.pk: p.stock for p in Product.objects.all()} == {goods["kain"].pk: 4, goods["selendang"].pk: 2}
+    waiting = page(client.get(pay_url + "?metode=qris"))
+    assert waiting.select_one(".ko-qris svg") is None and waiting.select_one('meta[http-equiv="refresh"]') is None
+    assert waiting.find("button", string="Buat kode QR baru") is not None
     client.post(reverse("orders:pay_method", kwargs={"token": order.token}), {"method": "qris"})
     assert {p.pk: p.stock for p in Product.objects.all()} == {goods["kain"].pk: 2, goods["selendang"].pk: 1}
 
@@ -262,3 +265,15 @@ def test_gopay_is_refunded_in_part(client, pay_url, editor, django_capture_on_co
                            {"target": str(one_shop.pk), "amount_idr": "20000", "reason": "Warna berbeda"})
     assert response.status_code == 302
     assert Refund.objects.get().amount_idr == 20_000
+
+
+def test_gopay_turned_down_stops_the_wait(client, pay_url, stripe_emulator):
+    order = Order.objects.get()
+    client.post(reverse("orders:pay_method", kwargs={"token": order.token}), {"method": "gopay"})
+    order.refresh_from_db()
+    assert page(client.get(pay_url + "?metode=gopay")).select_one('meta[http-equiv="refresh"]') is not None
+    checkout.order_payment_failed(order=order, intent={"id": order.stripe_payment_intent_id,
+                                                       "last_payment_error": {"code": "payment_method_provider_decline"}})
+    turned_down = page(client.get(pay_url + "?metode=gopay"))
+    assert turned_down.select_one('meta[http-equiv="refresh"]') is None
+    assert "Pembayaran belum berhasil. Coba lagi, atau pilih cara bayar lain." in turned_down.select_one("[role=alert]").text

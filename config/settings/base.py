@@ -253,6 +253,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Uploads through the site's forms (config/photos.py): a JPEG is decoded at a reduced scale and
+# stored at most this long on its long side; no photo is decoded at more than 16 megapixels (a PNG
+# or WebP above is refused); the photos of one request together at most 64 (docs/decisions.md).
+PHOTO_MAX_STORED_SIDE = 2000
+PHOTO_MAX_DECODED_PIXELS = 16_000_000
+PHOTO_REQUEST_PIXEL_BUDGET = 64_000_000
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"jpeg": "webp", "png": "webp", "gif": "webp", "bmp": "webp"}
 WAGTAIL_DATE_FORMAT = "%d-%m-%Y"

@@ -113,9 +113,19 @@ def test_no_serious_or_critical_violation(site, audit):
         sub_order = order.sub_orders.get()
         fulfilment.suborder_mark_shipped(sub_order=sub_order, courier="JNE", tracking_number="JNE0123456789")
         to_ship = orders.paid_order((Product.objects.get(slug=first["slug"]), 1)).sub_orders.get()
+        # A pickup at the workshop, as checkout will record it, paid: it has its code.
+        pickup = orders.order_start((Product.objects.get(slug=first["slug"]), 1))
+        pickup.sub_orders.update(delivery_kind="pickup")
+        pickup.stripe_payment_intent_id = f"pi_test_pickup_{pickup.pk}"
+        pickup.save(update_fields=["stripe_payment_intent_id"])
+        pickup = orders.checkout.order_mark_paid(order=pickup, intent=orders.intent_for(pickup))
+        to_collect = fulfilment.suborder_mark_ready(sub_order=pickup.sub_orders.get())
     for name, path in [("dashboard-earnings", "/toko/pendapatan/"), ("dashboard-order", f"/toko/pesanan/{to_ship.pk}/"),
+                       ("dashboard-pickup", f"/toko/pesanan/{to_collect.pk}/"),
+                       ("packing-slip", f"/toko/pesanan/{to_ship.pk}/slip/"),
                        ("dashboard-profile", "/toko/profil/"),
-                       ("order-shipped", f"/en/kampung-sasirangan/pesanan/{order.token}/")]:
+                       ("order-shipped", f"/en/kampung-sasirangan/pesanan/{order.token}/"),
+                       ("order-pickup", f"/id/kampung-sasirangan/pesanan/{pickup.token}/")]:
         page.goto(f"{site.url}{path}")
         audit.check(name)
 

@@ -12,6 +12,7 @@ class SiteWideConfig(AppConfig):
     def ready(self):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
+        from modelcluster.fields import ParentalKey
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -25,6 +26,13 @@ class SiteWideConfig(AppConfig):
             if issubclass(model, Page):
                 dependencies.track(model, page_cache.page_shown_as)
                 dependencies.on_change(model, page_cache.page_changes)
+                continue
+            # A page's inline rows (gallery, tags, featured destinations), written when it is
+            # published (which purges the page and what lists it): what read that page.
+            parent = next((field for field in model._meta.get_fields()
+                           if isinstance(field, ParentalKey) and issubclass(field.related_model, Page)), None)
+            if parent is not None:
+                dependencies.on_change(model, page_cache.page_row_changes(parent.attname))
         post_save.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-save")
         post_delete.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-delete")
         page_published.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-publish")

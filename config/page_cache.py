@@ -221,6 +221,15 @@ def page_changes(page) -> tuple[str, ...]:
     return (f"page:{page.pk}", *above)
 
 
+def page_row_changes(attname: str):
+    """What a change of a page's inline row (its ParentalKey `attname`) makes stale: what read the page."""
+
+    def tags_of(row) -> tuple[str, ...]:
+        return (f"page:{getattr(row, attname)}",)
+
+    return tags_of
+
+
 def purge_tags(tags) -> None:
     """Make stale what showed these things: now (a test's transaction never commits) and
     again after the commit, so no request that read the old rows meanwhile stores them."""

@@ -9,7 +9,8 @@ MarketplaceConfig.ready()).
   filters' choices) or "products:shop:<id>" (a shop's own products).
 - A stock move (orders/stock.py, after its commit) changes only "product:<id>"; saving a
   product (its price, its publication) also changes the listings; its photos, sizes and
-  tags change its own pages. Anything else (a shop, a motif) is not registered and makes
+  tags, and its reviews (their votes, reports, photos; registered by the reviews app) change its
+  own pages. Anything else (a shop, a motif) is not registered and makes
   everything stale, as before.
 """
 

@@ -92,6 +92,20 @@ def test_a_price_change_shows_on_the_listing_and_the_product_page(client, world)
     assert "987.000" in client.get(world["product_page"]).text
 
 
+def test_an_approved_review_shows_on_its_product_and_other_pages_stay_cached(client, world):
+    from marketplace.reviews.models import Review, ReviewStatus
+
+    for url in (world["product_page"], world["other_product_page"], world["destination"].url):
+        _cached(client, url)
+    product = world["product"]
+    Review.objects.create(product=product, shop=product.shop, buyer_email="b@contoh.id", author_name="Rina",
+                          rating=5, text="Kainnya halus sekali, warnanya cerah.", language="id",
+                          status=ReviewStatus.APPROVED)
+    assert "Kainnya halus sekali" in client.get(world["product_page"]).text
+    assert client.get(world["other_product_page"])["X-Page-Cache"] == "hit"
+    assert client.get(world["destination"].url)["X-Page-Cache"] == "hit"
+
+
 def test_requests_at_once_never_share_a_remembered_product(world):
     """Threads serving the same product page each get their own instance: one request's
     prefetch or change is never seen by another (the remembered value is kept pickled)."""

@@ -200,7 +200,10 @@ def _payment_intent_make(order: Order, *, method: str = "card", return_url: str 
     which is cancelled). Returns the order as recorded. Raises StripeError when Stripe did not answer.
     """
     number = order.payment_intent_count + 1
-    key = f"order-{order.pk}-payment-intent" + (f"-{number}" if number > 1 else "")
+    # The method is in the key: an attempt whose answer was lost, retried with another method, must not
+    # be refused by Stripe for reusing a key with other parameters.
+    key = (f"order-{order.pk}-payment-intent" + (f"-{number}" if number > 1 else "")
+           + ("" if method == "card" else f"-{method}"))
     intent = stripe_client.payment_intent_create(
         amount_idr=order.total_idr, metadata={"order": order.pk, "order_number": order.number},
         idempotency_key=key, method=method)

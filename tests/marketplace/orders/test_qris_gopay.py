@@ -277,3 +277,22 @@ def test_gopay_turned_down_stops_the_wait(client, pay_url, stripe_emulator):
     turned_down = page(client.get(pay_url + "?metode=gopay"))
     assert turned_down.select_one('meta[http-equiv="refresh"]') is None
     assert "Pembayaran belum berhasil. Coba lagi, atau pilih cara bayar lain." in turned_down.select_one("[role=alert]").text
+
+
+def test_each_attempt_has_its_own_idempotency_key(client, pay_url, monkeypatch):
+    """A key reused with other parameters is refused by Stripe: an attempt whose answer was lost and
+    that the buyer retries with another way to pay must not reuse the first one's key."""
+    keys = []
+    create = stripe_client.payment_intent_create
+
+    def recorded(**kwargs):
+        keys.append(kwargs["idempotency_key"])
+        return create(**kwargs)
+
+    monkeypatch.setattr(stripe_client, "payment_intent_create", recorded)
+    order = Order.objects.get()
+    client.post(reverse("orders:pay_method", kwargs={"token": order.token}), {"method": "qris"})
+    client.post(reverse("orders:pay_prepare", kwargs={"token": order.token}), content_type="application/json")
+    client.post(reverse("orders:pay_method", kwargs={"token": order.token}), {"method": "gopay"})
+    assert keys == [f"order-{order.pk}-payment-intent-qris", f"order-{order.pk}-payment-intent-2",
+                    f"order-{order.pk}-payment-intent-3-gopay"]

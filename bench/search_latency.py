@@ -127,19 +127,54 @@ def time_requests(client, rounds: int, before_each=None) -> dict:
             "p95_ms": round(percentile(durations, 0.95), 1), "max_ms": round(max(durations), 1)}
 
 
+# Where a served search's Python time goes, by the functions that own a phase (cumulative).
+PHASES = {
+    "engine_elasticsearch.search (all of it)": ("search/engine_elasticsearch.py", "search"),
+    "building the query": ("search/engine_elasticsearch.py", "build_search"),
+    "highlighting (snippets)": ("search/highlight.py", "snippet"),
+    "highlighting (the matcher)": ("search/highlight.py", "__init__"),
+    "the view's JSON": ("django/http/response.py", "__init__"),
+}
+
+
+def profile_requests(client, rounds: int) -> dict:
+    """cProfile the query mix; returns total ms per request and each phase's share of it."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    time_requests(client, rounds)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    requests = rounds * len(QUERIES)
+    total = sum(row[3] for key, row in stats.stats.items() if key[2] == "get" and key[0].endswith("django/test/client.py"))
+    phases = {}
+    for name, (path, function) in PHASES.items():
+        phases[name] = round(sum(row[3] for key, row in stats.stats.items()
+                                 if key[0].endswith(path) and key[2] == function) / requests * 1000, 2)
+    stats.sort_stats("tottime").print_stats(15)
+    return {"ms_per_request": round(total / requests * 1000, 2), "phases_ms": phases}
+
+
 def forget_answers() -> None:
     from django.conf import settings
 
     from search import engine_elasticsearch, highlight
 
     engine_elasticsearch.client().indices.clear_cache(index=settings.ELASTICSEARCH_INDEX, request=True)
-    highlight._deletions.cache_clear()
+    for name in ("_shown_word", "_deletions"):  # the highlighter's remembered words (today's, before)
+        if hasattr(highlight, name):
+            getattr(highlight, name).cache_clear()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--rounds", type=int, default=10, help="times each query of the mix is asked")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile (cProfile) the served Elasticsearch requests at each size and print "
+                             "where their Python time goes")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="gebrak-bench-"))
@@ -197,9 +232,11 @@ def main() -> None:
                     time_requests(client, 1)  # warm the node's caches as a live site's are
                     row["elasticsearch"] = time_requests(client, args.rounds)
                     # Every request as if asked for the first time since the index changed: the
-                    # shard request cache and the highlighter's word cache emptied before each one
+                    # shard request cache and the highlighter's remembered words emptied before each one
                     # (outside the timing).
                     row["elasticsearch_cold"] = time_requests(client, args.rounds, before_each=forget_answers)
+                    if args.profile:
+                        row["elasticsearch_profile"] = profile_requests(client, args.rounds)
             results["sizes"][str(size)] = row
             print(json.dumps(row))
     finally:

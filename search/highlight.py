@@ -29,66 +29,68 @@ def _query_stems(plan: QueryPlan) -> dict[str, set[str]]:
     return stems
 
 
-@lru_cache(maxsize=8192)
-def _deletions(word: str, depth: int) -> frozenset[str]:
-    """`word` with up to `depth` characters taken out, anywhere (remembered: the
-    words results show recur from page to page)."""
-    found = frontier = {word}
-    for _ in range(depth):
-        frontier = {variant[:index] + variant[index + 1:] for variant in frontier for index in range(len(variant))}
-        found = found | frontier
-    return frozenset(found)
+@lru_cache(maxsize=50_000)
+def _shown_word(word: str) -> tuple[str, str, str] | None:
+    """A shown word's stems (Indonesian, English), None for a stop word: the same for every
+    query, and the words results show recur, so remembered (immutable tuples)."""
+    token = normalise(word)
+    if not token or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]:
+        return None
+    return token, stem(token, "id"), stem(token, "en")
 
 
 class _Matcher:
     """Whether a shown word matches the query; remembers each word's answer,
     since snippets of one results page repeat the same words.
 
-    Typo matches are looked up, not tried one by one: two words within k edits
-    (optimal string alignment, as fuzzy_equal) become equal once at most k
-    characters are taken out of each (an edit takes out at most one from each
-    side), so only query stems sharing such a shortened form with the word are
-    compared with fuzzy_equal. The answers are fuzzy_equal's; most words never
-    reach it."""
+    A typo match is fuzzy_equal's answer, asked only of the long query stems (4+ letters)
+    that pass two cheap tests every word within k edits of them passes: lengths at most k
+    apart, and at most k letters of either word missing from the other (an edit brings in at
+    most one letter). Most shown words share letters with no query stem that closely and
+    never reach fuzzy_equal; nothing is built per shown word."""
 
     def __init__(self, plan: QueryPlan):
         self.stems = _query_stems(plan)
         self.seen: dict[str, bool] = {}
-        # Per language: shortened form -> the long query stems (4+ letters) it comes from.
-        self.shortened: dict[str, dict[str, set[str]]] = {}
-        self.depth: dict[str, int] = {}
+        # Per language and shown stem length: the long query stems (4+ letters) that length
+        # allows, with their edits allowed and their letters.
+        self.by_length: dict[str, dict[int, tuple[tuple[str, int, frozenset[str]], ...]]] = {}
         for language, stems in self.stems.items():
-            table: dict[str, set[str]] = {}
-            for query in stems:
-                if len(query) >= 4:
-                    for form in _deletions(query, auto_fuzziness(query)):
-                        table.setdefault(form, set()).add(query)
-            self.shortened[language] = table
-            self.depth[language] = max((auto_fuzziness(query) for query in stems if len(query) >= 4), default=0)
+            long = [(query, auto_fuzziness(query), frozenset(query)) for query in sorted(stems) if len(query) >= 4]
+            lengths = range(4, max((len(query) for query, _edits, _letters in long), default=0) + 3)
+            self.by_length[language] = {
+                length: tuple(entry for entry in long if abs(len(entry[0]) - length) <= entry[1])
+                for length in lengths}
 
     def __call__(self, word: str) -> bool:
         answer = self.seen.get(word)
         if answer is None:
-            answer = self.seen[word] = self._decide(normalise(word))
+            answer = self.seen[word] = self._decide(_shown_word(word))
         return answer
 
-    def _decide(self, token: str) -> bool:
-        if not token or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]:
+    def _decide(self, shown: tuple[str, str, str] | None) -> bool:
+        if shown is None:
             return False
-        for language, query_stems in self.stems.items():
+        for language, word_stem in (("id", shown[1]), ("en", shown[2])):
+            query_stems = self.stems[language]
             if not query_stems:
                 continue
-            word_stem = stem(token, language)
             if word_stem in query_stems:
                 return True
-            if len(word_stem) >= 4 and self.shortened[language] and self._typo_match(word_stem, language):
+            if len(word_stem) >= 4 and self._typo_match(word_stem, language):
                 return True
         return False
 
     def _typo_match(self, word_stem: str, language: str) -> bool:
-        table = self.shortened[language]
-        shared = _deletions(word_stem, self.depth[language]) & table.keys()
-        return any(fuzzy_equal(query, word_stem) for form in shared for query in table[form])
+        candidates = self.by_length[language].get(len(word_stem))
+        if not candidates:
+            return False
+        letters = frozenset(word_stem)
+        for query, edits, query_letters in candidates:
+            if (len(letters - query_letters) <= edits and len(query_letters - letters) <= edits
+                    and fuzzy_equal(query, word_stem)):
+                return True
+        return False
 
 
 def match_spans(text: str, plan: QueryPlan, matcher: _Matcher | None = None) -> list[tuple[int, int]]:

@@ -1,0 +1,42 @@
+"""Highlighting marks a shown word exactly when its stem is a query stem, or within the query
+stem's typo allowance (fuzzy_equal), in either language; the quick tests that spare most words
+the edit distance never change that answer."""
+
+from bench.search_latency import vocabulary
+from search.analysis import STOP_WORDS, fuzzy_equal, normalise, plan_query, stem
+from search.highlight import _Matcher, snippet
+
+QUERIES = ["sasirngan", "pasar terapung", "berwisata alam", "masjid", "silk scarves", "ziarah makam ulama",
+           "kulat karikit", "festival budaya", "kain sasirangan merah", "floating market"]
+
+
+def marked_by_the_rule(word: str, plan) -> bool:
+    token = normalise(word)
+    if not token or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]:
+        return False
+    for language in ("id", "en"):
+        stems = {value for clause in plan.clauses for alternative in clause.alternatives
+                 for value in alternative.stems.get(language, ())}
+        word_stem = stem(token, language)
+        if word_stem in stems or (len(word_stem) >= 4 and any(
+                fuzzy_equal(query, word_stem) for query in stems if len(query) >= 4)):
+            return True
+    return False
+
+
+def test_every_demo_word_is_marked_by_the_rule_for_each_query():
+    words = sorted(set(vocabulary()))
+    assert len(words) > 500
+    marked = 0
+    for query in QUERIES:
+        plan = plan_query(query)
+        matcher = _Matcher(plan)
+        for word in words:
+            assert matcher(word) == marked_by_the_rule(word, plan), (query, word)
+            marked += matcher(word)
+    assert marked > len(QUERIES)  # typo matches among them: "sasirangan" for "sasirngan"
+
+
+def test_a_typo_in_the_query_marks_the_word_shown():
+    assert snippet(["Kain sasirangan dari Martapura."], plan_query("sasirngan")) == (
+        "Kain <mark>sasirangan</mark> dari Martapura.")

@@ -211,7 +211,9 @@ def main() -> None:
             stored = time.perf_counter() - started
             row = {"documents": size,
                    "analysis_docs_per_second": round(size / analysed),
-                   "database_index_docs_per_second": round(size / stored)}
+                   "database_index_docs_per_second": round(size / stored),
+                   # The whole SQLite file: documents (with their shown text), FTS5 tables, vocabulary.
+                   "database_file_mb": round((scratch / "bench.sqlite3").stat().st_size / 2**20, 1)}
             with override_settings(ELASTICSEARCH_URLS=[]):
                 row["database"] = time_requests(client, args.rounds)
             if urls:
@@ -228,6 +230,9 @@ def main() -> None:
                         assert not failed, failed
                     engine_elasticsearch.refresh(index)
                     row["elasticsearch_index_docs_per_second"] = round(size / (time.perf_counter() - started))
+                    stats = engine_elasticsearch.client().indices.stats(index=index, metric="store")
+                    row["elasticsearch_store_mb"] = round(
+                        stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20, 1)
                     engine_elasticsearch.swap_alias(index)
                     time_requests(client, 1)  # warm the node's caches as a live site's are
                     row["elasticsearch"] = time_requests(client, args.rounds)

@@ -42,6 +42,9 @@ from marketplace.orders.models import (
     SubOrderStatus,
 )
 from marketplace.payments import methods, stripe_client
+from marketplace.shipping.options import ShippingChoiceError, shipping_choose, shipping_options
+from marketplace.shipping.rates import Destination
+from marketplace.shipping.regions import country_find, province_find
 
 logger = logging.getLogger(__name__)
 # An unpaid order this old is given up: its PaymentIntent cancelled, its stock released.
@@ -51,11 +54,12 @@ ABANDON_AFTER = timedelta(hours=24)
 class CheckoutError(Exception):
     """Checkout cannot go on; `message` is for the buyer (in their language), `status` the HTTP status."""
 
-    def __init__(self, message: str, *, status: int = 400, code: str = "invalid"):
+    def __init__(self, message: str, *, status: int = 400, code: str = "invalid", field: str = ""):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
+        self.field = field
 
 
 @dataclass
@@ -72,6 +76,20 @@ class Address:
     district: str
     postal_code: str
     street: str
+    country: str = "ID"
+
+    def destination(self) -> Destination:
+        """Where the parcels go, as the shipping rates read it; CheckoutError (400, the field named) for
+        a country or an Indonesian province we do not know."""
+        country = country_find(self.country or "")
+        if country is None:
+            raise CheckoutError(_("Negara tidak dikenal: pilih negara dari daftar."), code="country", field="country")
+        if country != "ID":
+            return Destination(country=country)
+        province = province_find(self.province or "")
+        if province is None:
+            raise CheckoutError(_("Pilih provinsi dari daftar."), code="province", field="province")
+        return Destination(country="ID", province=province, city=self.regency)
 
 
 def _out_of_stock_error(error: stock.OutOfStock) -> CheckoutError:
@@ -103,9 +121,14 @@ def amount_too_large_message() -> str:
 
 # --- 1. The order -------------------------------------------------------------------------
 
-def checkout_start(*, items: list[CartItem], contact: Contact, address: Address, user=None,
-                   language: str = "id", checkout_key: str) -> Order:
-    """One order, one sub-order per shop, stock reserved; all or nothing."""
+def checkout_start(*, items: list[CartItem], contact: Contact, address: Address, delivery: dict[str, str],
+                   user=None, language: str = "id", checkout_key: str) -> Order:
+    """One order, one sub-order per shop, stock reserved; all or nothing.
+
+    `delivery`: the option id the buyer chose per shop slug. The server prices it again
+    (marketplace.shipping: `shipping_options` for the address, `shipping_choose`); a choice it did not
+    offer, a missing one, or a shop that cannot deliver there is a CheckoutError (400, the shop's field
+    named) and nothing is written. The order's total is the goods plus every shop's shipping."""
     _refuse_when_payments_off()
     existing = Order.objects.filter(checkout_key=checkout_key).first()
     if existing is not None:
@@ -114,8 +137,8 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
         raise CheckoutError(_("Keranjang Anda kosong."), code="empty_cart")
     try:
         with transaction.atomic():
-            return _order_create(items=items, contact=contact, address=address, user=user, language=language,
-                                 checkout_key=checkout_key)
+            return _order_create(items=items, contact=contact, address=address, delivery=delivery, user=user,
+                                 language=language, checkout_key=checkout_key)
     except IntegrityError:
         # The same form submitted twice at once: the other request made the order.
         existing = Order.objects.filter(checkout_key=checkout_key).first()
@@ -124,7 +147,26 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
         return existing
 
 
-def _order_create(*, items, contact, address, user, language, checkout_key) -> Order:
+def delivery_options(*, items: list[tuple], address: Address, language: str = "id"):
+    """What the checkout page offers per shop for `items` ((product, quantity), products with their shop)
+    sent to `address`: marketplace.shipping's ShippingOptions, as checkout will price them."""
+    quantities: dict = {}
+    for product, quantity in items:
+        quantities[product] = quantities.get(product, 0) + quantity
+    return shipping_options(items=list(quantities.items()), destination=address.destination(), language=language)
+
+
+def _deliveries_choose(*, by_shop, address: Address, delivery: dict[str, str], language: str) -> dict:
+    """{shop pk: ChosenDelivery}, priced by the server for the address (reads only the rate table)."""
+    options = delivery_options(items=[(line.product, line.quantity) for lines in by_shop.values() for line in lines],
+                               address=address, language=language)
+    try:
+        return shipping_choose(options=options, choices=delivery or {}, language=language)
+    except ShippingChoiceError as error:
+        raise CheckoutError(error.message, code="shipping", field=error.field) from error
+
+
+def _order_create(*, items, contact, address, delivery, user, language, checkout_key) -> Order:
     products = Product.objects.public().select_related("shop").in_bulk({item.product_id for item in items})
     sizes = ProductSize.objects.in_bulk({item.size_id for item in items if item.size_id})
     by_shop: dict[int, list[OrderLine]] = defaultdict(list)
@@ -142,9 +184,12 @@ def _order_create(*, items, contact, address, user, language, checkout_key) -> O
             product=product, size=size, title=product.title_id, title_en=product.title_en,
             size_label=size.label if size else "", unit_price_idr=product.price_idr, quantity=item.quantity,
             stock_state=StockState.RESERVED))
-    total = sum(line.total_idr for lines in by_shop.values() for line in lines)
-    if total <= 0:
+    goods = sum(line.total_idr for lines in by_shop.values() for line in lines)
+    if goods <= 0:
         raise CheckoutError(_("Total belanja harus lebih dari Rp 0."), code="zero_total")
+    chosen = _deliveries_choose(by_shop=by_shop, address=address, delivery=delivery,
+                                language=language)
+    total = goods + sum(chosen[shop_id].shipping_idr for shop_id in by_shop)
     try:
         stripe_client.to_minor_units(total)
     except stripe_client.AmountTooLarge as error:
@@ -152,15 +197,19 @@ def _order_create(*, items, contact, address, user, language, checkout_key) -> O
     order = Order.objects.create(
         checkout_key=checkout_key, user=user if getattr(user, "is_authenticated", False) else None,
         language=language, name=contact.name, email=contact.email, phone=contact.phone,
-        province=address.province, regency=address.regency, district=address.district,
+        country=address.country or "ID", province=address.province, regency=address.regency, district=address.district,
         postal_code=address.postal_code, street=address.street, total_idr=total,
         reserved_until=stock.reservation_deadline())
     basis_points = payouts.fee_basis_points()
     all_lines = []
     for shop_id in sorted(by_shop):
         lines = by_shop[shop_id]
-        sub_order = SubOrder.objects.create(order=order, shop=shops[shop_id], fee_basis_points=basis_points,
-                                            amount_idr=sum(line.total_idr for line in lines))
+        choice = chosen[shop_id]
+        sub_order = SubOrder.objects.create(
+            order=order, shop=shops[shop_id], fee_basis_points=basis_points,
+            amount_idr=sum(line.total_idr for line in lines), delivery_kind=choice.kind,
+            delivery_option_id=choice.option_id, delivery_label=choice.label[:80], shipping_idr=choice.shipping_idr,
+            delivery_days_min=choice.days_min, delivery_days_max=choice.days_max)
         for line in lines:
             line.sub_order = sub_order
         all_lines.extend(lines)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
+from marketplace.shipping.regions import COUNTRIES
 
 # The 38 provinces of Indonesia (2022 onwards).
 PROVINCES = [
@@ -26,6 +27,20 @@ PROVINCES = [
     "Papua Selatan",
 ]
 POSTAL_CODE = re.compile(r"^[1-9][0-9]{4}$")
+# Abroad: postal codes as the country writes them (letters, digits, spaces, hyphens), or none.
+FOREIGN_POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{0,10}$")
+FOREIGN_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+# The countries buyers from abroad come from most, by name; the rest by their ISO code.
+COUNTRY_NAMES = {
+    "ID": _("Indonesia"), "SG": _("Singapura"), "MY": _("Malaysia"), "BN": _("Brunei Darussalam"),
+    "TH": _("Thailand"), "PH": _("Filipina"), "VN": _("Vietnam"), "TL": _("Timor-Leste"),
+    "AU": _("Australia"), "NZ": _("Selandia Baru"), "JP": _("Jepang"), "KR": _("Korea Selatan"),
+    "CN": _("Tiongkok"), "HK": _("Hong Kong"), "TW": _("Taiwan"), "IN": _("India"),
+    "NL": _("Belanda"), "DE": _("Jerman"), "FR": _("Prancis"), "GB": _("Britania Raya"),
+    "US": _("Amerika Serikat"), "SA": _("Arab Saudi"), "AE": _("Uni Emirat Arab"),
+}
+COUNTRY_CHOICES = ([(code, name) for code, name in COUNTRY_NAMES.items()]
+                   + [(code, code) for code in sorted(COUNTRIES - set(COUNTRY_NAMES))])
 QUANTITY_ERRORS = {"invalid": _("Jumlah harus berupa angka."),
                    "min_value": _("Jumlah paling sedikit %(limit_value)s."),
                    "max_value": _("Jumlah paling banyak %(limit_value)s."),
@@ -60,24 +75,27 @@ class CheckoutForm(forms.Form):
                              error_messages={"required": _("Tulis alamat email: bukti pesanan dikirim ke sana."),
                                              "invalid": _("Tulis alamat email yang benar, mis. nama@contoh.id.")},
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    country = forms.ChoiceField(label=_("Negara"), choices=COUNTRY_CHOICES, initial="ID",
+                                error_messages={"required": _("Pilih negara."),
+                                                "invalid_choice": _("Pilih negara dari daftar.")},
+                                widget=forms.Select(attrs={"autocomplete": "country"}))
     phone = forms.CharField(label=_("Nomor WhatsApp"), max_length=20,
                             error_messages=_required(_("Tulis nomor WhatsApp agar perajin dapat menghubungi Anda.")),
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    province = forms.ChoiceField(label=_("Provinsi"), choices=[("", _("Pilih provinsi"))] + [(p, p) for p in PROVINCES],
+    province = forms.ChoiceField(label=_("Provinsi (di Indonesia)"),
+                                 choices=[("", _("Pilih provinsi"))] + [(p, p) for p in PROVINCES],
                                  error_messages={"required": _("Pilih provinsi."),
                                                  "invalid_choice": _("Pilih provinsi dari daftar.")})
-    regency = forms.CharField(label=_("Kabupaten/kota"), max_length=100,
+    regency = forms.CharField(label=_("Kabupaten/kota (di luar negeri: kota)"), max_length=100,
                               error_messages=_required(_("Tulis kabupaten atau kota.")),
                               widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    district = forms.CharField(label=_("Kecamatan"), max_length=100,
+    district = forms.CharField(label=_("Kecamatan (di Indonesia)"), max_length=100,
                                error_messages=_required(_("Tulis kecamatan.")),
                                widget=forms.TextInput(attrs={"autocomplete": "address-level3"}))
-    postal_code = forms.CharField(label=_("Kode pos"), max_length=5, min_length=5,
+    postal_code = forms.CharField(label=_("Kode pos"), max_length=12,
                                   error_messages={"required": _("Tulis kode pos (5 angka)."),
-                                                  "min_length": _("Kode pos terdiri dari 5 angka, mis. 70614."),
-                                                  "max_length": _("Kode pos terdiri dari 5 angka, mis. 70614.")},
-                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric",
-                                                                "pattern": "[0-9]{5}"}))
+                                                  "max_length": _("Kode pos terlalu panjang.")},
+                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
     street = forms.CharField(label=_("Alamat (jalan, nomor rumah, RT/RW, desa/kelurahan)"), max_length=500,
                              error_messages=_required(_("Tulis alamat jalan dan nomor rumah.")),
                              widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}))
@@ -88,14 +106,42 @@ class CheckoutForm(forms.Form):
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("country"):
+            # A form from before the country was asked (a page open across the deploy): Indonesia.
+            self.data = self.data.copy()
+            self.data["country"] = "ID"
+        if self.is_bound and self.data.get("country") != "ID":
+            # Abroad: no province nor kecamatan, and a postal code only where the country has one.
+            for name in ("province", "district", "postal_code"):
+                self.fields[name].required = False
+
+    def _abroad(self) -> bool:
+        return self.cleaned_data.get("country", "ID") != "ID"
+
     def clean_phone(self):
+        if self._abroad():
+            compact = re.sub(r"[\s\-().]", "", self.cleaned_data["phone"])
+            if not FOREIGN_PHONE.match(compact):
+                raise ValidationError(_("Tulis nomor WhatsApp dengan kode negara, mis. +65 9123 4567."))
+            return compact
         try:
             return phone_normalize(self.cleaned_data["phone"])
         except ValidationError as error:
             raise ValidationError(_("Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890.")) from error
 
+    def clean_province(self):
+        if self._abroad():
+            return ""
+        return self.cleaned_data["province"]
+
     def clean_postal_code(self):
-        value = self.cleaned_data["postal_code"].strip()
+        value = " ".join(self.cleaned_data["postal_code"].split()).upper()
+        if self._abroad():
+            if value and not FOREIGN_POSTAL_CODE.match(value):
+                raise ValidationError(_("Kode pos hanya berisi huruf, angka, spasi atau tanda hubung."))
+            return value
         if not POSTAL_CODE.match(value):
             raise ValidationError(_("Kode pos terdiri dari 5 angka, mis. 70614."))
         return value
@@ -104,7 +150,8 @@ class CheckoutForm(forms.Form):
         return " ".join(self.cleaned_data["regency"].split())
 
     def clean_district(self):
-        return " ".join(self.cleaned_data["district"].split())
+        value = " ".join(self.cleaned_data["district"].split())
+        return value
 
     def clean_street(self):
         return self.cleaned_data["street"].strip()

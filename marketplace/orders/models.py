@@ -49,11 +49,13 @@ class Order(models.Model):
     name = models.CharField(_("nama"), max_length=120)
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("nomor WhatsApp"), max_length=20)
-    # Indonesian shipping address
-    province = models.CharField(_("provinsi"), max_length=60)
+    # Shipping address: in Indonesia a BPS province; abroad (`country` not ID) no province and a free
+    # postal code.
+    country = models.CharField(_("negara"), max_length=2, default="ID")
+    province = models.CharField(_("provinsi"), max_length=60, blank=True)
     regency = models.CharField(_("kabupaten/kota"), max_length=100)
     district = models.CharField(_("kecamatan"), max_length=100)
-    postal_code = models.CharField(_("kode pos"), max_length=5)
+    postal_code = models.CharField(_("kode pos"), max_length=12)
     street = models.TextField(_("alamat jalan"), max_length=500)
     total_idr = models.PositiveBigIntegerField(_("total (Rp)"))
     # Payment at Stripe. The id is kept so that a retry or a double click reuses it.
@@ -95,6 +97,8 @@ class Order(models.Model):
 
     @property
     def address_lines(self) -> list[str]:
+        if self.country != "ID":
+            return [self.street, f"{self.regency} {self.postal_code}".strip(), self.country]
         return [self.street, f"{self.district}, {self.regency}", f"{self.province} {self.postal_code}"]
 
     # The cost lines (goods, shipping, total) read the sub-orders: prefetch them (selectors do).
@@ -393,6 +397,7 @@ class Settlement(models.Model):
 
 class PayoutKind(models.TextChoices):
     SALE = "sale", _("Penjualan")
+    SHIPPING = "shipping", _("Ongkos kirim")
     FEE = "fee", _("Biaya platform")
     REFUND = "refund", _("Pengembalian dana")
     FEE_RETURN = "fee_return", _("Biaya platform dikembalikan")

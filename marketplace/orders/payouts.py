@@ -12,6 +12,15 @@ what was refunded. The ledger (PayoutLine) records a sale (+amount) and the fee
 and the fee returned (fee(before) − fee(after)). So for every sub-order, at every
 moment, shop's lines + platform fee = amount − refunds.
 
+Shipping (issue 11) goes to the artisan whole: the fee is on goods only. A paid sub-order with
+shipping s also records +s (SHIPPING). A refund is counted against the goods first and reaches the
+shipping only when the goods are all refunded, so a partial refund of lines gives back no shipping
+and a full refund of the sub-order gives back its shipping too; the fee is on the goods left:
+
+    fee_left(refunded) = fee(max(amount − refunded, 0))
+
+and shop's lines + platform fee = amount + shipping − refunds, still exactly.
+
 Settling is a separate step: a settlement takes a shop's unsettled lines of
 sub-orders that are shipped or cancelled (nothing is paid out for goods still on
 the artisan's shelf) up to the end of a period, if they add up to more than zero
@@ -77,13 +86,23 @@ def platform_fee(amount_idr: int, basis_points: int) -> int:
 # --- The ledger ---------------------------------------------------------------------------
 
 def ledger_record_sale(*, sub_order: SubOrder) -> None:
-    """When the order is paid: the sale and the fee on it."""
+    """When the order is paid: the sale, its shipping (all the artisan's) and the fee on the goods."""
     fee = platform_fee(sub_order.amount_idr, sub_order.fee_basis_points)
-    PayoutLine.objects.bulk_create([
-        PayoutLine(sub_order=sub_order, shop_id=sub_order.shop_id, kind=PayoutKind.SALE,
-                   amount_idr=sub_order.amount_idr),
-        PayoutLine(sub_order=sub_order, shop_id=sub_order.shop_id, kind=PayoutKind.FEE, amount_idr=-fee),
-    ])
+    lines = [PayoutLine(sub_order=sub_order, shop_id=sub_order.shop_id, kind=PayoutKind.SALE,
+                        amount_idr=sub_order.amount_idr)]
+    if sub_order.shipping_idr:
+        lines.append(PayoutLine(sub_order=sub_order, shop_id=sub_order.shop_id, kind=PayoutKind.SHIPPING,
+                                amount_idr=sub_order.shipping_idr))
+    lines.append(PayoutLine(sub_order=sub_order, shop_id=sub_order.shop_id, kind=PayoutKind.FEE, amount_idr=-fee))
+    PayoutLine.objects.bulk_create(lines)
+
+
+def fee_returned_for(*, goods_idr: int, basis_points: int, refunded_before: int, refund_idr: int) -> int:
+    """The fee given back when `refund_idr` more is refunded of a sub-order: refunds count against the
+    goods first, the shipping last, and the fee is on the goods left."""
+    left_before = max(goods_idr - refunded_before, 0)
+    left_after = max(goods_idr - refunded_before - refund_idr, 0)
+    return platform_fee(left_before, basis_points) - platform_fee(left_after, basis_points)
 
 
 def refunded_by_sub_order(sub_order_ids) -> dict[int, int]:
@@ -100,10 +119,8 @@ def ledger_record_refund(*, refund: Refund) -> None:
     lines = []
     for part in parts:
         sub_order = part.sub_order
-        before = sub_order.amount_idr - already.get(sub_order.pk, 0)
-        after = before - part.amount_idr
-        fee_returned = (platform_fee(before, sub_order.fee_basis_points)
-                        - platform_fee(after, sub_order.fee_basis_points))
+        fee_returned = fee_returned_for(goods_idr=sub_order.amount_idr, basis_points=sub_order.fee_basis_points,
+                                        refunded_before=already.get(sub_order.pk, 0), refund_idr=part.amount_idr)
         lines.append(PayoutLine(sub_order=sub_order, shop_id=sub_order.shop_id, kind=PayoutKind.REFUND,
                                 amount_idr=-part.amount_idr, refund=refund))
         if fee_returned:
@@ -135,7 +152,7 @@ class SubOrderEarnings:
 def earnings_for_shop(*, shop: Shop) -> list[SubOrderEarnings]:
     """Every sub-order of the shop that has ledger lines, newest first, in two queries."""
     sums = (PayoutLine.objects.filter(shop=shop).values("sub_order_id").annotate(
-        sale=Sum("amount_idr", filter=Q(kind=PayoutKind.SALE), default=0),
+        sale=Sum("amount_idr", filter=Q(kind__in=[PayoutKind.SALE, PayoutKind.SHIPPING]), default=0),
         fee=Sum("amount_idr", filter=Q(kind__in=[PayoutKind.FEE, PayoutKind.FEE_RETURN]), default=0),
         refunds=Sum("amount_idr", filter=Q(kind=PayoutKind.REFUND), default=0),
         owed=Sum("amount_idr", default=0),

@@ -65,7 +65,8 @@ def refundable_by_sub_order(*, order: Order) -> dict[int, int]:
     sub_orders = list(order.sub_orders.all())
     counted = dict(RefundPart.objects.filter(sub_order__order=order, refund__status__in=COUNTED_STATUSES)
                    .values("sub_order_id").annotate(total=Sum("amount_idr")).values_list("sub_order_id", "total"))
-    return {sub_order.pk: sub_order.amount_idr - counted.get(sub_order.pk, 0) for sub_order in sub_orders}
+    # Goods and shipping: a full refund of a sub-order gives back its shipping too (payouts.py).
+    return {sub_order.pk: sub_order.total_idr - counted.get(sub_order.pk, 0) for sub_order in sub_orders}
 
 
 def refunded_total(*, order: Order) -> int:

@@ -35,6 +35,7 @@ from marketplace.orders.forms import AddToCartForm, CartRemoveForm, CartUpdateFo
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import methods, stripe_client
 from marketplace.payments.models import PaymentMethod
+from marketplace.shipping.options import choice_field
 
 SESSION_CHECKOUT_TOKEN = "kampung_sasirangan_checkout"
 # The webhook normally marks an order paid within a second or two; the confirmation page waits this
@@ -144,10 +145,42 @@ def _checkout_initial(request) -> dict:
         last = Order.objects.filter(user=request.user).order_by("-created_at").first()
         if last is not None:
             initial.update({field: getattr(last, field) for field in
-                            ("name", "email", "phone", "province", "regency", "district", "postal_code", "street")})
+                            ("name", "email", "phone", "country", "province", "regency", "district",
+                             "postal_code", "street")})
         else:
             initial["email"] = request.user.email
     return initial
+
+
+def _checkout_address(data) -> checkout.Address:
+    return checkout.Address(country=data["country"], province=data["province"], regency=data["regency"],
+                            district=data["district"], postal_code=data["postal_code"], street=data["street"])
+
+
+def _delivery_context(request, contents, address: checkout.Address) -> dict:
+    """Per shop of the cart, the delivery options for the address (the server's prices), which one is
+    chosen (the buyer's, else the cheapest courier, else pickup), and the totals they make."""
+    language = get_language() or "id"
+    options = checkout.delivery_options(items=[(line.product, line.quantity) for line in contents.lines],
+                                        address=address, language=language)
+    shops, shipping, complete = [], 0, True
+    for group in contents.groups:
+        field = choice_field(group.shop)
+        entry = options.for_shop(group.shop)
+        unavailable = next((item.reason for item in options.unavailable if item.shop.pk == group.shop.pk), "")
+        offered = entry.options if entry else []
+        wanted = request.POST.get(field, "")
+        chosen = next((option for option in offered if option["id"] == wanted), None)
+        if chosen is None and offered:
+            chosen = next((option for option in offered if option["kind"] == "courier"), offered[0])
+        if chosen is None:
+            complete = False
+        else:
+            shipping += chosen["cost_idr"]
+        shops.append({"shop": group.shop, "field": field, "options": offered, "unavailable": unavailable,
+                      "chosen": chosen["id"] if chosen else "", "subtotal_idr": group.subtotal_idr})
+    return {"shops": shops, "shipping_idr": shipping, "complete": complete,
+            "total_idr": contents.total_idr + shipping}
 
 
 @never_cache
@@ -163,12 +196,21 @@ def checkout_view(request):
     if contents.too_large:
         return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
     form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request))
-    context = {"cart": contents, "form": form, "errors": []}
+    context = {"cart": contents, "form": form, "errors": [], "delivery": None, "delivery_errors": {}}
     if request.method != "POST":
         return render(request, "orders/checkout.html", context)
     if not form.is_valid():
         return render(request, "orders/checkout.html", context, status=400)
     data = form.cleaned_data
+    address = _checkout_address(data)
+    try:
+        context["delivery"] = _delivery_context(request, contents, address)
+    except checkout.CheckoutError as error:
+        context["errors"] = [error.message]
+        return render(request, "orders/checkout.html", context, status=error.status)
+    if request.POST.get("action") == "quote":
+        # "Hitung ongkir" without JavaScript: the same form again, with each shop's options and the total.
+        return render(request, "orders/checkout.html", context)
     if previous is not None and previous.checkout_key != data["checkout_key"]:
         # Back from the payment page to change the cart: the earlier attempt's stock goes back.
         checkout.order_abandon_reservation(order=previous)
@@ -177,10 +219,12 @@ def checkout_view(request):
             items=contents.items(), user=request.user, language=get_language() or "id",
             checkout_key=data["checkout_key"],
             contact=checkout.Contact(name=data["name"], email=data["email"], phone=data["phone"]),
-            address=checkout.Address(province=data["province"], regency=data["regency"], district=data["district"],
-                                     postal_code=data["postal_code"], street=data["street"]))
+            address=address,
+            delivery={group.shop.slug: request.POST.get(choice_field(group.shop), "") for group in contents.groups})
     except checkout.CheckoutError as error:
         context["errors"] = [error.message]
+        if error.field:
+            context["delivery_errors"] = {error.field: error.message}
         return render(request, "orders/checkout.html", context, status=error.status)
     request.session[SESSION_CHECKOUT_TOKEN] = order.token
     return redirect("orders:pay", token=order.token)

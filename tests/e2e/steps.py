@@ -11,7 +11,7 @@ CARD_DECLINED = "4000000000000341"
 
 
 def checkout_fill(page, *, name: str = "Emily Carter", email: str = "emily@example.com") -> None:
-    """The English checkout form: who, and where to send it."""
+    """The English checkout form: who, where to send it, and the shipping for that address."""
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("WhatsApp number").fill("0812-3456-7890")
@@ -20,6 +20,8 @@ def checkout_fill(page, *, name: str = "Emily Carter", email: str = "emily@examp
     page.get_by_label("District").fill("Gubeng")
     page.get_by_label("Postal code").fill("60281")
     page.get_by_label(re.compile(r"^Address")).fill("Jl. Kertajaya No. 12")
+    # Each shop's delivery options for that address (the cheapest courier comes chosen).
+    page.get_by_role("button", name="Calculate shipping").click()
 
 
 def pay_with(page, number: str) -> None:

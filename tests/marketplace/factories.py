@@ -74,6 +74,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     description_id = "Kain katun 2 meter."
     price_idr = 175000
     stock = 5
+    weight_g = 350  # a 2-metre cotton kain, folded and wrapped
     kind = "kain"
     is_published = True
 

@@ -36,15 +36,30 @@ def pay_config(response) -> dict:
     return json.loads(BeautifulSoup(response.content, "html.parser").select_one("#ko-payments").string)
 
 
+def delivery_choices(response) -> dict[str, str]:
+    """The delivery option each shop has chosen on a checkout page (radio inputs named shipping-<shop>)."""
+    page = BeautifulSoup(response.content, "html.parser")
+    return {radio["name"]: radio["value"] for radio in page.select("input[type=radio][name^=shipping-][checked]")}
+
+
 def checkout_form(client, lang="id", **overrides):
-    """GET the checkout page and POST the contact and address form; returns the response."""
+    """GET the checkout page, fill in the contact and address, ask for the shipping ("Hitung ongkir") and
+    POST the form with each shop's delivery as the page chose it; returns the response. `overrides`
+    replace any field, a delivery choice (shipping-<shop slug>) too."""
+    from tests.marketplace.orders.factories import rate_table
+
+    rate_table()
     page = client.get(f"/{lang}/kampung-sasirangan/checkout/")
     assert page.status_code == 200, page.status_code
-    data = {"name": "Rina Wulandari", "email": "rina@contoh.id", "phone": "0812-3456-7890",
+    data = {"name": "Rina Wulandari", "email": "rina@contoh.id", "phone": "0812-3456-7890", "country": "ID",
             "province": "Jawa Timur", "regency": "Kota Surabaya", "district": "Gubeng", "postal_code": "60281",
             "street": "Jl. Kertajaya No. 12", "checkout_key": checkout_key(page)}
     data.update(overrides)
-    return client.post(f"/{lang}/kampung-sasirangan/checkout/", data)
+    quote = client.post(f"/{lang}/kampung-sasirangan/checkout/", {**data, "action": "quote"})
+    if quote.status_code == 200:
+        data = {**delivery_choices(quote), **data}
+    return client.post(f"/{lang}/kampung-sasirangan/checkout/", {key: value for key, value in data.items()
+                                                                  if value is not None})
 
 
 def pay_with_card(client, api_base: str, pay_page_url: str, number: str = CARD_OK):

@@ -8,11 +8,13 @@ tests that are about what happens after payment and need no Stripe.
 
 from __future__ import annotations
 
+import importlib
 import secrets
 
 from marketplace.orders import checkout
 from marketplace.orders.cart import CartItem
 from marketplace.payments import stripe_client
+from marketplace.shipping.models import CourierService, ShippingRate
 from tests.marketplace.factories import ProductFactory, ShopFactory, UserFactory
 from tourism.snippets import District
 
@@ -26,6 +28,20 @@ def kecamatan(name="Martapura Timur"):
     return District.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0]
 
 
+def rate_table():
+    """The seeded courier rate table, made again if a transactional test flushed the migration's rows."""
+    if ShippingRate.objects.exists():
+        return
+    seeded = importlib.import_module("marketplace.shipping.migrations.0002_seed_rate_table")
+    for position, (code, courier, service, label, tolerance) in enumerate(seeded.SERVICES):
+        courier_service = CourierService.objects.create(code=code, courier=courier, service=service, label=label,
+                                                        weight_tolerance_g=tolerance, sort_order=position)
+        ShippingRate.objects.bulk_create([
+            ShippingRate(service=courier_service, zone=zone, first_kg_idr=first_kg, next_kg_idr=next_kg,
+                         days_min=days_min, days_max=days_max)
+            for zone, (first_kg, next_kg, days_min, days_max) in seeded.RATES[code].items()])
+
+
 def shop(**kwargs):
     kwargs.setdefault("district", kecamatan())
     if "owner" not in kwargs:
@@ -33,19 +49,42 @@ def shop(**kwargs):
     return ShopFactory(**kwargs)
 
 
+def pickup_shop(**kwargs):
+    """A shop whose buyers may collect at the workshop (free: an order of its goods costs just the goods)."""
+    kwargs.setdefault("offers_pickup", True)
+    kwargs.setdefault("pickup_address", "Jl. Pasayangan No. 7, Martapura")
+    return shop(**kwargs)
+
+
 def product(*, shop, **kwargs):
     return ProductFactory(shop=shop, **kwargs)
 
 
-def order_start(*items: tuple, user=None, key: str | None = None, language="id", contact=CONTACT):
-    """An order for (product, quantity) or (product, size, quantity) tuples, stock reserved."""
+def delivery_for(items, *, address=ADDRESS, kind: str = "courier") -> dict[str, str]:
+    """The option a buyer would pick per shop for `items` sent to `address`: the cheapest courier (or
+    pickup, with kind="pickup"), as the checkout page offers them."""
+    rate_table()
+    offered = checkout.delivery_options(items=[(item[0], item[-1]) for item in items], address=address)
+    choices = {}
+    for entry in offered.shops:
+        option = next((option for option in entry.options if option["kind"] == kind), entry.options[0])
+        choices[entry.shop.slug] = option["id"]
+    return choices
+
+
+def order_start(*items: tuple, user=None, key: str | None = None, language="id", contact=CONTACT,
+                address=ADDRESS, delivery: dict[str, str] | None = None, kind: str = "courier"):
+    """An order for (product, quantity) or (product, size, quantity) tuples, stock reserved, each shop's
+    cheapest courier (or pickup, kind="pickup") chosen unless `delivery` says otherwise."""
     cart_items = []
     for item in items:
         if len(item) == 2:
             cart_items.append(CartItem(item[0].pk, None, item[1]))
         else:
             cart_items.append(CartItem(item[0].pk, item[1].pk, item[2]))
-    return checkout.checkout_start(items=cart_items, contact=contact, address=ADDRESS, user=user,
+    if delivery is None:
+        delivery = delivery_for(items, address=address, kind=kind)
+    return checkout.checkout_start(items=cart_items, contact=contact, address=address, delivery=delivery, user=user,
                                    language=language, checkout_key=key or secrets.token_urlsafe(16))
 
 

@@ -79,6 +79,7 @@ def _units(product, state) -> int:
 
 def race_for_the_last_units(*, rounds: int = ROUNDS) -> list[dict]:
     """BUYERS buyers, one unit each, for UNITS units; every other buyer also pays at once."""
+    f.rate_table()  # before the buyers: they price their parcels from it at once
     shop = f.shop(name="Sasirangan Ibu Aminah")
     report = []
     for round_number in range(rounds):
@@ -96,6 +97,7 @@ def race_for_the_last_units(*, rounds: int = ROUNDS) -> list[dict]:
 
 def race_with_mixed_carts(*, rounds: int = ROUNDS // 2) -> list[dict]:
     """Carts of a cloth and two sizes of a shirt, half of them in the opposite order."""
+    f.rate_table()
     shop_a, shop_b = f.shop(name="Toko A"), f.shop(name="Toko B")
     report = []
     for round_number in range(rounds):

@@ -46,7 +46,9 @@ def test_the_settlement_report_shows_an_artisans_formulas_as_text(client):
     assert row["nama_bank"] == "'@SUM(1+1)"
     assert row["nama_pemilik_rekening"] == "'-2+3+cmd|' /C calc'!A0"
     # Numbers stay numbers: the amount, the account number and a phone that is only digits.
-    assert (row["jumlah_rp"], row["nomor_rekening"], row["telepon"]) == ("332500", "00123456789", "+6281234567890")
+    # Rp 350.000 of goods less the 5 % fee on them, plus the shipping (all the artisan's).
+    assert (row["jumlah_rp"], row["nomor_rekening"], row["telepon"]) == (
+        str(332_500 + shipped.shipping_idr), "00123456789", "+6281234567890")
 
 
 @pytest.mark.parametrize(("value", "cell"), [

@@ -44,7 +44,8 @@ def paid_with(delivery: dict, *items, **kwargs):
     return checkout.order_mark_paid(order=order, intent=f.intent_for(order))
 
 
-PICKUP = {"delivery_kind": DeliveryKind.PICKUP, "delivery_option_id": "pickup", "delivery_label": "Ambil sendiri"}
+PICKUP = {"delivery_kind": DeliveryKind.PICKUP, "delivery_option_id": "pickup", "delivery_label": "Ambil sendiri",
+          "shipping_idr": 0}
 JNE_REG = {"delivery_kind": DeliveryKind.COURIER, "delivery_option_id": "jne-reg", "delivery_label": "JNE REG",
            "shipping_idr": 18_000, "delivery_days_min": 2, "delivery_days_max": 3}
 

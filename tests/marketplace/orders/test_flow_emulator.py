@@ -50,7 +50,8 @@ def test_two_shops_one_payment_confirmation_and_artisans(client, goods, stripe_e
     assert response.status_code == 302
     pay_url = response["Location"]
     order = Order.objects.get()
-    assert (order.total_idr, order.status, order.phone) == (470_000, OrderStatus.AWAITING_PAYMENT, "+6281234567890")
+    # Goods 470 000 and each shop's parcel to Surabaya at the seeded table's cheapest first kilogram, 36 000.
+    assert (order.total_idr, order.status, order.phone) == (542_000, OrderStatus.AWAITING_PAYMENT, "+6281234567890")
     assert sorted((s.shop.name, s.amount_idr) for s in order.sub_orders.all()) == [
         ("Kelompok Tambak Baru", 120_000), ("Sasirangan Ibu Aminah", 350_000)]
     assert stocks(goods) == {"kain": 2, "selendang": 1}  # reserved
@@ -63,7 +64,7 @@ def test_two_shops_one_payment_confirmation_and_artisans(client, goods, stripe_e
     assert first["client_secret"] == second["client_secret"]
     order.refresh_from_db()
     intent = stripe_client.payment_intent_retrieve(order.stripe_payment_intent_id)
-    assert (intent.amount, intent.currency, intent.metadata["order"]) == (47_000_000, "idr", str(order.pk))
+    assert (intent.amount, intent.currency, intent.metadata["order"]) == (54_200_000, "idr", str(order.pk))
 
     paid = emulator.pay_with_card(client, stripe_emulator, pay_url)
     assert paid.status_code == 200 and paid.json()["status"] == "succeeded"
@@ -96,8 +97,8 @@ def test_two_shops_one_payment_confirmation_and_artisans(client, goods, stripe_e
     assert "Terima kasih! Pembayaran diterima." in page.content.decode()
     assert client.session.get(cart.SESSION_KEY) == {}
 
-    # Each artisan sees their part, and what they are owed: sale − 5 % fee.
-    for product, owed in ((goods["kain"], "Rp 332.500"), (goods["selendang"], "Rp 114.000")):
+    # Each artisan sees their part, and what they are owed: sale − 5 % fee + shipping.
+    for product, owed in ((goods["kain"], "Rp 368.500"), (goods["selendang"], "Rp 150.000")):
         client.force_login(product.shop.owner)
         orders_page = client.get("/toko/pesanan/").content.decode()
         assert order.number in orders_page and product.title_id in orders_page

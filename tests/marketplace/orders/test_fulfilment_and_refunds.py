@@ -87,14 +87,15 @@ def test_artisan_cancels_stock_returns_and_money_goes_back(client, paid, django_
     assert Product.objects.get(pk=paid["kain"].pk).stock == 4
     assert set(paid["aminah"].lines.values_list("stock_state", flat=True)) == {StockState.RETURNED}
     refund = Refund.objects.get()
-    assert (refund.amount_idr, refund.status, refund.source) == (350_000, RefundStatus.SUCCEEDED,
+    # The whole part goes back: goods 350 000 and its shipping, 36 000.
+    assert (refund.amount_idr, refund.status, refund.source) == (386_000, RefundStatus.SUCCEEDED,
                                                                  RefundSource.ARTISAN_CANCEL)
     assert refund.stripe_refund_id.startswith("re_")
-    assert stripe_refunded(paid["order"]) == 350_000
-    assert owed(paid["aminah"]) == 0 and owed(paid["tambak"]) == 114_000
+    assert stripe_refunded(paid["order"]) == 386_000
+    assert owed(paid["aminah"]) == 0 and owed(paid["tambak"]) == 114_000 + 36_000
     assert sorted(m.subject for m in mail.outbox) == sorted([
         f"Sebagian pesanan {paid['order'].number} dibatalkan",
-        f"Dana Rp 350.000 untuk pesanan {paid['order'].number} dikembalikan"])
+        f"Dana Rp 386.000 untuk pesanan {paid['order'].number} dikembalikan"])
     # Shipped ones cannot be cancelled, cancelled ones not twice.
     assert client.post(url, {"reason": "Lagi"}).status_code == 409
     assert Refund.objects.count() == 1
@@ -121,22 +122,23 @@ def test_editor_refunds_part_of_one_shops_share_in_the_admin(client, paid, edito
     assert (refund.amount_idr, refund.status, refund.created_by) == (20_000, RefundStatus.SUCCEEDED, editor)
     assert list(refund.parts.values_list("sub_order", "amount_idr")) == [(paid["tambak"].pk, 20_000)]
     assert stripe_refunded(order) == 20_000
-    # Rp 100.000 left: fee 5 000, shop 95 000; the other shop is untouched.
-    assert owed(paid["tambak"]) == 95_000 and owed(paid["aminah"]) == 332_500
+    # Rp 100.000 of goods left: fee 5 000, shop 95 000 and its shipping (36 000: a partial refund of
+    # goods gives back no shipping); the other shop is untouched.
+    assert owed(paid["tambak"]) == 95_000 + 36_000 and owed(paid["aminah"]) == 332_500 + 36_000
 
 
 def test_editor_refunds_the_rest_of_the_order_and_no_more(client, paid, editor):
     order = paid["order"]
     refunds.refund_make(order=order, sub_order=paid["tambak"], amount_idr=20_000, reason="Sebagian")
     too_much = client.post(f"/admin/orders/refund/{order.pk}/",
-                           {"target": "order", "amount_idr": "450001", "reason": "Terlalu banyak"})
+                           {"target": "order", "amount_idr": "522001", "reason": "Terlalu banyak"})
     assert too_much.status_code == 400
-    assert "Paling banyak Rp 450.000" in too_much.content.decode()
+    assert "Paling banyak Rp 522.000" in too_much.content.decode()
     assert Refund.objects.count() == 1
     everything = client.post(f"/admin/orders/refund/{order.pk}/", {"target": "order", "amount_idr": "",
                                                                    "reason": "Pesanan dibatalkan pembeli."})
     assert everything.status_code == 302
-    assert refunds.refunded_total(order=order) == 470_000 == stripe_refunded(order)
+    assert refunds.refunded_total(order=order) == 470_000 + 2 * 36_000 == stripe_refunded(order)
     assert owed(paid["tambak"]) == 0 and owed(paid["aminah"]) == 0
     again = client.post(f"/admin/orders/refund/{order.pk}/", {"target": "order", "amount_idr": "1", "reason": "x"})
     assert again.status_code == 400 and "seluruh dananya sudah dikembalikan" in again.content.decode()

@@ -1,6 +1,8 @@
 """Money: the platform fee in whole rupiah, refunds split over shops, and the ledger's promise
 that shop shares plus the platform fee always equal what the buyer was finally charged."""
 
+import dataclasses
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Sum
@@ -61,19 +63,30 @@ def _refunded(sub_order) -> int:
 
 
 # Each example builds a paid order and refunds it; 25 examples keep this suite quick while
-# the pure tests above explore widely.
+# the pure tests above explore widely. Every shop's parcel goes by courier or is collected, to
+# somewhere in Indonesia: shipping is the artisan's, the fee is on the goods only, and refunds count
+# against the goods first (payouts.py).
 @pytest.mark.django_db
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
-@given(prices=st.lists(st.integers(min_value=1, max_value=5_000_000), min_size=1, max_size=3),
+@given(prices=st.lists(st.tuples(st.integers(min_value=1, max_value=5_000_000), st.integers(min_value=1, max_value=30_000)),
+                       min_size=1, max_size=3),
        percent=st.sampled_from(["5", "2.5", "0", "7.77", "12"]),
+       province=st.sampled_from(["Kalimantan Selatan", "DKI Jakarta", "Papua", "Aceh"]),
+       kind=st.sampled_from(["courier", "pickup"]),
        refund_plan=st.lists(st.tuples(st.integers(min_value=-1, max_value=2), st.floats(min_value=0.01, max_value=1)),
                             max_size=4))
-def test_shop_shares_plus_fee_equal_the_net_charge_after_any_refunds(prices, percent, refund_plan, django_settings):
+def test_shop_shares_plus_fee_equal_the_net_charge_after_any_refunds(prices, percent, province, kind, refund_plan,
+                                                                     django_settings):
     django_settings.PLATFORM_FEE_PERCENT = percent
-    products = [f.product(shop=f.shop(), price_idr=price, stock=3) for price in prices]
-    order = f.paid_order(*[(product, 2) for product in products])
+    products = [f.product(shop=f.shop(offers_pickup=True, pickup_address="Jl. Pasayangan 1"), price_idr=price,
+                          weight_g=weight, stock=3) for price, weight in prices]
+    address = dataclasses.replace(f.ADDRESS, province=province)
+    items = [(product, 2) for product in products]
+    order = f.paid_order(*items, address=address, delivery=f.delivery_for(items, address=address, kind=kind))
     sub_orders = list(order.sub_orders.order_by("pk"))
+    assert order.total_idr == sum(sub_order.amount_idr + sub_order.shipping_idr for sub_order in sub_orders)
+    assert all((sub_order.shipping_idr == 0) == (kind == "pickup") for sub_order in sub_orders)
     for target, fraction in refund_plan:
         sub_order = sub_orders[target] if 0 <= target < len(sub_orders) else None
         left = refunds.refundable_by_sub_order(order=order)
@@ -86,11 +99,13 @@ def test_shop_shares_plus_fee_equal_the_net_charge_after_any_refunds(prices, per
     basis_points = payouts.fee_basis_points(percent)
     total_shops = total_fees = 0
     for sub_order in sub_orders:
-        net = sub_order.amount_idr - _refunded(sub_order)
-        fee = payouts.platform_fee(net, basis_points)
+        net = sub_order.amount_idr + sub_order.shipping_idr - _refunded(sub_order)
+        fee = payouts.platform_fee(max(sub_order.amount_idr - _refunded(sub_order), 0), basis_points)
         share = _shop_share(sub_order)
         assert share + fee == net
         assert share >= 0 and fee >= 0
+        if _refunded(sub_order) <= sub_order.amount_idr:
+            assert share >= sub_order.shipping_idr  # the shipping is the artisan's until the goods are all refunded
         total_shops += share
         total_fees += fee
     assert total_shops + total_fees == order.total_idr - refunds.refunded_total(order=order)

@@ -33,7 +33,9 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def sales():
-    """Two shops; Aminah's order is shipped, Tambak's still on the shelf."""
+    """Two shops; Aminah's order is shipped, Tambak's still on the shelf. Each parcel (2 × 350 g, 350 g)
+    goes to Surabaya for the seeded table's cheapest first kilogram to Jawa, Rp 36.000, all the artisan's:
+    Aminah is owed 350 000 − 17 500 fee + 36 000 = 368 500."""
     aminah, tambak = f.shop(name="Sasirangan Ibu Aminah"), f.shop(name="Kelompok Tambak Baru")
     kain = f.product(shop=aminah, price_idr=175_000, stock=10)
     selendang = f.product(shop=tambak, price_idr=120_000, stock=10)
@@ -51,13 +53,13 @@ def test_earnings_page_and_csv(client, sales):
     client.force_login(sales["aminah"].owner)
     page = BeautifulSoup(client.get("/toko/pendapatan/").content, "html.parser")
     assert [li.get_text(" ", strip=True) for li in page.select(".db-stats li")] == [
-        "Rp 332.500 hak Anda", "Rp 0 sudah dibayarkan", "Rp 332.500 belum dibayarkan"]
+        "Rp 368.500 hak Anda", "Rp 0 sudah dibayarkan", "Rp 368.500 belum dibayarkan"]
     response = client.get("/toko/pendapatan/unduh.csv")
     assert response["Content-Type"].startswith("text/csv")
     [row] = rows(response.content.decode())
     assert row["pesanan"] == sales["shipped"].order.number
     assert (row["penjualan_rp"], row["biaya_platform_rp"], row["hak_perajin_rp"], row["belum_dibayar_rp"]) == (
-        "350000", "17500", "332500", "332500")
+        "386000", "17500", "368500", "368500")
 
 
 def test_bank_details_are_kept_and_checked(client, sales):
@@ -76,15 +78,15 @@ def test_settling_a_period_pays_only_shipped_goods_once(sales):
                                        account_holder="Aminah binti Usman")
     preview = payouts.settlement_preview(period_end=TODAY)
     assert [(p.shop.name, p.amount_idr, p.method) for p in preview] == [
-        ("Sasirangan Ibu Aminah", 332_500, SettlementMethod.BANK)]
+        ("Sasirangan Ibu Aminah", 368_500, SettlementMethod.BANK)]
     [settlement] = payouts.settlements_create(period_start=TODAY.replace(day=1), period_end=TODAY)
-    assert (settlement.amount_idr, settlement.status) == (332_500, SettlementStatus.TO_PAY)
+    assert (settlement.amount_idr, settlement.status) == (368_500, SettlementStatus.TO_PAY)
     assert payouts.settlements_create(period_start=TODAY.replace(day=1), period_end=TODAY) == []
     report = rows(payouts.settlement_report_csv(period_start=TODAY.replace(day=1), period_end=TODAY))
     assert [(r["toko"], r["nomor_rekening"], r["nama_pemilik_rekening"], r["jumlah_rp"]) for r in report] == [
-        ("Sasirangan Ibu Aminah", "00123456789", "Aminah binti Usman", "332500")]
+        ("Sasirangan Ibu Aminah", "00123456789", "Aminah binti Usman", "368500")]
     [earned] = payouts.earnings_for_shop(shop=sales["aminah"])
-    assert earned.is_settled and earned.settled_idr == 332_500
+    assert earned.is_settled and earned.settled_idr == 368_500
 
 
 def test_a_period_ending_before_the_sale_settles_nothing(sales):
@@ -103,7 +105,7 @@ def test_a_refund_after_settling_is_carried_to_the_next_sale(sales):
     next_sale = f.paid_order((sales["kain"], 1)).sub_orders.get()
     fulfilment.suborder_mark_shipped(sub_order=next_sale, courier="JNE", tracking_number="JNE002")
     [preview] = payouts.settlement_preview(period_end=TODAY)
-    assert preview.amount_idr == 166_250 - 95_000
+    assert preview.amount_idr == 166_250 + 36_000 - 95_000
 
 
 def test_editors_settle_in_the_admin_and_download_the_report(client, sales):
@@ -112,13 +114,13 @@ def test_editors_settle_in_the_admin_and_download_the_report(client, sales):
     client.force_login(editor)
     start, end = TODAY.replace(day=1), TODAY
     preview = client.get(f"/admin/settlements/settle/?period_start={start}&period_end={end}")
-    assert preview.status_code == 200 and "Rp 332.500" in preview.content.decode()
+    assert preview.status_code == 200 and "Rp 368.500" in preview.content.decode()
     bad = client.post("/admin/settlements/settle/", {"period_start": str(end), "period_end": str(start - timedelta(days=1))})
     assert bad.status_code == 400 and not Settlement.objects.exists()
     done = client.post("/admin/settlements/settle/", {"period_start": str(start), "period_end": str(end)})
     assert done.status_code == 302 and Settlement.objects.count() == 1
     report = client.get(f"/admin/settlements/report.csv?period_start={start}&period_end={end}")
-    assert report.status_code == 200 and rows(report.content.decode())[0]["jumlah_rp"] == "332500"
+    assert report.status_code == 200 and rows(report.content.decode())[0]["jumlah_rp"] == "368500"
     assert client.get("/admin/settlements/report.csv?period_start=kemarin").status_code == 400
     assert client.get("/admin/settlements/").status_code == 200
 
@@ -177,10 +179,10 @@ def test_connect_shops_are_paid_by_transfer_and_the_rest_by_bank(sales, stripe_m
     settlements = {s.shop.name: s for s in payouts.settlements_create(period_start=TODAY, period_end=TODAY)}
     aminah, tambak = settlements["Sasirangan Ibu Aminah"], settlements["Kelompok Tambak Baru"]
     assert (aminah.method, aminah.status, aminah.amount_idr) == (SettlementMethod.STRIPE,
-                                                                  SettlementStatus.TRANSFERRED, 332_500)
+                                                                  SettlementStatus.TRANSFERRED, 368_500)
     assert aminah.stripe_transfer_id.startswith("tr_")
     assert (tambak.method, tambak.status, tambak.amount_idr) == (SettlementMethod.BANK, SettlementStatus.TO_PAY,
-                                                                  114_000)
+                                                                  150_000)
 
 
 @pytest.fixture
@@ -199,7 +201,7 @@ def test_a_refused_transfer_is_left_for_the_finance_office(sales, fake_stripe):
     [settlement] = payouts.settlements_create(period_start=TODAY, period_end=TODAY)
     assert settlement.status == SettlementStatus.FAILED and "No such destination" in settlement.failure_message
     [row] = rows(payouts.settlement_report_csv(period_start=TODAY, period_end=TODAY))
-    assert (row["toko"], row["status"], row["jumlah_rp"]) == ("Sasirangan Ibu Aminah", "failed", "332500")
+    assert (row["toko"], row["status"], row["jumlah_rp"]) == ("Sasirangan Ibu Aminah", "failed", "368500")
 
 
 def test_a_transfer_stripe_does_not_answer_waits_and_is_sent_once_stripe_is_back(sales, fake_stripe, settings):
@@ -217,4 +219,4 @@ def test_a_transfer_stripe_does_not_answer_waits_and_is_sent_once_stripe_is_back
     settlement.refresh_from_db()
     assert settlement.status == SettlementStatus.TRANSFERRED and settlement.stripe_transfer_id.startswith("tr_fake_")
     assert payouts.settlements_transfer_pending(older_than_seconds=0) == 0
-    assert [transfer["amount"] for transfer in fake_stripe.transfers.values()] == [33_250_000]
+    assert [transfer["amount"] for transfer in fake_stripe.transfers.values()] == [36_850_000]

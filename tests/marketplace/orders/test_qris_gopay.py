@@ -83,7 +83,8 @@ def test_qris_paid_by_simulating_the_scan(client, pay_url, goods, stripe_emulato
     assert f"Kode berlaku sampai pukul {expiry} WITA." in soup.select_one(".ko-qris__expiry").text
     assert soup.select_one('meta[http-equiv="refresh"]') is not None
     intent = stripe_client.payment_intent_retrieve(order.stripe_payment_intent_id)
-    assert (intent.amount, intent.currency, intent.metadata["payment_method"]) == (47_000_000, "idr", "qris")
+    # Goods 470 000 and two parcels to Surabaya at 36 000 each.
+    assert (intent.amount, intent.currency, intent.metadata["payment_method"]) == (54_200_000, "idr", "qris")
 
     scan = soup.find("button", string="Simulasikan pemindaian").find_parent("form")["action"]
     response = client.post(scan)
@@ -250,7 +251,7 @@ def test_qris_is_refunded_only_in_full(client, pay_url, editor, django_capture_o
     whole = client.post(f"/admin/orders/refund/{order.pk}/", {"target": "order", "amount_idr": "",
                                                                "reason": "Pesanan dibatalkan pembeli."})
     assert whole.status_code == 302
-    assert Refund.objects.get().amount_idr == 470_000
+    assert Refund.objects.get().amount_idr == 470_000 + 2 * 36_000 == order.total_idr
 
 
 def test_gopay_is_refunded_in_part(client, pay_url, editor, django_capture_on_commit_callbacks):

@@ -35,10 +35,11 @@ def signed_with_test_secret(settings, stripe_emulator):
 
 @pytest.fixture
 def order():
-    """The order the recorded events are about: Rp 350.000 from two shops, PaymentIntent pi_3QgebrakPI0001."""
-    kain = f.product(shop=f.shop(name="Toko Kain"), price_idr=200_000, stock=2)
-    selendang = f.product(shop=f.shop(name="Toko Selendang"), price_idr=150_000, stock=1)
-    order = f.order_start((kain, 1), (selendang, 1))
+    """The order the recorded events are about: Rp 350.000 from two shops, both collected at the workshop
+    (no shipping), PaymentIntent pi_3QgebrakPI0001."""
+    kain = f.product(shop=f.pickup_shop(name="Toko Kain"), price_idr=200_000, stock=2)
+    selendang = f.product(shop=f.pickup_shop(name="Toko Selendang"), price_idr=150_000, stock=1)
+    order = f.order_start((kain, 1), (selendang, 1), kind="pickup")
     Order.objects.filter(pk=order.pk).update(stripe_payment_intent_id=RECORDED_INTENT)
     order.refresh_from_db()
     return order

@@ -21,9 +21,10 @@ SECRET = "whsec_test_worker_process"
 def test_a_paid_webhook_is_handled_by_a_worker_process(client, settings, monkeypatch, tmp_path):
     use_database_backend(settings, monkeypatch)
     settings.STRIPE_WEBHOOK_SECRET = SECRET
-    kain = f.product(shop=f.shop(name="Toko Kain"), price_idr=200_000, stock=2)
-    selendang = f.product(shop=f.shop(name="Toko Selendang"), price_idr=150_000, stock=1)
-    order = f.order_start((kain, 1), (selendang, 1))
+    # Rp 350.000, collected at the workshops (no shipping): the recorded event's amount.
+    kain = f.product(shop=f.pickup_shop(name="Toko Kain"), price_idr=200_000, stock=2)
+    selendang = f.product(shop=f.pickup_shop(name="Toko Selendang"), price_idr=150_000, stock=1)
+    order = f.order_start((kain, 1), (selendang, 1), kind="pickup")
     Order.objects.filter(pk=order.pk).update(stripe_payment_intent_id="pi_3QgebrakPI0001")
     response = post_event(client, recorded_event("payment_intent.succeeded"), SECRET)
     assert (response.status_code, response.json()["outcome"]) == (200, "queued")

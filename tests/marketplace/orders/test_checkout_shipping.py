@@ -1,0 +1,173 @@
+"""Checkout with delivery (issue 11): each shop's choice priced on the server from the rate table,
+the order charging goods plus shipping, buyers abroad, pickup, and tampered choices refused."""
+
+import dataclasses
+
+import pytest
+from bs4 import BeautifulSoup
+
+from marketplace.models import Product
+from marketplace.orders import checkout
+from marketplace.orders.models import DeliveryKind, Order, OrderLine
+from marketplace.payments import stripe_client
+from marketplace.shipping.models import ShippingRate
+from tests.marketplace.orders import emulator
+from tests.marketplace.orders import factories as f
+
+pytestmark = pytest.mark.django_db
+ADD = "/id/kampung-sasirangan/keranjang/tambah/"
+CHECKOUT = "/id/kampung-sasirangan/checkout/"
+SINGAPORE = {"country": "SG", "phone": "+65 9123 4567", "province": "", "regency": "Singapore", "district": "",
+             "postal_code": "018956", "street": "10 Bayfront Avenue"}
+
+
+def page_text(response) -> str:
+    return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+
+
+def rupiah(amount: int) -> str:
+    return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def expected_cost(rate: ShippingRate, weight_g: int) -> int:
+    """The courier's price as its tariff reads: first kilogram, then each further one begun (beyond the
+    service's tolerance)."""
+    kilograms = weight_g // 1000 + (1 if weight_g % 1000 > rate.service.weight_tolerance_g else 0)
+    return rate.first_kg_idr + (max(kilograms, 1) - 1) * rate.next_kg_idr
+
+
+@pytest.fixture
+def aminah():
+    return f.shop(name="Sasirangan Ibu Aminah", offers_pickup=True, pickup_address="Jl. Pasayangan No. 7, Martapura",
+                  pickup_hours="Senin-Sabtu 08.00-16.00")
+
+
+def test_a_jakarta_buyer_pays_the_goods_plus_the_rate_table_price_for_the_weights(client, aminah):
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=5)
+    kemeja = f.product(shop=aminah, price_idr=250_000, weight_g=800, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 2})
+    client.post(ADD, {"product": kemeja.pk, "quantity": 1})
+    response = emulator.checkout_form(client, province="DKI Jakarta", regency="Jakarta Selatan", district="Tebet",
+                                      postal_code="12810")
+    assert response.status_code == 302
+    order = Order.objects.get()
+    sub_order = order.sub_orders.get()
+    rates = ShippingRate.objects.filter(zone="jawa-bali", service__is_active=True).select_related("service")
+    cheapest = min(expected_cost(rate, 1500) for rate in rates)
+    assert sub_order.delivery_kind == DeliveryKind.COURIER
+    assert sub_order.shipping_idr == cheapest > 0
+    assert sub_order.amount_idr == 600_000
+    assert order.total_idr == 600_000 + cheapest
+    # What Stripe is asked for is that total, and the pay page says so.
+    assert stripe_client.to_minor_units(order.total_idr) == (600_000 + cheapest) * 100
+    pay = client.get(response["Location"])
+    assert rupiah(order.total_idr) in page_text(pay)
+
+
+def test_the_buyer_s_courier_is_priced_by_the_server_whatever_the_page_said(client, aminah):
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=2300, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    rates = {rate.service.code: rate for rate in
+             ShippingRate.objects.filter(zone="jawa-bali", service__is_active=True).select_related("service")}
+    dearest = max(rates, key=lambda code: expected_cost(rates[code], 2300))
+    response = emulator.checkout_form(client, **{f"shipping-{aminah.slug}": dearest, "shipping_idr": "1"})
+    assert response.status_code == 302
+    sub_order = Order.objects.get().sub_orders.get()
+    assert sub_order.delivery_option_id == dearest
+    assert sub_order.shipping_idr == expected_cost(rates[dearest], 2300)
+
+
+def test_without_javascript_hitung_ongkir_shows_each_shop_s_options_and_the_total(client, aminah):
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    page = client.get(CHECKOUT)
+    response = client.post(CHECKOUT, {
+        "name": "Rina", "email": "rina@contoh.id", "phone": "081234567890", "country": "ID",
+        "province": "Jawa Timur", "regency": "Kota Surabaya", "district": "Gubeng", "postal_code": "60281",
+        "street": "Jl. Kertajaya 12", "checkout_key": emulator.checkout_key(page), "action": "quote"})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    radios = soup.select(f"input[name=shipping-{aminah.slug}]")
+    assert radios[0]["value"] == "pickup"  # pickup first, then couriers cheapest first
+    assert "Jl. Pasayangan No. 7, Martapura" in page_text(response)
+    chosen = soup.select_one(f"input[name=shipping-{aminah.slug}][checked]")["value"]
+    assert chosen != "pickup"  # the cheapest courier comes chosen; collecting is the buyer's choice
+    assert not Order.objects.exists()
+
+
+def test_pickup_costs_nothing_and_the_buyer_gets_a_code_once_paid(client, aminah):
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, province="Kalimantan Selatan", regency="Kabupaten Banjar",
+                                      district="Martapura", postal_code="70614",
+                                      **{f"shipping-{aminah.slug}": "pickup"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    sub_order = order.sub_orders.get()
+    assert sub_order.delivery_kind == DeliveryKind.PICKUP and sub_order.shipping_idr == 0
+    assert order.total_idr == 175_000 and not sub_order.pickup_code
+    paid = checkout.order_mark_paid(order=order, intent=f.intent_for(order, payment_intent_id="pi_pickup"))
+    assert len(paid.sub_orders.get().pickup_code) == 6
+
+
+def test_a_singapore_buyer_is_told_which_shop_does_not_ship_abroad_and_nothing_is_written(client, aminah):
+    local = f.product(shop=aminah, price_idr=175_000, stock=5)
+    abroad = f.product(shop=f.shop(name="Galeri Sasirangan Banjarmasin", ships_abroad=True), price_idr=300_000, stock=5)
+    client.post(ADD, {"product": local.pk, "quantity": 1})
+    client.post(ADD, {"product": abroad.pk, "quantity": 1})
+    response = emulator.checkout_form(client, **SINGAPORE)
+    assert response.status_code == 400
+    assert "Sasirangan Ibu Aminah hanya mengirim ke alamat di Indonesia." in page_text(response)
+    assert not Order.objects.exists() and not OrderLine.objects.exists()
+    assert Product.objects.get(pk=local.pk).stock == 5 and Product.objects.get(pk=abroad.pk).stock == 5
+
+
+def test_a_singapore_buyer_buys_from_a_shop_that_ships_abroad(client):
+    galeri = f.shop(name="Galeri Sasirangan Banjarmasin", ships_abroad=True)
+    kain = f.product(shop=galeri, price_idr=300_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, **SINGAPORE)
+    assert response.status_code == 302
+    order = Order.objects.get()
+    sub_order = order.sub_orders.get()
+    rates = ShippingRate.objects.filter(zone="asean", service__is_active=True).select_related("service")
+    assert sub_order.shipping_idr == min(expected_cost(rate, 350) for rate in rates) > 0
+    assert order.total_idr == 300_000 + sub_order.shipping_idr
+    assert (order.country, order.province, order.postal_code, order.phone) == ("SG", "", "018956", "+6591234567")
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"shipping-{shop}": "jne-kilat-gratis"}, "Pilihan pengiriman untuk Sasirangan Ibu Aminah sudah tidak tersedia; "
+                                              "pilih lagi."),
+    ({"shipping-{shop}": None}, "Pilih cara pengiriman untuk Sasirangan Ibu Aminah."),
+    # Pickup is for buyers in Indonesia: abroad, the id the page had is refused.
+    ({"shipping-{shop}": "pickup", "country": "MY", "phone": "+60 12 345 6789", "postal_code": "50088"},
+     "Sasirangan Ibu Aminah hanya mengirim ke alamat di Indonesia."),
+    ({"country": "XX"}, "Pilih negara dari daftar."),
+])
+def test_a_tampered_or_missing_choice_is_400_with_the_reason_and_nothing_written(client, aminah, overrides, message):
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    overrides = {key.format(shop=aminah.slug): value for key, value in overrides.items()}
+    page = client.get(CHECKOUT)
+    data = {"name": "Rina", "email": "rina@contoh.id", "phone": "081234567890", "country": "ID",
+            "province": "Jawa Timur", "regency": "Kota Surabaya", "district": "Gubeng", "postal_code": "60281",
+            "street": "Jl. Kertajaya 12", "checkout_key": emulator.checkout_key(page),
+            f"shipping-{aminah.slug}": "pickup"}
+    data.update(overrides)
+    response = client.post(CHECKOUT, {key: value for key, value in data.items() if value is not None})
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert not Order.objects.exists() and not OrderLine.objects.exists()
+    assert Product.objects.get(pk=kain.pk).stock == 5
+
+
+def test_the_service_refuses_a_choice_it_did_not_offer_naming_the_shop_s_field(aminah):
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    with pytest.raises(checkout.CheckoutError) as refused:
+        f.order_start((kain, 1), delivery={aminah.slug: "pos-gratis"})
+    assert refused.value.status == 400 and refused.value.field == f"shipping-{aminah.slug}"
+    with pytest.raises(checkout.CheckoutError) as refused:
+        f.order_start((kain, 1), address=dataclasses.replace(f.ADDRESS, province="Atlantis"), delivery={})
+    assert refused.value.field == "province"
+    assert not Order.objects.exists() and Product.objects.get(pk=kain.pk).stock == 5

@@ -8,10 +8,11 @@
    is kept and reused, since the emulator ignores idempotency keys), takes the
    stock again if an earlier failure or the clock released it, and hands the
    client secret to Stripe.js.
-3. Stripe's webhooks are the source of truth: `payment_intent.succeeded` marks the
-   order paid (`order_mark_paid`), `payment_intent.payment_failed` releases the
-   stock. Both are harmless repeated, late, or in any order: a paid order stays
-   paid, and a failure older than the buyer's latest attempt changes nothing.
+3. Stripe's webhooks are the source of truth (their handlers are in webhooks.py):
+   `payment_intent.succeeded` marks the order paid (`order_mark_paid`),
+   `payment_intent.payment_failed` releases the stock (`order_payment_failed`).
+   Both are harmless repeated, late, or in any order: a paid order stays paid,
+   and a failure older than the buyer's latest attempt changes nothing.
    `order_reconcile` applies the same from Stripe's side when a webhook is late or
    lost (the confirmation page, and `manage.py payments_reconcile`).
 """
@@ -19,13 +20,11 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -347,7 +346,7 @@ def _payment_intent_unusable(order: Order, method: str) -> bool:
 def _payment_intent_replace(order: Order, *, method: str, return_url: str) -> Order:
     """A new PaymentIntent for the same order (and the same reserved stock), then the earlier one
     cancelled so it cannot be paid as well; a payment of it that still arrives is recognised by its
-    metadata (`_order_for_intent`). Stripe not answering leaves the earlier one in place."""
+    metadata (`webhooks._order_for_intent`). Stripe not answering leaves the earlier one in place."""
     previous = order.stripe_payment_intent_id
     try:
         order = _payment_intent_make(order, method=method, return_url=return_url)
@@ -428,20 +427,6 @@ def emulator_card_pay(*, order: Order, token_id: str) -> dict:
 
 # --- 3. Paid, failed, reconciled ------------------------------------------------------------
 
-def _order_for_intent(intent: dict) -> Order | None:
-    """The order a PaymentIntent is for: the one that keeps its id; else, by the metadata, an order
-    that could have had it without keeping it (its creation's answer was lost, or it was replaced
-    after an emulator decline). Nothing else: another database's order 7 is not ours."""
-    order = Order.objects.filter(stripe_payment_intent_id=intent.get("id")).first()
-    if order is not None:
-        return order
-    order_pk = str((intent.get("metadata") or {}).get("order", ""))
-    if not re.fullmatch(r"[0-9]{1,18}", order_pk):  # not "²" (a digit to isdigit) nor past a bigint
-        return None
-    return (Order.objects.filter(pk=int(order_pk))
-            .filter(Q(stripe_payment_intent_id__isnull=True) | Q(payment_intent_count__gt=1)).first())
-
-
 def order_mark_paid(*, order: Order, intent: dict) -> Order:
     """The payment went through. Reserved stock is sold; stock released in the meantime is taken
     again if it is still there, and a shop's part that cannot be had any more is cancelled and
@@ -508,26 +493,6 @@ def order_payment_failed(*, order: Order, intent: dict, event_created: int | Non
         order.save(update_fields=["last_payment_error"])
         stock.stock_release(order=order)
     return order
-
-
-def payment_intent_succeeded(*, event: dict) -> None:
-    """Webhook handler (marketplace.payments.webhooks.HANDLERS)."""
-    intent = event["data"]["object"]
-    order = _order_for_intent(intent)
-    if order is None:
-        logger.warning("payment_intent.succeeded for a PaymentIntent no order has: %s", intent.get("id"))
-        return
-    order_mark_paid(order=order, intent=intent)
-
-
-def payment_intent_payment_failed(*, event: dict) -> None:
-    """Webhook handler (marketplace.payments.webhooks.HANDLERS)."""
-    intent = event["data"]["object"]
-    order = _order_for_intent(intent)
-    if order is None:
-        logger.info("payment_intent.payment_failed for a PaymentIntent no order has: %s", intent.get("id"))
-        return
-    order_payment_failed(order=order, intent=intent, event_created=event.get("created"))
 
 
 def order_cancel_unpaid(*, order: Order) -> Order:

@@ -1,6 +1,6 @@
 """Refunds: from the admin (an order or one sub-order, whole or in part), from an artisan's
 cancellation, automatically when stock ran out after a late payment, and from Stripe's
-own dashboard (`charge.refunded`).
+own dashboard (`charge.refunded`, handled in webhooks.py).
 
 A refund made here is first recorded as pending with its split over the sub-orders
 (committed), then sent to Stripe by a task (`refund_submit_task`, tried again later
@@ -14,7 +14,6 @@ succeeded) and records only a difference, which is a refund made outside the sit
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -195,54 +194,3 @@ def refunds_resubmit_pending(*, older_than_seconds: int = 60) -> int:
         count += 1
     return count
 
-
-# --- Webhook --------------------------------------------------------------------------------
-
-@dataclass
-class _ChargeFacts:
-    payment_intent_id: str
-    amount_refunded_idr: int
-    paid: bool
-
-
-def _charge_facts(charge: dict) -> _ChargeFacts:
-    return _ChargeFacts(payment_intent_id=str(charge.get("payment_intent") or ""),
-                        amount_refunded_idr=stripe_client.from_minor_units(charge.get("amount_refunded") or 0),
-                        paid=charge.get("status") == "succeeded" or bool(charge.get("paid")))
-
-
-def charge_refunded(*, event: dict) -> None:
-    """Webhook `charge.refunded`: record what Stripe refunded beyond what the site did.
-
-    Idempotent and order-proof: Stripe's `amount_refunded` only grows, so a stale or
-    repeated event finds nothing new. A refund of an order not yet marked paid (its
-    `payment_intent.succeeded` still on the way) first marks it paid.
-    """
-    from marketplace.orders import checkout
-
-    facts = _charge_facts(event["data"]["object"])
-    order = Order.objects.filter(stripe_payment_intent_id=facts.payment_intent_id).first() if facts.payment_intent_id else None
-    if order is None:
-        logger.info("charge.refunded for a PaymentIntent no order has: %s", facts.payment_intent_id)
-        return
-    if order.status != OrderStatus.PAID and facts.paid:
-        # Asked before any transaction opens: no row stays locked while Stripe answers.
-        intent = stripe_client.payment_intent_retrieve(facts.payment_intent_id).to_dict()
-        checkout.order_mark_paid(order=order, intent=intent)
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status != OrderStatus.PAID:
-            return
-        outside = facts.amount_refunded_idr - refunded_total(order=order)
-        if outside <= 0:
-            return
-        remaining = refundable_by_sub_order(order=order)
-        outside = min(outside, sum(remaining.values()))
-        if outside <= 0:
-            return
-        refund = Refund.objects.create(order=order, amount_idr=outside, source=RefundSource.STRIPE,
-                                       reason=_("Dikembalikan lewat dasbor Stripe"))
-        RefundPart.objects.bulk_create(
-            [RefundPart(refund=refund, sub_order_id=sub_order_id, amount_idr=share)
-             for sub_order_id, share in refund_allocate(remaining=remaining, amount_idr=outside).items()])
-        refund_mark_succeeded(refund=refund, stripe_refund_id=None)

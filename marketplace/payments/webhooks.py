@@ -35,12 +35,12 @@ from marketplace.payments.models import StripeEvent
 
 logger = logging.getLogger(__name__)
 
-# Event type -> dotted path of a function taking (*, event: dict). The functions live with
-# the business they change (orders, refunds, payouts); they must be safe in any order.
+# Event type -> dotted path of a function taking (*, event: dict). The orders' and refunds' live in
+# marketplace/orders/webhooks.py, the Connect account's with payouts; they must be safe in any order.
 HANDLERS: dict[str, str] = {
-    "payment_intent.succeeded": "marketplace.orders.checkout.payment_intent_succeeded",
-    "payment_intent.payment_failed": "marketplace.orders.checkout.payment_intent_payment_failed",
-    "charge.refunded": "marketplace.orders.refunds.charge_refunded",
+    "payment_intent.succeeded": "marketplace.orders.webhooks.payment_intent_succeeded",
+    "payment_intent.payment_failed": "marketplace.orders.webhooks.payment_intent_payment_failed",
+    "charge.refunded": "marketplace.orders.webhooks.charge_refunded",
     "account.updated": "marketplace.orders.payouts.account_updated",
 }
 

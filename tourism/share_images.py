@@ -6,11 +6,16 @@ page's main image, its title in the reader's language, and the campaign's brand.
 Each image is stored in the media storage under a name that carries a hash of
 everything drawn on it (title, kicker, hashtag, the picture's file and focal
 point), so a change to any of them makes a new file and old ones are removed.
-An image is drawn the first time it is asked for (about 0.1 s); publishing a
-page redraws at once those of its images that exist (tourism.signals);
-anything else that changes (a product's photo, the running campaign) is
-redrawn the next time the image is asked for. The meta tags name the hash in `?v=` so that the social
-networks' own caches fetch the new picture.
+Images are drawn by the task queue's worker (`share_image_make`, about 0.1-0.3 s
+each), never in a visitor's or a crawler's request: publishing a page enqueues its
+image in its language and redraws those of its other images that exist
+(tourism.signals); anything else that changes (a product's photo, the running
+campaign) gets a new hash, and the first request for it enqueues the drawing. Until
+the worker has drawn it, that request is answered at once with the generic share
+image (`GENERIC_IMAGE`, a valid 1200x630 JPEG, cached a minute): WhatsApp and
+Facebook keep the first answer they get for a link, and a generic picture of the
+site is a better first answer than an error. The meta tags name the hash in `?v=`
+so that the social networks' own caches fetch the new picture.
 
 JPEG, not PNG: a photographic PNG at this size is 600 KB or more, and WhatsApp
 drops previews of large images; JPEG keeps it near 100 KB.
@@ -22,7 +27,9 @@ import hashlib
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +42,8 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont, ImageOps
 
+from config.tasks import enqueue_on_commit, retried_task, task_result_exists
+
 logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
@@ -46,6 +55,8 @@ BOLD_FONT = FONT_DIR / "PlusJakartaSans-Bold.ttf"
 MEDIUM_FONT = FONT_DIR / "PlusJakartaSans-Medium.ttf"
 BRAND = "Gebrak Banjar"
 LANGUAGES = ("id", "en")
+# Served while an image waits for the worker: drawn by `generic_image_draw` (the brand, no page).
+GENERIC_IMAGE = Path(settings.BASE_DIR) / "site" / "static" / "img" / "share-generic.jpg"
 
 RIVER = (10, 49, 66)
 GOLD = (243, 183, 59)
@@ -314,16 +325,91 @@ def _stored_keys() -> set[str]:
 
 
 def page_share_images_refresh(page) -> list[str]:
-    """Redraw the page's share images that exist already, in each language (called on publish).
+    """Draw the page's share image in its own language, and redraw those of its images in other
+    languages that exist already (the worker's `page_share_images_make`, after a publish).
 
-    Images never asked for are left to be drawn on the first request: a catalogue
-    import publishing hundreds of pages draws nothing, and an image somebody shared
-    is fresh before the next preview is fetched.
+    A page's image is drawn at publish so that the first crawler to fetch a shared link gets it,
+    not the generic one it would keep. Another language's image of the same page (shown while the
+    page has no translation) is drawn only once asked for.
     """
     stored = _stored_keys()
+    own = page.locale.language_code
     redrawn = []
     for language in LANGUAGES:
         spec = page_spec(page=page, language=language)
-        if spec.key in stored:
+        if language == own or spec.key in stored:
             redrawn.append(share_image_ensure(spec))
     return redrawn
+
+
+# --- Who asks for which image, and the worker that draws it ---------------------------------------
+
+OG_KEY = re.compile(r"^(?:(?P<kind>[a-z]{1,20})-)?(?P<pk>\d{1,18})-(?P<language>id|en)$")
+
+
+def spec_for_key(key: str) -> ShareImageSpec | None:
+    """What the image of `key` ("12-id", "produk-4-en") draws; None when no public page, product or
+    shop has it."""
+    from wagtail.models import Page
+
+    from tourism.shareables import shareable_of
+
+    match = OG_KEY.match(key)
+    if match is None:
+        return None
+    pk, language = int(match["pk"]), match["language"]
+    if match["kind"]:
+        shareable = shareable_of(og_prefix=match["kind"])
+        thing = shareable.share_image_public().filter(pk=pk).first() if shareable is not None else None
+        return shareable.share_image_spec(thing, language=language, hashtag=None) if thing is not None else None
+    page = Page.objects.live().public().filter(pk=pk).first()
+    return page_spec(page=page.specific, language=language) if page is not None else None
+
+
+def share_image_stored(spec: ShareImageSpec) -> bytes | None:
+    """The drawn image's bytes, or None when the worker has not drawn it yet (storage errors raise)."""
+    if not default_storage.exists(spec.file_name):
+        return None
+    with default_storage.open(spec.file_name, "rb") as handle:
+        return handle.read()
+
+
+def share_image_request(spec: ShareImageSpec) -> None:
+    """Have the worker draw this image, unless a run for exactly this drawing was enqueued already
+    (many crawlers fetch a link shared in a group at once)."""
+    if not task_result_exists(share_image_make, key=spec.key, digest=spec.digest):
+        enqueue_on_commit(share_image_make, key=spec.key, digest=spec.digest)
+
+
+@cache
+def generic_image() -> bytes:
+    """The generic share image's bytes (read once; bytes are immutable)."""
+    return GENERIC_IMAGE.read_bytes()
+
+
+def generic_image_draw() -> bytes:
+    """The generic share image: the brand and the place, no page's title. Its JPEG is kept in the
+    repository (GENERIC_IMAGE), drawn by this once; draw it again when the drawing changes."""
+    with translation.override("id"):
+        spec = ShareImageSpec(key="generic", language="id", title="Wisata & Sasirangan Banjar",
+                              kicker="Kabupaten Banjar · Kalimantan Selatan", hashtag="")
+    return share_image_draw(spec)
+
+
+@retried_task(attempts=3, first_delay_seconds=30)
+def share_image_make(*, key: str, digest: str = "") -> str:
+    """Draw and store the share image of `key` as it is now (`digest` names the drawing that was
+    asked for; a newer one is drawn instead). Idempotent: a stored image is not drawn again.
+    Returns the stored file name, "" when the page, product or shop is no longer public."""
+    spec = spec_for_key(key)
+    return share_image_ensure(spec) if spec is not None else ""
+
+
+@retried_task(attempts=3, first_delay_seconds=30)
+def page_share_images_make(*, page_id: int) -> list[str]:
+    """After a publish: the page's share images (page_share_images_refresh); nothing when the page
+    is no longer live and public."""
+    from wagtail.models import Page
+
+    page = Page.objects.live().public().filter(pk=page_id).first()
+    return page_share_images_refresh(page.specific) if page is not None else []

@@ -3,56 +3,42 @@
 The work is in tourism.share_images, tourism.sharing, tourism.seo and tourism.visitor_photos.
 """
 
-import re
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail.models import Page
 
 from config.media import MediaUnavailable, media_store_guard
 from tourism import seo, share_images, sharing, visitor_photos
 from tourism.models import DestinationPage, ShareEvent
-from tourism.shareables import shareable_of
 from tourism.sitemaps import SITEMAPS
-
-OG_KEY = re.compile(r"^(?:(?P<kind>[a-z]{1,20})-)?(?P<pk>\d{1,18})-(?P<language>id|en)$")
 
 
 @require_GET
 def og_image(request, key):
-    """The 1200x630 share image of a page, product or shop in one language (drawn on first request)."""
-    match = OG_KEY.match(key)
-    if match is None:
+    """The 1200x630 share image of a page, product or shop in one language, as the worker drew it.
+
+    Never drawn here: an image not drawn yet is answered at once with the generic share image
+    (200, cached a minute) and its drawing is enqueued (tourism.share_images)."""
+    spec = share_images.spec_for_key(key)
+    if spec is None:
         raise Http404("no such share image")
-    pk, language = int(match["pk"]), match["language"]
-    if match["kind"]:
-        shareable = shareable_of(og_prefix=match["kind"])
-        if shareable is None:
-            raise Http404("no such share image")
-        thing = shareable.share_image_public().filter(pk=pk).first()
-        if thing is None:
-            raise Http404(f"no such {shareable.kind}")
-        spec = shareable.share_image_spec(thing, language=language, hashtag=None)
-    else:
-        page = Page.objects.live().public().filter(pk=pk).first()
-        if page is None:
-            raise Http404("no such page")
-        spec = share_images.page_spec(page=page.specific, language=language)
     try:
         with media_store_guard(f"serving the share image {key}"):
-            name = share_images.share_image_ensure(spec)
-            with default_storage.open(name, "rb") as handle:
-                response = HttpResponse(handle.read(), content_type="image/jpeg")
+            content = share_images.share_image_stored(spec)
     except MediaUnavailable:
         # The link preview is fetched again later; a 503 is not cached as the picture.
         return HttpResponse(status=503, headers={"Retry-After": "120", "Cache-Control": "no-store"})
+    if content is None:
+        share_images.share_image_request(spec)
+        return HttpResponse(share_images.generic_image(), content_type="image/jpeg",
+                            headers={"Cache-Control": "public, max-age=60"})
+    response = HttpResponse(content, content_type="image/jpeg")
     # The meta tags name the version (?v=): that URL never changes content; the bare one may.
     fresh = request.GET.get("v") == spec.digest
     response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=3600"

@@ -159,11 +159,17 @@ def test_a_product_page_with_8_photos_costs_no_storage_request(client, s3_media,
     assert len(sent) == 1
 
 
-def test_share_images_are_drawn_into_the_bucket(client, s3_media):
+def test_share_images_are_drawn_into_the_bucket(client, s3_media, django_capture_on_commit_callbacks):
+    from tourism.share_images import generic_image
+
     public, _private = s3_media
     product = product_with_photos("kain-og")
+    # The first request is answered with the generic image; the worker (here at once, after the
+    # request's commit) draws the product's into the bucket.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(f"/og/produk-{product.pk}-id.jpg").content == generic_image()
     response = client.get(f"/og/produk-{product.pk}-id.jpg")
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.content != generic_image()
     assert response["Content-Type"] == "image/jpeg" and response.content[:3] == b"\xff\xd8\xff"
     _folders, files = public.listdir("og")
     assert [name for name in files if name.startswith(f"produk-{product.pk}-id-")]

@@ -1,4 +1,5 @@
-"""Open Graph share images: 1200x630, per language, cached, redrawn when the page is published."""
+"""Open Graph share images: 1200x630, per language, drawn by the task queue's worker (never in the
+request: until drawn, the generic image), redrawn when the page is published."""
 
 import io
 
@@ -69,6 +70,21 @@ def place(home_page):
                                  english_title="Lok Baintan Floating Market", main_image=picture())
 
 
+@pytest.fixture
+def drawn(client, django_capture_on_commit_callbacks):
+    """GET a share image as a crawler would twice: the first answer is the generic image and
+    enqueues the drawing, which (the tests' immediate backend) runs once the request's work is
+    committed; the second answer is the drawn image."""
+
+    def fetch(path):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = client.get(path)
+            assert first.status_code == 200 and first.content == share_images.generic_image(), path
+        return client.get(path)
+
+    return fetch
+
+
 def stored_files(key: str) -> list[str]:
     try:
         return sorted(name for name in default_storage.listdir("og")[1] if name.startswith(f"{key}-"))
@@ -76,10 +92,10 @@ def stored_files(key: str) -> list[str]:
         return []
 
 
-def test_page_share_image_is_1200x630(client, place):
+def test_page_share_image_is_1200x630(client, place, drawn):
     path = og_image_path(client.get("/id/destinasi/lok-baintan/").text)
     assert path.startswith(f"/og/{place.pk}-id.jpg?v=")
-    response = client.get(path)
+    response = drawn(path)
     assert response.status_code == 200
     assert size_of(response) == (1200, 630)
     assert "immutable" in response["Cache-Control"]
@@ -90,12 +106,12 @@ def test_page_share_image_is_1200x630(client, place):
     assert ink_pixels(response.content, WHITE) > 3000  # "Pasar Terapung Lok Baintan"
 
 
-def test_each_language_has_its_own_image(client, place):
+def test_each_language_has_its_own_image(client, place, drawn):
     english_path = og_image_path(client.get("/en/destinasi/lok-baintan/").text)
     english = place.get_translation(place.locale.__class__.objects.get(language_code="en"))
     assert english_path.startswith(f"/og/{english.pk}-en.jpg?v=")
-    indonesian = client.get(og_image_path(client.get("/id/destinasi/lok-baintan/").text))
-    english_image = client.get(english_path)
+    indonesian = drawn(og_image_path(client.get("/id/destinasi/lok-baintan/").text))
+    english_image = drawn(english_path)
     assert size_of(english_image) == (1200, 630)
     assert indonesian.content != english_image.content
 
@@ -109,18 +125,18 @@ def test_spec_carries_title_kicker_and_campaign_brand(place):
     assert indonesian.hashtag == "#GebrakBanjar"
 
 
-def test_image_is_drawn_once_and_served_from_storage(client, place, monkeypatch):
+def test_image_is_drawn_once_and_served_from_storage(client, place, monkeypatch, drawn):
     path = f"/og/{place.pk}-id.jpg"
-    client.get(path)
+    drawn(path)
     drawn = []
     monkeypatch.setattr(share_images, "share_image_draw", lambda spec: drawn.append(spec) or b"")
     assert client.get(path).status_code == 200
     assert drawn == []
 
 
-def test_publishing_a_change_redraws_the_image(client, place, django_capture_on_commit_callbacks):
+def test_publishing_a_change_redraws_the_image(client, place, django_capture_on_commit_callbacks, drawn):
     path = og_image_path(client.get("/id/destinasi/lok-baintan/").text)
-    before = client.get(path).content
+    before = drawn(path).content
     old_files = stored_files(f"{place.pk}-id")
     assert len(old_files) == 1
 
@@ -136,16 +152,20 @@ def test_publishing_a_change_redraws_the_image(client, place, django_capture_on_
     assert size_of(after) == (1200, 630) and after.content != before
 
 
-def test_publishing_draws_nothing_that_was_never_asked_for(place, django_capture_on_commit_callbacks):
+def test_publishing_draws_the_image_of_the_page_language_only(client, place, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         place.save_revision().publish()
-    assert stored_files(f"{place.pk}-id") == [] and stored_files(f"{place.pk}-en") == []
+    # The page's own language, so the first crawler of a shared link gets it (not the generic
+    # one it would keep); the other language's image of the same page is drawn once asked for.
+    assert len(stored_files(f"{place.pk}-id")) == 1 and stored_files(f"{place.pk}-en") == []
+    response = client.get(og_image_path(client.get("/id/destinasi/lok-baintan/").text))
+    assert response.content != share_images.generic_image() and "immutable" in response["Cache-Control"]
 
 
 def test_a_page_without_a_picture_still_gets_an_image_with_its_title(client, home_page,
-                                                                     django_capture_on_commit_callbacks):
+                                                                     django_capture_on_commit_callbacks, drawn):
     event = factories.event(slug="haul", title="Haul Guru Sekumpul")
-    response = client.get(og_image_path(client.get("/id/acara/haul/").text))
+    response = drawn(og_image_path(client.get("/id/acara/haul/").text))
     assert response.status_code == 200 and size_of(response) == (1200, 630)
     drawn = response.content
     # The title is written, large, on the left of the lower half; the kicker (the date) above it.
@@ -188,12 +208,13 @@ def test_long_titles_stay_inside_the_margins(place, title):
     assert kicker_box[1] > TEXT_AREA[1] and kicker_box[3] <= title_box[1] and title_box[3] < TEXT_AREA[3]
 
 
-def test_product_and_shop_images(client, home_page):
+def test_product_and_shop_images(client, home_page, drawn):
     product = ProductFactory(title_id="Kain Sasirangan Gigi Haruan")
     add_photo(product, is_main=True)
     for url in (product.get_absolute_url(), product.shop.get_absolute_url()):
         path = og_image_path(client.get(url).text)
-        assert size_of(client.get(path)) == (1200, 630)
+        response = drawn(path)
+        assert size_of(response) == (1200, 630) and response.content != share_images.generic_image()
 
 
 def test_nothing_for_hidden_things(client, place):
@@ -203,3 +224,48 @@ def test_nothing_for_hidden_things(client, place):
     for path in (f"/og/{place.pk}-id.jpg", f"/og/toko-{pending_shop.pk}-id.jpg",
                  f"/og/produk-{hidden_product.pk}-id.jpg", "/og/12-fr.jpg", "/og/abc.jpg"):
         assert client.get(path).status_code == 404, path
+
+
+# --- Drawn by the worker, never in the request (issue 12) -------------------------------------------
+
+def test_a_crawler_never_waits_for_the_drawing(client, place, settings, monkeypatch,
+                                               django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    path = og_image_path(client.get("/id/destinasi/lok-baintan/").text)
+    real_draw = share_images.share_image_draw
+
+    def drawn_in_the_request(spec):
+        raise AssertionError("a share image was drawn inside the request")
+
+    monkeypatch.setattr(share_images, "share_image_draw", drawn_in_the_request)
+    # Two crawlers before the worker ran: the generic image at once, a valid 1200x630 JPEG that a
+    # CDN keeps a minute only, and one drawing enqueued, not two.
+    for _crawler in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = client.get(path)
+        assert first.status_code == 200 and size_of(first) == (1200, 630)
+        assert first.content == share_images.generic_image() and first["Cache-Control"] == "public, max-age=60"
+    waiting = DBTaskResult.objects.filter(task_path=share_images.share_image_make.module_path, status="READY")
+    assert [result.args_kwargs["kwargs"]["key"] for result in waiting] == [f"{place.pk}-id"]
+    assert stored_files(f"{place.pk}-id") == []
+
+    monkeypatch.setattr(share_images, "share_image_draw", real_draw)
+    run_worker_here()
+    assert len(stored_files(f"{place.pk}-id")) == 1
+
+    monkeypatch.setattr(share_images, "share_image_draw", drawn_in_the_request)
+    served = client.get(path)
+    assert served.status_code == 200 and size_of(served) == (1200, 630)
+    assert served.content != share_images.generic_image() and "immutable" in served["Cache-Control"]
+    assert ink_pixels(served.content, WHITE) > 3000  # the page's own title, not the generic one
+
+
+def test_the_generic_image_is_a_share_image_of_the_site():
+    with PILImage.open(io.BytesIO(share_images.generic_image())) as generic:
+        assert (generic.format, generic.size) == ("JPEG", (1200, 630))
+    assert ink_pixels(share_images.generic_image(), WHITE) > 3000  # its title is written
+    assert len(share_images.generic_image()) < 150_000  # WhatsApp drops large previews

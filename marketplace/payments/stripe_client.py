@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -132,8 +133,22 @@ def webhook_secret() -> str:
     return settings.STRIPE_WEBHOOK_SECRET or (EMULATOR_WEBHOOK_SECRET if mode == "emulator" else "")
 
 
-@cache
+# One client per (key, address), shared by every thread: a StripeClient never changes the key and
+# options it was built with (each call makes its own requestor from them), and its RequestsClient
+# keeps one requests.Session per thread (stripe-python 16: _api_requestor.py
+# `_new_requestor_with_options`, _http_client.py `_thread_local.session`).
+# tests/marketplace/payments/test_stripe_client_threads.py: 8 threads, two keys.
+_CLIENT_LOCK = threading.Lock()
+
+
 def _client_for(api_key: str, base: str) -> stripe.StripeClient:
+    # Under a lock: threads that meet an empty cache together would each build a client.
+    with _CLIENT_LOCK:
+        return _client_made(api_key, base)
+
+
+@cache
+def _client_made(api_key: str, base: str) -> stripe.StripeClient:
     return stripe.StripeClient(
         api_key,
         stripe_version=API_VERSION,
@@ -141,6 +156,9 @@ def _client_for(api_key: str, base: str) -> stripe.StripeClient:
         max_network_retries=NETWORK_RETRIES,
         http_client=stripe.RequestsClient(timeout=(CONNECT_TIMEOUT_SECONDS, TIMEOUT_SECONDS)),
     )
+
+
+_client_for.cache_clear = _client_made.cache_clear  # forget the clients (tests change the address)
 
 
 def client() -> stripe.StripeClient:

@@ -22,6 +22,7 @@ from marketplace.orders.models import (
     SubOrderStatus,
 )
 from marketplace.orders.signals import sub_order_delivered
+from marketplace.payments import methods
 
 
 class FulfilmentError(Exception):
@@ -119,11 +120,29 @@ def suborder_mark_collected(*, sub_order: SubOrder, code: str) -> SubOrder:
     return sub_order
 
 
+class CancelNeedsEditors(FulfilmentError):
+    """The artisan's part cannot be refunded alone (the way the order was paid is refunded only in
+    full): nothing changed, and the message says whom to ask."""
+
+
+def cancel_needs_editors_message(sub_order: SubOrder) -> str:
+    return _("Pesanan %(number)s dibayar dengan %(method)s, yang dananya hanya dapat dikembalikan seluruhnya "
+             "sekaligus, dan pesanan ini juga berisi barang dari toko lain. Bagian Anda belum dibatalkan: stok "
+             "dan pendapatan Anda tidak berubah. Hubungi editor Dinas Pariwisata Kabupaten Banjar; mereka dapat "
+             "mengembalikan dana seluruh pesanan setelah berbicara dengan pembeli, atau mengembalikan dana "
+             "bagian Anda lewat transfer bank.") % {
+        "number": sub_order.order.number,
+        "method": methods.method_label(methods.method_of(sub_order.order.stripe_payment_intent_id))}
+
+
 def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
     """Cancel a paid sub-order still on the artisan's shelf (not shipped; for pickup, not collected, e.g.
     a buyer who never came): its units go back to stock and its money back to the buyer.
 
     The refund is recorded in the same transaction and sent to Stripe by a task after the commit.
+    When the order was paid in a way that is refunded only in full (QRIS, methods.PARTIAL_REFUNDS)
+    and other shops' parts still hold money, the cancel is refused (CancelNeedsEditors) and nothing
+    changes: the regency's editors settle it with the buyer (docs/decisions.md).
     """
     with transaction.atomic():
         sub_order = _lock(sub_order)
@@ -133,15 +152,18 @@ def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
             raise FulfilmentError(_("Pesanan yang sudah dikirim tidak dapat dibatalkan."))
         if sub_order.status not in OPEN_STATUSES:
             raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat dibatalkan."))
+        refund = None
+        if refunds.refundable_by_sub_order(order=sub_order.order).get(sub_order.pk, 0) > 0:
+            try:
+                refund = refunds.refund_request(order=sub_order.order, sub_order=sub_order,
+                                                source=RefundSource.ARTISAN_CANCEL, reason=reason, by=by)
+            except refunds.PartialRefundRefused as error:
+                raise CancelNeedsEditors(cancel_needs_editors_message(sub_order)) from error
         stock.stock_return(lines=list(sub_order.lines.all()))
         sub_order.status = SubOrderStatus.CANCELED
         sub_order.canceled_at = timezone.now()
         sub_order.cancel_reason = reason[:300]
         sub_order.save(update_fields=["status", "canceled_at", "cancel_reason"])
-        refund = None
-        if refunds.refundable_by_sub_order(order=sub_order.order).get(sub_order.pk, 0) > 0:
-            refund = refunds.refund_request(order=sub_order.order, sub_order=sub_order,
-                                            source=RefundSource.ARTISAN_CANCEL, reason=reason, by=by)
         transaction.on_commit(lambda: emails.sub_order_canceled_email(sub_order=sub_order), robust=True)
     if refund is not None:
         refunds.refund_submit_enqueue(refund)

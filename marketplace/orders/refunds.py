@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.tasks import enqueue_on_commit, retried_task
 from marketplace.orders import emails, payouts
@@ -33,6 +34,7 @@ from marketplace.orders.models import (
     SubOrder,
 )
 from marketplace.payments import methods, stripe_client
+from marketplace.payments.models import PaymentMethod
 
 logger = logging.getLogger(__name__)
 COUNTED_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
@@ -40,6 +42,46 @@ COUNTED_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
 
 class RefundError(Exception):
     """A refund that cannot be made; the message is for the person asking, in their language."""
+
+
+class PartialRefundRefused(RefundError):
+    """The order was paid in a way that is refunded only in full (methods.PARTIAL_REFUNDS), and this
+    refund is less than all that is left of the order's payment."""
+
+
+# Refunds that must respect what the way to pay allows: made by a person (an editor, an artisan
+# cancelling their part). The automatic one (out of stock after a late payment) is sent regardless.
+PARTIAL_RULE_SOURCES = (RefundSource.EDITOR, RefundSource.ARTISAN_CANCEL)
+
+# Where a refund's money goes, per way to pay, and how soon it is seen: (for the buyer, for the staff
+# who make it). Card: Stripe's refunds documentation (5–10 business days). QRIS and GoPay: back
+# through the same provider; Stripe's pages for them could not be read here, so no figure is given
+# (docs/decisions.md, "Refunds said per way to pay").
+REFUND_DESTINATIONS = {
+    PaymentMethod.CARD: (
+        gettext_lazy("Dana kembali ke kartu yang Anda pakai untuk membayar, biasanya terlihat dalam 5–10 hari "
+                     "kerja, tergantung bank penerbit kartu."),
+        gettext_lazy("Dana kembali ke kartu pembeli lewat Stripe (biasanya terlihat dalam 5–10 hari kerja)."),
+    ),
+    PaymentMethod.QRIS: (
+        gettext_lazy("Dana kembali ke aplikasi bank atau dompet digital yang Anda pakai untuk memindai kode QRIS, "
+                     "biasanya dalam beberapa hari kerja, tergantung bank atau dompet digitalnya."),
+        gettext_lazy("Dana kembali lewat Stripe ke aplikasi bank atau dompet digital yang dipakai pembeli untuk "
+                     "memindai kode QRIS."),
+    ),
+    PaymentMethod.GOPAY: (
+        gettext_lazy("Dana kembali ke saldo GoPay Anda, biasanya dalam beberapa hari kerja."),
+        gettext_lazy("Dana kembali lewat Stripe ke saldo GoPay pembeli."),
+    ),
+}
+
+
+def refund_destination(*, order: Order, staff: bool = False) -> str:
+    """Where the money of a refund of `order` goes and when it is seen, in the active language: for the
+    buyer ("your card", "your GoPay balance"...) or, `staff`, for the editor making it."""
+    method = methods.method_of(order.stripe_payment_intent_id)
+    for_buyer, for_staff = REFUND_DESTINATIONS.get(method, REFUND_DESTINATIONS[PaymentMethod.CARD])
+    return str(for_staff if staff else for_buyer)
 
 
 def refund_allocate(*, remaining: dict[int, int], amount_idr: int) -> dict[int, int]:
@@ -103,11 +145,12 @@ def refund_request(*, order: Order, sub_order: SubOrder | None = None, amount_id
         if amount_idr > available:
             raise RefundError(_("Paling banyak Rp %(available)s yang masih dapat dikembalikan.")
                               % {"available": f"{available:,}".replace(",", ".")})
-        if source == RefundSource.EDITOR and amount_idr < order_remaining:
-            # QRIS is refunded only in full (methods.PARTIAL_REFUNDS): the editor is told so, and nothing is written.
+        if source in PARTIAL_RULE_SOURCES and amount_idr < order_remaining:
+            # QRIS is refunded only in full (methods.PARTIAL_REFUNDS): the editor or the artisan is told
+            # so, and nothing is written.
             refusal = methods.partial_refund_refusal(methods.method_of(order.stripe_payment_intent_id))
             if refusal:
-                raise RefundError(refusal)
+                raise PartialRefundRefused(refusal)
         refund = Refund.objects.create(order=order, amount_idr=amount_idr, source=source, reason=reason[:300],
                                        created_by=by if getattr(by, "is_authenticated", False) else None)
         RefundPart.objects.bulk_create(

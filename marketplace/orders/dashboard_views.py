@@ -67,6 +67,17 @@ def _refused(request, shop, sub_order, error: fulfilment.FulfilmentError, *, sta
     return _detail(request, shop, selectors.sub_order_for_shop(shop=shop, pk=sub_order.pk), status=status)
 
 
+def _fulfil(request, shop, sub_order, step, done: str, **arguments):
+    """Run one fulfilment step on the sub-order: when it is refused (FulfilmentError) the page says why
+    (409); when it is done, `done` is shown on the order's page."""
+    try:
+        step(sub_order=sub_order, **arguments)
+    except fulfilment.FulfilmentError as error:
+        return _refused(request, shop, sub_order, error)
+    messages.success(request, done)
+    return redirect("dashboard:order_detail", pk=sub_order.pk)
+
+
 @never_cache
 @shop_owner_required(approved=True)
 @with_sub_order
@@ -83,14 +94,10 @@ def order_ship(request, shop, sub_order):
     if not form.is_valid():
         messages.error(request, _("Data pengiriman belum lengkap; belum ada yang disimpan."))
         return _detail(request, shop, sub_order, ship_form=form, status=400)
-    try:
-        fulfilment.suborder_mark_shipped(sub_order=sub_order, courier=form.cleaned_data["courier"],
-                                         tracking_number=form.cleaned_data["tracking_number"])
-    except fulfilment.FulfilmentError as error:
-        return _refused(request, shop, sub_order, error)
-    messages.success(request, _("Pesanan %(number)s ditandai dikirim. Pembeli diberi tahu lewat email.")
-                     % {"number": sub_order.order.number})
-    return redirect("dashboard:order_detail", pk=sub_order.pk)
+    return _fulfil(request, shop, sub_order, fulfilment.suborder_mark_shipped,
+                   _("Pesanan %(number)s ditandai dikirim. Pembeli diberi tahu lewat email.")
+                   % {"number": sub_order.order.number},
+                   courier=form.cleaned_data["courier"], tracking_number=form.cleaned_data["tracking_number"])
 
 
 @shop_owner_required(approved=True)
@@ -98,13 +105,9 @@ def order_ship(request, shop, sub_order):
 @require_POST
 def order_ready(request, shop, sub_order):
     """Pickup: the buyer's things are ready at the workshop; the buyer is emailed the code and where to come."""
-    try:
-        fulfilment.suborder_mark_ready(sub_order=sub_order)
-    except fulfilment.FulfilmentError as error:
-        return _refused(request, shop, sub_order, error)
-    messages.success(request, _("Pesanan %(number)s ditandai siap diambil. Pembeli diberi tahu lewat email, "
-                                "dengan alamat dan jam pengambilan.") % {"number": sub_order.order.number})
-    return redirect("dashboard:order_detail", pk=sub_order.pk)
+    return _fulfil(request, shop, sub_order, fulfilment.suborder_mark_ready,
+                   _("Pesanan %(number)s ditandai siap diambil. Pembeli diberi tahu lewat email, "
+                     "dengan alamat dan jam pengambilan.") % {"number": sub_order.order.number})
 
 
 @shop_owner_required(approved=True)
@@ -144,13 +147,9 @@ def order_packing_slip(request, shop, sub_order):
 @require_POST
 def order_delivered(request, shop, sub_order):
     """The courier's tracking says it arrived: the buyer is then invited to review."""
-    try:
-        fulfilment.suborder_mark_delivered(sub_order=sub_order)
-    except fulfilment.FulfilmentError as error:
-        return _refused(request, shop, sub_order, error)
-    messages.success(request, _("Pesanan %(number)s ditandai sudah diterima. Pembeli diminta menulis ulasan "
-                                "lewat email.") % {"number": sub_order.order.number})
-    return redirect("dashboard:order_detail", pk=sub_order.pk)
+    return _fulfil(request, shop, sub_order, fulfilment.suborder_mark_delivered,
+                   _("Pesanan %(number)s ditandai sudah diterima. Pembeli diminta menulis ulasan "
+                     "lewat email.") % {"number": sub_order.order.number})
 
 
 @shop_owner_required(approved=True)
@@ -161,13 +160,10 @@ def order_cancel(request, shop, sub_order):
     if not form.is_valid():
         messages.error(request, _("Tulis alasan pembatalan; belum ada yang dibatalkan."))
         return _detail(request, shop, sub_order, cancel_form=form, status=400)
-    try:
-        fulfilment.suborder_cancel(sub_order=sub_order, reason=form.cleaned_data["reason"], by=request.user)
-    except fulfilment.FulfilmentError as error:
-        return _refused(request, shop, sub_order, error)
-    messages.success(request, _("Pesanan %(number)s dibatalkan. Stok dikembalikan dan dana pembeli dikembalikan.")
-                     % {"number": sub_order.order.number})
-    return redirect("dashboard:order_detail", pk=sub_order.pk)
+    return _fulfil(request, shop, sub_order, fulfilment.suborder_cancel,
+                   _("Pesanan %(number)s dibatalkan. Stok dikembalikan dan dana pembeli dikembalikan.")
+                   % {"number": sub_order.order.number},
+                   reason=form.cleaned_data["reason"], by=request.user)
 
 
 # --- Earnings -------------------------------------------------------------------------------

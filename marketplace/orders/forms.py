@@ -67,6 +67,26 @@ class CartRemoveForm(forms.Form):
     line = forms.RegexField(regex=r"^[0-9]{1,18}:[0-9]{1,18}$")
 
 
+class CartDestinationForm(forms.Form):
+    """Where to, for the cart's shipping estimate (a GET form: works without JavaScript)."""
+
+    country = forms.ChoiceField(label=_("Negara"), choices=COUNTRY_CHOICES, initial="ID",
+                                error_messages={"required": _("Pilih negara."),
+                                                "invalid_choice": _("Pilih negara dari daftar.")})
+    province = forms.ChoiceField(label=_("Provinsi (di Indonesia)"),
+                                 choices=[("", _("Pilih provinsi"))] + [(p, p) for p in PROVINCES],
+                                 error_messages={"required": _("Pilih provinsi untuk melihat perkiraan ongkir."),
+                                                 "invalid_choice": _("Pilih provinsi dari daftar.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("country", "ID") != "ID":
+            self.fields["province"].required = False
+
+    def clean_province(self):
+        return "" if self.cleaned_data.get("country", "ID") != "ID" else self.cleaned_data["province"]
+
+
 class CheckoutForm(forms.Form):
     name = forms.CharField(label=_("Nama lengkap"), max_length=120,
                            error_messages=_required(_("Tulis nama penerima.")),

@@ -31,19 +31,34 @@ from marketplace import services as marketplace_services
 from marketplace.forms import EmailLoginForm, SignupForm
 from marketplace.models import Product, ProductSize
 from marketplace.orders import cart, checkout, fulfilment, selectors, stock
-from marketplace.orders.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
+from marketplace.orders.estimate import cart_estimate
+from marketplace.orders.forms import (
+    COUNTRY_NAMES,
+    AddToCartForm,
+    CartDestinationForm,
+    CartRemoveForm,
+    CartUpdateForm,
+    CheckoutForm,
+)
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import methods, stripe_client
 from marketplace.payments.models import PaymentMethod
 from marketplace.shipping.options import choice_field
+from marketplace.shipping.rates import Destination
+from marketplace.shipping.regions import province_find
 
 SESSION_CHECKOUT_TOKEN = "kampung_sasirangan_checkout"
+# Where the buyer said the parcels go (the cart's estimate form, the checkout's address): {"country",
+# "province", "city"}, so the cart can estimate the shipping and checkout starts from it.
+SESSION_DESTINATION = "kampung_sasirangan_destination"
 # The webhook normally marks an order paid within a second or two; the confirmation page waits this
 # long after the payment attempt before asking Stripe itself, then at most every few seconds.
 WEBHOOK_GRACE = timedelta(seconds=10)
 RECONCILE_EVERY_SECONDS = 5
 # The QRIS page looks again this often for the webhook that marks the order paid.
 QR_REFRESH_SECONDS = 5
+# The delivery options of a cart for an address (shared/contracts/http-api.md): a fixed public address.
+SHIPPING_OPTIONS_API = "/api/shipping/options"
 
 
 def _form_errors(form) -> list[str]:
@@ -69,12 +84,61 @@ def _checkout_unavailable(contents) -> str:
     return checkout.amount_too_large_message() if contents.too_large else ""
 
 
+def _destination_remember(request, *, country: str, province: str, city: str = "") -> None:
+    request.session[SESSION_DESTINATION] = {"country": country, "province": province, "city": city[:80]}
+
+
+def _destination_form(request) -> CartDestinationForm:
+    """The cart's "where to" form: bound to the query when the buyer sent it, else to what the session
+    remembers (from this form or the checkout's address), else empty."""
+    if "country" in request.GET or "province" in request.GET:
+        form = CartDestinationForm(request.GET)
+        if form.is_valid():
+            data = form.cleaned_data
+            remembered = request.session.get(SESSION_DESTINATION) or {}
+            city = remembered.get("city", "") if remembered.get("province") == data["province"] else ""
+            _destination_remember(request, country=data["country"], province=data["province"], city=city)
+        return form
+    remembered = request.session.get(SESSION_DESTINATION) if hasattr(request, "session") else None
+    if remembered:
+        form = CartDestinationForm({"country": remembered.get("country", "ID"),
+                                    "province": remembered.get("province", "")})
+        if form.is_valid():
+            return form
+    return CartDestinationForm(initial={"country": "ID"})
+
+
+def _cart_estimate(request, contents, form: CartDestinationForm) -> dict | None:
+    """The shipping estimate per shop and the estimated total, once the province or country is known."""
+    if contents.is_empty or not form.is_bound or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    remembered = request.session.get(SESSION_DESTINATION) or {}
+    if data["country"] == "ID":
+        destination = Destination(country="ID", province=province_find(data["province"]) or "",
+                                  city=remembered.get("city", ""))
+        place = data["province"]
+    else:
+        destination = Destination(country=data["country"])
+        place = str(COUNTRY_NAMES.get(data["country"], data["country"]))
+    estimate = cart_estimate(contents, destination=destination, language=get_language() or "id")
+    return {"place": place, "shops": estimate.shops, "shipping_idr": estimate.shipping_idr,
+            "total_idr": estimate.total_idr}
+
+
 def _cart_page(request, *, errors=(), status=200):
     contents = cart.cart_contents(request, held=_held(request))
     for notice in contents.notices:
         messages.warning(request, notice)
+    destination_form = _destination_form(request)
+    estimate = _cart_estimate(request, contents, destination_form)
+    if destination_form.is_bound and not destination_form.is_valid() and status == 200:
+        status = 400  # a province or country not in the list: the form again, with the reason beside it
+    shop_estimates = estimate["shops"] if estimate else {}
     return render(request, "orders/cart.html", {
         "cart": contents, "errors": list(errors), "checkout_unavailable": _checkout_unavailable(contents),
+        "destination_form": destination_form, "estimate": estimate,
+        "sections": [(group, shop_estimates.get(group.shop.pk)) for group in contents.groups],
     }, status=status)
 
 
@@ -149,6 +213,11 @@ def _checkout_initial(request) -> dict:
                              "postal_code", "street")})
         else:
             initial["email"] = request.user.email
+    remembered = request.session.get(SESSION_DESTINATION) or {}
+    if "country" not in initial and remembered:
+        # Where the cart's estimate went: the checkout's options come for it at once (checkout.js).
+        initial.update({"country": remembered.get("country", "ID"), "province": remembered.get("province", ""),
+                        "regency": remembered.get("city", "")})
     return initial
 
 
@@ -183,6 +252,33 @@ def _delivery_context(request, contents, address: checkout.Address) -> dict:
             "total_idr": contents.total_idr + shipping}
 
 
+def _delivery_placeholder(contents) -> list[dict]:
+    """Each shop's delivery fieldset before any address is priced (checkout.js fills it in)."""
+    return [{"shop": group.shop, "field": choice_field(group.shop), "options": [], "unavailable": "", "chosen": "",
+             "subtotal_idr": group.subtotal_idr} for group in contents.groups]
+
+
+def _delivery_script(contents) -> dict:
+    """What checkout.js needs to ask GET /api/shipping/options for this cart as the address changes and to
+    write the options as the page does; the server prices everything again when the form is sent."""
+    quantities: dict[str, int] = {}
+    for line in contents.lines:
+        quantities[line.product.slug] = quantities.get(line.product.slug, 0) + line.quantity
+    return {
+        "url": SHIPPING_OPTIONS_API, "lang": get_language() or "id",
+        "items": ",".join(f"{slug}:{quantity}" for slug, quantity in quantities.items()),
+        "goodsIdr": contents.total_idr,
+        "messages": {
+            "free": _("gratis"), "days": _("%(low)s–%(high)s hari"),
+            "goods": _("Barang"), "shipping": _("Ongkos kirim"), "total": _("Total"),
+            "goodsTotal": _("Total barang"), "fromAddress": _("Ongkos kirim dihitung dari alamat Anda."),
+            "working": _("Menghitung ongkos kirim…"),
+            "updated": _("Pilihan pengiriman diperbarui untuk alamat ini."),
+            "failed": _("Ongkos kirim belum bisa dihitung otomatis. Tekan “Hitung ongkir”."),
+        },
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout_view(request):
@@ -196,13 +292,15 @@ def checkout_view(request):
     if contents.too_large:
         return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
     form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request))
-    context = {"cart": contents, "form": form, "errors": [], "delivery": None, "delivery_errors": {}}
+    context = {"cart": contents, "form": form, "errors": [], "delivery": None, "delivery_errors": {},
+               "delivery_shops": _delivery_placeholder(contents), "delivery_script": _delivery_script(contents)}
     if request.method != "POST":
         return render(request, "orders/checkout.html", context)
     if not form.is_valid():
         return render(request, "orders/checkout.html", context, status=400)
     data = form.cleaned_data
     address = _checkout_address(data)
+    _destination_remember(request, country=data["country"], province=data["province"], city=data["regency"])
     try:
         context["delivery"] = _delivery_context(request, contents, address)
     except checkout.CheckoutError as error:

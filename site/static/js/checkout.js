@@ -1,4 +1,188 @@
-/* Card payment on the order's PaymentIntent (site/templates/orders/pay.html).
+/* Two small enhancements of the orders pages, each doing nothing where its page is not:
+ * 1. Checkout (site/templates/orders/checkout.html): each shop's delivery options follow the address.
+ * 2. Card payment on the pay page (site/templates/orders/pay.html).
+ */
+
+/* 1. As the buyer changes the country, province or city, ask GET /api/shipping/options for the cart
+ * (debounced; on load too when the address is filled and nothing is priced yet) and write each shop's
+ * options as the page does: pickup first, couriers cheapest first, cost and days, in the page's
+ * language; the buyer's choice kept when still offered, else the cheapest courier; a shop that cannot
+ * deliver there with the API's reason. The summary's shipping and total follow the choice: display
+ * only, the server prices everything again when the form is sent. Without JavaScript, or when the
+ * call fails or takes longer than 8 s, "Hitung ongkir" does the same on the server.
+ */
+(function () {
+  "use strict";
+  var configBlock = document.getElementById("ko-delivery-config");
+  var form = document.getElementById("ko-checkout-form");
+  if (!configBlock || !form || !window.fetch || !window.URLSearchParams) { return; }
+  var config = JSON.parse(configBlock.textContent);
+  var text = config.messages;
+  var country = form.elements.country;
+  var province = form.elements.province;
+  var city = form.elements.regency;
+  var status = document.getElementById("ko-delivery-status");
+  var hint = document.getElementById("ko-delivery-hint");
+  var totals = document.getElementById("ko-summary-totals");
+  var TIMEOUT_MS = 8000;
+  var DEBOUNCE_MS = 500;
+  var timer = null;
+  var pending = null;
+  var asked = 0;
+
+  function rupiah(amount) { return "Rp " + String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+
+  function element(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (content !== undefined) { node.textContent = content; }
+    return node;
+  }
+
+  function shopSets() { return Array.prototype.slice.call(form.querySelectorAll("fieldset[data-shop]")); }
+
+  function optionText(option) {
+    var words = option.label + ": " + (option.cost_idr ? rupiah(option.cost_idr) : text.free);
+    if (option.kind === "pickup") {
+      return words + (option.address ? " · " + option.address : "") + (option.hours ? " (" + option.hours + ")" : "");
+    }
+    return words + " · " + text.days.replace("%(low)s", option.days_min).replace("%(high)s", option.days_max);
+  }
+
+  function line(label, amount, className) {
+    var paragraph = element("p", className, label + " ");
+    paragraph.appendChild(element("span", "ko-amount", rupiah(amount)));
+    return paragraph;
+  }
+
+  // The summary as the server writes it: goods, shipping and total once every shop has a choice.
+  function showTotals() {
+    var shipping = 0;
+    var complete = true;
+    shopSets().forEach(function (set) {
+      var chosen = set.querySelector("input[type=radio]:checked");
+      if (chosen && !set.querySelector("[data-unavailable]")) {
+        shipping += parseInt(chosen.getAttribute("data-cost"), 10) || 0;
+      } else {
+        complete = false;
+      }
+    });
+    while (totals.firstChild) { totals.removeChild(totals.firstChild); }
+    if (complete) {
+      totals.appendChild(line(text.goods, config.goodsIdr, "ko-lines"));
+      totals.appendChild(line(text.shipping, shipping, "ko-lines"));
+      totals.appendChild(line(text.total, config.goodsIdr + shipping, "ko-total"));
+    } else {
+      totals.appendChild(line(text.goodsTotal, config.goodsIdr, "ko-total"));
+      totals.appendChild(element("p", "ko-muted", text.fromAddress));
+    }
+  }
+
+  function fillShop(set, options, reason) {
+    var field = set.getAttribute("data-field");
+    var checked = set.querySelector("input[type=radio]:checked");
+    var wanted = checked ? checked.value : "";
+    var chosen = null;
+    options.forEach(function (option) { if (option.id === wanted) { chosen = option; } });
+    if (!chosen) {
+      options.forEach(function (option) { if (!chosen && option.kind === "courier") { chosen = option; } });
+    }
+    if (!chosen && options.length) { chosen = options[0]; }
+    Array.prototype.slice.call(set.children).forEach(function (child) {
+      if (child.tagName !== "LEGEND") { set.removeChild(child); }
+    });
+    set.classList.remove("ko-field--error");
+    options.forEach(function (option) {
+      var choice = element("div", "ko-choice");
+      var input = element("input");
+      input.type = "radio";
+      input.name = field;
+      input.id = field + "-" + option.id;
+      input.value = option.id;
+      input.setAttribute("data-cost", option.cost_idr);
+      input.checked = option === chosen;
+      var label = element("label", "", optionText(option));
+      label.htmlFor = input.id;
+      choice.appendChild(input);
+      choice.appendChild(label);
+      set.appendChild(choice);
+    });
+    if (reason) {
+      var refusal = element("p", "ko-errors", reason);
+      refusal.setAttribute("data-unavailable", "");
+      set.appendChild(refusal);
+    }
+  }
+
+  function fill(answer) {
+    var offered = {};
+    var refused = {};
+    (answer.shops || []).forEach(function (entry) { offered[entry.shop] = entry.options; });
+    (answer.unavailable || []).forEach(function (entry) { refused[entry.shop] = entry.reason; });
+    shopSets().forEach(function (set) {
+      var slug = set.getAttribute("data-shop");
+      fillShop(set, offered[slug] || [], refused[slug] || "");
+    });
+    if (hint) { hint.hidden = true; }
+    showTotals();
+    status.textContent = text.updated;
+  }
+
+  function addressReady() {
+    return Boolean(country && country.value && (country.value !== "ID" || (province && province.value)));
+  }
+
+  function ask() {
+    if (!addressReady()) { return; }
+    var mine = ++asked;
+    if (pending) { pending.abort(); }
+    var controller = window.AbortController ? new AbortController() : null;
+    pending = controller;
+    var query = new URLSearchParams({ items: config.items, country: country.value, lang: config.lang });
+    if (country.value === "ID") { query.set("province", province.value); }
+    if (city && city.value.trim()) { query.set("city", city.value.trim()); }
+    var late = window.setTimeout(function () { if (controller) { controller.abort(); } failed(mine); }, TIMEOUT_MS);
+    status.textContent = text.working;
+    fetch(config.url + "?" + query.toString(), {
+      credentials: "same-origin", headers: { Accept: "application/json" },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      window.clearTimeout(late);
+      if (mine !== asked) { return; }  // the address changed since: a newer answer is coming
+      if (!result.ok) { failed(mine); return; }
+      fill(result.body);
+    }).catch(function () {
+      window.clearTimeout(late);
+      failed(mine);
+    });
+  }
+
+  // The options stay as they were; "Hitung ongkir" asks the server instead.
+  function failed(mine) {
+    if (mine !== asked) { return; }
+    asked += 1;  // an answer arriving after the timeout changes nothing the buyer was told
+    status.textContent = text.failed;
+  }
+
+  function later() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(ask, DEBOUNCE_MS);
+  }
+
+  [country, province].forEach(function (field) { if (field) { field.addEventListener("change", later); } });
+  if (city) { city.addEventListener("input", later); }
+  form.addEventListener("change", function (event) {
+    if (event.target && event.target.type === "radio" && event.target.name.indexOf("shipping-") === 0) {
+      showTotals();
+    }
+  });
+  // Filled in already (the buyer's last address, or the cart's estimate) but nothing priced yet.
+  if (!form.querySelector("fieldset[data-shop] input[type=radio]")) { ask(); }
+})();
+
+/* 2. Card payment on the order's PaymentIntent (site/templates/orders/pay.html).
  *
  * With Stripe: Stripe.js mounts its card element and confirms the card itself
  * (stripe.confirmCardPayment), so card numbers never reach this site.

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import snowballstemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -214,20 +216,26 @@ def _token_keys(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((token, stem(token, "id"), stem(token, "en"))))
 
 
-@dataclass
+@dataclass(frozen=True)
 class SynonymTable:
-    """Rules indexed by the keys of their first word, for greedy longest matching."""
+    """Rules indexed by the keys of their first word, for greedy longest matching. Immutable (a
+    tuple, a read-only mapping of tuples): search.synonyms keeps one for every thread."""
 
-    rules: list[SynonymRule]
-    by_first_key: dict[str, list[tuple[tuple[str, ...], SynonymRule]]] = field(default_factory=dict)
+    rules: tuple[SynonymRule, ...]
+    by_first_key: Mapping[str, tuple[tuple[tuple[str, ...], SynonymRule], ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self):
+        by_first_key: dict[str, list[tuple[tuple[str, ...], SynonymRule]]] = {}
         for rule in self.rules:
             for phrase in rule.left:
                 for key in _token_keys(phrase[0]):
-                    self.by_first_key.setdefault(key, []).append((phrase, rule))
-        for candidates in self.by_first_key.values():
-            candidates.sort(key=lambda entry: -len(entry[0]))
+                    by_first_key.setdefault(key, []).append((phrase, rule))
+        # frozen: the dataclass's own way to set fields in __post_init__
+        object.__setattr__(self, "rules", tuple(self.rules))
+        object.__setattr__(self, "by_first_key", MappingProxyType({
+            key: tuple(sorted(candidates, key=lambda entry: -len(entry[0])))
+            for key, candidates in by_first_key.items()}))
 
     def match_at(self, tokens: list[str], position: int):
         """The longest rule phrase starting at `position`: (length, rule) or None;

@@ -37,6 +37,8 @@ import threading
 import uuid
 from array import array
 from collections import OrderedDict, defaultdict
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -246,7 +248,7 @@ def _fresh() -> dict:
     return _vocabulary_cache
 
 
-def _vocabulary() -> dict[int, set[str]]:
+def _vocabulary() -> Mapping[int, frozenset[str]]:
     """Every stem and word in the vocabulary table, with the words bucketed by first letter."""
     cache = _vocabulary_cache
     if "sets" not in cache:
@@ -257,11 +259,16 @@ def _vocabulary() -> dict[int, set[str]]:
         for kind, terms in sets.items():
             for term in terms:
                 buckets[kind][term[0]].append(term)
-        cache.update(sets=sets, buckets=buckets, similar={})
+        # Immutable: every thread reads them at once (frozensets, tuples, read-only mappings).
+        cache.update(sets=MappingProxyType({kind: frozenset(terms) for kind, terms in sets.items()}),
+                     buckets=MappingProxyType({kind: MappingProxyType({letter: tuple(terms)
+                                                                       for letter, terms in by_letter.items()})
+                                               for kind, by_letter in buckets.items()}),
+                     similar={})
     return cache["sets"]
 
 
-def _similar(term: str, kind: int) -> list[tuple[str, int]]:
+def _similar(term: str, kind: int) -> tuple[tuple[str, int], ...]:
     """Vocabulary terms within Elasticsearch's AUTO edit distance of `term`.
 
     Candidates share the first letter: a typo there is rare, and the bucket
@@ -281,10 +288,11 @@ def _similar(term: str, kind: int) -> list[tuple[str, int]]:
         if distance <= limit:
             found.append((candidate, distance))
     found.sort(key=lambda item: (item[1], item[0]))
+    found = tuple(found[:MAX_EXPANSIONS])
     if len(remembered) > 20_000:
         remembered.clear()
-    remembered[(term, kind)] = found[:MAX_EXPANSIONS]
-    return remembered[(term, kind)]
+    remembered[(term, kind)] = found
+    return found  # not read back: another thread may have emptied `remembered` meanwhile
 
 
 ROW_FIELDS = ("id", "key", "type", "district", "category", "motif", "fabric", "dye", "colors",
@@ -304,17 +312,18 @@ class Documents:
     facet value: a facet's counts are a few ANDs and bit counts, at any size."""
 
     def __init__(self, rows: list[tuple]):
+        # Every column immutable (tuples, read-only mappings): one Documents serves every thread.
         self.size = len(rows)
-        self.ids = [row[0] for row in rows]
-        self.position = {document_id: position for position, document_id in enumerate(self.ids)}
-        self.keys = [row[1] for row in rows]
-        self.position_of_key = {key: position for position, key in enumerate(self.keys)}
-        self.types = [row[2] for row in rows]
-        self.latitudes = [row[11] for row in rows]
-        self.longitudes = [row[12] for row in rows]
-        self.popularity = [popularity_factor(row[13]) for row in rows]
-        self.ends_at = [row[14] if row[2] in DATED_TYPES else None for row in rows]
-        self.titles = [row[15] for row in rows]
+        self.ids = tuple(row[0] for row in rows)
+        self.position = MappingProxyType({document_id: position for position, document_id in enumerate(self.ids)})
+        self.keys = tuple(row[1] for row in rows)
+        self.position_of_key = MappingProxyType({key: position for position, key in enumerate(self.keys)})
+        self.types = tuple(row[2] for row in rows)
+        self.latitudes = tuple(row[11] for row in rows)
+        self.longitudes = tuple(row[12] for row in rows)
+        self.popularity = tuple(popularity_factor(row[13]) for row in rows)
+        self.ends_at = tuple(row[14] if row[2] in DATED_TYPES else None for row in rows)
+        self.titles = tuple(row[15] for row in rows)
         self.everything = (1 << self.size) - 1
         values: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet in FACETS}
         columns = {"type": 2, "district": 3, "category": 4, "motif": 5, "fabric": 6, "dye": 7}
@@ -330,12 +339,13 @@ class Documents:
                 priced.append((row[9], position))
             if row[2] == "product" and row[10] is False:
                 sold_out.append(position)
-        self.facets = {facet: {value: _bits(positions, self.size) for value, positions in by_value.items()}
-                       for facet, by_value in values.items()}
+        self.facets = MappingProxyType({
+            facet: MappingProxyType({value: _bits(positions, self.size) for value, positions in by_value.items()})
+            for facet, by_value in values.items()})
         self.sold_out = _bits(sold_out, self.size)
         priced.sort()
-        self.prices = [price for price, _position in priced]
-        self.priced_positions = [position for _price, position in priced]
+        self.prices = tuple(price for price, _position in priced)
+        self.priced_positions = tuple(position for _price, position in priced)
         self._order: tuple | None = None
 
     def price_mask(self, low: int | None, high: int | None) -> int:
@@ -355,7 +365,7 @@ class Documents:
             return self.popularity[position] * PAST_EVENT_WEIGHT
         return self.popularity[position]
 
-    def order(self, now) -> list[int]:
+    def order(self, now) -> tuple[int, ...]:
         """Every position by the order of a search without words (weight, then title),
         remembered until the next event or campaign ends."""
         if self._order is None or (self._order[0] is not None and self._order[0] <= now):
@@ -363,7 +373,7 @@ class Documents:
             ordered = sorted(range(self.size),
                              key=lambda position: (-self.weight(position, now), self.titles[position],
                                                    self.keys[position]))
-            self._order = (min(upcoming, default=None), ordered)
+            self._order = (min(upcoming, default=None), tuple(ordered))  # one assignment: threads see old or new
         return self._order[1]
 
 
@@ -478,19 +488,20 @@ class Matches:
     def __init__(self, documents: Documents, scores: dict[int, float]):
         found = [(documents.position[document_id], score) for document_id, score in scores.items()
                  if document_id in documents.position]
-        self.positions = array("q", (position for position, _score in found))
-        self.scores = array("d", (score for _position, score in found))
+        # Read-only views of compact arrays: one Matches serves every thread that repeats the query.
+        self.positions = memoryview(array("q", (position for position, _score in found))).toreadonly()
+        self.scores = memoryview(array("d", (score for _position, score in found))).toreadonly()
         self.mask = _bits(self.positions, documents.size)
         self._ranked: tuple | None = None
 
-    def ranked(self, documents: Documents, now) -> list[tuple[float, int]]:
+    def ranked(self, documents: Documents, now) -> tuple[tuple[float, int], ...]:
         if self._ranked is None or (self._ranked[0] is not None and self._ranked[0] <= now):
             ranked = sorted(((score * documents.weight(position, now), position)
                              for position, score in zip(self.positions, self.scores, strict=True)),
                             key=lambda item: (-item[0], documents.titles[item[1]], documents.keys[item[1]]))
             ends = [documents.ends_at[position] for position in self.positions
                     if documents.ends_at[position] is not None and documents.ends_at[position] >= now]
-            self._ranked = (min(ends, default=None), ranked)
+            self._ranked = (min(ends, default=None), tuple(ranked))  # one assignment: old or new
         return self._ranked[1]
 
 
@@ -503,14 +514,16 @@ def _remembered_matches(plan: QueryPlan, documents: Documents) -> Matches:
     key = (tuple((clause, kind, weight, language, tuple(term_lists))
                  for clause, kind, weight, language, term_lists in options), plan.minimum_should_match())
     remembered = _vocabulary_cache.setdefault("scores", OrderedDict())
-    found = remembered.get(key)
-    if found is None:
-        found = Matches(documents, _text_scores(plan, documents.size, options))
+    with _cache_lock:  # an LRU's get, move and evict: not one step each for other threads
+        found = remembered.get(key)
+        if found is not None:
+            remembered.move_to_end(key)
+            return found
+    found = Matches(documents, _text_scores(plan, documents.size, options))
+    with _cache_lock:
         remembered[key] = found
         if len(remembered) > REMEMBERED_QUERIES:
             remembered.popitem(last=False)
-    else:
-        remembered.move_to_end(key)
     return found
 
 

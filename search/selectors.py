@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import replace
+from types import MappingProxyType
 
 from django.db import DatabaseError
 
@@ -22,19 +24,23 @@ PROMOTIONS_TTL = 30.0
 _promotions: dict = {"by_query": None, "loaded_at": 0.0}
 
 
-def _promoted_page_ids() -> dict[str, list[int]]:
+def _promoted_page_ids() -> Mapping[str, tuple[int, ...]]:
     """Every promotion, by normalised query; reread every PROMOTIONS_TTL seconds
-    (a small table, and read on every search)."""
+    (a small table, and read on every search). Read-only (a mapping of tuples): every thread
+    reads the same one."""
     from wagtail.contrib.search_promotions.models import SearchPromotion
 
     now = time.monotonic()
-    if _promotions["by_query"] is None or now - _promotions["loaded_at"] > PROMOTIONS_TTL:
+    remembered = _promotions["by_query"]  # read once: another thread may forget it meanwhile
+    if remembered is None or now - _promotions["loaded_at"] > PROMOTIONS_TTL:
         by_query: dict[str, list[int]] = {}
         for query_string, page_id in (SearchPromotion.objects.filter(page__isnull=False)
                                       .order_by("sort_order", "pk").values_list("query__query_string", "page_id")):
             by_query.setdefault(query_string, []).append(page_id)
-        _promotions.update(by_query=by_query, loaded_at=now)
-    return _promotions["by_query"]
+        frozen = MappingProxyType({query_string: tuple(ids) for query_string, ids in by_query.items()})
+        _promotions.update(by_query=frozen, loaded_at=now)
+        return frozen
+    return remembered
 
 
 def forget_promotions(**kwargs) -> None:

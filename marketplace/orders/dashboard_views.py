@@ -58,6 +58,7 @@ def _detail(request, shop, sub_order, *, ship_form=None, cancel_form=None, colle
         "refunded_idr": selectors.sub_order_refunded_idr(sub_order=sub_order),
         "ship_form": ship_form or ShipForm(), "cancel_form": cancel_form or CancelForm(),
         "collect_form": collect_form or CollectForm(),
+        "cancel_refusal": fulfilment.cancel_refusal(sub_order=sub_order),
     }, status=status)
 
 

@@ -135,6 +135,14 @@ def cancel_needs_editors_message(sub_order: SubOrder) -> str:
         "method": methods.method_label(methods.method_of(sub_order.order.stripe_payment_intent_id))}
 
 
+def cancel_refusal(*, sub_order: SubOrder) -> str:
+    """Why the artisan cannot cancel this open sub-order themselves (shown beside the cancel form
+    beforehand); empty when they can."""
+    if sub_order.status not in OPEN_STATUSES or not refunds.sub_order_refund_refusal(sub_order=sub_order):
+        return ""
+    return cancel_needs_editors_message(sub_order)
+
+
 def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
     """Cancel a paid sub-order still on the artisan's shelf (not shipped; for pickup, not collected, e.g.
     a buyer who never came): its units go back to stock and its money back to the buyer.

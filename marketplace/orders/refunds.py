@@ -114,6 +114,23 @@ def refunded_total(*, order: Order) -> int:
     return order.refunds.filter(status__in=COUNTED_STATUSES).aggregate(total=Sum("amount_idr"))["total"] or 0
 
 
+def partial_refund_refusal(*, order: Order, amount_idr: int, order_remaining: int) -> str:
+    """Why a refund of `amount_idr` cannot be made when `order_remaining` is left of the order's payment:
+    the way it was paid is refunded only in full (methods.PARTIAL_REFUNDS); empty when it can."""
+    if amount_idr >= order_remaining:
+        return ""
+    return methods.partial_refund_refusal(methods.method_of(order.stripe_payment_intent_id))
+
+
+def sub_order_refund_refusal(*, sub_order: SubOrder) -> str:
+    """The same for all that is left of one sub-order (an artisan's cancel), asked before anything is done."""
+    remaining = refundable_by_sub_order(order=sub_order.order)
+    part = remaining.get(sub_order.pk, 0)
+    if part <= 0:
+        return ""
+    return partial_refund_refusal(order=sub_order.order, amount_idr=part, order_remaining=sum(remaining.values()))
+
+
 def _lock_paid_order(order_pk: int) -> Order:
     order = Order.objects.select_for_update().get(pk=order_pk)
     if order.status != OrderStatus.PAID or not order.stripe_payment_intent_id:
@@ -145,10 +162,10 @@ def refund_request(*, order: Order, sub_order: SubOrder | None = None, amount_id
         if amount_idr > available:
             raise RefundError(_("Paling banyak Rp %(available)s yang masih dapat dikembalikan.")
                               % {"available": f"{available:,}".replace(",", ".")})
-        if source in PARTIAL_RULE_SOURCES and amount_idr < order_remaining:
+        if source in PARTIAL_RULE_SOURCES:
             # QRIS is refunded only in full (methods.PARTIAL_REFUNDS): the editor or the artisan is told
             # so, and nothing is written.
-            refusal = methods.partial_refund_refusal(methods.method_of(order.stripe_payment_intent_id))
+            refusal = partial_refund_refusal(order=order, amount_idr=amount_idr, order_remaining=order_remaining)
             if refusal:
                 raise PartialRefundRefused(refusal)
         refund = Refund.objects.create(order=order, amount_idr=amount_idr, source=source, reason=reason[:300],

@@ -48,9 +48,13 @@ def test_artisan_cannot_cancel_one_shops_part_of_a_qris_order_and_nothing_change
     stock_before = {name: Product.objects.get(pk=product.pk).stock for name, product in goods.items()}
     owed_before, lines_before = owed_by_shop(order), PayoutLine.objects.count()
     mail.outbox.clear()
+    client.force_login(aminah.shop.owner)
+    detail = page(client.get(f"/toko/pesanan/{aminah.pk}/"))
+    assert "Hubungi editor Dinas Pariwisata" in detail.select_one("#cancel-heading").parent.text
+    assert detail.select_one(f"form[action$='/toko/pesanan/{aminah.pk}/batalkan/']") is None  # said beforehand
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = cancel(client, aminah)
+        response = cancel(client, aminah)  # a form kept open from before is still refused
 
     assert response.status_code == 409
     text = page(response).text
@@ -71,6 +75,9 @@ def test_artisan_cancels_one_shops_part_of_a_gopay_order_and_the_buyer_hears_of_
     assert methods.allows_partial_refunds("gopay")  # the table's word, which the cancel follows
     tambak = order.sub_orders.get(shop__name="Kelompok Tambak Baru")
     mail.outbox.clear()
+    client.force_login(tambak.shop.owner)
+    assert page(client.get(f"/toko/pesanan/{tambak.pk}/")).select_one(
+        f"form[action$='/toko/pesanan/{tambak.pk}/batalkan/']") is not None
 
     with django_capture_on_commit_callbacks(execute=True):
         response = cancel(client, tambak)

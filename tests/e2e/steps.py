@@ -1,6 +1,7 @@
 """Steps more than one journey takes, written as a person does them."""
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -24,15 +25,20 @@ def checkout_fill(page, *, name: str = "Emily Carter", email: str = "emily@examp
     page.get_by_role("button", name="Calculate shipping").click()
 
 
-def pay_with(page, number: str) -> None:
-    """Type a card into localstripe's stand-in for Stripe's card element, then pay."""
+def pay_with(page, number: str, *, typed: bool = False) -> None:
+    """Put a card into localstripe's stand-in for Stripe's card element, then pay. `typed`: key by key,
+    as a person types the number printed on the page (spaces and all), instead of pasting it."""
     card = page.locator("#ko-card-element")
-    card.locator("input[placeholder=number]").fill(number)
+    number_field = card.locator("input[placeholder=number]")
+    if typed:
+        number_field.press_sequentially(number)
+    else:
+        number_field.fill(number)
     card.locator("input[placeholder=exp_month]").fill("12")
     card.locator("input[placeholder=exp_year]").fill("31")
     card.locator("input[placeholder=cvc]").fill("123")
     card.locator("input[placeholder=postal_code]").fill("60281")
-    page.get_by_role("button", name=re.compile(r"^Pay Rp")).click()
+    page.get_by_role("button", name=re.compile(r"^(Pay|Bayar) Rp")).click()
 
 
 def admin_sign_in(page, base_url: str, username: str) -> None:
@@ -50,3 +56,27 @@ def choose_snippet(page, button: str, item: str) -> None:
     dialog = page.locator(".modal-content")
     dialog.get_by_role("link", name=item, exact=True).click()
     expect(dialog).to_be_hidden()
+
+
+def shop_sign_in(page, base_url: str, email: str) -> None:
+    """An artisan signs in to their shop's dashboard (/toko/), which is in Indonesian."""
+    page.goto(f"{base_url}/toko/masuk/")
+    page.get_by_label("Alamat email").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page).to_have_url(f"{base_url}/toko/")
+
+
+def rupiah(amount: int) -> str:
+    """An amount as the site prints it: Rp 185.000."""
+    return f"Rp {amount:,}".replace(",", ".")
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    """Whether `condition()` comes true within `seconds` (work the task queue does after a response)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()

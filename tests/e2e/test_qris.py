@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from marketplace.orders.models import Order, OrderStatus
 from tests.e2e.conftest import E2E_DB
-from tests.e2e.steps import checkout_fill
+from tests.e2e.steps import checkout_fill, pay_with
 
 pytestmark = E2E_DB
 
@@ -45,27 +45,16 @@ def test_tourist_pays_with_qris_on_a_phone(site, journey_factory):
     assert tourist.errors == []
 
 
-def type_card(page, number: str) -> None:
-    """Key by key, as a person types the card printed on the page (spaces and all)."""
-    card = page.locator("#ko-card-element")
-    card.locator("input[placeholder=number]").press_sequentially(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("60281")
-    page.get_by_role("button", name=re.compile(r"^Pay Rp")).click()
-
-
 def test_the_test_cards_typed_as_printed(site, journey_factory):
     """Typed with its spaces, a card number reached the emulator cut at 16 characters ("4000 0000 0000 0"),
     which localstripe then took for some other card: the declining card was paid."""
     tourist = journey_factory(locale="en-GB")
     page = tourist.page
     to_the_pay_page(site, page)
-    type_card(page, "4000 0000 0000 0341")
+    pay_with(page, "4000 0000 0000 0341", typed=True)
     expect(page.get_by_role("alert")).to_have_text(
         "Your card was declined by the issuing bank. Try another card or call your bank.")
     expect(page.locator("#ko-card-element input[placeholder=number]")).to_have_value("4000000000000341")
     page.reload()
-    type_card(page, "4242 4242 4242 4242")
+    pay_with(page, "4242 4242 4242 4242", typed=True)
     expect(page.get_by_text("Thank you! Payment received.")).to_be_visible(timeout=30_000)

@@ -4,13 +4,12 @@ card, then a good one, and the confirmation. Real chromium, real localstripe, it
 posted to the live site."""
 
 import re
-import time
 
 from playwright.sync_api import expect
 
 from marketplace.orders.models import Order, OrderStatus
 from tests.e2e.conftest import E2E_DB
-from tests.e2e.steps import CARD_DECLINED, CARD_OK, checkout_fill, pay_with
+from tests.e2e.steps import CARD_DECLINED, CARD_OK, checkout_fill, pay_with, rupiah, wait_for
 
 pytestmark = E2E_DB
 
@@ -122,16 +121,3 @@ def test_tourist_finds_a_place_and_buys_from_two_artisans(site, journey_factory,
     assert tourist.errors == []
     # The only failed request: the site saying 402 to the declined card.
     assert tourist.failed_responses == [(402, f"/en/kampung-sasirangan/checkout/{order.token}/emulator/")]
-
-
-def rupiah(amount: int) -> str:
-    return f"Rp {amount:,}".replace(",", ".")
-
-
-def wait_for(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()

@@ -12,6 +12,8 @@ MarketplaceConfig.ready()).
   tags, and its reviews (their votes, reports, photos; registered by the reviews app) change its
   own pages. Anything else (a shop, a motif) is not registered and makes
   everything stale, as before.
+- The couriers' rate table (its rates and services) is "shipping-rates": what read it (a product
+  page's delivery box and JSON-LD, marketplace.delivery) is stale once an editor changes it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from config import dependencies
 
 PRODUCTS = "products"
+SHIPPING_RATES = "shipping-rates"
 
 
 def product(pk) -> str:
@@ -36,6 +39,7 @@ def stock_moved(product_ids) -> None:
 
 def register() -> None:
     from marketplace.models import Product, ProductPhoto, ProductSize, ProductTag
+    from marketplace.shipping.models import CourierService, ShippingRate
 
     dependencies.track(Product, lambda instance: (product(instance.pk),))
     dependencies.on_change(Product, lambda instance: (product(instance.pk), PRODUCTS,
@@ -43,3 +47,6 @@ def register() -> None:
     dependencies.on_change(ProductPhoto, lambda instance: (product(instance.product_id),))
     dependencies.on_change(ProductSize, lambda instance: (product(instance.product_id),))
     dependencies.on_change(ProductTag, lambda instance: (product(instance.content_object_id),))
+    for model in (ShippingRate, CourierService):
+        dependencies.track(model, lambda instance: (SHIPPING_RATES,))
+        dependencies.on_change(model, lambda instance: (SHIPPING_RATES,))

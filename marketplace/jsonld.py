@@ -1,5 +1,6 @@
 """schema.org Product JSON-LD for product pages, so search engines show price, stock and rating."""
 
+from marketplace.delivery import DeliveryFacts
 from marketplace.models import Product
 from marketplace.selectors import PAGE_RENDITIONS
 
@@ -25,7 +26,56 @@ def reviews_jsonld(summary) -> dict:
     }
 
 
-def product_jsonld(*, product: Product, request, reviews=None) -> dict:
+def _days(low: int, high: int) -> dict:
+    return {"@type": "QuantitativeValue", "minValue": low, "maxValue": high, "unitCode": "DAY"}
+
+
+def _shipping_details(*, countries, rate: dict, handling: tuple[int, int], transit: tuple[int, int]) -> dict:
+    return {
+        "@type": "OfferShippingDetails",
+        "shippingRate": {"@type": "MonetaryAmount", "currency": "IDR", **rate},
+        "shippingDestination": {"@type": "DefinedRegion",
+                                "addressCountry": countries[0] if len(countries) == 1 else list(countries)},
+        "deliveryTime": {"@type": "ShippingDeliveryTime", "handlingTime": _days(*handling),
+                         "transitTime": _days(*transit)},
+    }
+
+
+def delivery_jsonld(facts: DeliveryFacts) -> dict:
+    """The Offer's shippingDetails and hasMerchantReturnPolicy, from the facts the page's box shows
+    (marketplace.delivery): Indonesia from the nearest zone's cheapest courier to the farthest's,
+    each abroad zone on its own; a product that can only be collected does not ship."""
+    details = []
+    if facts.domestic:
+        nearest, farthest = facts.domestic[0], facts.domestic[-1]
+        details.append(_shipping_details(
+            countries=("ID",), rate={"minValue": nearest.cost_idr, "maxValue": farthest.cost_idr},
+            handling=facts.handling_days, transit=(nearest.days_min, farthest.days_max)))
+    else:
+        details.append({"@type": "OfferShippingDetails", "doesNotShip": True,
+                        "shippingDestination": {"@type": "DefinedRegion", "addressCountry": "ID"}})
+    for estimate in facts.abroad:
+        details.append(_shipping_details(
+            countries=estimate.countries, rate={"value": estimate.cost_idr},
+            handling=facts.handling_days, transit=(estimate.days_min, estimate.days_max)))
+    data = {
+        "shippingDetails": details,
+        "hasMerchantReturnPolicy": {
+            "@type": "MerchantReturnPolicy",
+            "applicableCountry": "ID",
+            "returnPolicyCategory": "https://schema.org/MerchantReturnFiniteReturnWindow",
+            "merchantReturnDays": facts.return_days,
+            "returnMethod": "https://schema.org/ReturnByMail",
+            # The buyer pays the return parcel unless the goods arrived damaged (docs/decisions.md).
+            "returnFees": "https://schema.org/ReturnFeesCustomerResponsibility",
+        },
+    }
+    if facts.offers_pickup:
+        data["availableDeliveryMethod"] = "https://schema.org/OnSitePickup"
+    return data
+
+
+def product_jsonld(*, product: Product, request, reviews=None, delivery: DeliveryFacts | None = None) -> dict:
     images = []
     for photo in product.ordered_photos:
         rendition = photo.image.get_rendition(PAGE_RENDITIONS[2])
@@ -50,6 +100,8 @@ def product_jsonld(*, product: Product, request, reviews=None) -> dict:
                        "url": request.build_absolute_uri(product.shop.get_absolute_url())},
         },
     }
+    if delivery is not None:
+        data["offers"].update(delivery_jsonld(delivery))
     if images:
         data["image"] = images
     if product.motif_id:

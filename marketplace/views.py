@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from config.page_cache import content_generation
 from marketplace import selectors
+from marketplace.delivery import delivery_facts, whatsapp_link
 from marketplace.forms import ListingFilterForm
 from marketplace.jsonld import product_jsonld
 from marketplace.reviews import selectors as review_selectors
@@ -44,6 +45,8 @@ def product_detail(request, slug):
     details = SimpleLazyObject(lambda: selectors.product_page_details(product))
     reviews = SimpleLazyObject(lambda: review_selectors.product_reviews(product=product,
                                                                         sort=request.GET.get("ulasan", "")))
+    # Delivery and returns: one read of the rate table, shared by the page's box and the JSON-LD.
+    delivery = SimpleLazyObject(lambda: delivery_facts(details))
     context = {
         "product": product,
         "product_details": details,  # the product, its photos, colours, motif and shop fetched at once
@@ -55,8 +58,11 @@ def product_detail(request, slug):
             lambda: selectors.products_of_shop(shop=details.shop, exclude=product, limit=4)),
         # Approved reviews: one query, shared by the reviews section and the JSON-LD.
         "reviews": reviews,
+        "delivery": delivery,
+        "whatsapp_link": SimpleLazyObject(lambda: whatsapp_link(
+            shop=details.shop, product=details, product_url=request.build_absolute_uri(product.get_absolute_url()))),
         "jsonld": SimpleLazyObject(lambda: jsonld_dumps(product_jsonld(product=details, request=request,
-                                                                       reviews=reviews))),
+                                                                       reviews=reviews, delivery=delivery))),
     }
     return render(request, "marketplace/product_detail.html", context)
 

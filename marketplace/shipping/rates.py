@@ -94,6 +94,16 @@ class TableRateSource:
                 ShippingRate.objects.filter(zone=zone, service__is_active=True).select_related("service"))
         return self._rates_by_zone[zone]
 
+    def preload(self, zones) -> None:
+        """Read several zones' rates in one query (a product page estimates many zones at once)."""
+        wanted = [zone for zone in zones if zone not in self._rates_by_zone]
+        if not wanted:
+            return
+        for zone in wanted:
+            self._rates_by_zone[zone] = []
+        for rate in ShippingRate.objects.filter(zone__in=wanted, service__is_active=True).select_related("service"):
+            self._rates_by_zone[rate.zone].append(rate)
+
     def quotes(self, *, destination: Destination, weight_g: int) -> list[CourierQuote]:
         quotes = []
         for rate in self._rates(destination_zone(destination)):

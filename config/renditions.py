@@ -60,6 +60,16 @@ PRODUCT_PHOTO = _specs(
 )
 SHOP_PHOTO = _specs("fill-{320x320,640x640}|format-webp", "fill-160x160|format-webp", JSONLD)
 MOTIF_IMAGE = _specs("fill-{600x600,900x900}|format-webp", "fill-{320x320,640x640}|format-webp")
+# Every size the public templates ask for: made by the worker, a placeholder until then
+# (config.image_tags). Other sizes (the admin's) are made as Wagtail makes them.
+WORKER_SPECS = frozenset(TOURISM_MAIN + HOME_HERO + GALLERY + BODY_IMAGE + CAMPAIGN_HERO + PRODUCT_PHOTO
+                         + SHOP_PHOTO + MOTIF_IMAGE)
+
+
+def renditions_tag(image_id: int) -> str:
+    """The page cache's tag of a page that showed a placeholder for this image's renditions
+    (config.dependencies): moved on when the worker has made some."""
+    return f"renditions:image:{image_id}"
 
 
 def renditions_make(*, image, specs: Iterable[str]) -> int:
@@ -81,6 +91,11 @@ def renditions_make(*, image, specs: Iterable[str]) -> int:
     missing = [spec_filter for spec_filter in wanted if spec_filter not in existing]
     for spec_filter in missing:
         image.get_rendition(spec_filter)
+    if missing:
+        from config import dependencies
+
+        # Pages that showed a placeholder for them are stale now (after the rendition's commit).
+        dependencies.changed(renditions_tag(image.pk))
     return len(missing)
 
 
@@ -146,6 +161,22 @@ def image_renditions_make(*, image_id: int, role: str) -> int:
 
     image = get_image_model().objects.filter(pk=image_id).first()
     return renditions_make(image=image, specs=ROLES[role]) if image is not None else 0
+
+
+@retried_task(attempts=3, first_delay_seconds=60)
+def image_specs_make(*, image_id: int, specs: list[str]) -> int:
+    """The renditions a page asked for and showed a placeholder instead of (config.image_tags);
+    only sizes of WORKER_SPECS. Nothing when they exist or the image is gone."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=image_id).first()
+    wanted = [spec for spec in specs if spec in WORKER_SPECS]
+    return renditions_make(image=image, specs=wanted) if image is not None else 0
+
+
+def renditions_wanted(*, image_id: int, specs: list[str]) -> None:
+    """Have the worker make these renditions (after the request's commit, if any)."""
+    enqueue_on_commit(image_specs_make, image_id=image_id, specs=list(specs))
 
 
 @retried_task(attempts=3, first_delay_seconds=60)

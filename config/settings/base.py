@@ -103,6 +103,8 @@ TEMPLATES = [
                 "config.fragment_cache.fragment_cache",  # for {% cache %} (config/fragment_cache.py)
                 "config.page_cache.csrf_token_noted",  # Django's csrf_token, noted for the page cache
             ],
+            # Wagtail's image tags with a placeholder while the worker makes a size (config/image_tags.py).
+            "libraries": {"wagtailimages_tags": "config.image_tags"},
         },
     },
 ]

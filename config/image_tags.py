@@ -1,0 +1,142 @@
+"""Wagtail's image tags, except that a size the worker makes is never made inside a request (issue 12).
+
+Registered as the template library `wagtailimages_tags` (TEMPLATES' documented `libraries` option,
+config/settings/base.py), so every `{% load wagtailimages_tags %}` gets these tags and no template
+changes. `{% image %}`, `{% srcset_image %}` and `{% picture %}` behave as Wagtail's, except when
+all of the following hold:
+
+- the tag asks only for sizes the task queue's worker makes (config.renditions.WORKER_SPECS: the
+  public templates' sizes; the admin's `max-165x165` and the like are Wagtail's as before);
+- it writes the picture itself (not `... as name`);
+- some of those renditions do not exist yet (e.g. an editor uploaded through Wagtail's admin and
+  the page was viewed before the worker ran);
+- tasks are deferred to a worker (a backend that runs them at once, as the tests' default, means
+  there is no worker to wait for: the request makes them as Wagtail does).
+
+Then the tag writes a placeholder: an inline SVG of the picture's aspect ratio in a neutral colour,
+with the width and height the rendition will have (so nothing moves when it arrives), enqueues the
+missing sizes for the worker (config.renditions.image_specs_make; once a minute per image and
+sizes), and notes `renditions:image:<id>` for the page cache (config.dependencies): the worker
+moves that tag on when it has made them, so no stored page or fragment keeps the placeholder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from django import template
+from django.core.cache import cache
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django_tasks import default_task_backend
+from wagtail.images.models import Filter
+from wagtail.images.templatetags import wagtailimages_tags as wagtail_tags
+
+from config import dependencies, renditions
+
+register = template.Library()
+# Everything of Wagtail's library (image_url, ...); the three picture tags are replaced below.
+register.tags.update(wagtail_tags.register.tags)
+register.filters.update(wagtail_tags.register.filters)
+
+PLACEHOLDER_FILL = "#e9e2d3"  # the site's sand, under the cream background
+ENQUEUED_SECONDS = 60
+
+
+def rendition_size(image, spec: str) -> tuple[int, int]:
+    """The width and height the rendition of `spec` will have (Wagtail never enlarges): `fill-WxH`
+    is W x H, or the largest box of that ratio inside a smaller original; `width-N` keeps the
+    original's ratio."""
+    width, height = image.width or 1, image.height or 1
+    for operation in spec.split("|"):
+        name, _, value = operation.partition("-")
+        if name == "fill":
+            wanted_width, wanted_height = (int(number) for number in value.split("-")[0].split("x"))
+            scale = min(1.0, width / wanted_width, height / wanted_height)
+            return max(1, round(wanted_width * scale)), max(1, round(wanted_height * scale))
+        if name == "width":
+            wanted = min(int(value), width)
+            return wanted, max(1, round(height * wanted / width))
+    return width, height
+
+
+def placeholder_src(width: int, height: int) -> str:
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
+           f"<rect width='{width}' height='{height}' fill='{PLACEHOLDER_FILL}'/></svg>")
+    return "data:image/svg+xml," + quote(svg, safe="/:=' ")
+
+
+def _worker_makes_them(filters: list[Filter]) -> bool:
+    return (default_task_backend.supports_defer
+            and all(spec_filter.spec in renditions.WORKER_SPECS for spec_filter in filters))
+
+
+def _missing(image, filters: list[Filter]) -> list[str]:
+    existing = image.find_existing_renditions(*filters)
+    return [spec_filter.spec for spec_filter in filters if spec_filter not in existing]
+
+
+def _placeholder(image, filters: list[Filter], missing: list[str], attrs: dict) -> str:
+    dependencies.shown(renditions.renditions_tag(image.pk))
+    wanted = hashlib.sha256("|".join(missing).encode()).hexdigest()[:16]
+    if cache.add(f"renditions-wanted:{image.pk}:{wanted}", True, ENQUEUED_SECONDS):
+        renditions.renditions_wanted(image_id=image.pk, specs=missing)
+    width, height = rendition_size(image, filters[0].spec)
+    extra = {key: value for key, value in attrs.items() if key not in {"src", "srcset", "sizes", "width", "height"}}
+    extra.setdefault("alt", getattr(image, "default_alt_text", "") or "")
+    return format_html('<img src="{}" width="{}" height="{}" data-placeholder{}>',
+                       placeholder_src(width, height), width, height, flatatt(extra))
+
+
+class _Placeholding:
+    """Placeholder rendering for a Wagtail image node (see the module's docstring)."""
+
+    def node_filters(self) -> list[Filter]:
+        raise NotImplementedError
+
+    def render(self, context):
+        if self.output_var_name:
+            return super().render(context)
+        image = self.validate_image(context)
+        if not image:
+            return super().render(context)
+        filters = self.node_filters()
+        if image.is_svg() or not _worker_makes_them(filters):
+            return super().render(context)
+        missing = _missing(image, filters)
+        if not missing:
+            return super().render(context)
+        attrs = {key: value.resolve(context) for key, value in self.attrs.items()}
+        return _placeholder(image, filters, missing, attrs)
+
+
+class ImageNode(_Placeholding, wagtail_tags.ImageNode):
+    def node_filters(self) -> list[Filter]:
+        return [self.get_filter()]
+
+
+class SrcsetImageNode(_Placeholding, wagtail_tags.SrcsetImageNode):
+    def node_filters(self) -> list[Filter]:
+        return self.get_filters()
+
+
+class PictureNode(_Placeholding, wagtail_tags.PictureNode):
+    def node_filters(self) -> list[Filter]:
+        return self.get_filters()
+
+
+NODES = {wagtail_tags.ImageNode: ImageNode, wagtail_tags.SrcsetImageNode: SrcsetImageNode,
+         wagtail_tags.PictureNode: PictureNode}
+
+
+def image(parser, token):
+    """Wagtail's parsing, our node: the same arguments, the same errors."""
+    node = wagtail_tags.image(parser, token)
+    return NODES[type(node)](node.image_expr, node.filter_specs, output_var_name=node.output_var_name,
+                             attrs=node.attrs)
+
+
+register.tag("image", image)
+register.tag("srcset_image", image)
+register.tag("picture", image)

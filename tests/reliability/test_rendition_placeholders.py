@@ -1,0 +1,82 @@
+"""A page viewed before the worker made its pictures' sizes (issue 12): the request makes no
+rendition; it shows a placeholder of the picture's size (width and height set, so nothing moves
+when the picture arrives), enqueues the missing sizes for the worker, and no stored page keeps the
+placeholder once the worker has made them (config/image_tags.py)."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django_tasks_db.models import DBTaskResult
+
+from config import renditions
+from tests.marketplace import factories as shop_factories
+from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
+from tests.task_worker import run_worker_here, use_database_backend
+from tests.tourism import factories
+
+pytestmark = pytest.mark.django_db
+
+HERO = [spec for spec in renditions.TOURISM_MAIN if "-c50" in spec]
+
+
+@pytest.fixture
+def database_backend(settings, monkeypatch):
+    use_database_backend(settings, monkeypatch)
+
+
+@pytest.fixture
+def place(home_page):
+    # Wagtail remembers renditions in the default cache by image id; ids come back after an earlier
+    # test's rollback, so that test's renditions would be found for this picture.
+    cache.clear()
+    # As an editor's upload through Wagtail's admin: a picture with no renditions yet (the
+    # publish's own task is not run: its commit belongs to the test).
+    picture = shop_factories.ImageFactory(file=shop_factories.ContentFile(
+        shop_factories.jpeg_bytes(size=(1600, 1000)), name="jukung.jpg"))
+    return factories.destination(slug="pasar-terapung", title="Pasar Terapung", main_image=picture)
+
+
+def hero(html: str):
+    return BeautifulSoup(html, "html.parser").select_one("figure.detail__hero img")
+
+
+def waiting_specs() -> list[list[str]]:
+    return [result.args_kwargs["kwargs"]["specs"] for result in DBTaskResult.objects.filter(
+        task_path=renditions.image_specs_make.module_path, status="READY")]
+
+
+def test_a_page_shows_a_placeholder_and_the_worker_makes_the_sizes(client, place, database_backend,
+                                                                   django_capture_on_commit_callbacks):
+    picture = place.main_image
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(place.url)
+    assert first.status_code == 200
+    assert not picture.renditions.filter(filter_spec__in=HERO).exists(), "the request made the hero's sizes"
+    image = hero(first.text)
+    # The placeholder: the smallest size's box (640x480 of a 1600x1000 photo), no layout shift.
+    assert image.has_attr("data-placeholder") and image["src"].startswith("data:image/svg+xml,")
+    assert (image["width"], image["height"]) == ("640", "480") and "640 480" in image["src"].replace("%20", " ")
+    assert image["class"] == ["detail__hero-image"] and image["fetchpriority"] == "high"  # its attributes kept
+    assert sorted(HERO) in [sorted(specs) for specs in waiting_specs()]
+
+    # A second visitor before the worker ran: still no rendition made, the same sizes not enqueued again.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.get(place.url)
+    assert hero(again.text).has_attr("data-placeholder")
+    assert [sorted(specs) for specs in waiting_specs()].count(sorted(HERO)) == 1
+
+    run_worker_here()
+    assert set(picture.renditions.values_list("filter_spec", flat=True)) >= set(HERO)
+    # The stored page showed the placeholder: the worker's renditions made it stale.
+    served = client.get(place.url)
+    assert served["X-Page-Cache"] == "miss"
+    image = hero(served.text)
+    assert not image.has_attr("data-placeholder") and ".webp" in image["srcset"]
+
+
+def test_without_a_worker_the_request_makes_them_as_wagtail_does(client, place):
+    # The tests' immediate backend runs tasks at once: no worker to wait for, so no placeholder.
+    image = hero(client.get(place.url).text)
+    assert not image.has_attr("data-placeholder") and ".webp" in image["srcset"]

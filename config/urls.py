@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -37,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("kampung-sasirangan/", include("marketplace.urls")),
     path("cari/", include("search.urls")),
     path("foto-pengunjung/", include("tourism.visitor_photo_urls")),
+    # The visitor's trip plan: /id/rencana/, /en/my-trip/ (tourism/trips/).
+    path(_("rencana/"), include("tourism.trips.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -30,3 +30,7 @@ class MarketplaceConfig(AppConfig):
         provider_register(LOCATED_SHOPS, selectors.shops_public_located)
         provider_register(PRODUCTS_BY_IDS, selectors.products_public_by_ids)
         provider_register(PRODUCTS_NEWEST_IDS, selectors.products_newest_ids)
+        # Shops and products as stops of a visitor's trip plan (tourism/trips/registry.py).
+        from marketplace import trip_stops
+
+        trip_stops.register()

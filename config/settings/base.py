@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
     "tourism",
+    "tourism.trips",
     "marketplace",
     "marketplace.payments",
     "marketplace.orders",

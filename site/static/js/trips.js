@@ -1,0 +1,78 @@
+/* Gebrak Banjar: "Simpan ke rencana" buttons. Without this file each button submits the page's one
+   save form (trips/includes/save_form.html) and the plan page opens. With it, the button toggles in
+   place: pages are the same for every visitor (and cached), so which stops this visitor saved comes
+   from the plan's status (one small private request), never from the page. */
+(function () {
+  "use strict";
+  var form = document.getElementById("trip-save-form");
+  Array.prototype.forEach.call(document.querySelectorAll("[data-trip-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  if (!form || !window.fetch || !window.FormData) return;
+  var buttons = document.querySelectorAll("[data-trip-save]");
+  if (!buttons.length) return;
+  var csrf = "";
+  var live = document.createElement("p");
+  live.className = "trip-toast";
+  live.setAttribute("role", "status");
+  live.hidden = true;
+  document.body.appendChild(live);
+
+  function mark(key, saved) {
+    Array.prototype.forEach.call(buttons, function (button) {
+      if (button.value !== key) return;
+      button.classList.toggle("is-saved", saved);
+      button.setAttribute("aria-pressed", saved ? "true" : "false");
+      var label = button.querySelector(".trip-save__label");
+      if (label) label.textContent = form.getAttribute(saved ? "data-saved-text" : "data-save-text");
+    });
+  }
+
+  function say(text, withLink) {
+    live.textContent = text + " ";
+    if (withLink) {
+      var link = document.createElement("a");
+      link.href = form.getAttribute("data-trip-plan");
+      link.textContent = form.getAttribute("data-plan-link");
+      live.appendChild(link);
+    }
+    live.hidden = false;
+    window.clearTimeout(say.timer);
+    say.timer = window.setTimeout(function () { live.hidden = true; }, 6000);
+  }
+
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var saved = button.getAttribute("aria-pressed") === "true";
+      if (!csrf) { form.requestSubmit(button); return; }  // the status never came: the page without JavaScript
+      var data = new FormData(form);
+      data.set("stop", button.value);
+      data.set("action", saved ? "remove" : "save");
+      data.set("csrfmiddlewaretoken", csrf);
+      button.disabled = true;
+      fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
+                          headers: {"Accept": "application/json", "X-CSRFToken": csrf}})
+        .then(function (response) {
+          return response.json().then(function (body) { return {ok: response.ok, body: body}; });
+        })
+        .then(function (result) {
+          if (!result.ok) { say(result.body.error || "", false); return; }
+          mark(button.value, result.body.saved);
+          say(result.body.message, result.body.saved);
+        })
+        .catch(function () { form.requestSubmit(button); })
+        .then(function () { button.disabled = false; });
+    });
+  });
+
+  fetch(form.getAttribute("data-trip-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    .then(function (response) { return response.ok ? response.json() : {saved: []}; })
+    .then(function (status) {
+      csrf = status.csrf || "";
+      (status.saved || []).forEach(function (key) { mark(key, true); });
+    })
+    .catch(function () {});
+})();

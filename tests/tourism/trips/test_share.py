@@ -1,0 +1,81 @@
+"""Sharing the plan: a read-only link, WhatsApp, one .ics of its events, a print stylesheet."""
+
+import re
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from tests.tourism.trips.conftest import save
+from tourism.trips.models import TripPlan, TripStop
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shared(client, places):
+    save(client, f"destination:{places['market'].pk}")
+    save(client, f"event:{places['festival'].pk}")
+    return TripPlan.objects.get()
+
+
+def test_the_read_only_link_shows_the_plan_and_no_way_to_change_it(client, shared):
+    friend = Client()
+    url = f"/id/rencana/lihat/{shared.share_token}/"
+    assert url in client.get("/id/rencana/").text
+    page = BeautifulSoup(friend.get(url).content, "html.parser")
+    main = page.select_one("main")
+    assert "Pasar Terapung Uji" in main.get_text() and "Festival Uji" in main.get_text()
+    assert "dilihat saja" in main.get_text()
+    assert not main.select("form")  # no move, remove, add day or date forms
+    assert "noindex" in str(page.select_one("meta[name=robots]"))
+    before = list(TripStop.objects.values_list("pk", "day", "position"))
+    for path in (url, f"/id/rencana/lihat/{shared.share_token}/kalender/"):
+        assert friend.post(path, {"stop_id": TripStop.objects.first().pk, "direction": "down"}).status_code == 405
+    assert list(TripStop.objects.values_list("pk", "day", "position")) == before
+    # The friend's own plan is untouched by reading someone else's.
+    assert "Pasar Terapung Uji" not in friend.get("/id/rencana/").text
+
+
+@pytest.mark.parametrize("token", ["owner", "tampered", "guessed", "long"])
+def test_a_guessed_or_tampered_link_is_a_404_that_names_nothing(client, shared, token):
+    value = {"owner": shared.owner_token,  # the edit key never opens the read-only view either
+             "tampered": shared.share_token[:-1] + ("A" if shared.share_token[-1] != "A" else "B"),
+             "guessed": "a" * 43, "long": shared.share_token * 3}[token]
+    for path in (f"/id/rencana/lihat/{value}/", f"/id/rencana/lihat/{value}/kalender/"):
+        response = Client().get(path)
+        assert response.status_code == 404
+        assert "Pasar Terapung Uji" not in response.text and "Festival Uji" not in response.text
+
+
+def test_whatsapp_shares_the_read_only_link(client, shared):
+    page = BeautifulSoup(client.get("/id/rencana/").content, "html.parser")
+    whatsapp = page.find("a", string=re.compile("WhatsApp"))
+    assert whatsapp["href"].startswith("https://wa.me/?text=")
+    assert f"/id/rencana/lihat/{shared.share_token}/" in unquote(whatsapp["href"])
+    assert shared.owner_token not in unquote(whatsapp["href"])
+
+
+def test_the_events_download_as_one_calendar(client, shared, places):
+    response = Client().get(f"/id/rencana/lihat/{shared.share_token}/kalender/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.endswith("\r\n") and "\n" not in body.replace("\r\n", "")
+    lines = body.split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and "VERSION:2.0" in lines
+    assert "X-WR-TIMEZONE:Asia/Makassar" in lines
+    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 1  # the event; the destination is no event
+    assert "SUMMARY:Festival Uji" in lines
+    start = next(line for line in lines if line.startswith("DTSTART:"))
+    assert start == "DTSTART:" + places["festival"].start.astimezone(__import__("datetime").UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert all(len(line.encode()) <= 75 for line in lines)
+
+
+def test_the_print_stylesheet_leaves_out_buttons_and_the_map(client, shared):
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("css/trips.css")).read()
+    printed = css[css.index("@media print"):]
+    for selector in (".site-header", ".trip__no-print", ".trip__map", ".trip-save"):
+        assert selector in printed

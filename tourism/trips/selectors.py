@@ -1,0 +1,192 @@
+"""Reads of the trip plan: its days and stops with what each shows, the legs between them,
+the events on the chosen dates and places worth adding. A fixed number of queries per kind of
+stop, whatever the number of stops (tests/tourism/trips/test_plan_page.py pins it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Locale
+
+from tourism.models import DestinationPage, EventPage
+from tourism.nearby import MAX_DISTANCE_KM, haversine_km, shops_nearby
+from tourism.selectors import localize_pages
+from tourism.trips.kinds import THUMB_RENDITIONS
+from tourism.trips.models import TripPlan
+from tourism.trips.registry import STOP_KINDS, StopFacts, stops_resolve
+
+# How a leg's time is estimated (said on the plan page): roads wind, so the straight line times
+# ROAD_FACTOR, driven at ROAD_KMH (Banjar's roads, towns and traffic included); between two
+# places reached by boat (jukung, kelotok), the line times BOAT_FACTOR at BOAT_KMH.
+ROAD_FACTOR = 1.4
+ROAD_KMH = 40
+BOAT_FACTOR = 1.2
+BOAT_KMH = 12
+SUGGESTIONS = 3
+
+
+@dataclass
+class Leg:
+    distance_km: float
+    minutes: int
+    by_boat: bool
+
+
+def leg_between(a: StopFacts, b: StopFacts) -> Leg | None:
+    """Straight-line distance and rough travel time from a to b; None when either has no location."""
+    if not (a.has_location and b.has_location):
+        return None
+    km = haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+    by_boat = a.by_boat and b.by_boat
+    factor, speed = (BOAT_FACTOR, BOAT_KMH) if by_boat else (ROAD_FACTOR, ROAD_KMH)
+    # Rounded up to five minutes: a figure this rough should not look precise.
+    minutes = max(5, math.ceil(km * factor / speed * 60 / 5) * 5) if km > 0.05 else 0
+    return Leg(distance_km=km, minutes=minutes, by_boat=by_boat)
+
+
+@dataclass
+class PlanStop:
+    id: int
+    kind: str
+    kind_label: str
+    object_id: int
+    day: int
+    facts: StopFacts
+    leg_to_next: Leg | None = None
+    number: int = 0  # its number on the map, across days
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+@dataclass
+class PlanDay:
+    number: int
+    date: date | None
+    stops: list[PlanStop] = field(default_factory=list)
+    events: list = field(default_factory=list)  # events on this date not in the plan
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(stop.leg_to_next.minutes for stop in self.stops if stop.leg_to_next)
+
+
+def _day_range(plan: TripPlan) -> tuple[datetime, datetime] | None:
+    if plan.start_date is None:
+        return None
+    zone = timezone.get_current_timezone()
+    first = datetime.combine(plan.start_date, time.min, tzinfo=zone)
+    return first, first + timedelta(days=plan.day_count)
+
+
+def events_on_dates(plan: TripPlan, *, exclude_ids) -> list:
+    """Live events happening on the plan's dates (WITA), in the reading language."""
+    span = _day_range(plan)
+    if span is None:
+        return []
+    first, after = span
+    events = (EventPage.objects.live().public().filter(locale=Locale.get_default())
+              .filter(start__lt=after).filter(Q(end__gte=first) | Q(end__isnull=True, start__gte=first))
+              .exclude(pk__in=list(exclude_ids)).select_related("district", "venue").order_by("start")[:12])
+    return localize_pages(events)
+
+
+def suggestions(stops: list[PlanStop]) -> dict:
+    """Destinations and shops nearest to the plan's stops and not in it yet (tourism/nearby.py's limits)."""
+    located = [stop.facts for stop in stops if stop.facts.has_location]
+    if not located:
+        return {"destinations": [], "shops": []}
+    saved = {stop.object_id for stop in stops if stop.kind == "destination"}
+    candidates = (DestinationPage.objects.live().public()
+                  .filter(locale=Locale.get_default(), latitude__isnull=False, longitude__isnull=False)
+                  .exclude(pk__in=saved).select_related("category", "district")
+                  .prefetch_related(Prefetch("main_image",
+                                             queryset=get_image_model().objects.prefetch_renditions(*THUMB_RENDITIONS))))
+    scored = []
+    for page in candidates:
+        distance = min(haversine_km(f.latitude, f.longitude, page.latitude, page.longitude) for f in located)
+        if distance <= MAX_DISTANCE_KM:
+            scored.append((distance, page.title, page))
+    scored.sort(key=lambda row: (row[0], row[1]))
+    nearest = scored[:SUGGESTIONS]
+    pages = localize_pages([row[2] for row in nearest])
+    centre_lat = sum(f.latitude for f in located) / len(located)
+    centre_lon = sum(f.longitude for f in located) / len(located)
+    saved_shops = {stop.object_id for stop in stops if stop.kind == "shop"}
+    shops = [item for item in shops_nearby(latitude=centre_lat, longitude=centre_lon, limit=2 + len(saved_shops))
+             if item.place.pk not in saved_shops][:2]
+    return {"destinations": [{"page": page, "distance_km": row[0]} for page, row in zip(pages, nearest, strict=True)],
+            "shops": shops}
+
+
+def plan_view(plan: TripPlan | None) -> dict:
+    """Everything the plan page shows (an empty plan when there is none)."""
+    if plan is None:
+        return {"plan": None, "days": [PlanDay(number=1, date=None)], "stop_count": 0, "map_points": [],
+                "suggestions": {"destinations": [], "shops": []}, "boat_speed": BOAT_KMH}
+    rows = list(plan.stops.all())
+    facts = stops_resolve((row.kind, row.object_id) for row in rows)
+    days = [PlanDay(number=n, date=plan.start_date + timedelta(days=n - 1) if plan.start_date else None)
+            for n in range(1, plan.day_count + 1)]
+    stops = []
+    for row in rows:
+        found = facts.get((row.kind, row.object_id))
+        if found is None:
+            continue  # unpublished since it was saved: not shown, kept in case it returns
+        day = min(row.day, plan.day_count)
+        stop = PlanStop(id=row.pk, kind=row.kind, kind_label=str(STOP_KINDS[row.kind].label),
+                        object_id=row.object_id, day=day, facts=found)
+        days[day - 1].stops.append(stop)
+        stops.append(stop)
+    map_points = []
+    for day in days:
+        for current, following in zip(day.stops, day.stops[1:], strict=False):
+            current.leg_to_next = leg_between(current.facts, following.facts)
+        for stop in day.stops:
+            stop.number = len(map_points) + 1 if stop.facts.has_location else 0
+            if stop.facts.has_location:
+                # The shape js/map.js draws for the destinations' map; a day is its filter ("category").
+                map_points.append({"title": f"{stop.number}. {stop.facts.title}", "url": stop.facts.url,
+                                   "lat": stop.facts.latitude, "lon": stop.facts.longitude,
+                                   "category": f"hari-{day.number}",
+                                   "categoryName": _("Hari %(number)s") % {"number": day.number},
+                                   "district": stop.facts.note})
+    events = events_on_dates(plan, exclude_ids=[s.object_id for s in stops if s.kind == "event"])
+    for event in events:
+        start_day = timezone.localdate(event.start)
+        index = max(0, (start_day - plan.start_date).days)
+        if index < len(days):
+            days[index].events.append(event)
+    return {"plan": plan, "days": days, "stop_count": len(stops), "map_points": map_points,
+            "suggestions": suggestions(stops), "boat_speed": BOAT_KMH}
+
+
+def plan_by_share_token(token: str) -> TripPlan | None:
+    if not token or len(token) > 64:
+        return None
+    return TripPlan.objects.filter(share_token=token).first()
+
+
+def saved_keys(plan: TripPlan | None) -> list[str]:
+    """Every 'kind:id' a save button may carry for the plan's stops (a page's translations too)."""
+    if plan is None:
+        return []
+    by_kind: dict[str, list[int]] = {}
+    for kind, object_id in plan.stops.values_list("kind", "object_id"):
+        by_kind.setdefault(kind, []).append(object_id)
+    keys = []
+    for kind, ids in by_kind.items():
+        registered = STOP_KINDS.get(kind)
+        if registered is None:
+            continue
+        for aliases in registered.shown_as(ids).values():
+            keys.extend(f"{kind}:{pk}" for pk in aliases)
+    return keys

@@ -22,6 +22,7 @@ def test_every_kind_of_page_has_the_save_button_and_its_form(client, places):
         f"/id/kampung-sasirangan/perajin/{places['shop'].slug}/": f"shop:{places['shop'].pk}",
         "/id/destinasi/": f"destination:{places['market'].pk}",
         "/id/kampung-sasirangan/": f"product:{places['product'].pk}",
+        f"/id/kampung-sasirangan/produk/{places['product'].slug}/": f"product:{places['product'].pk}",
     }
     for url, key in pages.items():
         page = BeautifulSoup(client.get(url).content, "html.parser")

@@ -30,7 +30,8 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django_tasks import default_task_backend
-from wagtail.images.models import Filter
+from wagtail.images.models import Filter, ResponsiveImage
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags as wagtail_tags
 
 from config import dependencies, renditions
@@ -116,9 +117,34 @@ class ImageNode(_Placeholding, wagtail_tags.ImageNode):
         return [self.get_filter()]
 
 
+def distinct_widths(image, filters: list[Filter]) -> list[Filter]:
+    """The sizes that give the picture a width of its own: from an original smaller than the largest
+    size asked, Wagtail makes that size at the original's width, the same as a smaller size, and a
+    srcset naming one width twice is invalid HTML (the W3C Nu checker's error; browsers pick either)."""
+    kept, widths = [], set()
+    for spec_filter in filters:
+        width = rendition_size(image, spec_filter.spec)[0]
+        if width not in widths:
+            widths.add(width)
+            kept.append(spec_filter)
+    return kept
+
+
 class SrcsetImageNode(_Placeholding, wagtail_tags.SrcsetImageNode):
     def node_filters(self) -> list[Filter]:
         return self.get_filters()
+
+    def render(self, context):
+        image = self.validate_image(context)
+        if not image or self.output_var_name or image.is_svg():
+            return super().render(context)
+        filters = distinct_widths(image, self.get_filters())
+        if len(filters) == len(self.get_filters()) or (_worker_makes_them(filters) and _missing(image, filters)):
+            return super().render(context)
+        # Wagtail's own rendering (SrcsetImageNode.render) with the sizes of distinct widths.
+        renditions = get_renditions_or_not_found(image, filters)
+        attrs = {key: value.resolve(context) for key, value in self.attrs.items()}
+        return ResponsiveImage(renditions, attrs).__html__()
 
 
 class PictureNode(_Placeholding, wagtail_tags.PictureNode):

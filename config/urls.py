@@ -15,8 +15,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/search", include("search.api_urls")),
-    path("api/shipping/", include("marketplace.shipping.api_urls")),
+    # The JSON API (django-ninja, search/api.py): /api/search, /api/shipping/options, /api/openapi.json.
+    path("api/", include("search.api_urls")),
     path("payments/", include("marketplace.payments.urls")),
     path("toko/", include("marketplace.dashboard_urls")),
     # Share images, the share counter, sitemap.xml and robots.txt (tourism/urls.py).

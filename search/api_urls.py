@@ -1,13 +1,7 @@
-"""The public JSON search API (shared/contracts/http-api.md), mounted at /api/search."""
+"""The public JSON API's URLs (search/api.py), included by config/urls.py at /api/ under the
+namespace "api" ({% url 'api:suggest' %})."""
 
-from django.urls import path, re_path
+from search.api import api
 
-from search import views
-
-app_name = "search_api"
-urlpatterns = [
-    path("", views.search_api, name="search"),
-    # The mount has no trailing slash (/api/search), so this route starts with one;
-    # written as [/] because Django's check warns about a leading "/" in a route.
-    re_path(r"^[/]suggest$", views.suggest_api, name="suggest"),
-]
+urlpatterns = api.urls[0]
+app_name = "api"

@@ -1,13 +1,25 @@
-"""The search API's parameters, checked: a bad one is a SearchParamError naming
-the field (the API answers 400 `{"error", "field"}`), never a 500."""
+"""The search API's parameters, declared once (a pydantic model that django-ninja reads as the
+API's Query schema and the OpenAPI document describes): a bad one is a SearchParamError
+naming the field (the API answers 400 `{"error", "field"}`), never a 500. The search page
+reads the same parameters with parse_search_params."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Annotated, ClassVar, Literal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from config.api_params import (
+    INTEGER_ERRORS,
+    CommaList,
+    ParamError,
+    Trimmed,
+    TrimmedLower,
+    parse_params,
+)
 from search.analysis import QueryPlan, plan_query
 from search.documents import TYPE_NAMES
 
@@ -18,17 +30,15 @@ MAX_RESULT_WINDOW = 10_000
 MAX_QUERY_LENGTH = 200
 MAX_PRICE = 10**12
 FACETS = ("type", "district", "category", "motif", "fabric", "dye", "color")
+# What `near` accepts, for the description (parse_near checks it, with a message per part).
+NEAR_PATTERN = (r"^-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]+)?),"
+                r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]?[0-9])(\.[0-9]+)?)$")
+NEAR_FORMAT = gettext_noop("near harus berupa \"lintang,bujur\", mis. -3.41,114.85.")
 
 
-class SearchParamError(ValueError):
+class SearchParamError(ParamError):
     """`message` is the API's (it names the parameter); `code` says what was wrong with it
     ("invalid", or "order" for a price range the wrong way round) for the search page's own words."""
-
-    def __init__(self, field_name: str, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
-        self.code = code
 
 
 @dataclass
@@ -68,95 +78,107 @@ class SearchRequest:
         return self.plan
 
 
-def _text(params, name: str) -> str:
-    value = params.get(name)
-    return "" if value is None else str(value).strip()
-
-
-def _values(params, name: str) -> list[str]:
-    """Repeated parameters and comma lists alike: ?color=merah&color=biru or ?color=merah,biru."""
-    values = []
-    for raw in params.getlist(name) if hasattr(params, "getlist") else [_text(params, name)]:
-        values += [value.strip() for value in str(raw or "").split(",") if value.strip()]
-    return list(dict.fromkeys(values))
-
-
-def _integer(params, name: str, *, minimum: int, maximum: int | None = None, default=None):
-    raw = _text(params, name)
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SearchParamError(name, _("%(name)s harus berupa bilangan bulat.") % {"name": name}) from None
-    if value < minimum:
-        raise SearchParamError(name, _("%(name)s minimal %(minimum)s.") % {"name": name, "minimum": minimum})
-    if maximum is not None and value > maximum:
-        raise SearchParamError(name, _("%(name)s maksimal %(maximum)s.") % {"name": name, "maximum": maximum})
-    return value
-
-
 def parse_near(raw: str) -> tuple[float, float]:
-    message = _("near harus berupa \"lintang,bujur\", mis. -3.41,114.85.")
     parts = raw.split(",")
     if len(parts) != 2:
-        raise SearchParamError("near", message)
+        raise SearchParamError("near", NEAR_FORMAT)
     try:
         latitude, longitude = float(parts[0]), float(parts[1])
     except ValueError:
-        raise SearchParamError("near", message) from None
+        raise SearchParamError("near", NEAR_FORMAT) from None
     if not (math.isfinite(latitude) and math.isfinite(longitude)):
-        raise SearchParamError("near", message)
+        raise SearchParamError("near", NEAR_FORMAT)
     if not -90 <= latitude <= 90:
-        raise SearchParamError("near", _("Lintang harus antara -90 dan 90."))
+        raise SearchParamError("near", gettext_noop("Lintang harus antara -90 dan 90."))
     if not -180 <= longitude <= 180:
-        raise SearchParamError("near", _("Bujur harus antara -180 dan 180."))
+        raise SearchParamError("near", gettext_noop("Bujur harus antara -180 dan 180."))
     return latitude, longitude
 
 
-def parse_language(params) -> str:
-    language = (_text(params, "lang") or "id").lower()
-    if language not in ("id", "en"):
-        raise SearchParamError("lang", _("lang harus id atau en."))
-    return language
+def _near(value: str | None) -> str | None:
+    if value is not None:
+        parse_near(value)
+    return value
+
+
+Kind = Literal[TYPE_NAMES]
+Language = Annotated[Literal["id", "en"], TrimmedLower,
+                     Field(description="The language of the titles, snippets, URLs and messages returned.")]
+Facet = Annotated[list[str], CommaList]
+Price = Annotated[int, Field(ge=0, le=MAX_PRICE, description="Whole rupiah; products only."), Trimmed]
+LANGUAGE_MESSAGE = gettext_noop("lang harus id atau en.")
+QUERY_MESSAGES = {
+    "lang": LANGUAGE_MESSAGE,
+    "q": gettext_noop("Kata pencarian terlalu panjang (maksimal %(max)s karakter)."),
+    "type": (gettext_noop("Jenis tidak dikenal: %(value)s. Pilih dari: %(choices)s."),
+             {"choices": ", ".join(TYPE_NAMES)}),
+}
+
+
+class SuggestQuery(BaseModel):
+    """The parameters of GET /api/search/suggest, in the order they are checked."""
+
+    lang: Language = "id"
+    q: Annotated[str, Field(max_length=MAX_QUERY_LENGTH, description="What has been typed so far."), Trimmed] = ""
+    type: Annotated[list[Kind], CommaList,
+                    Field(default_factory=list, description="Kinds of result to suggest; repeated or comma-separated.")]
+
+    param_messages: ClassVar = QUERY_MESSAGES
+    param_error_class: ClassVar = SearchParamError
+
+
+class SearchQuery(BaseModel):
+    """The parameters of GET /api/search, in the order they are checked. Blank means absent,
+    values are trimmed and `lang` and `in_stock` read in any case, as HTML forms send them."""
+
+    lang: Language = "id"
+    q: Annotated[str, Field(max_length=MAX_QUERY_LENGTH, description="The words typed, any language, typos allowed."),
+                 Trimmed] = ""
+    type: Annotated[list[Kind], CommaList,
+                    Field(default_factory=list, description="Kinds of result; repeated or comma-separated.")]
+    district: Annotated[Facet, Field(default_factory=list, description="Kecamatan name, exact.")]
+    category: Annotated[Facet, Field(default_factory=list, description="Destination category (nature, religious, ...).")]
+    motif: Annotated[Facet, Field(default_factory=list, description="Sasirangan motif (products).")]
+    fabric: Annotated[Facet, Field(default_factory=list, description="Fabric (products).")]
+    dye: Annotated[Facet, Field(default_factory=list, description="Dye: natural or synthetic (products).")]
+    color: Annotated[Facet, Field(default_factory=list, description="Colour (products).")]
+    price_min: Price = None
+    price_max: Price = None
+    in_stock: Annotated[Literal["0", "1", "true", "false"], TrimmedLower,
+                        Field(description="`1` hides sold-out products.")] = "0"
+    near: Annotated[str, Trimmed, AfterValidator(_near),
+                    Field(description="`lat,lon`: sort by distance from that point (results with a location "
+                                      "first).", json_schema_extra={"pattern": NEAR_PATTERN})] = None
+    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE, description="Results per page."), Trimmed] = DEFAULT_PER_PAGE
+    page: Annotated[int, Field(ge=1, le=MAX_RESULT_WINDOW,
+                               description="1-based; page x per_page reaches at most 10 000 results deep."),
+                    Trimmed] = 1
+
+    param_messages: ClassVar = {
+        **QUERY_MESSAGES,
+        "in_stock": gettext_noop("in_stock harus 1 atau 0."),
+        "near": NEAR_FORMAT,
+    }
+    param_error_class: ClassVar = SearchParamError
+
+    @model_validator(mode="after")
+    def _ranges(self):
+        if self.price_min is not None and self.price_max is not None and self.price_max < self.price_min:
+            raise SearchParamError("price_max", gettext_noop("price_max tidak boleh lebih kecil dari price_min."),
+                                   code="order")
+        max_page = MAX_RESULT_WINDOW // self.per_page
+        if self.page > max_page:
+            raise SearchParamError("page", INTEGER_ERRORS["less_than_equal"], {"name": "page", "maximum": max_page})
+        return self
+
+    def to_request(self) -> SearchRequest:
+        filters = {name: values for name in FACETS if (values := getattr(self, name))}
+        return SearchRequest(q=self.q, lang=self.lang, filters=filters, price_min=self.price_min,
+                             price_max=self.price_max, in_stock=self.in_stock in ("1", "true"),
+                             near=parse_near(self.near) if self.near else None, page=self.page,
+                             per_page=self.per_page)
 
 
 def parse_search_params(params) -> SearchRequest:
     """A QueryDict (or dict) of the API's parameters -> SearchRequest."""
-    request = SearchRequest(lang=parse_language(params))
-    query = _text(params, "q")
-    if len(query) > MAX_QUERY_LENGTH:
-        raise SearchParamError("q", _("Kata pencarian terlalu panjang (maksimal %(max)s karakter).")
-                               % {"max": MAX_QUERY_LENGTH})
-    request.q = query
-
-    types = _values(params, "type")
-    unknown = [value for value in types if value not in TYPE_NAMES]
-    if unknown:
-        raise SearchParamError("type", _("Jenis tidak dikenal: %(value)s. Pilih dari: %(choices)s.")
-                               % {"value": unknown[0], "choices": ", ".join(TYPE_NAMES)})
-    if types:
-        request.filters["type"] = types
-    for name in FACETS[1:]:
-        values = _values(params, name)
-        if values:
-            request.filters[name] = values
-
-    request.price_min = _integer(params, "price_min", minimum=0, maximum=MAX_PRICE)
-    request.price_max = _integer(params, "price_max", minimum=0, maximum=MAX_PRICE)
-    if request.price_min is not None and request.price_max is not None and request.price_max < request.price_min:
-        raise SearchParamError("price_max", _("price_max tidak boleh lebih kecil dari price_min."), code="order")
-
-    in_stock = _text(params, "in_stock").lower()
-    if in_stock not in ("", "0", "1", "true", "false"):
-        raise SearchParamError("in_stock", _("in_stock harus 1 atau 0."))
-    request.in_stock = in_stock in ("1", "true")
-
-    near = _text(params, "near")
-    if near:
-        request.near = parse_near(near)
-
-    request.per_page = _integer(params, "per_page", minimum=1, maximum=MAX_PER_PAGE, default=DEFAULT_PER_PAGE)
-    max_page = MAX_RESULT_WINDOW // request.per_page
-    request.page = _integer(params, "page", minimum=1, maximum=max_page, default=1)
-    return request
+    return parse_params(SearchQuery, params).to_request()

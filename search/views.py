@@ -1,4 +1,5 @@
-"""The search page and the JSON API: parse, call the selectors, render."""
+"""The search page and the JSON API (declared with django-ninja, mounted by search/api.py):
+parse, call the selectors, render."""
 
 from __future__ import annotations
 
@@ -10,19 +11,18 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from ninja import Query, Router
 
-from search.params import SearchParamError, parse_language, parse_search_params
+from config.api_params import ErrorBody
+from search.params import SearchQuery, SuggestQuery
 from search.presentation import search_page_context
+from search.schemas import SearchResponse, Suggestions
 from search.selectors import search_results, search_suggestions
 
 logger = logging.getLogger(__name__)
 
-
-def _api_language(params) -> str:
-    try:
-        return parse_language(params)
-    except SearchParamError:
-        return "id"
+router = Router(tags=["search"])
+ERRORS = {400: ErrorBody, 503: ErrorBody}
 
 
 def _unavailable() -> JsonResponse:
@@ -30,36 +30,31 @@ def _unavailable() -> JsonResponse:
                         status=503)
 
 
-@require_GET
-def search_api(request):
+@router.get("", url_name="search", operation_id="search", response={200: SearchResponse, **ERRORS},
+            summary="Search across tourism content and the marketplace",
+            description="Only published pages and approved shops' active products are returned. Bad parameters "
+                        "get 400 with `{\"error\", \"field\"}`; 503 when the database is unreachable.")
+def search_api(request, params: Query[SearchQuery]):
     """GET /api/search (shared/contracts/http-api.md)."""
-    with translation.override(_api_language(request.GET)):
+    with translation.override(params.lang):
         try:
-            search_request = parse_search_params(request.GET)
-        except SearchParamError as error:
-            return JsonResponse({"error": error.message, "field": error.field}, status=400)
-        try:
-            body = search_results(request=search_request)
+            body = search_results(request=params.to_request())
         except DatabaseError:
             logger.exception("search failed: the database is unreachable")
             return _unavailable()
+    # The selectors' dict as it is: SearchResponse describes it, nothing validates it again.
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "public, max-age=30"
     return response
 
 
-@require_GET
-def suggest_api(request):
+@router.get("/suggest", url_name="suggest", operation_id="suggest", response={200: Suggestions, **ERRORS},
+            summary="As-you-type completion, at most 8 suggestions")
+def suggest_api(request, params: Query[SuggestQuery]):
     """GET /api/search/suggest: as-you-type completion, at most 8 suggestions."""
-    with translation.override(_api_language(request.GET)):
+    with translation.override(params.lang):
         try:
-            language = parse_language(request.GET)
-            search_request = parse_search_params({"q": request.GET.get("q", ""), "type": request.GET.get("type", "")})
-        except SearchParamError as error:
-            return JsonResponse({"error": error.message, "field": error.field}, status=400)
-        try:
-            body = search_suggestions(query=search_request.q, language=language,
-                                      types=search_request.filters.get("type"))
+            body = search_suggestions(query=params.q, language=params.lang, types=params.type or None)
         except DatabaseError:
             logger.exception("suggestions failed: the database is unreachable")
             return _unavailable()

@@ -1,4 +1,5 @@
-"""schemathesis against docs/openapi.yaml, in-process through Django's WSGI app.
+"""schemathesis against the OpenAPI document generated from the code (search/api.py, the
+django-ninja API: its Query schemas and answer models), in-process through Django's WSGI app.
 
 Positive cases (what the description allows) must get a documented status, the
 documented content type and a body matching the schema; negative cases (what it
@@ -9,8 +10,8 @@ module stays well under a minute.
 
 from __future__ import annotations
 
+import json
 import os
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -24,13 +25,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from search.api import api
 from tests.marketplace import factories as shop_factories
 from tests.tourism import factories
 
-OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("API_SCHEMA_EXAMPLES", "60"))
 
-schema = schemathesis.openapi.from_path(OPENAPI)
+# Through JSON, as /api/openapi.json serves it (test_the_served_document_is_the_generated_one).
+schema = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_schema())))
 schema.app = get_wsgi_application()
 
 
@@ -75,3 +77,14 @@ def _lenient(value) -> bool:
     accepted although the description's strict schema would not produce it."""
     values = value if isinstance(value, list) else [value]
     return any(isinstance(item, str) and (not item.strip() or item != item.strip().lower()) for item in values)
+
+
+def test_the_served_document_is_the_generated_one(client):
+    """/api/openapi.json is what schemathesis checked, and it names every path of the contract."""
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    served = response.json()
+    assert served == json.loads(json.dumps(api.get_openapi_schema()))
+    assert set(served["paths"]) == {"/api/search", "/api/search/suggest", "/api/shipping/options", "/healthz"}
+    assert served["paths"]["/api/search"]["get"]["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"}

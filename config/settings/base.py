@@ -109,6 +109,8 @@ TEMPLATES = [
         },
     },
 ]
+# templates.W003 warns that a library name has two modules: the override above, on purpose.
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 # --- Database -----------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases

@@ -84,11 +84,11 @@ def test_no_serious_or_critical_violation(site, audit):
     audit.check("cart")
     page.goto(f"{site.url}/en/kampung-sasirangan/checkout/")
     audit.check("checkout")
-    page.get_by_role("button", name="Continue to card payment").click()  # empty: every field's error
+    page.get_by_role("button", name="Continue to payment").click()  # empty: every field's error
     expect(page.locator(".ko-errors").first).to_be_visible()
     audit.check("checkout-with-errors")
     checkout_fill(page)
-    page.get_by_role("button", name="Continue to card payment").click()
+    page.get_by_role("button", name="Continue to payment").click()
     expect(page.locator("#ko-card-element input").first).to_be_visible()
     audit.check("payment", exclude=EMULATOR_ONLY)
 

@@ -208,7 +208,7 @@ def test_every_page_fits_a_phone_and_a_laptop(site, journey_factory):
     # The card payment page: the real checkout, in English.
     page.goto(f"{site.url}/en/kampung-sasirangan/checkout/")
     checkout_fill(page)
-    page.get_by_role("button", name="Continue to card payment").click()
+    page.get_by_role("button", name="Continue to payment").click()
     expect(page.locator("#ko-card-element input").first).to_be_visible()
     sweep.look("en-pay")
 

@@ -20,7 +20,7 @@ def to_the_pay_page(site, page) -> None:
     page.get_by_role("button", name="Add to cart").click()
     page.get_by_role("link", name="Go to checkout").click()
     checkout_fill(page)
-    page.get_by_role("button", name="Continue to card payment").click()
+    page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order")
 
 

@@ -87,7 +87,7 @@ def test_tourist_finds_a_place_and_buys_from_two_artisans(site, journey_factory,
     page.get_by_role("link", name="Go to checkout").click()
     checkout_fill(page)
     tourist.shot("checkout")
-    page.get_by_role("button", name="Continue to card payment").click()
+    page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order")
     pay_url = page.url
 

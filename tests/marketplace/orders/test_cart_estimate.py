@@ -120,3 +120,8 @@ def test_checkout_tells_its_script_the_cart_and_the_api_and_goes_on_to_payment(c
     # Each shop has its place for the options (filled by the script, or by "Calculate shipping").
     assert [node["data-shop"] for node in page.select("fieldset[data-shop]")] == [cart_of_1500_g.slug]
     assert page.select_one("#ko-delivery-status[aria-live=polite]") is not None
+    # The way to pay (card, QRIS, GoPay) is chosen on the next page: the button does not promise a card.
+    assert page.select_one("#ko-checkout-form button.button--block").get_text(strip=True) == "Continue to payment"
+    indonesian = BeautifulSoup(client.get("/id/kampung-sasirangan/checkout/").content, "html.parser")
+    assert indonesian.select_one("#ko-checkout-form button.button--block").get_text(strip=True) == (
+        "Lanjut ke pembayaran")

@@ -5,12 +5,14 @@ it can be seen and bought: its shop's workshop."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
 from marketplace.models import Product, ProductPhoto, Shop
 from tourism.trips.kinds import THUMB_RENDITIONS
-from tourism.trips.registry import StopFacts, StopKind, stop_kind_register
+from tourism.trips.registry import StopFacts, StopKind, stop_kind_register, visitor_stops_register
 
 
 def _thumbs():
@@ -63,6 +65,28 @@ PRODUCT = StopKind(kind="product", label=_("Produk"), resolve=_resolve_products,
                    canonical=_public_id(Product.objects.public))
 
 
+def pickups_of_visitor(request) -> list[StopFacts]:
+    """What the signed-in visitor paid for and will collect at a workshop: a stop with the workshop's
+    hours and the pickup code. (A guest's orders are tied to no account, so they stay on the order's page.)"""
+    from marketplace.orders.models import OPEN_PICKUP_STATUSES, DeliveryKind, SubOrder
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    sub_orders = (SubOrder.objects.filter(order__user=user, delivery_kind=DeliveryKind.PICKUP,
+                                          status__in=OPEN_PICKUP_STATUSES)
+                  .exclude(pickup_code="").select_related("order", "shop", "shop__district")
+                  .prefetch_related(Prefetch("shop__photo", queryset=_thumbs())).order_by("pk"))
+    return [StopFacts(title=gettext("Ambil pesanan di %(shop)s") % {"shop": sub_order.shop.name},
+                      url=reverse("orders:status", kwargs={"token": sub_order.order.token}), image=sub_order.shop.photo,
+                      note=sub_order.shop.pickup_address,
+                      extra={"pickup_code": sub_order.pickup_code, "order_number": sub_order.number,
+                             "label": gettext("Ambil di workshop")},
+                      **_shop_facts(sub_order.shop))
+            for sub_order in sub_orders]
+
+
 def register() -> None:
     stop_kind_register(SHOP)
     stop_kind_register(PRODUCT)
+    visitor_stops_register(pickups_of_visitor)

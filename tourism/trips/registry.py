@@ -69,3 +69,18 @@ def stops_resolve(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Stop
         for pk, facts in registered.resolve(ids).items():
             found[(kind, pk)] = facts
     return found
+
+
+# Stops that join the plan by themselves, for its owner only (never on the read-only link): the
+# marketplace registers the workshops where the visitor collects what they bought (pickup, with
+# its code). Each provider: (request) -> [StopFacts].
+VISITOR_STOPS: list[Callable] = []
+
+
+def visitor_stops_register(provider: Callable) -> None:
+    if provider not in VISITOR_STOPS:
+        VISITOR_STOPS.append(provider)
+
+
+def visitor_stops(request) -> list[StopFacts]:
+    return [facts for provider in VISITOR_STOPS for facts in provider(request)]

@@ -20,7 +20,7 @@ from tourism.nearby import MAX_DISTANCE_KM, haversine_km, shops_nearby
 from tourism.selectors import localize_pages
 from tourism.trips.kinds import THUMB_RENDITIONS
 from tourism.trips.models import TripPlan
-from tourism.trips.registry import STOP_KINDS, StopFacts, stops_resolve
+from tourism.trips.registry import STOP_KINDS, StopFacts, stops_resolve, visitor_stops
 
 # How a leg's time is estimated (said on the plan page): roads wind, so the straight line times
 # ROAD_FACTOR, driven at ROAD_KMH (Banjar's roads, towns and traffic included); between two
@@ -61,6 +61,7 @@ class PlanStop:
     facts: StopFacts
     leg_to_next: Leg | None = None
     number: int = 0  # its number on the map, across days
+    joined: bool = False  # joined by itself (a pickup of what the visitor bought), not saved: no buttons
 
     @property
     def key(self) -> str:
@@ -127,12 +128,31 @@ def suggestions(stops: list[PlanStop]) -> dict:
             "shops": shops}
 
 
-def plan_view(plan: TripPlan | None) -> dict:
-    """Everything the plan page shows (an empty plan when there is none)."""
+def _place_joined(days: list[PlanDay], facts: StopFacts) -> None:
+    """Put a stop that joined by itself on the day, and after the stop, nearest to it (day 1 when
+    nothing has a location)."""
+    best = None  # (distance, day index, position after which it goes)
+    for day_index, day in enumerate(days):
+        for position, stop in enumerate(day.stops):
+            if facts.has_location and stop.facts.has_location and not stop.joined:
+                distance = haversine_km(facts.latitude, facts.longitude, stop.facts.latitude, stop.facts.longitude)
+                if best is None or distance < best[0]:
+                    best = (distance, day_index, position + 1)
+    day_index, position = (best[1], best[2]) if best else (0, len(days[0].stops))
+    days[day_index].stops.insert(position, PlanStop(id=0, kind="pickup", kind_label=facts.extra.get("label", ""),
+                                                    object_id=0, day=day_index + 1, facts=facts, joined=True))
+
+
+def plan_view(plan: TripPlan | None, *, request=None) -> dict:
+    """Everything the plan page shows (an empty plan when there is none). With `request` (the owner's
+    page, never the shared link), what joins by itself too: pickups of what the visitor bought."""
+    joined = visitor_stops(request) if request is not None else []
+    if plan is None and joined:
+        plan = TripPlan(day_count=1)  # not saved: a plan of the pickups alone
     if plan is None:
         return {"plan": None, "days": [PlanDay(number=1, date=None)], "stop_count": 0, "map_points": [],
                 "suggestions": {"destinations": [], "shops": []}, "boat_speed": BOAT_KMH}
-    rows = list(plan.stops.all())
+    rows = list(plan.stops.all()) if plan.pk else []
     facts = stops_resolve((row.kind, row.object_id) for row in rows)
     days = [PlanDay(number=n, date=plan.start_date + timedelta(days=n - 1) if plan.start_date else None)
             for n in range(1, plan.day_count + 1)]
@@ -146,6 +166,8 @@ def plan_view(plan: TripPlan | None) -> dict:
                         object_id=row.object_id, day=day, facts=found)
         days[day - 1].stops.append(stop)
         stops.append(stop)
+    for facts in joined:
+        _place_joined(days, facts)
     map_points = []
     for day in days:
         for current, following in zip(day.stops, day.stops[1:], strict=False):
@@ -165,7 +187,8 @@ def plan_view(plan: TripPlan | None) -> dict:
         index = max(0, (start_day - plan.start_date).days)
         if index < len(days):
             days[index].events.append(event)
-    return {"plan": plan, "days": days, "stop_count": len(stops), "map_points": map_points,
+    return {"plan": plan if plan.pk else None, "days": days, "stop_count": len(stops) + len(joined),
+            "map_points": map_points,
             "suggestions": suggestions(stops), "boat_speed": BOAT_KMH}
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.plan_page, name="plan"),
     path("simpan/", views.stop_save, name="save"),
     path("status/", views.status, name="status"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("pindah/", views.stop_move, name="move"),
     path("hari/tambah/", views.day_add, name="day_add"),
     path("hari/hapus/", views.day_remove, name="day_remove"),

@@ -50,7 +50,7 @@ def _plan_url() -> str:
 @require_safe
 def plan_page(request):
     plan = services.plan_for_request(request)
-    context = selectors.plan_view(plan)
+    context = selectors.plan_view(plan, request=request)
     context["editable"] = True
     back = request.GET.get("dari", "")
     if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -202,3 +202,19 @@ def day_remove(request):
 def start_date(request):
     return _plan_write(request, lambda plan: services.start_date_set(plan=plan, raw=request.POST.get("start_date"))
                        and "#dates")
+
+
+# What the service worker keeps, and how long (said in its own first lines and in docs/decisions.md).
+OFFLINE_DAYS = 7
+OFFLINE_MAX_ENTRIES = 60
+
+
+@require_safe
+def service_worker(request):
+    """The plan offline (trips/service_worker.js), served under the plan's path so that its scope is
+    the plan pages and nothing else of the site."""
+    response = render(request, "trips/service_worker.js",
+                      {"scope": _plan_url(), "max_age_days": OFFLINE_DAYS, "max_entries": OFFLINE_MAX_ENTRIES},
+                      content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # a new version reaches phones on their next visit
+    return response

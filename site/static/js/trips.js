@@ -4,6 +4,12 @@
    from the plan's status (one small private request), never from the page. */
 (function () {
   "use strict";
+  // The plan page offline: its service worker keeps the plan pages and their pictures (service_worker.js).
+  var offline = document.querySelector("[data-trip-offline]");
+  if (offline && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(offline.getAttribute("data-trip-offline"),
+                                     {scope: offline.getAttribute("data-trip-scope")}).catch(function () {});
+  }
   var form = document.getElementById("trip-save-form");
   Array.prototype.forEach.call(document.querySelectorAll("[data-trip-print]"), function (button) {
     button.hidden = false;

@@ -117,16 +117,16 @@ class ImageNode(_Placeholding, wagtail_tags.ImageNode):
         return [self.get_filter()]
 
 
-def distinct_widths(image, filters: list[Filter]) -> list[Filter]:
-    """The sizes that give the picture a width of its own: from an original smaller than the largest
-    size asked, Wagtail makes that size at the original's width, the same as a smaller size, and a
-    srcset naming one width twice is invalid HTML (the W3C Nu checker's error; browsers pick either)."""
-    kept, widths = [], set()
-    for spec_filter in filters:
-        width = rendition_size(image, spec_filter.spec)[0]
-        if width not in widths:
-            widths.add(width)
-            kept.append(spec_filter)
+def distinct_widths(renditions: dict) -> dict:
+    """The renditions of a width of their own: from an original smaller than the largest size asked
+    (or cropped closer to its focal point), Wagtail makes that size at the width a smaller size has
+    already, and a srcset naming one width twice is invalid HTML (the W3C Nu checker's error;
+    browsers pick either)."""
+    kept, widths = {}, set()
+    for spec, rendition in renditions.items():
+        if rendition.width not in widths:
+            widths.add(rendition.width)
+            kept[spec] = rendition
     return kept
 
 
@@ -138,11 +138,11 @@ class SrcsetImageNode(_Placeholding, wagtail_tags.SrcsetImageNode):
         image = self.validate_image(context)
         if not image or self.output_var_name or image.is_svg():
             return super().render(context)
-        filters = distinct_widths(image, self.get_filters())
-        if len(filters) == len(self.get_filters()) or (_worker_makes_them(filters) and _missing(image, filters)):
-            return super().render(context)
-        # Wagtail's own rendering (SrcsetImageNode.render) with the sizes of distinct widths.
-        renditions = get_renditions_or_not_found(image, filters)
+        filters = self.get_filters()
+        if _worker_makes_them(filters) and _missing(image, filters):
+            return super().render(context)  # the placeholder
+        # Wagtail's own rendering (SrcsetImageNode.render), each width once.
+        renditions = distinct_widths(get_renditions_or_not_found(image, filters))
         attrs = {key: value.resolve(context) for key, value in self.attrs.items()}
         return ResponsiveImage(renditions, attrs).__html__()
 

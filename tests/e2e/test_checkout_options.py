@@ -120,3 +120,40 @@ def test_when_the_api_does_not_answer_hitung_ongkir_still_works(site, journey_fa
     expect(page.locator(f"input[name=shipping-{shop}]").first).to_be_visible()
     expect(page.locator(f"input[name=shipping-{shop}][checked]")).to_have_count(1)
     assert buyer.errors == []
+
+
+def test_abroad_the_form_drops_the_province_and_goes_on_without_hitung_ongkir(site, journey_factory):
+    """A buyer in Singapore, with JavaScript: choosing the country hides the province and kecamatan
+    (the browser must not ask for them: the page was drawn for Indonesia, where both are required),
+    the shop that ships abroad offers its couriers by itself, and the order goes on to paying."""
+    galuh_banjar = "sasirangan-galuh-banjar"  # ships abroad
+    cloth = site.content.products_of(galuh_banjar)[0]
+    buyer = journey_factory(locale="en-GB", viewport=PHONE_360)
+    page = buyer.page
+    page.goto(f"{site.url}/en/kampung-sasirangan/perajin/{galuh_banjar}/")
+    page.get_by_role("link", name=cloth["title"]["en"]).first.click()
+    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("link", name="Go to checkout").click()
+    with site.database():
+        shop = Product.objects.select_related("shop").get(title_id=cloth["title"]["id"]).shop.slug
+
+    province = page.get_by_label(re.compile(r"^Province"))
+    expect(province).to_be_visible()
+    page.get_by_label("Full name").fill("Tan Wei Ling")
+    page.get_by_label("Email").fill("weiling@example.sg")
+    page.get_by_label("Country").select_option(label="Singapore")
+    expect(province).to_be_hidden()
+    expect(page.get_by_label(re.compile(r"^District"))).to_be_hidden()
+    page.get_by_label("WhatsApp number").fill("+65 9123 4567")
+    page.get_by_label("Regency/city").fill("Singapore")
+    page.get_by_label(re.compile(r"^Address")).fill("10 Bayfront Avenue, #12-03")
+    expect(page.locator(f"input[name=shipping-{shop}]").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_360["width"]
+    buyer.shot("singapore-address")
+
+    page.get_by_role("button", name=re.compile(r"^Continue to.*payment")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pay")
+    with site.database():
+        order = Order.objects.get()
+    assert (order.country, order.province, order.postal_code) == ("SG", "", "")
+    assert buyer.errors == [] and buyer.failed_responses == []

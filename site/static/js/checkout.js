@@ -171,6 +171,23 @@
     timer = window.setTimeout(ask, DEBOUNCE_MS);
   }
 
+  // The address fits the country: abroad there is no province nor kecamatan to give and the postal
+  // code is the country's own (the server asks for none of them then), so the two are hidden and
+  // nothing of the three is required by the browser; back to Indonesia, all three are asked again.
+  var indonesianOnly = [province, form.elements.district];
+  var postalCode = form.elements.postal_code;
+  function addressFitCountry() {
+    var abroad = Boolean(country && country.value && country.value !== "ID");
+    indonesianOnly.forEach(function (field) {
+      if (!field) { return; }
+      var wrapper = field.closest(".ko-field");
+      if (wrapper) { wrapper.hidden = abroad; }
+      field.required = !abroad;
+    });
+    if (postalCode) { postalCode.required = !abroad; }
+  }
+  if (country) { country.addEventListener("change", addressFitCountry); addressFitCountry(); }
+
   [country, province].forEach(function (field) { if (field) { field.addEventListener("change", later); } });
   if (city) { city.addEventListener("input", later); }
   form.addEventListener("change", function (event) {

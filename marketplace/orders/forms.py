@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
-from marketplace.shipping.regions import COUNTRIES
+from marketplace.shipping.regions import COUNTRIES, COUNTRY_NAMES
 
 # The 38 provinces of Indonesia (2022 onwards).
 PROVINCES = [
@@ -30,15 +30,6 @@ POSTAL_CODE = re.compile(r"^[1-9][0-9]{4}$")
 # Abroad: postal codes as the country writes them (letters, digits, spaces, hyphens), or none.
 FOREIGN_POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{0,10}$")
 FOREIGN_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
-# The countries buyers from abroad come from most, by name; the rest by their ISO code.
-COUNTRY_NAMES = {
-    "ID": _("Indonesia"), "SG": _("Singapura"), "MY": _("Malaysia"), "BN": _("Brunei Darussalam"),
-    "TH": _("Thailand"), "PH": _("Filipina"), "VN": _("Vietnam"), "TL": _("Timor-Leste"),
-    "AU": _("Australia"), "NZ": _("Selandia Baru"), "JP": _("Jepang"), "KR": _("Korea Selatan"),
-    "CN": _("Tiongkok"), "HK": _("Hong Kong"), "TW": _("Taiwan"), "IN": _("India"),
-    "NL": _("Belanda"), "DE": _("Jerman"), "FR": _("Prancis"), "GB": _("Britania Raya"),
-    "US": _("Amerika Serikat"), "SA": _("Arab Saudi"), "AE": _("Uni Emirat Arab"),
-}
 COUNTRY_CHOICES = ([(code, name) for code, name in COUNTRY_NAMES.items()]
                    + [(code, code) for code in sorted(COUNTRIES - set(COUNTRY_NAMES))])
 QUANTITY_ERRORS = {"invalid": _("Jumlah harus berupa angka."),

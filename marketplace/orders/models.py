@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from marketplace.models import Product, ProductSize, Shop, in_reading_language
 from marketplace.orders.couriers import tracking_link
+from marketplace.shipping.regions import country_name
 
 
 def order_token() -> str:
@@ -98,7 +99,7 @@ class Order(models.Model):
     @property
     def address_lines(self) -> list[str]:
         if self.country != "ID":
-            return [self.street, f"{self.regency} {self.postal_code}".strip(), self.country]
+            return [self.street, f"{self.regency} {self.postal_code}".strip(), country_name(self.country)]
         return [self.street, f"{self.district}, {self.regency}", f"{self.province} {self.postal_code}"]
 
     # The cost lines (goods, shipping, total) read the sub-orders: prefetch them (selectors do).

@@ -33,7 +33,6 @@ from marketplace.models import Product, ProductSize
 from marketplace.orders import cart, checkout, fulfilment, selectors, stock
 from marketplace.orders.estimate import cart_estimate
 from marketplace.orders.forms import (
-    COUNTRY_NAMES,
     AddToCartForm,
     CartDestinationForm,
     CartRemoveForm,
@@ -45,7 +44,7 @@ from marketplace.payments import methods, stripe_client
 from marketplace.payments.models import PaymentMethod
 from marketplace.shipping.options import choice_field
 from marketplace.shipping.rates import Destination
-from marketplace.shipping.regions import province_find
+from marketplace.shipping.regions import COUNTRY_NAMES, province_find
 
 SESSION_CHECKOUT_TOKEN = "kampung_sasirangan_checkout"
 # Where the buyer said the parcels go (the cart's estimate form, the checkout's address): {"country",

@@ -138,3 +138,20 @@ def country_zone(code: str) -> Zone:
     if code in ASIA_PACIFIC_COUNTRIES:
         return Zone.ASIA_PACIFIC
     return Zone.WORLD
+
+# The countries buyers from abroad come from most, by name; the rest by their ISO code.
+COUNTRY_NAMES = {
+    "ID": _("Indonesia"), "SG": _("Singapura"), "MY": _("Malaysia"), "BN": _("Brunei Darussalam"),
+    "TH": _("Thailand"), "PH": _("Filipina"), "VN": _("Vietnam"), "TL": _("Timor-Leste"),
+    "AU": _("Australia"), "NZ": _("Selandia Baru"), "JP": _("Jepang"), "KR": _("Korea Selatan"),
+    "CN": _("Tiongkok"), "HK": _("Hong Kong"), "TW": _("Taiwan"), "IN": _("India"),
+    "NL": _("Belanda"), "DE": _("Jerman"), "FR": _("Prancis"), "GB": _("Britania Raya"),
+    "US": _("Amerika Serikat"), "SA": _("Arab Saudi"), "AE": _("Uni Emirat Arab"),
+}
+
+
+def country_name(code: str) -> str:
+    """The country as a buyer reads it (its name where known, in the reading language), with its ISO
+    code, which couriers abroad read: "Singapura (SG)"."""
+    name = COUNTRY_NAMES.get(code)
+    return f"{name} ({code})" if name else code

@@ -66,14 +66,19 @@ PRODUCT = StopKind(kind="product", label=_("Produk"), resolve=_resolve_products,
 
 
 def pickups_of_visitor(request) -> list[StopFacts]:
-    """What the signed-in visitor paid for and will collect at a workshop: a stop with the workshop's
-    hours and the pickup code. (A guest's orders are tied to no account, so they stay on the order's page.)"""
+    """What the visitor paid for and will collect at a workshop: a stop with the workshop's hours and
+    the pickup code. The signed-in visitor's orders, and those placed on this device (a guest's: their
+    session remembers them, marketplace.orders.selectors.device_order_ids)."""
+    from django.db.models import Q
+
     from marketplace.orders.models import OPEN_PICKUP_STATUSES, DeliveryKind, SubOrder
+    from marketplace.orders.selectors import device_order_ids
 
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
-    sub_orders = (SubOrder.objects.filter(order__user=user, delivery_kind=DeliveryKind.PICKUP,
+    mine = Q(order__pk__in=device_order_ids(request))
+    if user is not None and user.is_authenticated:
+        mine |= Q(order__user=user)
+    sub_orders = (SubOrder.objects.filter(mine, delivery_kind=DeliveryKind.PICKUP,
                                           status__in=OPEN_PICKUP_STATUSES)
                   .exclude(pickup_code="").select_related("order", "shop", "shop__district")
                   .prefetch_related(Prefetch("shop__photo", queryset=_thumbs())).order_by("pk"))

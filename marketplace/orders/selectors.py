@@ -28,6 +28,23 @@ from marketplace.orders.models import (
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
+# The orders placed on this device (a guest's too): their pks in the session, newest last, so that
+# what a visitor bought for pickup can join the trip plan kept on the same device.
+DEVICE_ORDERS_SESSION_KEY = "kampung_sasirangan_orders"
+DEVICE_ORDERS_KEPT = 20
+
+
+def device_order_remember(request, order: Order) -> None:
+    known = [pk for pk in request.session.get(DEVICE_ORDERS_SESSION_KEY, []) if pk != order.pk]
+    request.session[DEVICE_ORDERS_SESSION_KEY] = [*known, order.pk][-DEVICE_ORDERS_KEPT:]
+
+
+def device_order_ids(request) -> list[int]:
+    session = getattr(request, "session", None)
+    known = session.get(DEVICE_ORDERS_SESSION_KEY, []) if session is not None else []
+    return [pk for pk in known if isinstance(pk, int)]
+
+
 def _order_queryset():
     return Order.objects.prefetch_related(
         Prefetch("sub_orders", queryset=SubOrder.objects.select_related("shop").order_by("shop__name", "pk")),

@@ -324,6 +324,7 @@ def checkout_view(request):
             context["delivery_errors"] = {error.field: error.message}
         return render(request, "orders/checkout.html", context, status=error.status)
     request.session[SESSION_CHECKOUT_TOKEN] = order.token
+    selectors.device_order_remember(request, order)
     return redirect("orders:pay", token=order.token)
 
 

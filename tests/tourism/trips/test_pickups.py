@@ -50,3 +50,30 @@ def test_only_the_visitors_own_open_pickups_join(client, tourist, places):
     paid_order((product(shop=workshop), 1), user=tourist, kind="courier")
     client.force_login(tourist)
     assert days(client.get("/id/rencana/").text) == [["Pasar Terapung Uji"], ["Masjid Uji"]]
+
+
+def test_a_guests_pickup_joins_the_plan_on_the_device_it_was_bought_on(client, places):
+    """No account: the order is remembered by the session that checked out, so the workshop joins the
+    plan kept on that phone; another visitor's plan does not get it."""
+    from marketplace.orders import checkout
+    from marketplace.orders.models import Order
+    from tests.marketplace.orders import emulator
+    from tests.marketplace.orders.factories import intent_for
+
+    TripStop.objects.create(plan=TripPlan.objects.create(day_count=1), kind="destination",
+                            object_id=places["mosque"].pk, day=1)  # someone else's plan
+    workshop = pickup_shop(name="Sasirangan Tamu", latitude="-3.401", longitude="114.851", pickup_hours="08:00-15:00")
+    cloth = product(shop=workshop, title_id="Kain Tamu")
+    assert client.post("/id/kampung-sasirangan/keranjang/tambah/", {"product": cloth.pk, "quantity": 1}).status_code == 302
+    placed = emulator.checkout_form(client, **{f"shipping-{workshop.slug}": "pickup"})
+    assert placed.status_code == 302, placed.content[:500]
+    order = Order.objects.get()
+    order.stripe_payment_intent_id = f"pi_test_{order.pk}"
+    order.save(update_fields=["stripe_payment_intent_id"])
+    checkout.order_mark_paid(order=order, intent=intent_for(order))
+    code = order.sub_orders.get().pickup_code
+
+    html = client.get("/id/rencana/").text
+    assert days(html) == [["Ambil pesanan di Sasirangan Tamu"]]
+    assert code in BeautifulSoup(html, "html.parser").select_one(".trip-stop--joined").get_text(" ")
+    assert code not in Client().get("/id/rencana/").text

@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from tourism.models import CampaignPage, ShareEvent, ShareTally
 from tourism.shareables import SHAREABLES
-from tourism.sharing import CHANNEL_NAMES
+from tourism.sharing import CHANNEL_NAMES, COUNTED_KINDS
 
 PERIODS = (7, 30, 90, 365)
 
@@ -22,7 +22,10 @@ def _titles(keys) -> dict:
         wanted.setdefault(target_type, set()).add(target_id)
     titles = {}
     others = {shareable.kind: shareable for shareable in SHAREABLES}
-    page_ids = set().union(*(ids for kind, ids in wanted.items() if kind not in others))
+    for kind, counted in COUNTED_KINDS.items():
+        for pk, title in counted.titles(wanted.get(kind, ())).items():
+            titles[(kind, pk)] = title
+    page_ids = set().union(*(ids for kind, ids in wanted.items() if kind not in others and kind not in COUNTED_KINDS))
     for pk, title in Page.objects.filter(pk__in=page_ids).values_list("pk", "title"):
         for kind in wanted:
             if pk in wanted[kind]:

@@ -15,6 +15,7 @@ from this.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -42,6 +43,23 @@ CAMPAIGN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 SESSION_KEY = "gebrak_share"
 PAGE_TYPES = {DestinationPage: "destination", EventPage: "event", CampaignPage: "campaign"}
 TARGET_TYPES = ("destination", "event", "campaign", "page", "product", "shop")
+
+
+@dataclass(frozen=True)
+class CountedKind:
+    """Something shared that is counted but has no share image nor meta tags of its own (a visitor's
+    trip plan): registered by its app in AppConfig.ready() (tourism/trips/apps.py)."""
+
+    kind: str
+    exists: Callable  # (pk) -> bool: it is there to be shared
+    titles: Callable  # (pks) -> {pk: title} for the editors' dashboard
+
+
+COUNTED_KINDS: dict[str, CountedKind] = {}
+
+
+def counted_kind_register(counted: CountedKind) -> None:
+    COUNTED_KINDS.setdefault(counted.kind, counted)
 
 
 # --- Privacy ------------------------------------------------------------------------------
@@ -101,11 +119,13 @@ def share_target(obj) -> ShareTarget | None:
 def share_target_parse(token: str) -> ShareTarget | None:
     """'destination:12' -> ShareTarget, only for things that exist and the public can see."""
     kind, _sep, raw_id = (token or "").partition(":")
-    if kind not in TARGET_TYPES or not raw_id.isdigit() or len(raw_id) > 18:
+    if (kind not in TARGET_TYPES and kind not in COUNTED_KINDS) or not raw_id.isdigit() or len(raw_id) > 18:
         return None
     pk = int(raw_id)
     shareable = shareable_of(kind=kind)
-    if shareable is not None:
+    if kind in COUNTED_KINDS:
+        exists = COUNTED_KINDS[kind].exists(pk)
+    elif shareable is not None:
         exists = shareable.public().filter(pk=pk).exists()
     else:
         model = {v: k for k, v in PAGE_TYPES.items()}.get(kind, Page)
@@ -199,6 +219,10 @@ def _arrival_from_query(request) -> tuple[str, str] | None:
 
 
 def _target_of_response(request, response) -> ShareTarget | None:
+    # A view of something counted that is no page nor shareable names it on its response.
+    named = getattr(response, "share_target", None)
+    if isinstance(named, ShareTarget):
+        return named
     page = (getattr(response, "context_data", None) or {}).get("page")
     if isinstance(page, Page):
         return share_target(page)

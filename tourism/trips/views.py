@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tourism.sharing import campaign_for_sharing, share_links
+from tourism.sharing import ShareTarget, campaign_for_sharing, share_links
 from tourism.trips import selectors, services
 from tourism.trips.ics import plan_to_ics
 from tourism.trips.registry import stops_resolve
@@ -62,6 +62,7 @@ def plan_page(request):
                             campaign=campaign, hashtag=hashtag)
         context["share_url"] = share_url
         context["whatsapp"] = next(link for link in links if link.channel == "whatsapp")
+        context["share_target"], context["share_campaign"] = f"trip:{plan.pk}", campaign
         context["calendar_url"] = reverse("trips:calendar", kwargs={"token": plan.share_token})
     response = render(request, "trips/plan.html", context)
     services.plan_remember(request, response)
@@ -83,7 +84,10 @@ def shared_plan(request, token):
     context = selectors.plan_view(plan)
     context["editable"] = False
     context["calendar_url"] = reverse("trips:calendar", kwargs={"token": plan.share_token})
-    return render(request, "trips/plan.html", context)
+    response = render(request, "trips/plan.html", context)
+    # A visit through the shared link (utm_medium=share) counts for this plan (tourism.sharing).
+    response.share_target = ShareTarget("trip", plan.pk)
+    return response
 
 
 @never_cache

@@ -18,7 +18,8 @@
     navigator.sendBeacon(beacon, data);
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll(".share[data-share-target]"), function (section) {
+  // The share buttons of pages, products and shops (.share), and a trip plan's WhatsApp link.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-share-target]"), function (section) {
     var status = section.querySelector(".share__status");
     Array.prototype.forEach.call(section.querySelectorAll("a[data-share-channel]"), function (link) {
       link.addEventListener("click", function () { count(section, link.getAttribute("data-share-channel")); });

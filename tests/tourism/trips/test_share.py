@@ -79,3 +79,31 @@ def test_the_print_stylesheet_leaves_out_buttons_and_the_map(client, shared):
     printed = css[css.index("@media print"):]
     for selector in (".site-header", ".trip__no-print", ".trip__map", ".trip-save"):
         assert selector in printed
+
+
+def test_whatsapp_shares_of_a_plan_are_counted_like_a_pages(client, shared):
+    """The share counting already in place (tourism/sharing.py) counts the plan too: the WhatsApp
+    button's click (js/share.js's beacon) and each visit arriving through the shared link."""
+    from tourism.models import ShareEvent, ShareTally
+    from tourism.share_stats import share_dashboard
+
+    page = BeautifulSoup(client.get("/id/rencana/").content, "html.parser")
+    section = page.select_one("[data-share-target]")
+    assert section["data-share-target"] == f"trip:{shared.pk}"
+    assert section.select_one("a[data-share-channel=whatsapp]")["href"].startswith("https://wa.me/")
+    beacon = section["data-share-beacon"]
+    assert Client().post(beacon, {"target": f"trip:{shared.pk}", "channel": "whatsapp",
+                                  "campaign": section["data-share-campaign"]}).status_code == 204
+    # A plan that does not exist is refused, as a page that does not exist is.
+    refused = Client().post(beacon, {"target": f"trip:{shared.pk + 100}", "channel": "whatsapp"})
+    assert refused.status_code == 400 and refused.json()["field"] == "target"
+
+    friend = Client()
+    arrival = f"/id/rencana/lihat/{shared.share_token}/?utm_source=whatsapp&utm_medium=share&utm_campaign=gebrak"
+    assert friend.get(arrival).status_code == 200
+    assert friend.get(arrival).status_code == 200  # a reload is the same visit
+    tallies = {(row.event, row.channel, row.count) for row in ShareTally.objects.filter(target_type="trip",
+                                                                                        target_id=shared.pk)}
+    assert tallies == {(ShareEvent.CLICK, "whatsapp", 1), (ShareEvent.VISIT, "whatsapp", 1)}
+    titles = {row["title"] for row in share_dashboard()["top_pages"]}
+    assert f"Rencana perjalanan #{shared.pk}" in titles

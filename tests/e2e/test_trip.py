@@ -50,3 +50,79 @@ def test_tourist_saves_places_orders_them_into_days_and_reads_the_plan_offline(s
     tourist.shot("offline")
     tourist.context.set_offline(False)
     assert not tourist.errors, tourist.errors
+
+
+def test_tourist_plans_two_days_buys_for_pickup_shares_the_plan_and_reads_it_offline(site, journey_factory):
+    """Issue 16's journey: on a phone, four places and a product saved with one tap each, ordered into
+    two days; a cloth bought for pickup (QRIS) joins the plan as the workshop's stop with its code; the
+    plan shared as a read-only link and through WhatsApp; the plan read again offline."""
+    import re
+    from urllib.parse import unquote
+
+    from tests.e2e.test_delivery import GALUH_BANJAR, PHONE_360, add_to_cart, address_fill_id
+
+    tourist = journey_factory("planner", locale="id-ID", viewport=PHONE_360)
+    page = tourist.page
+    places = ["masjid-agung-al-karomah", "pasar-intan-cbs-martapura", "kuliner-banjar-martapura", "kubah-guru-sekumpul"]
+    for slug in places:
+        page.goto(f"{site.url}/id/destinasi/{slug}/")
+        page.locator(".detail__facts").get_by_role("button", name="Simpan ke rencana").click()
+        expect(page.locator(".detail__facts [data-trip-save]")).to_have_attribute("aria-pressed", "true")
+    cloth = site.content.products_of(GALUH_BANJAR)[0]
+    page.goto(f"{site.url}/id/kampung-sasirangan/perajin/{GALUH_BANJAR}/")
+    page.get_by_role("link", name=cloth["title"]["id"]).first.click()
+    saving = page.locator("[data-trip-save]").first
+    saving.click()
+    expect(saving).to_have_attribute("aria-pressed", "true")
+
+    page.goto(f"{site.url}/id/rencana/")
+    expect(page.locator(".trip-stop")).to_have_count(5)
+    page.get_by_role("button", name="Tambah hari").click()
+    for moved in (1, 2):  # the last two stops of day 1 go down into day 2
+        page.locator("#day-1 .trip-stop").last.get_by_role("button", name="Turun").click()
+        expect(page.locator("#day-2 .trip-stop")).to_have_count(moved)
+    expect(page.locator("#day-1 .trip-stop")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_360["width"]
+    tourist.shot("five-stops-two-days")
+
+    # The cloth bought for pickup, paid with QRIS: the workshop joins the plan with the code.
+    add_to_cart(site, page, language="id", shop=GALUH_BANJAR, product=cloth)
+    page.get_by_role("link", name="Lanjut ke pembayaran").click()
+    address_fill_id(page, name="Siti Aminah", email="siti.aminah@contoh.id", phone="0812 5100 2233",
+                    province="Kalimantan Selatan", regency="Kabupaten Banjar", district="Martapura",
+                    postal_code="70614", street="Jl. Ahmad Yani Km 39, Martapura")
+    page.get_by_role("button", name="Hitung ongkir").click()
+    page.get_by_label(re.compile(r"^Ambil sendiri")).check()
+    page.get_by_role("button", name=re.compile(r"^Lanjut ke pembayaran")).click()
+    page.get_by_role("link", name="QRIS").click()
+    page.get_by_role("button", name=re.compile(r"^Tampilkan kode QRIS untuk Rp")).click()
+    page.get_by_role("region", name="Bayar dengan QRIS").get_by_role("button", name="Simulasikan pemindaian").click()
+    expect(page.get_by_role("heading", name="Terima kasih! Pembayaran diterima.")).to_be_visible(timeout=30_000)
+    code = page.get_by_text(re.compile(r"Kode pengambilan: [A-Z0-9]{6}$")).text_content().split(":")[-1].strip()
+    page.goto(f"{site.url}/id/rencana/")
+    joined = page.locator(".trip-stop--joined")
+    expect(joined).to_have_count(1)
+    expect(joined).to_contain_text("Ambil pesanan di")
+    expect(joined).to_contain_text(code)
+    tourist.shot("workshop-joined")
+
+    # Shared: a read-only link, also through WhatsApp; the friend sees the stops, never the code.
+    share_url = page.locator("#trip-share-url").input_value()
+    whatsapp = page.get_by_role("link", name="Bagikan lewat WhatsApp").get_attribute("href")
+    assert whatsapp.startswith("https://wa.me/") and share_url in unquote(whatsapp)
+    friend = journey_factory("friend", locale="id-ID", viewport=PHONE_360)
+    friend.page.goto(share_url)
+    expect(friend.page.locator(".trip-stop")).to_have_count(5)
+    expect(friend.page.locator("main")).not_to_contain_text(code)
+    expect(friend.page.locator("main form")).to_have_count(0)
+
+    # Offline, the plan still opens on the tourist's phone.
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.reload()
+    tourist.context.set_offline(True)
+    page.reload()
+    expect(page.locator(".trip-stop")).to_have_count(6)  # the five saved and the workshop's
+    expect(page.locator(".trip-stop--joined")).to_contain_text(code)
+    tourist.shot("offline-with-pickup")
+    tourist.context.set_offline(False)
+    assert not tourist.errors and not friend.errors, (tourist.errors, friend.errors)

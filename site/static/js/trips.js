@@ -52,29 +52,34 @@
     button.setAttribute("aria-pressed", "false");
     button.addEventListener("click", function (event) {
       event.preventDefault();
-      var saved = button.getAttribute("aria-pressed") === "true";
-      if (!csrf) { form.requestSubmit(button); return; }  // the status never came: the page without JavaScript
-      var data = new FormData(form);
-      data.set("stop", button.value);
-      data.set("action", saved ? "remove" : "save");
-      data.set("csrfmiddlewaretoken", csrf);
-      button.disabled = true;
-      fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
-                          headers: {"Accept": "application/json", "X-CSRFToken": csrf}})
-        .then(function (response) {
-          return response.json().then(function (body) { return {ok: response.ok, body: body}; });
-        })
-        .then(function (result) {
-          if (!result.ok) { say(result.body.error || "", false); return; }
-          mark(button.value, result.body.saved);
-          say(result.body.message, result.body.saved);
-        })
-        .catch(function () { form.requestSubmit(button); })
-        .then(function () { button.disabled = false; });
+      // A tap before the status came waits for it (a slow network), then saves in place.
+      ready.then(function () { toggle(button); });
     });
   });
 
-  fetch(form.getAttribute("data-trip-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+  function toggle(button) {
+    var saved = button.getAttribute("aria-pressed") === "true";
+    if (!csrf) { form.requestSubmit(button); return; }  // the status never came: the page without JavaScript
+    var data = new FormData(form);
+    data.set("stop", button.value);
+    data.set("action", saved ? "remove" : "save");
+    data.set("csrfmiddlewaretoken", csrf);
+    button.disabled = true;
+    fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
+                        headers: {"Accept": "application/json", "X-CSRFToken": csrf}})
+      .then(function (response) {
+        return response.json().then(function (body) { return {ok: response.ok, body: body}; });
+      })
+      .then(function (result) {
+        if (!result.ok) { say(result.body.error || "", false); return; }
+        mark(button.value, result.body.saved);
+        say(result.body.message, result.body.saved);
+      })
+      .catch(function () { form.requestSubmit(button); })
+      .then(function () { button.disabled = false; });
+  }
+
+  var ready = fetch(form.getAttribute("data-trip-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
     .then(function (response) { return response.ok ? response.json() : {saved: []}; })
     .then(function (status) {
       csrf = status.csrf || "";

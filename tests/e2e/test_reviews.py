@@ -136,7 +136,9 @@ def test_a_buyer_reviews_an_editor_approves_the_artisan_replies(site, journey_fa
     expect(reviews.get_by_text(REPLY)).to_be_visible()
     thumb = reviews.locator(".rv-photos img")
     expect(thumb).to_have_attribute("src", re.compile(r"\.webp$"))
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0
+    # Lazily loaded: it loads once the visitor scrolls down to it (below the delivery box on a phone).
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
     reviews.scroll_into_view_if_needed()
     visitor.shot("product-with-review", full_page=False)
     data = json.loads(page.locator("script[type='application/ld+json']").first.text_content())

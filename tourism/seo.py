@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from tourism.shareables import shareable_for
@@ -145,7 +146,11 @@ def social_meta(obj, *, request, with_jsonld: bool = True) -> SocialMeta:
 def _image_urls(request, image) -> list[str]:
     if image is None:
         return []
-    return [absolute(request, image.get_rendition(JSONLD_RENDITION).url)]
+    try:
+        return [absolute(request, image.get_rendition(JSONLD_RENDITION).url)]
+    except SourceImageIOError:
+        # The picture's file is gone from the storage: the page still renders, without it here.
+        return []
 
 
 def _address(*, locality: str, street: str = "") -> dict:

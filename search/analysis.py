@@ -15,6 +15,7 @@ catalogue by bench/search_stemmers.py).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -81,7 +82,16 @@ def _sastrawi():
     return StemmerFactory().create_stemmer()
 
 
-_english = snowballstemmer.stemmer("english")
+# A snowball stemmer keeps the word it works on in the object: one per thread (a gthread
+# worker stemming two words at once in one object gave wrong stems and IndexErrors, 500s).
+_english = threading.local()
+
+
+def _english_stemmer():
+    stemmer = getattr(_english, "stemmer", None)
+    if stemmer is None:
+        stemmer = _english.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 # English forms Porter2 cannot bring back to their base, because no suffix rule
 # does: irregular plurals ("children", "feet") and past forms ("sold", "woven").
@@ -142,7 +152,7 @@ def stem(token: str, language: str) -> str:
         return token
     if language == "id":
         return _sastrawi().stem(token) or token
-    return _english.stemWord(english_base(token))
+    return _english_stemmer().stemWord(english_base(token))
 
 
 def analyse(text: str, language: str) -> list[str]:

@@ -48,6 +48,7 @@ from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.utils.cache import cc_delim_re
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import requires_csrf_token
+from wagtail.models import COMMENTS_RELATION_NAME, Page
 
 from config import dependencies
 
@@ -98,6 +99,13 @@ IGNORED_MODELS = {
     "auth.user",
 }
 
+
+# What Wagtail writes on a page's row when an editor saves a draft (Page.save_revision) or
+# locks it for editing: the live page visitors see is unchanged, so nothing is purged.
+PAGE_EDITING_FIELDS = frozenset({
+    COMMENTS_RELATION_NAME, "latest_revision", "latest_revision_created_at", "draft_title",
+    "has_unpublished_changes", "locked", "locked_at", "locked_by",
+})
 
 # Whole apps no public page shows: orders, refunds, payouts and saved carts (what buying
 # changes there, stock, is told from marketplace/orders/stock.py after its commit), Stripe's
@@ -244,6 +252,9 @@ def purge_on_model_change(sender, instance=None, **kwargs) -> None:
         return
     if sender._meta.label_lower in IGNORED_MODELS or sender._meta.app_label in IGNORED_APPS:
         return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and isinstance(instance, Page) and set(update_fields) <= PAGE_EDITING_FIELDS:
+        return  # a draft saved or the page locked: visitors see the live page, unchanged
     tags = dependencies.tags_changed_by(instance) if instance is not None else None
     if tags is None:
         page_cache_purge()

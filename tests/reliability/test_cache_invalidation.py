@@ -75,6 +75,29 @@ def test_publishing_a_destination_updates_its_page_the_index_and_home_but_not_pr
     assert client.get(world["product_page"])["X-Page-Cache"] == "hit"
 
 
+def test_an_editor_saving_a_draft_or_locking_a_page_leaves_its_cached_pages_served(client, world, admin_user):
+    """A draft is not what visitors see: saving one (Wagtail writes the page row's draft
+    bookkeeping) or locking the page for editing purges nothing; publishing it does."""
+    destination = world["destination"]
+    for url in (destination.url, "/id/destinasi/", "/id/"):
+        _cached(client, url)
+
+    page = destination.specific
+    page.title = "Pasar Terapung Lok Baintan (draf)"
+    page.save_revision(user=admin_user)
+    page.locked, page.locked_by = True, admin_user
+    page.save(update_fields=["locked", "locked_at", "locked_by"])
+
+    for url in (destination.url, "/id/destinasi/", "/id/"):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "hit", url
+        assert "(draf)" not in response.text, url
+
+    page.get_latest_revision().publish()
+    response = client.get(destination.url)
+    assert response["X-Page-Cache"] == "miss" and "(draf)" in response.text
+
+
 def test_a_new_destination_shows_on_the_index_at_once(client, world):
     _cached(client, "/id/destinasi/")
     factories.destination(slug="riam-kanan", title="Waduk Riam Kanan")

@@ -119,14 +119,19 @@ def store(fields_by_key: dict[str, dict | None]) -> None:
         return
     now = timezone.now()
     with transaction.atomic():
-        existing = {}
+        existing, stored_texts = {}, {}
         keys = list(fields_by_key)
         for start in range(0, len(keys), SQL_IN_LIMIT):
-            existing.update(SearchDocument.objects.filter(key__in=keys[start:start + SQL_IN_LIMIT])
-                            .values_list("key", "id"))
+            for key, document_id, data in (SearchDocument.objects.filter(key__in=keys[start:start + SQL_IN_LIMIT])
+                                           .values_list("key", "id", "data")):
+                existing[key] = document_id
+                stored_texts[key] = _texts(data)
         gone = [existing[key] for key, fields in fields_by_key.items() if fields is None and key in existing]
         present = {key: fields for key, fields in fields_by_key.items() if fields is not None}
-        _delete_text(gone + [existing[key] for key in present if key in existing])
+        # A stock, price or popularity change leaves the text as it was: its full-text rows
+        # stay, and so do what every process remembers of the text (vocabulary, matches).
+        same_text = {key for key in present if key in existing and stored_texts[key] == _texts(present[key])}
+        _delete_text(gone + [existing[key] for key in present if key in existing and key not in same_text])
         for start in range(0, len(gone), SQL_IN_LIMIT):
             SearchDocument.objects.filter(id__in=gone[start:start + SQL_IN_LIMIT]).delete()
         created, updated = [], []
@@ -143,15 +148,21 @@ def store(fields_by_key: dict[str, dict | None]) -> None:
         stems, surface = set(), set()
         rows = []
         for document in created + updated:
-            fields = present[document.key]
-            texts = [fields.get(column, "") or "" for column in FTS_COLUMNS]
+            if document.key in same_text:
+                continue
+            texts = _texts(present[document.key])
             for text in texts[:-1]:
                 stems.update(text.split())
             surface.update(texts[-1].split())
             rows.append((document.pk, *texts))
         _insert_text(rows)
         _add_vocabulary(stems, surface)
-        _new_generation()
+        _new_generation(text=bool(gone or created or rows))
+
+
+def _texts(fields: dict) -> tuple[str, ...]:
+    """A document's analysed text, as its full-text rows hold it (FTS_COLUMNS' order)."""
+    return tuple(fields.get(column, "") or "" for column in FTS_COLUMNS)
 
 
 def _fts_tables() -> list[str]:
@@ -189,6 +200,8 @@ def _insert_text(rows: list[tuple]) -> None:
 
 
 def _add_vocabulary(stems: set[str], surface: set[str]) -> None:
+    if not stems and not surface:
+        return
     _fresh()
     vocabulary = _vocabulary()
     new = [SearchTerm(term=term, kind=SearchTerm.STEM) for term in stems - vocabulary[SearchTerm.STEM]
@@ -199,10 +212,17 @@ def _add_vocabulary(stems: set[str], surface: set[str]) -> None:
         SearchTerm.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
 
 
-def _new_generation() -> None:
+def _new_generation(*, text: bool = True) -> None:
     """A new token, in the writing transaction: every process reads its caches
-    again once this commits (and never keeps what a rolled-back write showed it)."""
-    SearchState.objects.update_or_create(pk=1, defaults={"generation": uuid.uuid4().hex})
+    again once this commits (and never keeps what a rolled-back write showed it).
+    The text's token too when what full-text search finds changed (text=True):
+    without it each process keeps its vocabulary and the queries' matches, and
+    reads only the documents' filter columns again."""
+    token = uuid.uuid4().hex
+    defaults = {"generation": token, "text_generation": token} if text else {"generation": token}
+    _state, created = SearchState.objects.update_or_create(pk=1, defaults=defaults)
+    if created and not text:  # the first write of all: the text has no token yet
+        SearchState.objects.filter(pk=1).update(text_generation=token)
 
 
 def clear() -> None:
@@ -233,19 +253,32 @@ _vocabulary_cache: dict = {}
 _cache_lock = threading.Lock()
 
 
-def _generation() -> str:
-    return SearchState.objects.filter(pk=1).values_list("generation", flat=True).first() or ""
+def _generations() -> tuple[str, str]:
+    """(the index's generation, the text's generation)."""
+    return SearchState.objects.filter(pk=1).values_list("generation", "text_generation").first() or ("", "")
+
+
+# What a write that changed only filter columns (stock, price, popularity...) drops:
+# the documents' columns. The vocabulary and the queries' matches depend on the text
+# only (a match of a product whose stock changed is still a match: stock filters, it
+# does not score), so they stay until the text's generation changes.
+FILTER_CACHES = ("documents",)
 
 
 def _fresh() -> dict:
-    """The caches, emptied when the index's generation changed since they were filled."""
-    generation = _generation()
-    if _vocabulary_cache.get("generation") != generation:
+    """The caches, emptied when the index's generation changed since they were filled
+    (only the filter columns, when the text's generation is the same)."""
+    generation, text_generation = _generations()
+    cache = _vocabulary_cache
+    if cache.get("generation") != generation or cache.get("text_generation") != text_generation:
         with _cache_lock:
-            if _vocabulary_cache.get("generation") != generation:
-                _vocabulary_cache.clear()
-                _vocabulary_cache["generation"] = generation
-    return _vocabulary_cache
+            if cache.get("text_generation") != text_generation:
+                cache.clear()
+            elif cache.get("generation") != generation:
+                for name in FILTER_CACHES:
+                    cache.pop(name, None)
+            cache["generation"], cache["text_generation"] = generation, text_generation
+    return cache
 
 
 def _vocabulary() -> Mapping[int, frozenset[str]]:
@@ -381,8 +414,10 @@ def _documents() -> Documents:
     cache = _vocabulary_cache
     documents = cache.get("documents")
     if documents is None:
+        generation = cache.get("generation")
         documents = Documents(list(SearchDocument.objects.order_by("id").values_list(*ROW_FIELDS)))
-        cache["documents"] = documents
+        if cache.get("generation") == generation:  # not kept under a newer generation than it was read at
+            cache["documents"] = documents
     return documents
 
 
@@ -483,7 +518,11 @@ REMEMBERED_QUERIES = 128
 class Matches:
     """A query's matching documents (by position), their text scores, as a bitmap,
     and in the order results show (text score times weight, then title), that order
-    kept until the next event or campaign among them ends."""
+    kept until the next event or campaign among them ends or the documents' columns
+    are read again (a popularity changed).
+
+    Positions are the documents' order by id: the same until documents are added or
+    removed, which changes the text's generation and so forgets every Matches."""
 
     def __init__(self, documents: Documents, scores: dict[int, float]):
         found = [(documents.position[document_id], score) for document_id, score in scores.items()
@@ -495,14 +534,17 @@ class Matches:
         self._ranked: tuple | None = None
 
     def ranked(self, documents: Documents, now) -> tuple[tuple[float, int], ...]:
-        if self._ranked is None or (self._ranked[0] is not None and self._ranked[0] <= now):
+        remembered = self._ranked
+        if remembered is None or remembered[0] is not documents or (
+                remembered[1] is not None and remembered[1] <= now):
             ranked = sorted(((score * documents.weight(position, now), position)
                              for position, score in zip(self.positions, self.scores, strict=True)),
                             key=lambda item: (-item[0], documents.titles[item[1]], documents.keys[item[1]]))
             ends = [documents.ends_at[position] for position in self.positions
                     if documents.ends_at[position] is not None and documents.ends_at[position] >= now]
-            self._ranked = (min(ends, default=None), tuple(ranked))  # one assignment: old or new
-        return self._ranked[1]
+            remembered = (documents, min(ends, default=None), tuple(ranked))
+            self._ranked = remembered  # one assignment: other threads see the old or the new
+        return remembered[2]
 
 
 def _remembered_matches(plan: QueryPlan, documents: Documents) -> Matches:
@@ -519,8 +561,11 @@ def _remembered_matches(plan: QueryPlan, documents: Documents) -> Matches:
         if found is not None:
             remembered.move_to_end(key)
             return found
+    text_generation = _vocabulary_cache.get("text_generation")
     found = Matches(documents, _text_scores(plan, documents.size, options))
     with _cache_lock:
+        if _vocabulary_cache.get("text_generation") != text_generation:
+            return found  # the text changed meanwhile: not kept under its new generation
         remembered[key] = found
         if len(remembered) > REMEMBERED_QUERIES:
             remembered.popitem(last=False)

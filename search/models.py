@@ -53,9 +53,13 @@ class SearchDocument(models.Model):
 class SearchState(models.Model):
     """One row: the generation of the database engine's index, a new token with every
     write (in the writing transaction), so each process knows when to read its
-    cached vocabulary and filter columns again (search/engine_database.py)."""
+    cached filter columns again (search/engine_database.py); and the text's
+    generation, new only when a write changed what full-text search finds (a
+    document's analysed text, documents added or removed), so a stock, price or
+    popularity change keeps each process's vocabulary and remembered matches."""
 
     generation = models.CharField(max_length=32)
+    text_generation = models.CharField(max_length=32, default="")
 
     def __str__(self):
         return self.generation

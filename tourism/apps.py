@@ -7,8 +7,22 @@ class TourismConfig(AppConfig):
     verbose_name = _("Pariwisata")
 
     def ready(self):
-        from tourism import signals
+        from tourism import campaigns, selectors, signals
+        from tourism.models import (
+            CampaignIndexPage,
+            CampaignPage,
+            DestinationIndexPage,
+            EventIndexPage,
+            HomePage,
+        )
+        from tourism.page_context import page_context_register
         from tourism.sitemaps import page_entries, sitemap_source_register
 
         signals.connect()
         sitemap_source_register(page_entries)
+        # What each page type's template reads, from the modules that read it (models never import them).
+        page_context_register(HomePage, selectors.home_page_context, campaigns.home_campaign_context)
+        page_context_register(DestinationIndexPage, selectors.destination_index_context)
+        page_context_register(EventIndexPage, selectors.event_index_context)
+        page_context_register(CampaignIndexPage, campaigns.campaign_index_context)
+        page_context_register(CampaignPage, campaigns.campaign_page_context)

@@ -5,7 +5,7 @@ from datetime import UTC, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tourism.seo import absolute
+from tourism.links import absolute
 
 PRODUCT_ID = "-//Pemerintah Kabupaten Banjar//Gebrak Pariwisata//ID"
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
@@ -111,6 +112,21 @@ def campaign_listing(*, today=None) -> dict:
     running = list(_campaigns().filter(end__gte=today).order_by("start", "pk"))
     ended = list(_campaigns().filter(end__lt=today).order_by("-end", "-pk")[:24])
     return {"campaigns_running": localize_pages(running), "campaigns_ended": localize_pages(ended)}
+
+
+# --- What the page types' templates read (registered for them in TourismConfig.ready()) ---------
+
+def home_campaign_context(page, request) -> dict:
+    # Read when the template first asks: a stored fragment of the home page asks for none.
+    return {"current_campaign": SimpleLazyObject(campaign_running)}
+
+
+def campaign_index_context(page, request) -> dict:
+    return campaign_listing()
+
+
+def campaign_page_context(page, request) -> dict:
+    return {"campaign_sections": SimpleLazyObject(lambda: campaign_sections(campaign=page))}
 
 
 # --- Demo ------------------------------------------------------------------------------

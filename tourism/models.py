@@ -2,16 +2,18 @@
 
 Every page exists first in Indonesian (the default locale); an English
 translation is optional and readers of /en/ see the Indonesian page, with a
-notice, where there is none (see HomePage.route).
+notice, where there is none (see HomePage.route). What a page's template reads besides the
+page is built by the modules that read it (tourism.selectors, tourism.campaigns), registered
+for its type in TourismConfig.ready() (tourism.page_context).
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -19,16 +21,22 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from tourism.blocks import BodyBlock
+from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
-from tourism.routing import RememberedRestrictionsMixin
+from tourism.page_context import RegisteredContextMixin
+from tourism.routing import RememberedRestrictionsMixin, route_remembered
 from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
+# The sizes a destination page's gallery shows, of its own pictures and of visitors' photos
+# (tourism.visitor_photos).
+GALLERY_RENDITIONS = ["fill-480x360|format-webp", "fill-960x720|format-webp"]
 
 
 class TranslationFallbackMixin:
@@ -74,7 +82,7 @@ class LocatedMixin(models.Model):
             raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
 
 
-class HomePage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
+class HomePage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, Page):
     hero_title = models.CharField(_("judul utama"), max_length=120, blank=True)
     hero_text = models.TextField(_("teks utama"), blank=True)
     hero_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
@@ -95,22 +103,9 @@ class HomePage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
         verbose_name = _("beranda")
 
     def route(self, request, path_components):
-        from tourism.routing import route_remembered
-
         if not path_components:
             return super().route(request, path_components)
         return route_remembered(self, request, path_components, super().route)
-
-    def get_context(self, request, *args, **kwargs):
-        from tourism import campaigns, selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        # Read when the template first asks: a stored fragment of the page asks for none of them.
-        context["featured_destinations"] = SimpleLazyObject(lambda: selectors.home_featured_destinations(home=self))
-        context["upcoming_events"] = SimpleLazyObject(lambda: selectors.events_upcoming(limit=3))
-        context["current_campaign"] = SimpleLazyObject(campaigns.campaign_running)
-        context["sasirangan_highlights"] = SimpleLazyObject(lambda: selectors.sasirangan_highlights(limit=4))
-        return context
 
 
 class HomeFeaturedDestination(Orderable):
@@ -125,7 +120,7 @@ class HomeFeaturedDestination(Orderable):
         verbose_name_plural = _("destinasi pilihan beranda")
 
 
-class DestinationIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
+class DestinationIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, Page):
     intro = models.TextField(_("pengantar"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -136,27 +131,14 @@ class DestinationIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin
     class Meta:
         verbose_name = _("indeks destinasi")
 
-    def get_context(self, request, *args, **kwargs):
-        from tourism import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        listing = selectors.destination_listing(
-            category=request.GET.get("category", ""),
-            district=request.GET.get("district", ""),
-            page_number=request.GET.get("page"),
-        )
-        context.update(listing)
-        context["categories"] = Category.objects.all()
-        context["districts"] = District.objects.filter(destinations__live=True).distinct()
-        return context
-
 
 class DestinationTag(TaggedItemBase):
     content_object = ParentalKey("tourism.DestinationPage", related_name="tagged_items",
                                  on_delete=models.CASCADE)
 
 
-class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, LocatedMixin, Page):
+class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, LocatedMixin,
+                      Page):
     summary = models.TextField(_("ringkasan"), max_length=400,
                                help_text=_("Satu atau dua kalimat untuk kartu dan hasil pencarian."))
     body = StreamField(BodyBlock(), verbose_name=_("isi"), blank=True)
@@ -206,11 +188,6 @@ class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Loc
 
     def gallery_items(self) -> list:
         """The gallery with its pictures and their renditions in three queries, however long it is."""
-        from django.db.models import Prefetch
-        from wagtail.images import get_image_model
-
-        from tourism.visitor_photos import GALLERY_RENDITIONS
-
         images = get_image_model().objects.prefetch_renditions(*GALLERY_RENDITIONS)
         return list(self.gallery_images.prefetch_related(Prefetch("image", queryset=images)))
 
@@ -229,7 +206,7 @@ class DestinationGalleryImage(Orderable):
         verbose_name_plural = _("gambar galeri destinasi")
 
 
-class EventIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
+class EventIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, Page):
     intro = models.TextField(_("pengantar"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -240,21 +217,14 @@ class EventIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page
     class Meta:
         verbose_name = _("indeks acara")
 
-    def get_context(self, request, *args, **kwargs):
-        from tourism import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["upcoming_events"] = selectors.events_upcoming()
-        context["past_events"] = selectors.events_past(page_number=request.GET.get("page"))
-        return context
-
 
 class EventTag(TaggedItemBase):
     content_object = ParentalKey("tourism.EventPage", related_name="tagged_items",
                                  on_delete=models.CASCADE)
 
 
-class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RoutablePageMixin, LocatedMixin, Page):
+class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, RoutablePageMixin,
+                LocatedMixin, Page):
     summary = models.TextField(_("ringkasan"), max_length=400)
     body = StreamField(BodyBlock(), verbose_name=_("isi"), blank=True)
     start = models.DateTimeField(_("mulai"), help_text=_("Waktu Indonesia Tengah (WITA)."))
@@ -319,8 +289,6 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RoutableP
     # Wagtail serves only paths of words and slashes, so the file has a folder-like URL.
     @path("kalender/", name="ics")
     def calendar_file(self, request):
-        from tourism.calendar import event_to_ics
-
         response = HttpResponse(event_to_ics(self, request=request), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.ics"'
         return response
@@ -331,7 +299,7 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RoutableP
 HASHTAG_VALIDATOR = RegexValidator(r"^#?\w{2,60}$", _("Tagar hanya huruf, angka, dan garis bawah, mis. #GebrakBanjar."))
 
 
-class CampaignIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
+class CampaignIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, Page):
     """/kampanye/: the campaigns running now, then those that ended."""
 
     intro = models.TextField(_("pengantar"), blank=True)
@@ -344,15 +312,8 @@ class CampaignIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, P
     class Meta:
         verbose_name = _("indeks kampanye")
 
-    def get_context(self, request, *args, **kwargs):
-        from tourism import campaigns
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(campaigns.campaign_listing())
-        return context
-
-
-class CampaignPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
+class CampaignPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, Page):
     """A campaign's landing page, built from blocks, running from `start` to `end` (dates, WITA).
 
     Its slug names the campaign in shared links (utm_campaign) and in the editors' dashboard.
@@ -397,13 +358,6 @@ class CampaignPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Page):
     def is_running(self) -> bool:
         today = timezone.localdate()
         return self.start <= today <= self.end
-
-    def get_context(self, request, *args, **kwargs):
-        from tourism import campaigns
-
-        context = super().get_context(request, *args, **kwargs)
-        context["campaign_sections"] = SimpleLazyObject(lambda: campaigns.campaign_sections(campaign=self))
-        return context
 
 
 # --- Visitors' photos and share counts (Gebrak, issue 6) -----------------------------------

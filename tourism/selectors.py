@@ -3,12 +3,14 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
 from tourism.models import DestinationPage, EventPage
 from tourism.providers import HOME_HIGHLIGHTS, provided
+from tourism.snippets import Category, District
 
 DESTINATIONS_PER_PAGE = 12
 PAST_EVENTS_PER_PAGE = 12
@@ -118,3 +120,32 @@ def home_featured_destinations(*, home, limit: int = 6) -> list:
 def sasirangan_highlights(*, limit: int = 4) -> list:
     """Products for the home page's Kampung Sasirangan slot (the marketplace provides them)."""
     return provided(HOME_HIGHLIGHTS, limit=limit) or []
+
+
+# --- What the page types' templates read (registered for them in TourismConfig.ready()) ---------
+
+def home_page_context(page, request) -> dict:
+    # Read when the template first asks: a stored fragment of the page asks for none of them.
+    return {
+        "featured_destinations": SimpleLazyObject(lambda: home_featured_destinations(home=page)),
+        "upcoming_events": SimpleLazyObject(lambda: events_upcoming(limit=3)),
+        "sasirangan_highlights": SimpleLazyObject(lambda: sasirangan_highlights(limit=4)),
+    }
+
+
+def destination_index_context(page, request) -> dict:
+    context = destination_listing(
+        category=request.GET.get("category", ""),
+        district=request.GET.get("district", ""),
+        page_number=request.GET.get("page"),
+    )
+    context["categories"] = Category.objects.all()
+    context["districts"] = District.objects.filter(destinations__live=True).distinct()
+    return context
+
+
+def event_index_context(page, request) -> dict:
+    return {
+        "upcoming_events": events_upcoming(),
+        "past_events": events_past(page_number=request.GET.get("page")),
+    }

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import translation
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
+from tourism.links import absolute
 from tourism.shareables import shareable_for
 from tourism.sitemaps import SiteSitemap
 
@@ -31,16 +31,6 @@ JSONLD_RENDITION = "fill-1200x630|format-jpeg"
 
 def reading_language() -> str:
     return (translation.get_language() or "id").split("-")[0]
-
-
-def absolute(request, path: str) -> str:
-    if not path:
-        return ""
-    if path.startswith(("http://", "https://")):
-        return path
-    if request is None:
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-    return request.build_absolute_uri(path)
 
 
 def jsonld_dumps(data: dict) -> str:

@@ -35,14 +35,20 @@ from config.photos import (
     photo_validate,
     photos_discard,
 )
-from tourism.models import DestinationPage, VisitorPhoto, VisitorPhotoLicence, VisitorPhotoStatus
+from tourism.models import (
+    GALLERY_RENDITIONS,
+    INSTAGRAM_VALIDATOR,
+    DestinationPage,
+    VisitorPhoto,
+    VisitorPhotoLicence,
+    VisitorPhotoStatus,
+)
 
 logger = logging.getLogger(__name__)
 
 # Five photos an hour from one address is plenty for a family's trip and little for a robot.
 RATE_LIMIT = 5
 RATE_WINDOW_SECONDS = 3600
-GALLERY_RENDITIONS = ["fill-480x360|format-webp", "fill-960x720|format-webp"]
 COLLECTION_NAME = "Foto pengunjung"
 # The honeypot's name looks like a field robots like to fill.
 HONEYPOT_FIELD = "website"
@@ -65,8 +71,6 @@ class VisitorPhotoForm(forms.Form):
     website = forms.CharField(label=_("Jangan diisi"), required=False)
 
     def clean_instagram(self):
-        from tourism.models import INSTAGRAM_VALIDATOR
-
         value = self.cleaned_data["instagram"].strip()
         if value:
             INSTAGRAM_VALIDATOR(value)

@@ -1,0 +1,34 @@
+"""What a page type's template reads besides the page, built by the modules that read it.
+
+The page types live in tourism.models; the reads that fill their templates (tourism.selectors,
+tourism.campaigns) import those models, so a page type's own get_context could not import them
+back without a cycle (pyproject.toml: import-linter's `acyclic` contract). Each page type takes
+its context from the builders registered for it here instead, and TourismConfig.ready() wires
+them up once at start: the models know this registry, the reads know the models, nothing points
+back. Filled before the first request and only read after, like the app's other registries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# (page, request) -> the entries the page type's template reads besides `page`.
+ContextBuilder = Callable[..., dict]
+
+CONTEXT_BUILDERS: dict[type, list[ContextBuilder]] = {}
+
+
+def page_context_register(page_type: type, *builders: ContextBuilder) -> None:
+    """Add builders of `page_type`'s context, in order (an AppConfig.ready() calls this once)."""
+    registered = CONTEXT_BUILDERS.setdefault(page_type, [])
+    registered.extend(builder for builder in builders if builder not in registered)
+
+
+class RegisteredContextMixin:
+    """Page.get_context with what the builders registered for the page's own type add."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        for builder in CONTEXT_BUILDERS.get(type(self), ()):
+            context.update(builder(self, request))
+        return context

@@ -336,6 +336,8 @@ def main() -> None:
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--reuse", action="store_true",
                         help="keep var/bench/ from the last run instead of preparing it again")
+    parser.add_argument("--only", nargs="+", metavar="SCENARIO",
+                        help='run only these scenarios and the bare view, e.g. --only "home, nothing cached"')
     parser.add_argument("--inside-prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside_prepare:
@@ -392,6 +394,12 @@ def main() -> None:
     scenarios["search API, database, 1 connection"] = ("uncached", searches, "search latency")
     if site["elasticsearch"]:
         scenarios["search API, elasticsearch, 1 connection"] = ("cached", searches, "search latency")
+    if args.only:
+        wanted = {"bare view", *args.only}
+        unknown = wanted - set(scenarios)
+        if unknown:
+            parser.error(f"unknown scenarios {sorted(unknown)}; known: {list(scenarios)}")
+        scenarios = {name: scenario for name, scenario in scenarios.items() if name in wanted}
     runs: dict[str, list[dict]] = {name: [] for name in scenarios}
     cache_state = {}
     try:

@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django_tasks import default_task_backend
-from wagtail.images.models import Filter, ResponsiveImage
+from wagtail.images.models import Filter, Picture, ResponsiveImage
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags as wagtail_tags
 
@@ -73,9 +73,21 @@ def _worker_makes_them(filters: list[Filter]) -> bool:
             and all(spec_filter.spec in renditions.WORKER_SPECS for spec_filter in filters))
 
 
-def _missing(image, filters: list[Filter]) -> list[str]:
-    existing = image.find_existing_renditions(*filters)
+def _existing(image, filters: list[Filter]) -> dict[Filter, object]:
+    return image.find_existing_renditions(*filters)
+
+
+def _missing(image, filters: list[Filter], existing: dict | None = None) -> list[str]:
+    if existing is None:
+        existing = _existing(image, filters)
     return [spec_filter.spec for spec_filter in filters if spec_filter not in existing]
+
+
+def _prefetched(image) -> bool:
+    """Whether the image came with its renditions (`ImageQuerySet.prefetch_renditions()`, whose
+    `to_attr` is `prefetched_renditions`): then what `find_existing_renditions` found is all there is,
+    and Wagtail's tags would only look it up again and write it back to the renditions cache."""
+    return getattr(image, "prefetched_renditions", None) is not None
 
 
 def _placeholder(image, filters: list[Filter], missing: list[str], attrs: dict) -> str:
@@ -96,25 +108,42 @@ class _Placeholding:
     def node_filters(self) -> list[Filter]:
         raise NotImplementedError
 
+    def render_found(self, renditions: dict, attrs: dict) -> str:
+        """The tag's HTML from renditions already found, by spec in the tag's order (as Wagtail's)."""
+        raise NotImplementedError
+
+    def render_wagtail(self, context):
+        """Wagtail's rendering: makes the renditions missing, fills the renditions cache."""
+        return super().render(context)
+
     def render(self, context):
         if self.output_var_name:
-            return super().render(context)
+            return self.render_wagtail(context)
         image = self.validate_image(context)
-        if not image:
-            return super().render(context)
+        if not image or image.is_svg():
+            return self.render_wagtail(context)
         filters = self.node_filters()
-        if image.is_svg() or not _worker_makes_them(filters):
-            return super().render(context)
-        missing = _missing(image, filters)
-        if not missing:
-            return super().render(context)
+        worker_makes_them = _worker_makes_them(filters)
+        prefetched = _prefetched(image)
+        if not worker_makes_them and not prefetched:
+            return self.render_wagtail(context)
+        # One lookup of the renditions for both questions: are they all there, and which are they.
+        existing = _existing(image, filters)
+        missing = _missing(image, filters, existing)
         attrs = {key: value.resolve(context) for key, value in self.attrs.items()}
-        return _placeholder(image, filters, missing, attrs)
+        if missing and worker_makes_them:
+            return _placeholder(image, filters, missing, attrs)
+        if missing or not prefetched:
+            return self.render_wagtail(context)
+        return self.render_found({spec_filter.spec: existing[spec_filter] for spec_filter in filters}, attrs)
 
 
 class ImageNode(_Placeholding, wagtail_tags.ImageNode):
     def node_filters(self) -> list[Filter]:
         return [self.get_filter()]
+
+    def render_found(self, renditions: dict, attrs: dict) -> str:
+        return next(iter(renditions.values())).img_tag(attrs)
 
 
 def distinct_widths(renditions: dict) -> dict:
@@ -134,15 +163,15 @@ class SrcsetImageNode(_Placeholding, wagtail_tags.SrcsetImageNode):
     def node_filters(self) -> list[Filter]:
         return self.get_filters()
 
-    def render(self, context):
+    def render_found(self, renditions: dict, attrs: dict) -> str:
+        return ResponsiveImage(distinct_widths(renditions), attrs).__html__()
+
+    def render_wagtail(self, context):
         image = self.validate_image(context)
         if not image or self.output_var_name or image.is_svg():
-            return super().render(context)
-        filters = self.get_filters()
-        if _worker_makes_them(filters) and _missing(image, filters):
-            return super().render(context)  # the placeholder
+            return super().render_wagtail(context)
         # Wagtail's own rendering (SrcsetImageNode.render), each width once.
-        renditions = distinct_widths(get_renditions_or_not_found(image, filters))
+        renditions = distinct_widths(get_renditions_or_not_found(image, self.get_filters()))
         attrs = {key: value.resolve(context) for key, value in self.attrs.items()}
         return ResponsiveImage(renditions, attrs).__html__()
 
@@ -150,6 +179,9 @@ class SrcsetImageNode(_Placeholding, wagtail_tags.SrcsetImageNode):
 class PictureNode(_Placeholding, wagtail_tags.PictureNode):
     def node_filters(self) -> list[Filter]:
         return self.get_filters()
+
+    def render_found(self, renditions: dict, attrs: dict) -> str:
+        return Picture(renditions, attrs).__html__()
 
 
 NODES = {wagtail_tags.ImageNode: ImageNode, wagtail_tags.SrcsetImageNode: SrcsetImageNode,

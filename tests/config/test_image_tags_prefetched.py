@@ -1,0 +1,52 @@
+"""Listings fetch their pictures' renditions in bulk (`prefetch_renditions`); the image tags then find
+each size once and write nothing back to the renditions cache (issue 12, "the first render is cheap
+too"), with the HTML Wagtail's own tags write."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from django.template import Context, Engine, engines
+from wagtail.images import get_image_model
+
+from tests.marketplace import factories as shop_factories
+
+pytestmark = pytest.mark.django_db
+
+TAGS = ('{% image picture fill-160x160 format-webp alt="" loading="lazy" %}'
+        '{% srcset_image picture fill-{400x400,800x800} format-webp sizes="50vw" class="card__image" %}')
+SPECS = ["fill-160x160|format-webp", "fill-400x400|format-webp", "fill-800x800|format-webp"]
+
+
+def render(source: str, picture) -> str:
+    return engines["django"].from_string(source).render({"picture": picture})
+
+
+def render_with_wagtails_tags(picture) -> str:
+    """The same tags through Wagtail's own library (the project's replaces it under its name)."""
+    engine = Engine(libraries={"wagtails": "wagtail.images.templatetags.wagtailimages_tags"})
+    return engine.from_string("{% load wagtails %}" + TAGS).render(Context({"picture": picture}))
+
+
+def test_prefetched_renditions_are_found_once_and_not_written_back(monkeypatch):
+    original = shop_factories.ImageFactory(file=shop_factories.ContentFile(
+        shop_factories.jpeg_bytes(size=(1000, 1000)), name="kain.jpg"))
+    original.get_renditions(*SPECS)  # made already, as the worker does
+    images = get_image_model().objects.prefetch_renditions(*SPECS)
+
+    picture = images.get(pk=original.pk)
+    lookups, writes = [], []
+    find = type(picture).find_existing_renditions
+    monkeypatch.setattr(type(picture), "find_existing_renditions",
+                        lambda self, *filters: lookups.append(len(filters)) or find(self, *filters))
+    cache = caches["default"]
+    for name in ("set", "set_many"):
+        monkeypatch.setattr(cache, name, lambda *args, _name=name, **kwargs: writes.append(_name))
+    html = render("{% load wagtailimages_tags %}" + TAGS, picture)
+
+    assert lookups == [1, 2], "each tag looks its sizes up once"
+    assert writes == [], "prefetched renditions are not written back to the renditions cache"
+    assert html.count("<img") == 2
+    assert '400w' in html and '800w' in html and 'class="card__image"' in html
+    assert all(tag not in html for tag in ("data-placeholder", "not-found"))
+    assert html == render_with_wagtails_tags(images.get(pk=original.pk))

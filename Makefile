@@ -12,7 +12,7 @@ LOCKS := requirements/runtime.lock requirements/dev.lock
 UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes \
 	--python-version 3.11.5 --custom-compile-command 'make lock'
 
-.PHONY: setup lock run test lint demo bench clean
+.PHONY: setup lock run test lint demo bench bench-spike clean
 
 setup: $(STAMP)
 	@$(PY) scripts/compile_messages.py
@@ -47,6 +47,10 @@ demo: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# Issue 12's campaign spike (bench/README.md): readers, then readers and 8 buyers, Stripe 1 s away.
+bench-spike: setup
+	$(PY) bench/campaign_spike.py
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

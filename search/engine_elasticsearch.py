@@ -12,10 +12,13 @@ a rebuild fills a new index and swaps the alias in one atomic call.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.utils import timezone
@@ -303,13 +306,24 @@ def _field_list(language: str) -> list[str]:
     return [f"{name}_{language}^{weight}" for name, weight in FIELD_WEIGHTS.items()]
 
 
+# Typo tolerance as the suggestions have it: the first letter as typed. Each typo-tolerant query
+# expands its word into the index's words within AUTO edits, field by field, before anything is
+# scored (most of a first search's time on the node); starting from the first letter the node
+# walks a fraction of the terms.
+FUZZY_PREFIX_LENGTH = 1
+TYPED = 1.0  # an alternative's weight when it is the words as typed (synonyms weigh less)
+
+
 def text_query(plan: QueryPlan):
     """One dis_max per clause (its alternatives in each language, exact and
     typo-tolerant), of which minimum_should_match must match.
 
-    An option already in the clause's dis_max is not added again: dis_max keeps
-    the best score, so a repeat changes nothing but costs a typo-tolerant query
-    per field ("religi" is the English stem of both "religi" and "religious")."""
+    Only the words as typed are matched typo-tolerantly: a synonym is the rule's word,
+    spelt right, so forgiving it typos found only words near the synonym, at the cost of
+    a typo-tolerant query per field and language ("ziarah makam ulama": 35 of them, 9
+    now). An option already in the clause's dis_max is not added again: dis_max keeps
+    the best score, so a repeat changes nothing but costs a query per field ("religi" is
+    the English stem of both "religi" and "religious")."""
     clauses = []
     for clause in plan.clauses:
         options, seen = [], set()
@@ -322,14 +336,16 @@ def text_query(plan: QueryPlan):
                 common = {"query": " ".join(stems), "fields": _field_list(language), "type": "best_fields",
                           "operator": "and", "tie_breaker": TIE_BREAKER}
                 options.append(Q("multi_match", boost=alternative.weight, **common))
-                options.append(Q("multi_match", boost=alternative.weight * FUZZY_WEIGHT, fuzziness="AUTO",
-                                 max_expansions=50, **common))
+                if alternative.weight >= TYPED:
+                    options.append(Q("multi_match", boost=alternative.weight * FUZZY_WEIGHT, fuzziness="AUTO",
+                                     prefix_length=FUZZY_PREFIX_LENGTH, max_expansions=50, **common))
             words = tuple(alternative.surface_words)
-            if words and ("words", words, alternative.weight) not in seen:
+            if words and alternative.weight >= TYPED and ("words", words, alternative.weight) not in seen:
                 seen.add(("words", words, alternative.weight))
                 options.append(Q("match", words={
                     "query": " ".join(words), "operator": "and", "fuzziness": "AUTO",
-                    "max_expansions": 50, "boost": alternative.weight * WORDS_WEIGHT}))
+                    "prefix_length": FUZZY_PREFIX_LENGTH, "max_expansions": 50,
+                    "boost": alternative.weight * WORDS_WEIGHT}))
         clauses.append(Q("dis_max", queries=options))
     return Q("bool", should=clauses, minimum_should_match=plan.minimum_should_match())
 
@@ -354,6 +370,7 @@ def _source_fields(language: str) -> list[str]:
 
 
 def build_search(request: SearchRequest) -> Search:
+    """The search, built with elasticsearch.dsl (search_body sends it as JSON text)."""
     plan = request.query_plan()
     base = Q("match_all") if plan.is_empty else text_query(plan)
     scored = Q("function_score", query=base, score_mode="multiply", boost_mode="multiply", functions=[
@@ -377,10 +394,8 @@ def build_search(request: SearchRequest) -> Search:
     if request.exclude_keys:
         query = query & ~Q("terms", key=list(request.exclude_keys))
 
-    # request_cache: the shard keeps this request's answer (hits, total, facets, did-you-mean)
-    # until the index next changes (a refresh), so a repeated search costs no matching.
     search = (Search(using=client(), index=alias_name()).query(query).extra(track_total_hits=True)
-              .source(includes=_source_fields(request.lang)).params(request_cache=True))
+              .source(includes=_source_fields(request.lang)))
     facet_filters = {facet: _facet_filter(facet, values) for facet, values in request.filters.items()}
     if facet_filters:
         search = search.post_filter(Q("bool", filter=list(facet_filters.values())))
@@ -414,15 +429,65 @@ def build_search(request: SearchRequest) -> Search:
     return search[request.offset:request.offset + request.limit]
 
 
-def _did_you_mean(request: SearchRequest, response) -> str | None:
-    if "suggest" not in response or "did_you_mean" not in response.suggest:
+# The request bodies built, as JSON text (immutable), by what a body depends on; the most
+# recently used kept. Building one with elasticsearch.dsl (a multi_match pair per alternative,
+# language and field) and serialising it was a quarter of a search's Python.
+BODIES_KEPT = 2048
+_bodies: OrderedDict[tuple, bytes] = OrderedDict()
+_bodies_lock = threading.Lock()
+
+
+def _plan_key(plan: QueryPlan) -> tuple:
+    return tuple((clause.text, tuple((alternative.tokens, tuple(sorted(alternative.stems.items())), alternative.weight)
+                                     for alternative in clause.alternatives))
+                 for clause in plan.clauses)
+
+
+def _body_key(request: SearchRequest) -> tuple:
+    """Everything build_search reads: the query plan (so an editor's new synonym is a new key),
+    the words typed (did you mean), language, filters, page, sort, and the minute (ended events)."""
+    return (_plan_key(request.query_plan()), request.q, request.lang,
+            tuple(sorted((facet, tuple(values)) for facet, values in request.filters.items())),
+            request.price_min, request.price_max, request.in_stock, request.near, request.only_keys,
+            request.exclude_keys, request.offset, request.limit, _this_minute())
+
+
+def search_body(request: SearchRequest) -> bytes:
+    """The request body build_search makes, as JSON, remembered per process."""
+    key = _body_key(request)
+    with _bodies_lock:
+        body = _bodies.get(key)
+        if body is not None:
+            _bodies.move_to_end(key)
+            return body
+    body = json.dumps(build_search(request).to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+    with _bodies_lock:
+        _bodies[key] = body
+        while len(_bodies) > BODIES_KEPT:
+            _bodies.popitem(last=False)
+    return body
+
+
+# What the node sends back: only what results show (the hits' sources are already limited to
+# the request's language, see _source_fields), no shard statistics or index names.
+RESPONSE_FIELDS = ",".join([
+    "took", "hits.total.value", "hits.hits._id", "hits.hits._score", "hits.hits.sort", "hits.hits._source",
+    "aggregations.*.buckets.key", "aggregations.*.buckets.doc_count",
+    "aggregations.*.values.buckets.key", "aggregations.*.values.buckets.doc_count",
+    "suggest.did_you_mean.text", "suggest.did_you_mean.options.text",
+])
+
+
+def _did_you_mean(request: SearchRequest, answer: dict) -> str | None:
+    entries = answer.get("suggest", {}).get("did_you_mean")
+    if not entries:
         return None
     plan = request.query_plan()
     covered = {word for clause in plan.clauses if len(clause.alternatives) > 1 for word in clause.text.split()}
     corrected, changed = [], False
-    for entry in response.suggest.did_you_mean:
-        token = entry.text
-        options = [option.text for option in entry.options]
+    for entry in entries:
+        token = entry["text"]
+        options = [option["text"] for option in entry.get("options", ())]
         usable = [option for option in options
                   if _close_enough(token, option) and stem(option, "id") != stem(token, "id")]
         if (not usable or token in covered or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]):
@@ -442,29 +507,35 @@ def _close_enough(token: str, option: str) -> bool:
 
 def search(request: SearchRequest) -> EngineResult:
     try:
-        response = build_search(request).execute()
+        # request_cache: the shard keeps this request's answer (hits, total, facets, did-you-mean)
+        # until the index next changes (a refresh), so a repeated search costs no matching.
+        answer = client().search(index=alias_name(), body=search_body(request), request_cache=True,
+                                 filter_path=RESPONSE_FIELDS).body
     except FAILURES as error:
         mark_down(error)
         raise EngineUnavailable(str(error)) from error
+    # The answer as the node sent it (plain dicts), not elasticsearch.dsl's response objects.
+    found = answer.get("hits", {})
     hits = []
-    for hit in response.hits:
-        fields = hit.to_dict()
-        distance, score = None, hit.meta.score
+    for hit in found.get("hits", ()):
+        fields = hit.get("_source", {})
+        distance, score = None, hit.get("_score")
         if request.near:
-            value, score = hit.meta.sort[0], hit.meta.sort[1]
+            value, score = hit["sort"][0], hit["sort"][1]
             distance = float(value) if value is not None and math.isfinite(float(value)) else None
             if distance is not None and "location" not in fields:
                 distance = None
-        hits.append(Hit(key=hit.meta.id, type=fields.get("type", ""), score=round(score or 0.0, 4),
+        hits.append(Hit(key=hit["_id"], type=fields.get("type", ""), score=round(score or 0.0, 4),
                         fields=fields, distance_km=distance))
     facets = {}
+    aggregations = answer.get("aggregations", {})
     for facet in FACETS:
-        aggregation = response.aggregations[facet]
-        buckets = (aggregation["values"] if "values" in aggregation else aggregation)["buckets"]
-        facets[facet] = {bucket["key"]: bucket["doc_count"] for bucket in buckets}
-        facets[facet] = dict(sorted(facets[facet].items(), key=lambda item: (-item[1], str(item[0]))))
-    return EngineResult(engine=NAME, total=response.hits.total.value, hits=hits, facets=facets,
-                        suggestion=_did_you_mean(request, response))
+        aggregation = aggregations.get(facet, {})  # left out by filter_path when it has no buckets
+        buckets = aggregation.get("values", aggregation).get("buckets", ())
+        counts = {bucket["key"]: bucket["doc_count"] for bucket in buckets}
+        facets[facet] = dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
+    return EngineResult(engine=NAME, total=found.get("total", {}).get("value", 0), hits=hits, facets=facets,
+                        suggestion=_did_you_mean(request, answer))
 
 
 def suggest(query: str, language: str, *, types: list[str] | None = None, limit: int = 8) -> list[dict]:

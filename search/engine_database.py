@@ -32,12 +32,14 @@ the same transaction) changes.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import threading
 import uuid
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
+from datetime import timedelta
 from types import MappingProxyType
 
 from django.db import connection, transaction
@@ -258,11 +260,10 @@ def _generations() -> tuple[str, str]:
     return SearchState.objects.filter(pk=1).values_list("generation", "text_generation").first() or ("", "")
 
 
-# What a write that changed only filter columns (stock, price, popularity...) drops:
-# the documents' columns. The vocabulary and the queries' matches depend on the text
-# only (a match of a product whose stock changed is still a match: stock filters, it
-# does not score), so they stay until the text's generation changes.
-FILTER_CACHES = ("documents",)
+# What a write that changed only filter columns (stock, price, popularity...) drops: the
+# documents' columns, kept aside to patch with the rows changed. The vocabulary and the
+# queries' matches depend on the text only (a match of a product whose stock changed is
+# still a match: stock filters, it does not score), so they stay until the text changes.
 
 
 def _fresh() -> dict:
@@ -274,9 +275,8 @@ def _fresh() -> dict:
         with _cache_lock:
             if cache.get("text_generation") != text_generation:
                 cache.clear()
-            elif cache.get("generation") != generation:
-                for name in FILTER_CACHES:
-                    cache.pop(name, None)
+            elif cache.get("generation") != generation and "documents" in cache:
+                cache["documents_before"] = cache.pop("documents")
             cache["generation"], cache["text_generation"] = generation, text_generation
     return cache
 
@@ -340,12 +340,34 @@ def _bits(positions, size: int) -> int:
     return int.from_bytes(array, "little")
 
 
+FACET_COLUMNS = {"type": 2, "district": 3, "category": 4, "motif": 5, "fabric": 6, "dye": 7}
+
+
+def _facet_values(row: tuple):
+    """(facet, value) of a document's row, its colours included."""
+    for facet, column in FACET_COLUMNS.items():
+        if row[column]:
+            yield facet, row[column]
+    for color in row[8].split("|"):
+        if color:
+            yield "color", color
+
+
+def _sold_out(row: tuple) -> bool:
+    return row[2] == "product" and row[10] is False
+
+
 class Documents:
     """Every document's filter and ranking columns, by position, with one bitmap per
-    facet value: a facet's counts are a few ANDs and bit counts, at any size."""
+    facet value: a facet's counts are a few ANDs and bit counts, at any size.
 
-    def __init__(self, rows: list[tuple]):
+    `read_at`: when the rows were read (before the read); `full_read_at`: when all of
+    them were, not only those changed since (`patched`)."""
+
+    def __init__(self, rows: list[tuple], read_at=None):
         # Every column immutable (tuples, read-only mappings): one Documents serves every thread.
+        self.rows = tuple(rows)
+        self.read_at = self.full_read_at = read_at
         self.size = len(rows)
         self.ids = tuple(row[0] for row in rows)
         self.position = MappingProxyType({document_id: position for position, document_id in enumerate(self.ids)})
@@ -359,31 +381,70 @@ class Documents:
         self.titles = tuple(row[15] for row in rows)
         self.everything = (1 << self.size) - 1
         values: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet in FACETS}
-        columns = {"type": 2, "district": 3, "category": 4, "motif": 5, "fabric": 6, "dye": 7}
         sold_out, priced = [], []
         for position, row in enumerate(rows):
-            for facet, column in columns.items():
-                if row[column]:
-                    values[facet][row[column]].append(position)
-            for color in row[8].split("|"):
-                if color:
-                    values["color"][color].append(position)
+            for facet, value in _facet_values(row):
+                values[facet][value].append(position)
             if row[9] is not None:
                 priced.append((row[9], position))
-            if row[2] == "product" and row[10] is False:
+            if _sold_out(row):
                 sold_out.append(position)
         self.facets = MappingProxyType({
             facet: MappingProxyType({value: _bits(positions, self.size) for value, positions in by_value.items()})
             for facet, by_value in values.items()})
         self.sold_out = _bits(sold_out, self.size)
         priced.sort()
+        self.priced = tuple(priced)
         self.prices = tuple(price for price, _position in priced)
         self.priced_positions = tuple(position for _price, position in priced)
         self._order: tuple | None = None
 
-    def price_mask(self, low: int | None, high: int | None) -> int:
-        import bisect
+    def patched(self, rows: list[tuple], read_at) -> Documents | None:
+        """A copy with these documents' rows changed (a sale, a new price), without
+        reading or bit-mapping the others again; None if one of them is new."""
+        if any(row[0] not in self.position for row in rows):
+            return None
+        new = object.__new__(Documents)
+        new.__dict__.update(self.__dict__)
+        new.read_at, new._order = read_at, None
+        all_rows = list(self.rows)
+        columns = {name: list(getattr(self, name))
+                   for name in ("types", "latitudes", "longitudes", "popularity", "ends_at", "titles")}
+        facets = {facet: dict(by_value) for facet, by_value in self.facets.items()}
+        sold_out, priced = self.sold_out, list(self.priced)
+        for row in rows:
+            position = self.position[row[0]]
+            old = all_rows[position]
+            if old == row:
+                continue
+            all_rows[position] = row
+            bit = 1 << position
+            for facet, value in _facet_values(old):
+                facets[facet][value] &= ~bit
+                if not facets[facet][value]:
+                    del facets[facet][value]
+            for facet, value in _facet_values(row):
+                facets[facet][value] = facets[facet].get(value, 0) | bit
+            sold_out = sold_out | bit if _sold_out(row) else sold_out & ~bit
+            if old[9] is not None:
+                del priced[bisect.bisect_left(priced, (old[9], position))]
+            if row[9] is not None:
+                bisect.insort(priced, (row[9], position))
+            for name, value in (("types", row[2]), ("latitudes", row[11]), ("longitudes", row[12]),
+                                ("popularity", popularity_factor(row[13])),
+                                ("ends_at", row[14] if row[2] in DATED_TYPES else None), ("titles", row[15])):
+                columns[name][position] = value
+        new.rows = tuple(all_rows)
+        for name, values in columns.items():
+            setattr(new, name, tuple(values))
+        new.facets = MappingProxyType({facet: MappingProxyType(by_value) for facet, by_value in facets.items()})
+        new.sold_out = sold_out
+        new.priced = tuple(priced)
+        new.prices = tuple(price for price, _position in priced)
+        new.priced_positions = tuple(position for _price, position in priced)
+        return new
 
+    def price_mask(self, low: int | None, high: int | None) -> int:
         start = 0 if low is None else bisect.bisect_left(self.prices, low)
         end = len(self.prices) if high is None else bisect.bisect_right(self.prices, high)
         return _bits(self.priced_positions[start:end], self.size)
@@ -410,12 +471,28 @@ class Documents:
         return self._order[1]
 
 
+# A write's rows carry the time store() began (updated_at): a patch reads the rows changed
+# since its last read less this margin, for a write that began before that read and committed
+# after it (store() takes well under a second); and all of them at least every FULL_READ_EVERY.
+CHANGE_MARGIN = timedelta(seconds=60)
+FULL_READ_EVERY = timedelta(minutes=10)
+
+
 def _documents() -> Documents:
     cache = _vocabulary_cache
     documents = cache.get("documents")
     if documents is None:
         generation = cache.get("generation")
-        documents = Documents(list(SearchDocument.objects.order_by("id").values_list(*ROW_FIELDS)))
+        before = cache.get("documents_before")  # only filter columns changed since it was read
+        read_at = timezone.now()
+        if before is not None and before.read_at is not None and read_at - before.full_read_at < FULL_READ_EVERY:
+            most = max(before.size // 4, 200)  # more: a rebuild, as quick read whole
+            changed = list(SearchDocument.objects.filter(updated_at__gte=before.read_at - CHANGE_MARGIN)
+                           .order_by("id").values_list(*ROW_FIELDS)[:most + 1])
+            if len(changed) <= most:
+                documents = before.patched(changed, read_at)
+        if documents is None:
+            documents = Documents(list(SearchDocument.objects.order_by("id").values_list(*ROW_FIELDS)), read_at)
         if cache.get("generation") == generation:  # not kept under a newer generation than it was read at
             cache["documents"] = documents
     return documents

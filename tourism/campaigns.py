@@ -18,6 +18,7 @@ from wagtail.models import Locale, Page
 
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
+from tourism.routing import default_locale, public_pages
 from tourism.selectors import CARD_RENDITIONS, localize_pages
 
 CARD_BLOCKS = {"destination_cards": DestinationPage, "event_cards": EventPage}
@@ -95,7 +96,7 @@ def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
 
 
 def _campaigns():
-    return (CampaignPage.objects.live().public().filter(locale=Locale.get_default())
+    return (public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0])
             .prefetch_related(Prefetch("main_image",
                                        queryset=get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS))))
 

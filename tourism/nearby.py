@@ -15,6 +15,7 @@ from wagtail.models import Locale
 
 from tourism.models import DestinationPage
 from tourism.providers import LOCATED_SHOPS, provided
+from tourism.routing import default_locale, public_pages
 from tourism.selectors import localize_pages
 
 EARTH_RADIUS_KM = 6371.0088
@@ -50,8 +51,8 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
     if not destination.has_location:
         return []
     candidates = (
-        DestinationPage.objects.live().public()
-        .filter(locale=Locale.get_default(), latitude__isnull=False, longitude__isnull=False)
+        public_pages(DestinationPage.objects.live())
+        .filter(locale_id=default_locale()[0], latitude__isnull=False, longitude__isnull=False)
         .exclude(translation_key=destination.translation_key)
         .select_related("category", "district")
         .prefetch_related(Prefetch("main_image",

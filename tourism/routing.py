@@ -16,7 +16,7 @@ event's .ics) and every 404 walk the tree as before.
 
 from __future__ import annotations
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
 from config.page_cache import GenerationMemo, content_generation, page_cache_generation
@@ -55,6 +55,42 @@ def any_view_restriction() -> bool:
         found = PageViewRestriction.objects.exists()
         remembered.set(generation, "any-view-restriction", found)
     return found
+
+
+def public_pages(pages):
+    """`pages.public()` (Wagtail's: one query of every restriction, each time) only while some page
+    is restricted; with none, the same pages without asking."""
+    return pages.public() if any_view_restriction() else pages
+
+
+def default_locale() -> tuple[int, str]:
+    """(id, language code) of the default locale, once per generation: Wagtail's
+    `Locale.get_default()` asks the database each time (a home page asked nine times)."""
+    try:
+        generation = page_cache_generation()
+    except Exception:  # noqa: BLE001 - without the cache, ask the database
+        generation = None
+    found = remembered.get(generation, "default-locale") if generation is not None else None
+    if found is None:
+        locale = Locale.get_default()
+        found = (locale.pk, locale.language_code)
+        if generation is not None:
+            remembered.set(generation, "default-locale", found)
+    return found
+
+
+def locale_codes() -> dict[int, str]:
+    """{locale id: language code}, once per generation (a dict of its own for each caller)."""
+    try:
+        generation = page_cache_generation()
+    except Exception:  # noqa: BLE001
+        generation = None
+    found = remembered.get(generation, "locale-codes") if generation is not None else None
+    if found is None:
+        found = tuple(Locale.objects.values_list("pk", "language_code"))
+        if generation is not None:
+            remembered.set(generation, "locale-codes", found)
+    return dict(found)
 
 
 class RememberedRestrictionsMixin:

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
-from wagtail.models import Locale
 
 from tourism.models import DestinationPage, EventPage
 from tourism.providers import HOME_HIGHLIGHTS, provided
+from tourism.routing import default_locale, public_pages
 from tourism.snippets import Category, District
 
 DESTINATIONS_PER_PAGE = 12
@@ -31,13 +31,12 @@ def localize_pages(pages: list) -> list:
     """
     pages = list(pages)
     language = (get_language() or "id").split("-")[0]
-    default_locale = Locale.get_default()
-    if language == default_locale.language_code or not pages:
+    if language == default_locale()[1] or not pages:
         return pages
     model = type(pages[0])
     translations = {
         page.translation_key: page
-        for page in model.objects.live().public()
+        for page in public_pages(model.objects.live())
         .filter(locale__language_code=language,
                 translation_key__in=[p.translation_key for p in pages])
         .select_related(*_related_for(model))
@@ -56,8 +55,8 @@ def _related_for(model) -> list[str]:
 
 def _default_locale_pages(model):
     return (
-        model.objects.live().public()
-        .filter(locale=Locale.get_default())
+        public_pages(model.objects.live())
+        .filter(locale_id=default_locale()[0])
         .select_related(*_related_for(model))
         .prefetch_related(Prefetch("main_image", queryset=_card_images()))
     )

@@ -18,6 +18,7 @@ from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from tourism.links import absolute
+from tourism.routing import public_pages
 from tourism.shareables import shareable_for
 from tourism.sitemaps import SiteSitemap
 
@@ -43,7 +44,7 @@ def jsonld_dumps(data: dict) -> str:
 
 def page_language_urls(page, request=None) -> dict[str, str]:
     """{language: path} of the page's live translations (the page itself included)."""
-    translations = (Page.objects.live().public().filter(translation_key=page.translation_key)
+    translations = (public_pages(Page.objects.live()).filter(translation_key=page.translation_key)
                     .select_related("locale"))
     urls = {}
     for translated in translations:

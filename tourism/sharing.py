@@ -25,10 +25,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from config.client_address import client_key
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
+from tourism.routing import default_locale, public_pages
 from tourism.shareables import shareable_for, shareable_of
 
 # WhatsApp first: it is how Indonesia shares. "copy" is the copy-link button,
@@ -107,10 +108,10 @@ def share_target(obj) -> ShareTarget | None:
     if isinstance(obj, Page):
         specific_class = obj.specific_class or type(obj)
         target_type = PAGE_TYPES.get(specific_class, "page")
-        default_locale = Locale.get_default()
-        if obj.locale_id == default_locale.pk:
+        default_id = default_locale()[0]
+        if obj.locale_id == default_id:
             return ShareTarget(target_type, obj.pk)
-        original_id = (Page.objects.filter(translation_key=obj.translation_key, locale=default_locale)
+        original_id = (Page.objects.filter(translation_key=obj.translation_key, locale_id=default_id)
                        .values_list("pk", flat=True).first())
         return ShareTarget(target_type, original_id or obj.pk)
     return None
@@ -141,7 +142,7 @@ def campaign_for_sharing(*, request, obj=None) -> tuple[str, str]:
     cached = getattr(request, "_gebrak_share_campaign", None)
     if cached is None:
         today = timezone.localdate()
-        running = (CampaignPage.objects.live().public().filter(locale=Locale.get_default(),
+        running = (public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0],
                                                                start__lte=today, end__gte=today)
                    .order_by("-start", "-pk").values_list("slug", "hashtag").first())
         if running:

@@ -43,6 +43,7 @@ from tourism.models import (
     VisitorPhotoLicence,
     VisitorPhotoStatus,
 )
+from tourism.routing import default_locale
 
 logger = logging.getLogger(__name__)
 
@@ -174,10 +175,10 @@ def visitor_photo_decide(*, photo: VisitorPhoto, approve: bool, decided_by) -> V
 
 def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24) -> list[VisitorPhoto]:
     """Approved photos of the destination (either language), oldest first; never pending or rejected."""
-    default_locale = Locale.get_default()
-    filters = ({"destination_id": destination.pk} if destination.locale_id == default_locale.pk else
+    default_id = default_locale()[0]
+    filters = ({"destination_id": destination.pk} if destination.locale_id == default_id else
                {"destination__translation_key": destination.translation_key,
-                "destination__locale": default_locale})
+                "destination__locale_id": default_id})
     return list(
         VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False, **filters)
         .prefetch_related(Prefetch("image", queryset=get_image_model().objects.prefetch_renditions(*GALLERY_RENDITIONS)))

@@ -2,7 +2,8 @@
 
 from django import template
 from django.utils.translation import get_language
-from wagtail.models import Locale
+
+from tourism.routing import locale_codes
 
 register = template.Library()
 
@@ -32,7 +33,7 @@ def localurl(context, page) -> str:
     # Looked up once per request: cards of a listing each call this tag.
     locales = getattr(request, "_gebrak_locales", None)
     if locales is None:
-        locales = dict(Locale.objects.values_list("pk", "language_code"))
+        locales = locale_codes()
         if request is not None:
             request._gebrak_locales = locales
     url = page.get_url(request) or ""

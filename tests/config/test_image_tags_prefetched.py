@@ -50,3 +50,21 @@ def test_prefetched_renditions_are_found_once_and_not_written_back(monkeypatch):
     assert '400w' in html and '800w' in html and 'class="card__image"' in html
     assert all(tag not in html for tag in ("data-placeholder", "not-found"))
     assert html == render_with_wagtails_tags(images.get(pk=original.pk))
+
+
+def test_a_tag_parses_its_sizes_once_not_at_every_render(monkeypatch):
+    from wagtail.images import image_operations
+
+    picture = get_image_model().objects.prefetch_renditions(*SPECS).get(
+        pk=shop_factories.ImageFactory(file=shop_factories.ContentFile(
+            shop_factories.jpeg_bytes(size=(1000, 1000)), name="kain.jpg")).pk)
+    parsed = []
+    construct = image_operations.Operation.__init__
+    monkeypatch.setattr(image_operations.Operation, "__init__",
+                        lambda self, *args: parsed.append(args[0]) or construct(self, *args))
+    template = engines["django"].from_string("{% load wagtailimages_tags %}" + TAGS)
+    at_parse = len(parsed)
+    pages = [template.render({"picture": picture}) for _ in range(3)]
+    assert at_parse == 6  # fill and format of each of the three sizes
+    assert len(parsed) == at_parse, "the sizes were parsed again at each render"
+    assert pages[0] == pages[1] == pages[2] and pages[0].count("<img") == 2

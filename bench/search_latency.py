@@ -163,9 +163,11 @@ def forget_answers() -> None:
     from search import engine_elasticsearch, highlight
 
     engine_elasticsearch.client().indices.clear_cache(index=settings.ELASTICSEARCH_INDEX, request=True)
-    for name in ("_shown_word", "_deletions"):  # the highlighter's remembered words (today's, before)
-        if hasattr(highlight, name):
-            getattr(highlight, name).cache_clear()
+    # The highlighter's remembered words and snippets, the request bodies built (those that exist).
+    for module, name in ((highlight, "_shown_word"), (highlight, "_deletions"), (highlight, "_snippets"),
+                         (engine_elasticsearch, "_bodies")):
+        if hasattr(module, name):
+            getattr(module, name).cache_clear()
 
 
 def main() -> None:

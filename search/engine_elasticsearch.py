@@ -15,10 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-import threading
 import time
 import uuid
-from collections import OrderedDict
 
 from django.conf import settings
 from django.utils import timezone
@@ -53,6 +51,7 @@ from search.results import (
     EngineResult,
     EngineUnavailable,
     Hit,
+    Remembered,
 )
 
 logger = logging.getLogger(__name__)
@@ -432,9 +431,7 @@ def build_search(request: SearchRequest) -> Search:
 # The request bodies built, as JSON text (immutable), by what a body depends on; the most
 # recently used kept. Building one with elasticsearch.dsl (a multi_match pair per alternative,
 # language and field) and serialising it was a quarter of a search's Python.
-BODIES_KEPT = 2048
-_bodies: OrderedDict[tuple, bytes] = OrderedDict()
-_bodies_lock = threading.Lock()
+_bodies = Remembered(1024)
 
 
 def _plan_key(plan: QueryPlan) -> tuple:
@@ -454,18 +451,8 @@ def _body_key(request: SearchRequest) -> tuple:
 
 def search_body(request: SearchRequest) -> bytes:
     """The request body build_search makes, as JSON, remembered per process."""
-    key = _body_key(request)
-    with _bodies_lock:
-        body = _bodies.get(key)
-        if body is not None:
-            _bodies.move_to_end(key)
-            return body
-    body = json.dumps(build_search(request).to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
-    with _bodies_lock:
-        _bodies[key] = body
-        while len(_bodies) > BODIES_KEPT:
-            _bodies.popitem(last=False)
-    return body
+    return _bodies.get(_body_key(request), lambda: json.dumps(
+        build_search(request).to_dict(), ensure_ascii=False, separators=(",", ":")).encode())
 
 
 # What the node sends back: only what results show (the hits' sources are already limited to

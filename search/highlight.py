@@ -8,12 +8,14 @@ and marked when its stem (or a typo-tolerant match of it) is in the query.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
 from django.utils.html import escape
 
 from search.analysis import STOP_WORDS, QueryPlan, auto_fuzziness, fuzzy_equal, normalise, stem
+from search.results import Remembered
 
 WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 220
@@ -149,7 +151,25 @@ def snippet(texts: list[str], plan: QueryPlan | None, *, length: int = SNIPPET_C
     return "".join(pieces)
 
 
+# Snippets made, by the query's stems and the texts' digest: the same query shows the same texts
+# again (page after page, visitor after visitor), and a snippet was most of a results
+# page's Python. A snippet is a string (immutable); a changed text is a new key.
+_snippets = Remembered(8192)
+
+
 def snippet_maker(plan: QueryPlan | None):
-    """One matcher for all the snippets of a results page."""
-    matcher = _Matcher(plan) if plan is not None and not plan.is_empty else None
-    return lambda texts: snippet(texts, plan, matcher=matcher)
+    """One matcher for all the snippets of a results page; snippets made before reused."""
+    if plan is None or plan.is_empty:
+        return lambda texts: snippet(texts, plan)
+    matcher = _Matcher(plan)
+    stems = (tuple(sorted(matcher.stems["id"])), tuple(sorted(matcher.stems["en"])))
+    return lambda texts: _snippets.get((stems, _digest(texts)), lambda: snippet(texts, plan, matcher=matcher))
+
+
+def _digest(texts: list[str]) -> bytes:
+    """The texts' key: a digest, so that what is remembered is the snippets, not whole bodies."""
+    digest = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.digest()

@@ -40,3 +40,19 @@ def test_every_demo_word_is_marked_by_the_rule_for_each_query():
 def test_a_typo_in_the_query_marks_the_word_shown():
     assert snippet(["Kain sasirangan dari Martapura."], plan_query("sasirngan")) == (
         "Kain <mark>sasirangan</mark> dari Martapura.")
+
+
+def test_a_snippet_made_once_serves_the_same_query_and_texts_again(monkeypatch):
+    from search import highlight
+
+    texts = ["Kain sasirangan dari Martapura, diikat dan dicelup.", "Motif gigi haruan."]
+    first = highlight.snippet_maker(plan_query("sasirngan"))(texts)
+    assert first == "Kain <mark>sasirangan</mark> dari Martapura, diikat dan dicelup."
+    made = []
+    monkeypatch.setattr(highlight, "snippet", lambda *args, **kwargs: made.append(args) or "made again")
+    # Another results page of the same query (a new plan, the same words): the snippet is remembered.
+    assert highlight.snippet_maker(plan_query("sasirngan"))(list(texts)) == first
+    assert made == []  # before: every results page made every snippet again
+    # A changed text or another query is a snippet of its own.
+    assert highlight.snippet_maker(plan_query("sasirngan"))([texts[0] + " Baru.", texts[1]]) == "made again"
+    assert highlight.snippet_maker(plan_query("martapura"))(texts) == "made again"

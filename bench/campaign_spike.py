@@ -86,7 +86,7 @@ def inside(mode: str, out: Path) -> None:
             "raised_stock_of": raised,
             "pages": ["/id/", "/en/", *[page.url for page in destinations],
                       *[f"/id/kampung-sasirangan/produk/{product.slug}/" for product in products],
-                      "/id/kampung-sasirangan/", "/id/kampung-sasirangan/?urut=harga"],
+                      "/id/kampung-sasirangan/", "/id/kampung-sasirangan/?price_max=300000"],
             "products": [{"id": product.pk, "path": f"/id/kampung-sasirangan/produk/{product.slug}/"}
                          for product in products],
         }))
@@ -104,7 +104,8 @@ def inside(mode: str, out: Path) -> None:
               for pk, stock in buyable.values_list("pk", "stock")}
     tasks = dict(DBTaskResult.objects.values("status").annotate(n=Count("id")).values_list("status", "n"))
     tasks["READY and due"] = DBTaskResult.objects.ready().count()
-    out.write_text(json.dumps({"ledger": ledger, "tasks": tasks}))
+    by_path = dict(DBTaskResult.objects.values("task_path").annotate(n=Count("id")).values_list("task_path", "n"))
+    out.write_text(json.dumps({"ledger": ledger, "tasks": tasks, "by_path": by_path}))
 
 
 def inside_run(env: dict, mode: str) -> dict:
@@ -245,6 +246,7 @@ class Tally:
         self.failures: list[str] = []
         self.steps: dict[str, list[float]] = {}
         self.orders = 0
+        self.reads: dict[str, list[float]] = {"anonymous": [], "with a cart": []}
 
     def seen(self, what: str, status: int, headers: dict) -> None:
         if status >= 500:
@@ -258,14 +260,16 @@ async def reader(browser: Browser, anonymous: Browser, pages: list[str], deadlin
     rng = random.Random(seed)
     while time.monotonic() < deadline:
         path = rng.choice(pages)
-        who = browser if rng.random() < UNCACHED_SHARE else anonymous
+        kind = "with a cart" if rng.random() < UNCACHED_SHARE else "anonymous"
+        started = time.perf_counter()
         try:
-            status, headers, _ = await who.request("GET", path)
+            status, headers, _ = await (browser if kind == "with a cart" else anonymous).request("GET", path)
         except (OSError, asyncio.IncompleteReadError) as error:
             tally.failures.append(f"reader {path}: {error!r}")
             await asyncio.sleep(0.1)
             continue
         tally.requests += 1
+        tally.reads[kind].append(time.perf_counter() - started)
         tally.seen(f"GET {path}", status, headers)
 
 
@@ -413,10 +417,16 @@ async def phase(server_port: int, pages: list[str], products: list[dict], second
         "page_cache_hit_ratio": round(tally.hits / cacheable, 3) if cacheable else None,
         "server_errors": len(tally.server_errors), "server_error_list": sorted(set(tally.server_errors))[:30],
         "completed_orders": tally.orders, "failures": len(tally.failures), "failure_list": tally.failures[:30],
-        "buyer_steps": {name: {"count": len(times), "p50_ms": round(statistics.median(times) * 1000),
-                               "p95_ms": round(sorted(times)[min(len(times) - 1, int(0.95 * len(times)))] * 1000)}
-                        for name, times in tally.steps.items()},
+        "readers": {kind: {"rps": round(len(times) / readers_seconds, 1), **percentiles(times)}
+                    for kind, times in tally.reads.items() if times},
+        "buyer_steps": {name: percentiles(times) for name, times in tally.steps.items()},
     }
+
+
+def percentiles(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {"count": len(ordered), "p50_ms": round(statistics.median(ordered) * 1000),
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000)}
 
 
 async def scenarios(args, server: make_bench.Server, site: dict, emulator_port: int, proxy_port: int) -> dict:
@@ -451,6 +461,10 @@ def markdown(report: dict) -> str:
     for name, row in report["phases"].items():
         lines.append(f"| {name} | {row['readers_rps']} | {row['page_cache_hits']} | {row['page_cache_hit_ratio']} | "
                      f"{row['server_errors']} | {row['completed_orders']} | {row['failures']} |")
+    lines += ["", "| readers' requests | phase | req/s | p50 ms | p95 ms |", "|---|---|---:|---:|---:|"]
+    for name, row in report["phases"].items():
+        for kind, figures in row.get("readers", {}).items():
+            lines.append(f"| {kind} | {name} | {figures['rps']} | {figures['p50_ms']} | {figures['p95_ms']} |")
     lines += ["", "| buyer step | count | p50 ms | p95 ms |", "|---|---:|---:|---:|"]
     for name, row in spike["buyer_steps"].items():
         lines.append(f"| {name} | {row['count']} | {row['p50_ms']} | {row['p95_ms']} |")
@@ -468,7 +482,8 @@ def markdown(report: dict) -> str:
         lines += ["", "5xx answers:", *[f"- {line}" for line in listed]]
     if spike["failure_list"]:
         lines += ["", "Buyers' failures (first ones):", *[f"- {line}" for line in spike["failure_list"][:10]]]
-    lines += ["", f"Task queue at the end: {report['tasks_end']}"]
+    lines += ["", f"Task queue at the end: {report['tasks_end']}",
+              f"Tasks made during the run: {report['tasks_made_during_the_run']}"]
     return "\n".join(lines) + "\n"
 
 
@@ -502,7 +517,8 @@ def main() -> None:
                 "STRIPE_SECRET_KEY": "sk_test_localstripe", "STRIPE_PUBLISHABLE_KEY": "pk_test_localstripe",
                 "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": f"http://127.0.0.1:{proxy_port}"})
     site = inside_run(env, "setup")
-    ledger_start = inside_run(env, "ledger")["ledger"]
+    start = inside_run(env, "ledger")
+    ledger_start = start["ledger"]
     subprocess.run(["rm", "-rf", str(WORK / "page-cache"), str(WORK / "localstripe")], check=True)
     load_before = os.getloadavg()
     server = make_bench.Server("spike", env, cpu=server_cpu, workers=2, threads=4)
@@ -552,6 +568,9 @@ def main() -> None:
                    "constant": units(ledger_start, list(ledger_start)) == units(end["ledger"], list(ledger_start)),
                    "per_product_end": {pk: end["ledger"][pk] for pk in bought}},
         "tasks_end": end["tasks"],
+        "tasks_made_during_the_run": {path: count - start["by_path"].get(path, 0)
+                                      for path, count in sorted(end["by_path"].items())
+                                      if count != start["by_path"].get(path, 0)},
     }
     make_bench.RESULTS.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")

@@ -60,6 +60,22 @@ def _isolated_media(settings, tmp_path, request):
             **settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private-media"}}}
 
 
+@pytest.fixture(autouse=True)
+def _nothing_remembered():
+    """Each test starts with empty caches: what an earlier test left there (a rate limit's count,
+    a rendition Wagtail remembers by image id, a stored page, a fragment) names rows that test
+    rolled back. On SQLite their ids come back for this test's rows, on PostgreSQL they do not, so
+    a remembered value stands in for this test's own or leads to a row that is gone. Emptying the
+    page cache also moves the content generation on, which empties what each process remembers
+    in memory (config/page_cache.GenerationMemo: sites, routes, products)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    # Wagtail keeps renditions in the "renditions" cache when there is one, else in the default.
+    for alias in {"default", settings.PAGE_CACHE_ALIAS, settings.FRAGMENT_CACHE_ALIAS, "renditions"} & settings.CACHES.keys():
+        caches[alias].clear()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

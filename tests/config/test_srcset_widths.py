@@ -13,14 +13,6 @@ from tests.marketplace import factories as shop_factories
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def no_remembered_renditions():
-    """Wagtail remembers renditions in the cache by image id, and a rolled-back test's ids are reused."""
-    from django.core.cache import cache
-
-    cache.clear()
-
 HERO = ("{% load wagtailimages_tags %}{% srcset_image photo fill-{640x800-c50,1280x720-c50,1920x1080-c50} "
         "format-webp sizes=\"100vw\" %}")
 

@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import caches
 from django.test import Client
 
 from marketplace.shipping.models import CourierService, ShippingRate
@@ -223,12 +222,7 @@ def test_jsonld_of_a_product_that_can_only_be_collected_does_not_ship(client):
 @pytest.fixture
 def caches_on(settings):
     settings.PAGE_CACHE_SECONDS = 300
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    for alias in (settings.PAGE_CACHE_ALIAS, settings.FRAGMENT_CACHE_ALIAS):
-        caches[alias].clear()
-    yield
-    for alias in (settings.PAGE_CACHE_ALIAS, settings.FRAGMENT_CACHE_ALIAS):
-        caches[alias].clear()
+    settings.FRAGMENT_CACHE_SECONDS = 300  # both emptied before each test (tests/conftest.py)
 
 
 def change_by_form(price):

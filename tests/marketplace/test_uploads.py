@@ -292,13 +292,10 @@ def test_the_artisans_product_form_stores_only_the_picture_of_a_polyglot(client)
 
 @pytest.mark.django_db
 def test_the_visitor_photo_form_stores_only_the_picture_of_a_polyglot(client, home_page):
-    from django.core.cache import cache
-
     from tests.tourism import factories
     from tourism import visitor_photos
     from tourism.models import VisitorPhoto
 
-    cache.clear()  # the form's rate limit counts in the cache
     place = factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan")
     for number, (name, content) in enumerate(polyglots().items()):
         response = client.post(f"/id/foto-pengunjung/{place.pk}/", {

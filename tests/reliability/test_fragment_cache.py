@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,15 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fragments_on(settings):
-    # The page cache too: its generation is what empties what this process remembers (routes,
-    # pages), and a rolled-back test's pages left no signal behind. On PostgreSQL, whose ids are
-    # not reused, a route remembered in the test before led to that test's page.
+    # Emptied before each test by tests/conftest.py (with the page cache, whose generation empties
+    # what this process remembers: routes, pages).
     settings.FRAGMENT_CACHE_SECONDS = 300
-    caches[settings.FRAGMENT_CACHE_ALIAS].clear()
-    caches[settings.PAGE_CACHE_ALIAS].clear()
-    yield
-    caches[settings.FRAGMENT_CACHE_ALIAS].clear()
-    caches[settings.PAGE_CACHE_ALIAS].clear()
 
 
 @pytest.fixture

@@ -36,13 +36,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_remembered_renditions():
-    """Wagtail remembers renditions in the cache, which outlives a test's rolled-back rows: an
-    earlier test's image with the same id would stand in for the renditions a test makes."""
-    get_image_model().get_rendition_model().cache_backend.clear()
-
-
 @pytest.fixture
 def s3_media(settings, request):
     """Both media storages on the test buckets, under this test's own prefix."""
@@ -352,11 +345,8 @@ def test_media_copy_needs_the_buckets(settings, tmp_path):
 
 @pytest.fixture
 def place(home_page):
-    from django.core.cache import cache
-
     from tests.tourism import factories
 
-    cache.clear()  # the photo form's rate limit counts in the cache
     return factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan",
                                  english_title="Lok Baintan Floating Market")
 

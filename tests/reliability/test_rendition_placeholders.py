@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django_tasks_db.models import DBTaskResult
 
 from config import renditions
@@ -28,9 +27,6 @@ def database_backend(settings, monkeypatch):
 
 @pytest.fixture
 def place(home_page):
-    # Wagtail remembers renditions in the default cache by image id; ids come back after an earlier
-    # test's rollback, so that test's renditions would be found for this picture.
-    cache.clear()
     # As an editor's upload through Wagtail's admin: a picture with no renditions yet (the
     # publish's own task is not run: its commit belongs to the test).
     picture = shop_factories.ImageFactory(file=shop_factories.ContentFile(

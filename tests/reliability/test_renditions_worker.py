@@ -21,15 +21,6 @@ def database_backend(settings, monkeypatch):
     use_database_backend(settings, monkeypatch)
 
 
-@pytest.fixture(autouse=True)
-def no_remembered_renditions():
-    """Wagtail remembers renditions in the cache by image id, and an earlier rolled-back test's ids
-    are reused: a remembered rendition would pass for one the worker never made."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def waiting(task) -> list[dict]:
     return [result.args_kwargs["kwargs"] for result in
             DBTaskResult.objects.filter(task_path=task.module_path, status="READY")]

@@ -342,12 +342,9 @@ def test_eight_large_photos_in_one_product_form_go_over_the_request_budget_befor
 
 @pytest.mark.django_db
 def test_the_visitor_photo_form_has_the_same_limits(client, home_page, decoded_sizes):
-    from django.core.cache import cache
-
     from tests.tourism import factories
     from tourism.models import VisitorPhoto
 
-    cache.clear()  # the form's rate limit counts in the cache
     place = factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan")
     response = client.post(f"/id/foto-pengunjung/{place.pk}/", {
         "name": "Siti Rahmah", "instagram": "", "caption": "", "website": "", "consent": "on",

@@ -21,17 +21,6 @@ IP = "203.0.113.77"
 AGENT = "Mozilla/5.0 (Linux; Android 14) UjiBrowser/9.9"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.conf import settings
-    from django.core.cache import cache, caches
-
-    cache.clear()
-    # The page cache too: its generation empties what this process remembers (routes, pages). On
-    # PostgreSQL, whose ids are not reused, a route remembered in an earlier test led to that test's page.
-    caches[settings.PAGE_CACHE_ALIAS].clear()
-
-
 @pytest.fixture
 def place(home_page):
     return factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan")

@@ -11,7 +11,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -25,11 +24,6 @@ from tests.marketplace.orders import factories as f
 from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()  # rate limits are counted in the cache
 
 
 @pytest.fixture

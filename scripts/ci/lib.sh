@@ -1,5 +1,6 @@
 # Helpers for .ci/run (sourced): section headers with timings, and steps run in the
-# background with their output kept in a log that is shown when they are waited for.
+# background with their output kept in a log that is shown when they are waited for;
+# at the end, starting and stopping a service, for the scripts of scripts/ci.
 
 CI_T0=$SECONDS
 CI_SECTION=""
@@ -63,4 +64,45 @@ bg_wait() {
   printf -- '--- %s (%ss, exit %s) ---\n' "$name" $((SECONDS - CI_BG_T0[$name])) "$status"
   sed 's/^/  /' "$CI_LOGS/$name.log"
   return "$status"
+}
+
+# --- Services: a script of scripts/ci (redis.sh, stripe-mock.sh) sources this part too ----------
+# It sets SERVICE (its name in messages), PIDFILE and LOG before calling these.
+
+service_say() { printf '[%s] %s\n' "$SERVICE" "$*" >&2; }
+service_die() { printf '[%s] ERROR: %s\n' "$SERVICE" "$*" >&2; exit 1; }
+
+# service_pid: the pid in PIDFILE if that process is alive, else nothing.
+service_pid() {
+  [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"
+  return 0
+}
+
+# service_start PORT READY COMMAND...: unless PIDFILE names a live process, start COMMAND in the
+# background (its output in LOG) on 127.0.0.1:PORT, which must be free, and wait up to 30 s until
+# the command READY succeeds; the log is shown and the script ends if it exits or never answers.
+service_start() {
+  local port=$1 ready=$2
+  shift 2
+  [ -z "$(service_pid)" ] || return 0
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null &&
+    service_die "port $port is taken by something this script did not start"
+  mkdir -p "$(dirname "$PIDFILE")" "$(dirname "$LOG")"
+  nohup "$@" >"$LOG" 2>&1 </dev/null &
+  echo $! >"$PIDFILE"
+  local deadline=$((SECONDS + 30))
+  until "$ready"; do
+    kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { cat "$LOG" >&2; service_die "$SERVICE exited"; }
+    ((SECONDS < deadline)) || { cat "$LOG" >&2; service_die "$SERVICE did not answer in 30s"; }
+    sleep 0.2
+  done
+  service_say "serving on 127.0.0.1:$port (pid $(cat "$PIDFILE"))"
+}
+
+# service_stop: end the process PIDFILE names, if it is alive, and forget it.
+service_stop() {
+  local pid
+  pid=$(service_pid)
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+  rm -f "$PIDFILE"
 }

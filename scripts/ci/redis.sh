@@ -11,46 +11,24 @@ set -euo pipefail
 
 REDIS_PORT=${REDIS_PORT:-16379}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SERVICE=redis
 PIDFILE="$REPO/.cache/redis.pid"
 LOG="$REPO/.cache/redis.log"
+# shellcheck source=scripts/ci/lib.sh
+source "$REPO/scripts/ci/lib.sh"
 
-say() { printf '[redis] %s\n' "$*" >&2; }
-die() { printf '[redis] ERROR: %s\n' "$*" >&2; exit 1; }
-
-live_pid() {
-  [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"
-  return 0
-}
+answers() { redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
 
 cmd_start() {
-  if [ -z "$(live_pid)" ]; then
-    command -v redis-server >/dev/null || die "redis-server not installed (Debian: apt-get install -y redis-server)"
-    (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null &&
-      die "port $REDIS_PORT is taken by something this script did not start"
-    mkdir -p "$REPO/.cache"
-    nohup redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
-      --protected-mode yes >"$LOG" 2>&1 </dev/null &
-    echo $! >"$PIDFILE"
-    local deadline=$((SECONDS + 30))
-    until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
-      kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { cat "$LOG" >&2; die "redis-server exited"; }
-      ((SECONDS < deadline)) || { cat "$LOG" >&2; die "redis-server did not answer in 30s"; }
-      sleep 0.2
-    done
-    say "serving on 127.0.0.1:$REDIS_PORT (pid $(cat "$PIDFILE"))"
-  fi
+  [ -n "$(service_pid)" ] || command -v redis-server >/dev/null ||
+    service_die "redis-server not installed (Debian: apt-get install -y redis-server)"
+  service_start "$REDIS_PORT" answers redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" \
+    --appendonly no --protected-mode yes
   echo "REDIS_TEST_URL=redis://127.0.0.1:$REDIS_PORT/0"
-}
-
-cmd_stop() {
-  local pid
-  pid=$(live_pid)
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-  rm -f "$PIDFILE"
 }
 
 case ${1:-} in
   start) cmd_start ;;
-  stop) cmd_stop ;;
+  stop) service_stop ;;
   *) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

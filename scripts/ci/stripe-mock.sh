@@ -17,55 +17,35 @@ STRIPE_MOCK_PORT=${STRIPE_MOCK_PORT:-12111}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN_DIR="$REPO/.cache/bin"
 BIN="$BIN_DIR/stripe-mock"
+SERVICE=stripe-mock
 PIDFILE="$REPO/.cache/stripe-mock.pid"
 LOG="$REPO/.cache/stripe-mock.log"
-
-say() { printf '[stripe-mock] %s\n' "$*" >&2; }
-die() { printf '[stripe-mock] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/ci/lib.sh
+source "$REPO/scripts/ci/lib.sh"
 
 cmd_build() {
   [ -x "$BIN" ] && return 0
   if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then PATH="/usr/local/go/bin:$PATH"; fi
-  command -v go >/dev/null || die "go not found (Debian: apt-get install -y golang-go)"
-  say "go install github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION"
+  command -v go >/dev/null || service_die "go not found (Debian: apt-get install -y golang-go)"
+  service_say "go install github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION"
   mkdir -p "$BIN_DIR"
   GOBIN="$BIN_DIR" GOFLAGS=-buildvcs=false go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" ||
-    die "could not build stripe-mock"
+    service_die "could not build stripe-mock"
 }
 
-live_pid() {
-  [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"
-  return 0
+answers() {
+  curl -fsS --max-time 2 -u sk_test_123: "http://127.0.0.1:$STRIPE_MOCK_PORT/v1/balance" >/dev/null 2>&1
 }
 
 cmd_start() {
-  if [ -z "$(live_pid)" ]; then
-    cmd_build
-    (exec 3<>"/dev/tcp/127.0.0.1/$STRIPE_MOCK_PORT") 2>/dev/null &&
-      die "port $STRIPE_MOCK_PORT is taken by something this script did not start"
-    nohup "$BIN" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT" >"$LOG" 2>&1 </dev/null &
-    echo $! >"$PIDFILE"
-    local deadline=$((SECONDS + 30))
-    until curl -fsS --max-time 2 -u sk_test_123: "http://127.0.0.1:$STRIPE_MOCK_PORT/v1/balance" >/dev/null 2>&1; do
-      kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { cat "$LOG" >&2; die "stripe-mock exited"; }
-      ((SECONDS < deadline)) || { cat "$LOG" >&2; die "stripe-mock did not answer in 30s"; }
-      sleep 0.3
-    done
-    say "serving on 127.0.0.1:$STRIPE_MOCK_PORT (pid $(cat "$PIDFILE"))"
-  fi
+  [ -n "$(service_pid)" ] || cmd_build
+  service_start "$STRIPE_MOCK_PORT" answers "$BIN" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT"
   echo "STRIPE_MOCK_URL=http://127.0.0.1:$STRIPE_MOCK_PORT"
-}
-
-cmd_stop() {
-  local pid
-  pid=$(live_pid)
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-  rm -f "$PIDFILE"
 }
 
 case ${1:-} in
   build) cmd_build ;;
   start) cmd_start ;;
-  stop) cmd_stop ;;
+  stop) service_stop ;;
   *) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -16,6 +16,8 @@ event's .ics) and every 404 walk the tree as before.
 
 from __future__ import annotations
 
+import contextvars
+
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
@@ -44,6 +46,15 @@ def route_remembered(root, request, path_components, walk) -> RouteResult:
     return result
 
 
+def remember_untagged(generation: int, key, value) -> None:
+    """Remember a site-wide fact (locales, whether any page is restricted) without the tags the
+    current request has recorded so far: `GenerationMemo.set` keeps those, and every page that
+    later read the fact would carry them (a product page the tags of the destination whose request
+    first asked, so a publish of that destination purged it). A locale or a restriction written
+    moves the content generation on (neither is a registered model), which empties the memo."""
+    contextvars.Context().run(remembered.set, generation, key, value)  # a context with no request
+
+
 def any_view_restriction() -> bool:
     """Whether any page is private (password, login, groups) in this generation."""
     try:
@@ -53,7 +64,7 @@ def any_view_restriction() -> bool:
     found = remembered.get(generation, "any-view-restriction")
     if found is None:
         found = PageViewRestriction.objects.exists()
-        remembered.set(generation, "any-view-restriction", found)
+        remember_untagged(generation, "any-view-restriction", found)
     return found
 
 
@@ -75,7 +86,7 @@ def default_locale() -> tuple[int, str]:
         locale = Locale.get_default()
         found = (locale.pk, locale.language_code)
         if generation is not None:
-            remembered.set(generation, "default-locale", found)
+            remember_untagged(generation, "default-locale", found)
     return found
 
 
@@ -89,7 +100,7 @@ def locale_codes() -> dict[int, str]:
     if found is None:
         found = tuple(Locale.objects.values_list("pk", "language_code"))
         if generation is not None:
-            remembered.set(generation, "locale-codes", found)
+            remember_untagged(generation, "locale-codes", found)
     return dict(found)
 
 

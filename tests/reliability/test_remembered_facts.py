@@ -1,0 +1,25 @@
+"""Site-wide facts remembered per content generation (tourism/routing.py: the default locale, the
+locales' codes, whether any page is restricted) carry no page's tags: a page that reads them is
+purged by what it shows, not by what the request that first asked them showed (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import dependencies
+from config.page_cache import page_cache_generation
+from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
+from tests.tourism import factories
+from tourism import routing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_facts_first_asked_by_a_destinations_request_carry_none_of_its_tags(client, home_page):
+    place = factories.destination(slug="pasar-terapung", title="Pasar Terapung")
+    assert client.get(place.url).status_code == 200  # the first request of the generation asks them
+    generation = page_cache_generation()
+    for key in ("default-locale", "locale-codes", "any-view-restriction"):
+        with dependencies.recording() as record:
+            assert routing.remembered.get(generation, key) is not None, key
+        assert record.tags == set(), f"{key} brought {sorted(record.tags)} to every page reading it"

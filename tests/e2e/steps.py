@@ -11,18 +11,34 @@ CARD_OK = "4242424242424242"
 CARD_DECLINED = "4000000000000341"
 
 
-def checkout_fill(page, *, name: str = "Emily Carter", email: str = "emily@example.com") -> None:
-    """The English checkout form: who, where to send it, and the shipping for that address."""
-    page.get_by_label("Full name").fill(name)
+def checkout_fill(page, *, name: str = "Emily Carter", email: str = "emily@example.com",
+                  phone: str = "0812-3456-7890", province: str | None = "Jawa Timur", regency: str = "Kota Surabaya",
+                  district: str = "Gubeng", postal_code: str = "60281", street: str = "Jl. Kertajaya No. 12",
+                  calculate: bool = True) -> None:
+    """The checkout form, in English or Indonesian, for an address in Indonesia: who, where to send it, and
+    (`calculate`) the shipping for that address. `province=None` leaves the province to the test."""
+    page.get_by_label(re.compile("Full name|Nama lengkap")).fill(name)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("WhatsApp number").fill("0812-3456-7890")
-    page.get_by_label("Province").select_option("Jawa Timur")
-    page.get_by_label("Regency/city").fill("Kota Surabaya")
-    page.get_by_label("District").fill("Gubeng")
-    page.get_by_label("Postal code").fill("60281")
-    page.get_by_label(re.compile(r"^Address")).fill("Jl. Kertajaya No. 12")
-    # Each shop's delivery options for that address (the cheapest courier comes chosen).
-    page.get_by_role("button", name="Calculate shipping").click()
+    page.get_by_label(re.compile("WhatsApp number|Nomor WhatsApp")).fill(phone)
+    if province is not None:
+        page.get_by_label(re.compile("Province|Provinsi")).select_option(province)
+    page.get_by_label(re.compile("Regency/city|Kabupaten/kota")).fill(regency)
+    page.get_by_label(re.compile("District|Kecamatan")).fill(district)
+    page.get_by_label(re.compile("Postal code|Kode pos")).fill(postal_code)
+    page.get_by_label(re.compile(r"^(Address|Alamat \()")).fill(street)
+    if calculate:
+        # Each shop's delivery options for that address (the cheapest courier comes chosen).
+        page.get_by_role("button", name=re.compile("Calculate shipping|Hitung ongkir")).click()
+
+
+def checkout_in_martapura(page) -> None:
+    """From the Indonesian cart: to the checkout, as a tourist in Martapura (Indonesia comes chosen),
+    and the delivery options for that address, among them pickup at a workshop that offers it."""
+    page.get_by_role("link", name="Lanjut ke pembayaran").click()
+    expect(page.get_by_label("Negara")).to_have_value("ID")
+    checkout_fill(page, name="Siti Aminah", email="siti.aminah@contoh.id", phone="0812 5100 2233",
+                  province="Kalimantan Selatan", regency="Kabupaten Banjar", district="Martapura",
+                  postal_code="70614", street="Jl. Ahmad Yani Km 39, Martapura")
 
 
 def pay_with(page, number: str, *, typed: bool = False) -> None:

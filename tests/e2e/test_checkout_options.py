@@ -14,7 +14,7 @@ from marketplace.orders.models import Order
 from marketplace.shipping.models import ShippingRate
 from marketplace.shipping.regions import Zone
 from tests.e2e.conftest import E2E_DB
-from tests.e2e.steps import rupiah
+from tests.e2e.steps import checkout_fill, rupiah
 
 pytestmark = E2E_DB
 
@@ -34,13 +34,8 @@ def courier_prices(*, zone: str, weight_g: int) -> dict[str, int]:
 
 
 def address_fill_but_the_province(page) -> None:
-    page.get_by_label("Nama lengkap").fill("Rina Wulandari")
-    page.get_by_label("Email").fill("rina.w@contoh.id")
-    page.get_by_label("Nomor WhatsApp").fill("0812 3456 7890")
-    page.get_by_label("Kabupaten/kota").fill("Kota Surabaya")
-    page.get_by_label("Kecamatan").fill("Gubeng")
-    page.get_by_label("Kode pos").fill("60281")
-    page.get_by_label(re.compile(r"^Alamat \(")).fill("Jl. Kertajaya No. 12")
+    checkout_fill(page, name="Rina Wulandari", email="rina.w@contoh.id", phone="0812 3456 7890", province=None,
+                  calculate=False)
 
 
 def test_courier_options_appear_as_the_province_is_chosen_on_a_phone(site, journey_factory):

@@ -21,7 +21,15 @@ from marketplace.orders.models import Order, OrderStatus, SubOrderStatus
 from marketplace.shipping.models import ShippingRate
 from marketplace.shipping.regions import Zone
 from tests.e2e.conftest import E2E_DB
-from tests.e2e.steps import CARD_OK, pay_with, rupiah, shop_sign_in, wait_for
+from tests.e2e.steps import (
+    CARD_OK,
+    checkout_fill,
+    checkout_in_martapura,
+    pay_with,
+    rupiah,
+    shop_sign_in,
+    wait_for,
+)
 
 pytestmark = E2E_DB
 
@@ -46,20 +54,6 @@ def add_to_cart(site, page, *, language: str, shop: str, product: dict, quantity
     page.get_by_label("Jumlah" if language == "id" else "Quantity", exact=True).fill(str(quantity))
     page.get_by_role("button", name=button).click()
     expect(page).to_have_url(f"{site.url}/{language}/kampung-sasirangan/keranjang/")
-
-
-def address_fill_id(page, *, name: str, email: str, phone: str, province: str, regency: str, district: str,
-                    postal_code: str, street: str) -> None:
-    """The Indonesian checkout form, for an address in Indonesia (the country comes chosen)."""
-    page.get_by_label("Nama lengkap").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Nomor WhatsApp").fill(phone)
-    expect(page.get_by_label("Negara")).to_have_value("ID")
-    page.get_by_label("Provinsi").select_option(province)
-    page.get_by_label("Kabupaten/kota").fill(regency)
-    page.get_by_label("Kecamatan").fill(district)
-    page.get_by_label("Kode pos").fill(postal_code)
-    page.get_by_label(re.compile(r"^Alamat \(")).fill(street)
 
 
 def courier_price(*, label: str, zone: str, weight_g: int) -> int:
@@ -89,11 +83,7 @@ def test_tourist_in_martapura_collects_at_the_workshop_and_pays_with_qris(site, 
     page = tourist.page
 
     add_to_cart(site, page, language="id", shop=GALUH_BANJAR, product=cloth)
-    page.get_by_role("link", name="Lanjut ke pembayaran").click()
-    address_fill_id(page, name="Siti Aminah", email="siti.aminah@contoh.id", phone="0812 5100 2233",
-                    province="Kalimantan Selatan", regency="Kabupaten Banjar", district="Martapura",
-                    postal_code="70614", street="Jl. Ahmad Yani Km 39, Martapura")
-    page.get_by_role("button", name="Hitung ongkir").click()
+    checkout_in_martapura(page)
     # Pickup is offered, free, with the workshop's address; the buyer chooses it (it is never the default).
     pickup = page.get_by_label(re.compile(r"^Ambil sendiri"))
     expect(pickup).not_to_be_checked()
@@ -193,10 +183,10 @@ def test_jakarta_buyer_pays_by_card_for_a_courier_and_gets_the_tracking_link(sit
     for product, quantity in lines:
         add_to_cart(site, page, language="id", shop=INTAN_MARTAPURA, product=product, quantity=quantity)
     page.get_by_role("link", name="Lanjut ke pembayaran").click()
-    address_fill_id(page, name="Rina Wulandari", email="rina.w@contoh.id", phone="0813 8800 1122",
-                    province="DKI Jakarta", regency="Kota Jakarta Selatan", district="Kebayoran Baru",
-                    postal_code="12160", street="Jl. Senopati No. 8")
-    page.get_by_role("button", name="Hitung ongkir").click()
+    expect(page.get_by_label("Negara")).to_have_value("ID")
+    checkout_fill(page, name="Rina Wulandari", email="rina.w@contoh.id", phone="0813 8800 1122",
+                  province="DKI Jakarta", regency="Kota Jakarta Selatan", district="Kebayoran Baru",
+                  postal_code="12160", street="Jl. Senopati No. 8")
     # No pickup at this shop; JNE REG is one of the couriers, priced for the parcel's weight.
     expect(page.get_by_label(re.compile(r"^Ambil sendiri"))).to_have_count(0)
     jne = page.get_by_label(re.compile(r"^JNE REG:"))

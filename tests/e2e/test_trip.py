@@ -59,7 +59,8 @@ def test_tourist_plans_two_days_buys_for_pickup_shares_the_plan_and_reads_it_off
     import re
     from urllib.parse import unquote
 
-    from tests.e2e.test_delivery import GALUH_BANJAR, PHONE_360, add_to_cart, address_fill_id
+    from tests.e2e.steps import checkout_in_martapura
+    from tests.e2e.test_delivery import GALUH_BANJAR, PHONE_360, add_to_cart
 
     tourist = journey_factory("planner", locale="id-ID", viewport=PHONE_360)
     page = tourist.page
@@ -87,11 +88,7 @@ def test_tourist_plans_two_days_buys_for_pickup_shares_the_plan_and_reads_it_off
 
     # The cloth bought for pickup, paid with QRIS: the workshop joins the plan with the code.
     add_to_cart(site, page, language="id", shop=GALUH_BANJAR, product=cloth)
-    page.get_by_role("link", name="Lanjut ke pembayaran").click()
-    address_fill_id(page, name="Siti Aminah", email="siti.aminah@contoh.id", phone="0812 5100 2233",
-                    province="Kalimantan Selatan", regency="Kabupaten Banjar", district="Martapura",
-                    postal_code="70614", street="Jl. Ahmad Yani Km 39, Martapura")
-    page.get_by_role("button", name="Hitung ongkir").click()
+    checkout_in_martapura(page)
     page.get_by_label(re.compile(r"^Ambil sendiri")).check()
     page.get_by_role("button", name=re.compile(r"^Lanjut ke pembayaran")).click()
     page.get_by_role("link", name="QRIS").click()

@@ -11,7 +11,7 @@ from tests.marketplace.reviews import test_reviews as reviews
 from tests.reliability import test_upload_limits as limits
 
 # The reviews' and the upload limits' fixtures, used here as they are.
-_fresh_cache, bought, delivered = reviews._fresh_cache, reviews.bought, reviews.delivered
+bought, delivered = reviews.bought, reviews.delivered
 decoded_sizes = limits.decoded_sizes
 errors_of, post_review, private_files = reviews.errors_of, reviews.post_review, reviews.private_files
 zeros_jpeg, zeros_png = limits.zeros_jpeg, limits.zeros_png

@@ -20,6 +20,7 @@ from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, Eve
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
 from tourism.routing import default_locale, public_pages
 from tourism.selectors import CARD_RENDITIONS, localize_pages
+from tourism.site_structure import translation_publish
 
 CARD_BLOCKS = {"destination_cards": DestinationPage, "event_cards": EventPage}
 CAMPAIGN_INDEX = {"slug": "kampanye", "id": "Kampanye", "en": "Campaigns",
@@ -145,8 +146,6 @@ DEMO_CAMPAIGN_SLUG = "gebrak-banjar"
 @transaction.atomic
 def campaign_index_ensure(*, home: HomePage) -> CampaignIndexPage:
     """The /kampanye/ page in both languages (created when missing, never changed)."""
-    from tourism.site_structure import _translate
-
     indonesian = Locale.get_default()
     english = Locale.objects.get(language_code="en")
     index_page = CampaignIndexPage.objects.filter(locale=indonesian).first()
@@ -156,7 +155,7 @@ def campaign_index_ensure(*, home: HomePage) -> CampaignIndexPage:
         home.add_child(instance=index_page)
         index_page.save_revision().publish()
     if index_page.get_translation_or_none(english) is None:
-        _translate(index_page, english, title=CAMPAIGN_INDEX["en"], intro=CAMPAIGN_INDEX["intro_en"])
+        translation_publish(index_page, english, title=CAMPAIGN_INDEX["en"], intro=CAMPAIGN_INDEX["intro_en"])
     return index_page
 
 
@@ -208,8 +207,6 @@ def demo_campaign_ensure(*, today=None) -> CampaignPage | None:
     Does nothing when it exists already (loading the demo twice changes nothing).
     None when there is no home page yet.
     """
-    from tourism.site_structure import _translate
-
     home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         return None
@@ -230,7 +227,7 @@ def demo_campaign_ensure(*, today=None) -> CampaignPage | None:
     index_page.add_child(instance=campaign)
     campaign.save_revision().publish()
     english = Locale.objects.get(language_code="en")
-    _translate(campaign, english, title="Gebrak Banjar: A Day in Banjar",
+    translation_publish(campaign, english, title="Gebrak Banjar: A Day in Banjar",
                summary="Chain the floating market, the diamond market, Sekumpul and Kampung Sasirangan "
                        "in one day, then share your story with #GebrakBanjar.",
                body=raw_stream(_demo_body(language="en")))

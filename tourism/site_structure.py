@@ -15,7 +15,8 @@ EVENT_INDEX = {"slug": "acara", "id": "Acara", "en": "Events",
                "intro_en": "Festivals, haul commemorations and cultural markets all year round."}
 
 
-def _translate(page, locale, **fields):
+def translation_publish(page, locale, **fields):
+    """The page's translation into `locale`, created when missing, given `fields` and published."""
     translation = page.get_translation_or_none(locale)
     if translation is None:
         translation = page.copy_for_translation(locale, copy_parents=True)
@@ -61,7 +62,7 @@ def ensure_site_structure() -> HomePage:
         if type(old_root.specific) is Page and not old_root.get_children().exists():
             old_root.delete()
 
-    _translate(home, english, title="Gebrak Banjar Tourism",
+    translation_publish(home, english, title="Gebrak Banjar Tourism",
                hero_title="Banjar, from floating markets to sasirangan cloth",
                hero_text="Explore Banjar Regency: the Lok Baintan floating market, Martapura's diamond "
                          "market, the Sekumpul pilgrimage, the Riam Kanan reservoir, and the artisans "
@@ -72,5 +73,5 @@ def ensure_site_structure() -> HomePage:
             index_page = model(title=spec["id"], slug=spec["slug"], intro=spec["intro_id"], locale=indonesian)
             home.add_child(instance=index_page)
             index_page.save_revision().publish()
-        _translate(index_page, english, title=spec["en"], intro=spec["intro_en"])
+        translation_publish(index_page, english, title=spec["en"], intro=spec["intro_en"])
     return home

@@ -328,19 +328,6 @@ def _similar(term: str, kind: int) -> tuple[tuple[str, int], ...]:
     return found  # not read back: another thread may have emptied `remembered` meanwhile
 
 
-def typo_variants(term: str, *, words: bool = False) -> tuple[tuple[str, int], ...]:
-    """The indexed stems (or, with `words`, surface words) within a typo of `term`, nearest
-    first, as (variant, edits): the typo tolerance both engines use (Elasticsearch's path
-    sends these instead of asking the node to expand a fuzzy query over its terms). As fresh
-    as the caller's last `text_generation()` (one query per search, not one per word)."""
-    return tuple(_similar(term, SearchTerm.WORD if words else SearchTerm.STEM))
-
-
-def text_generation() -> str:
-    """Changes whenever an indexed text (and so the vocabulary) changes."""
-    return _fresh().get("text_generation", "")
-
-
 ROW_FIELDS = ("id", "key", "type", "district", "category", "motif", "fabric", "dye", "colors",
               "price_idr", "in_stock", "latitude", "longitude", "popularity", "ends_at", "suggest_id")
 

@@ -3,7 +3,7 @@
 The one module (with the tests) that talks to Elasticsearch. It uses only what
 the bare server offers (the integ-test-zip CI runs): `whitespace` analysis of
 the stems search/analysis.py made, `completion` with contexts for suggestions,
-fuzziness AUTO (typed phrases; a word's typos come from the vocabulary), terms aggregations with a post_filter for multi-select facets,
+fuzziness AUTO, terms aggregations with a post_filter for multi-select facets,
 geo-distance sort, function_score with field_value_factor for popularity.
 
 All documents live in one index behind an alias (settings.ELASTICSEARCH_INDEX);
@@ -41,7 +41,6 @@ from elasticsearch.dsl import (
 
 from search.analysis import LANGUAGES, STOP_WORDS, QueryPlan, auto_fuzziness, stem, tokenise
 from search.documents import DATED_TYPES
-from search.engine_database import text_generation, typo_variants
 from search.params import FACETS, SearchRequest
 from search.results import (
     FIELD_WEIGHTS,
@@ -306,20 +305,12 @@ def _field_list(language: str) -> list[str]:
     return [f"{name}_{language}^{weight}" for name, weight in FIELD_WEIGHTS.items()]
 
 
-# Typo tolerance, where the vocabulary cannot give it (a typed phrase of several stems): the
-# first letter as typed, as the suggestions have it. Such a query makes the node expand its word
-# into the index's words within AUTO edits, field by field, before anything is scored.
+# Typo tolerance as the suggestions have it: the first letter as typed. Each typo-tolerant query
+# expands its word into the index's words within AUTO edits, field by field, before anything is
+# scored (most of a first search's time on the node); starting from the first letter the node
+# walks a fraction of the terms.
 FUZZY_PREFIX_LENGTH = 1
 TYPED = 1.0  # an alternative's weight when it is the words as typed (synonyms weigh less)
-
-
-def _variants_by_weight(term: str, weight: float, *, words: bool = False) -> dict[float, list[str]]:
-    """The vocabulary's typo variants of one typed term, grouped by the weight each gets: less
-    the more edits away, as the database engine weighs them."""
-    grouped: dict[float, list[str]] = {}
-    for variant, edits in typo_variants(term, words=words):
-        grouped.setdefault(round(weight * (1 - edits / max(len(term), 1)), 3), []).append(variant)
-    return grouped
 
 
 def text_query(plan: QueryPlan):
@@ -327,13 +318,11 @@ def text_query(plan: QueryPlan):
     typo-tolerant), of which minimum_should_match must match.
 
     Only the words as typed are matched typo-tolerantly: a synonym is the rule's word,
-    spelt right. A typed word's typos are the vocabulary's variants of it (the same
-    `engine_database.typo_variants` the database engine uses), sent as plain terms: a
-    fuzzy query made the node walk its terms dictionary for each word, field and
-    language, most of a first search's time ("ziarah makam ulama": 9 fuzzy queries,
-    ~100 ms at 10k documents). An option already in the clause's dis_max is not added
-    again: dis_max keeps the best score, so a repeat changes nothing but costs a query
-    per field ("religi" is the English stem of both "religi" and "religious")."""
+    spelt right, so forgiving it typos found only words near the synonym, at the cost of
+    a typo-tolerant query per field and language ("ziarah makam ulama": 35 of them, 9
+    now). An option already in the clause's dis_max is not added again: dis_max keeps
+    the best score, so a repeat changes nothing but costs a query per field ("religi" is
+    the English stem of both "religi" and "religious")."""
     clauses = []
     for clause in plan.clauses:
         options, seen = [], set()
@@ -343,33 +332,19 @@ def text_query(plan: QueryPlan):
                 if not stems or (language, stems, alternative.weight) in seen:
                     continue
                 seen.add((language, stems, alternative.weight))
-                common = {"fields": _field_list(language), "type": "best_fields", "tie_breaker": TIE_BREAKER}
-                options.append(Q("multi_match", query=" ".join(stems), operator="and", boost=alternative.weight,
-                                 **common))
-                if alternative.weight < TYPED:
-                    continue
-                if len(stems) == 1:
-                    for weight, variants in _variants_by_weight(stems[0], alternative.weight * FUZZY_WEIGHT).items():
-                        options.append(Q("multi_match", query=" ".join(variants), operator="or", boost=weight,
-                                         **common))
-                else:
-                    options.append(Q("multi_match", query=" ".join(stems), operator="and", fuzziness="AUTO",
-                                     prefix_length=FUZZY_PREFIX_LENGTH, max_expansions=50,
-                                     boost=alternative.weight * FUZZY_WEIGHT, **common))
+                common = {"query": " ".join(stems), "fields": _field_list(language), "type": "best_fields",
+                          "operator": "and", "tie_breaker": TIE_BREAKER}
+                options.append(Q("multi_match", boost=alternative.weight, **common))
+                if alternative.weight >= TYPED:
+                    options.append(Q("multi_match", boost=alternative.weight * FUZZY_WEIGHT, fuzziness="AUTO",
+                                     prefix_length=FUZZY_PREFIX_LENGTH, max_expansions=50, **common))
             words = tuple(alternative.surface_words)
             if words and alternative.weight >= TYPED and ("words", words, alternative.weight) not in seen:
                 seen.add(("words", words, alternative.weight))
-                if len(words) == 1:
-                    options.append(Q("match", words={"query": words[0], "boost": alternative.weight * WORDS_WEIGHT}))
-                    for weight, variants in _variants_by_weight(words[0], alternative.weight * WORDS_WEIGHT,
-                                                                words=True).items():
-                        options.append(Q("match", words={"query": " ".join(variants), "operator": "or",
-                                                         "boost": weight}))
-                else:
-                    options.append(Q("match", words={
-                        "query": " ".join(words), "operator": "and", "fuzziness": "AUTO",
-                        "prefix_length": FUZZY_PREFIX_LENGTH, "max_expansions": 50,
-                        "boost": alternative.weight * WORDS_WEIGHT}))
+                options.append(Q("match", words={
+                    "query": " ".join(words), "operator": "and", "fuzziness": "AUTO",
+                    "prefix_length": FUZZY_PREFIX_LENGTH, "max_expansions": 50,
+                    "boost": alternative.weight * WORDS_WEIGHT}))
         clauses.append(Q("dis_max", queries=options))
     return Q("bool", should=clauses, minimum_should_match=plan.minimum_should_match())
 
@@ -467,8 +442,8 @@ def _plan_key(plan: QueryPlan) -> tuple:
 
 def _body_key(request: SearchRequest) -> tuple:
     """Everything build_search reads: the query plan (so an editor's new synonym is a new key),
-    the vocabulary's generation (a new word is a new typo variant), the words typed (did you mean), language, filters, page, sort, and the minute (ended events)."""
-    return (_plan_key(request.query_plan()), text_generation(), request.q, request.lang,
+    the words typed (did you mean), language, filters, page, sort, and the minute (ended events)."""
+    return (_plan_key(request.query_plan()), request.q, request.lang,
             tuple(sorted((facet, tuple(values)) for facet, values in request.filters.items())),
             request.price_min, request.price_max, request.in_stock, request.near, request.only_keys,
             request.exclude_keys, request.offset, request.limit, _this_minute())

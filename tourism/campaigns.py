@@ -228,7 +228,7 @@ def demo_campaign_ensure(*, today=None) -> CampaignPage | None:
     campaign.save_revision().publish()
     english = Locale.objects.get(language_code="en")
     translation_publish(campaign, english, title="Gebrak Banjar: A Day in Banjar",
-               summary="Chain the floating market, the diamond market, Sekumpul and Kampung Sasirangan "
-                       "in one day, then share your story with #GebrakBanjar.",
-               body=raw_stream(_demo_body(language="en")))
+                        summary="Chain the floating market, the diamond market, Sekumpul and Kampung Sasirangan "
+                                "in one day, then share your story with #GebrakBanjar.",
+                        body=raw_stream(_demo_body(language="en")))
     return campaign

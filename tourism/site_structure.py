@@ -63,10 +63,10 @@ def ensure_site_structure() -> HomePage:
             old_root.delete()
 
     translation_publish(home, english, title="Gebrak Banjar Tourism",
-               hero_title="Banjar, from floating markets to sasirangan cloth",
-               hero_text="Explore Banjar Regency: the Lok Baintan floating market, Martapura's diamond "
-                         "market, the Sekumpul pilgrimage, the Riam Kanan reservoir, and the artisans "
-                         "of Kampung Sasirangan.")
+                        hero_title="Banjar, from floating markets to sasirangan cloth",
+                        hero_text="Explore Banjar Regency: the Lok Baintan floating market, Martapura's diamond "
+                                  "market, the Sekumpul pilgrimage, the Riam Kanan reservoir, and the artisans "
+                                  "of Kampung Sasirangan.")
     for model, spec in ((DestinationIndexPage, DESTINATION_INDEX), (EventIndexPage, EVENT_INDEX)):
         index_page = model.objects.filter(locale=indonesian).first()
         if index_page is None:

@@ -236,15 +236,30 @@ async def _client(host: str, port: int, paths: list[str], deadline: float, laten
             started = time.perf_counter()
             writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: gebrak-bench\r\n\r\n".encode())
             status_line = await reader.readline()
-            length = 0
+            if not status_line:
+                # The server closed this keep-alive connection (as wrk does, open another and ask
+                # again); writing on to a closed socket would count thousands of empty answers.
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+                continue
+            length, closes = None, False
             while (header := await reader.readline()) not in (b"\r\n", b""):
                 name, _, value = header.decode("latin-1").partition(":")
                 if name.lower() == "content-length":
                     length = int(value)
-            await reader.readexactly(length)
+                elif name.lower() == "connection" and value.strip().lower() == "close":
+                    closes = True
+            if length is None:
+                await reader.read()  # no length: the body runs to the end of the connection
+                closes = True
+            else:
+                await reader.readexactly(length)
             latencies.append(time.perf_counter() - started)
             if not status_line.startswith(b"HTTP/1.1 2"):
                 errors.append(status_line)
+            if closes:
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
     except (OSError, asyncio.IncompleteReadError) as error:
         errors.append(repr(error))
     finally:

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import snowballstemmer
+from rapidfuzz.distance import OSA
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 LANGUAGES = ("id", "en")
@@ -382,26 +383,8 @@ def auto_fuzziness(term: str) -> int:
 
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance (a transposition is one edit, as in
-    Elasticsearch's fuzzy queries), giving up past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous_previous = None
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        row_min = current[0]
-        for j, char_b in enumerate(b, 1):
-            cost = 0 if char_a == char_b else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if (previous_previous is not None and i > 1 and j > 1
-                    and char_a == b[j - 2] and a[i - 2] == char_b):
-                value = min(value, previous_previous[j - 2] + 1)
-            current[j] = value
-            row_min = min(row_min, value)
-        if row_min > limit:
-            return limit + 1
-        previous_previous, previous = previous, current
-    return previous[-1]
+    Elasticsearch's fuzzy queries), limit + 1 past `limit`."""
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 def fuzzy_equal(query_term: str, term: str) -> bool:

@@ -47,13 +47,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from search.analysis import (
     LANGUAGES,
     STOP_WORDS,
     QueryPlan,
     auto_fuzziness,
-    edit_distance,
     normalise,
     stem,
     tokenise,
@@ -314,13 +315,10 @@ def _similar(term: str, kind: int) -> tuple[tuple[str, int], ...]:
     remembered = _vocabulary_cache.setdefault("similar", {})
     if (term, kind) in remembered:  # queries repeat; a new generation empties this
         return remembered[(term, kind)]
-    found = []
-    for candidate in _vocabulary_cache["buckets"][kind].get(term[0], ()):
-        if candidate == term or abs(len(candidate) - len(term)) > limit:
-            continue
-        distance = edit_distance(term, candidate, limit)
-        if distance <= limit:
-            found.append((candidate, distance))
+    # rapidfuzz's OSA is search.analysis.edit_distance, run over the bucket in C++ (~10 us a word).
+    found = [(candidate, distance) for candidate, distance, _index in process.extract(
+        term, _vocabulary_cache["buckets"][kind].get(term[0], ()), scorer=OSA.distance, score_cutoff=limit,
+        limit=None) if candidate != term]
     found.sort(key=lambda item: (item[1], item[0]))
     found = tuple(found[:MAX_EXPANSIONS])
     if len(remembered) > 20_000:

@@ -160,9 +160,11 @@ def profile_requests(client, rounds: int) -> dict:
 def forget_answers() -> None:
     from django.conf import settings
 
-    from search import engine_elasticsearch, highlight
+    from search import engine_database, engine_elasticsearch, highlight
 
     engine_elasticsearch.client().indices.clear_cache(index=settings.ELASTICSEARCH_INDEX, request=True)
+    # The typo variants looked up in the vocabulary (search/engine_database.py), for words not asked before.
+    engine_database._vocabulary_cache.get("similar", {}).clear()
     # The highlighter's remembered words and snippets, the request bodies built (those that exist).
     for module, name in ((highlight, "_shown_word"), (highlight, "_deletions"), (highlight, "_snippets"),
                          (engine_elasticsearch, "_bodies")):

@@ -283,10 +283,12 @@ def _fresh() -> dict:
     return cache
 
 
-def _vocabulary() -> Mapping[int, frozenset[str]]:
-    """Every stem and word in the vocabulary table, with the words bucketed by first letter."""
-    cache = _vocabulary_cache
-    if "sets" not in cache:
+def _vocabulary_tables() -> tuple[Mapping[int, frozenset[str]], Mapping[int, Mapping[str, tuple[str, ...]]]]:
+    """Every stem and word in the vocabulary table, and the same bucketed by first letter: one
+    tuple, read whole, so a thread never sees one generation's sets with another's buckets (or
+    none, after another thread emptied the cache for a new generation)."""
+    tables = _vocabulary_cache.get("vocabulary")
+    if tables is None:
         sets = {SearchTerm.STEM: set(), SearchTerm.WORD: set()}
         for term, kind in SearchTerm.objects.values_list("term", "kind").iterator(chunk_size=5000):
             sets[kind].add(term)
@@ -295,12 +297,16 @@ def _vocabulary() -> Mapping[int, frozenset[str]]:
             for term in terms:
                 buckets[kind][term[0]].append(term)
         # Immutable: every thread reads them at once (frozensets, tuples, read-only mappings).
-        cache.update(sets=MappingProxyType({kind: frozenset(terms) for kind, terms in sets.items()}),
-                     buckets=MappingProxyType({kind: MappingProxyType({letter: tuple(terms)
-                                                                       for letter, terms in by_letter.items()})
-                                               for kind, by_letter in buckets.items()}),
-                     similar={})
-    return cache["sets"]
+        tables = (MappingProxyType({kind: frozenset(terms) for kind, terms in sets.items()}),
+                  MappingProxyType({kind: MappingProxyType({letter: tuple(terms) for letter, terms in by_letter.items()})
+                                    for kind, by_letter in buckets.items()}))
+        _vocabulary_cache["vocabulary"] = tables
+    return tables
+
+
+def _vocabulary() -> Mapping[int, frozenset[str]]:
+    """Every stem and word in the vocabulary table."""
+    return _vocabulary_tables()[0]
 
 
 def _similar(term: str, kind: int) -> tuple[tuple[str, int], ...]:
@@ -311,13 +317,13 @@ def _similar(term: str, kind: int) -> tuple[tuple[str, int], ...]:
     limit = auto_fuzziness(term)
     if limit == 0:
         return []
-    _vocabulary()
+    buckets = _vocabulary_tables()[1]
     remembered = _vocabulary_cache.setdefault("similar", {})
     if (term, kind) in remembered:  # queries repeat; a new generation empties this
         return remembered[(term, kind)]
     # rapidfuzz's OSA is search.analysis.edit_distance, run over the bucket in C++ (~10 us a word).
     found = [(candidate, distance) for candidate, distance, _index in process.extract(
-        term, _vocabulary_cache["buckets"][kind].get(term[0], ()), scorer=OSA.distance, score_cutoff=limit,
+        term, buckets[kind].get(term[0], ()), scorer=OSA.distance, score_cutoff=limit,
         limit=None) if candidate != term]
     found.sort(key=lambda item: (item[1], item[0]))
     found = tuple(found[:MAX_EXPANSIONS])
@@ -325,6 +331,19 @@ def _similar(term: str, kind: int) -> tuple[tuple[str, int], ...]:
         remembered.clear()
     remembered[(term, kind)] = found
     return found  # not read back: another thread may have emptied `remembered` meanwhile
+
+
+def typo_variants(term: str, *, words: bool = False) -> tuple[tuple[str, int], ...]:
+    """The indexed stems (or, with `words`, surface words) within a typo of `term`, nearest
+    first, as (variant, edits): the typo tolerance both engines use (Elasticsearch's path
+    sends these instead of asking the node to expand a fuzzy query over its terms). As fresh
+    as the caller's last `text_generation()` (one query per search, not one per word)."""
+    return tuple(_similar(term, SearchTerm.WORD if words else SearchTerm.STEM))
+
+
+def text_generation() -> str:
+    """Changes whenever an indexed text (and so the vocabulary) changes."""
+    return _fresh().get("text_generation", "")
 
 
 ROW_FIELDS = ("id", "key", "type", "district", "category", "motif", "fabric", "dye", "colors",

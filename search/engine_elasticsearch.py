@@ -3,7 +3,7 @@
 The one module (with the tests) that talks to Elasticsearch. It uses only what
 the bare server offers (the integ-test-zip CI runs): `whitespace` analysis of
 the stems search/analysis.py made, `completion` with contexts for suggestions,
-fuzziness AUTO, terms aggregations with a post_filter for multi-select facets,
+fuzziness AUTO (typed phrases; a word's typos come from the vocabulary), terms aggregations with a post_filter for multi-select facets,
 geo-distance sort, function_score with field_value_factor for popularity.
 
 All documents live in one index behind an alias (settings.ELASTICSEARCH_INDEX);
@@ -19,6 +19,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch.dsl import (
@@ -41,6 +42,7 @@ from elasticsearch.dsl import (
 
 from search.analysis import LANGUAGES, STOP_WORDS, QueryPlan, auto_fuzziness, stem, tokenise
 from search.documents import DATED_TYPES
+from search.engine_database import text_generation, typo_variants
 from search.params import FACETS, SearchRequest
 from search.results import (
     FIELD_WEIGHTS,
@@ -305,24 +307,36 @@ def _field_list(language: str) -> list[str]:
     return [f"{name}_{language}^{weight}" for name, weight in FIELD_WEIGHTS.items()]
 
 
-# Typo tolerance as the suggestions have it: the first letter as typed. Each typo-tolerant query
-# expands its word into the index's words within AUTO edits, field by field, before anything is
-# scored (most of a first search's time on the node); starting from the first letter the node
-# walks a fraction of the terms.
+# Typo tolerance, where the vocabulary cannot give it (a typed phrase of several stems): the
+# first letter as typed, as the suggestions have it. Such a query makes the node expand its word
+# into the index's words within AUTO edits, field by field, before anything is scored.
 FUZZY_PREFIX_LENGTH = 1
 TYPED = 1.0  # an alternative's weight when it is the words as typed (synonyms weigh less)
 
 
-def text_query(plan: QueryPlan):
+def _variants_by_weight(term: str, weight: float, *, words: bool = False) -> dict[float, list[str]]:
+    """The vocabulary's typo variants of one typed term, grouped by the weight each gets: less
+    the more edits away, as the database engine weighs them."""
+    grouped: dict[float, list[str]] = {}
+    for variant, edits in typo_variants(term, words=words):
+        grouped.setdefault(round(weight * (1 - edits / max(len(term), 1)), 3), []).append(variant)
+    return grouped
+
+
+def text_query(plan: QueryPlan, *, from_vocabulary: bool = True):
     """One dis_max per clause (its alternatives in each language, exact and
     typo-tolerant), of which minimum_should_match must match.
 
     Only the words as typed are matched typo-tolerantly: a synonym is the rule's word,
-    spelt right, so forgiving it typos found only words near the synonym, at the cost of
-    a typo-tolerant query per field and language ("ziarah makam ulama": 35 of them, 9
-    now). An option already in the clause's dis_max is not added again: dis_max keeps
-    the best score, so a repeat changes nothing but costs a query per field ("religi" is
-    the English stem of both "religi" and "religious")."""
+    spelt right. A typed word's typos are the vocabulary's variants of it (the same
+    `engine_database.typo_variants` the database engine uses), sent as plain terms: a
+    fuzzy query made the node walk its terms dictionary for each word, field and
+    language, most of a first search's time ("ziarah makam ulama": 9 fuzzy queries,
+    ~100 ms at 10k documents). An option already in the clause's dis_max is not added
+    again: dis_max keeps the best score, so a repeat changes nothing but costs a query
+    per field ("religi" is the English stem of both "religi" and "religious").
+    Without `from_vocabulary` (the database could not be read) every typo-tolerant option
+    is the node's fuzzy query, as a typed phrase's is."""
     clauses = []
     for clause in plan.clauses:
         options, seen = [], set()
@@ -332,19 +346,33 @@ def text_query(plan: QueryPlan):
                 if not stems or (language, stems, alternative.weight) in seen:
                     continue
                 seen.add((language, stems, alternative.weight))
-                common = {"query": " ".join(stems), "fields": _field_list(language), "type": "best_fields",
-                          "operator": "and", "tie_breaker": TIE_BREAKER}
-                options.append(Q("multi_match", boost=alternative.weight, **common))
-                if alternative.weight >= TYPED:
-                    options.append(Q("multi_match", boost=alternative.weight * FUZZY_WEIGHT, fuzziness="AUTO",
-                                     prefix_length=FUZZY_PREFIX_LENGTH, max_expansions=50, **common))
+                common = {"fields": _field_list(language), "type": "best_fields", "tie_breaker": TIE_BREAKER}
+                options.append(Q("multi_match", query=" ".join(stems), operator="and", boost=alternative.weight,
+                                 **common))
+                if alternative.weight < TYPED:
+                    continue
+                if len(stems) == 1 and from_vocabulary:
+                    for weight, variants in _variants_by_weight(stems[0], alternative.weight * FUZZY_WEIGHT).items():
+                        options.append(Q("multi_match", query=" ".join(variants), operator="or", boost=weight,
+                                         **common))
+                else:
+                    options.append(Q("multi_match", query=" ".join(stems), operator="and", fuzziness="AUTO",
+                                     prefix_length=FUZZY_PREFIX_LENGTH, max_expansions=50,
+                                     boost=alternative.weight * FUZZY_WEIGHT, **common))
             words = tuple(alternative.surface_words)
             if words and alternative.weight >= TYPED and ("words", words, alternative.weight) not in seen:
                 seen.add(("words", words, alternative.weight))
-                options.append(Q("match", words={
-                    "query": " ".join(words), "operator": "and", "fuzziness": "AUTO",
-                    "prefix_length": FUZZY_PREFIX_LENGTH, "max_expansions": 50,
-                    "boost": alternative.weight * WORDS_WEIGHT}))
+                if len(words) == 1 and from_vocabulary:
+                    options.append(Q("match", words={"query": words[0], "boost": alternative.weight * WORDS_WEIGHT}))
+                    for weight, variants in _variants_by_weight(words[0], alternative.weight * WORDS_WEIGHT,
+                                                                words=True).items():
+                        options.append(Q("match", words={"query": " ".join(variants), "operator": "or",
+                                                         "boost": weight}))
+                else:
+                    options.append(Q("match", words={
+                        "query": " ".join(words), "operator": "and", "fuzziness": "AUTO",
+                        "prefix_length": FUZZY_PREFIX_LENGTH, "max_expansions": 50,
+                        "boost": alternative.weight * WORDS_WEIGHT}))
         clauses.append(Q("dis_max", queries=options))
     return Q("bool", should=clauses, minimum_should_match=plan.minimum_should_match())
 
@@ -368,10 +396,10 @@ def _source_fields(language: str) -> list[str]:
             "show.image", "show.date_start", "show.date_end", "show.languages", *shown]
 
 
-def build_search(request: SearchRequest) -> Search:
+def build_search(request: SearchRequest, *, from_vocabulary: bool = True) -> Search:
     """The search, built with elasticsearch.dsl (search_body sends it as JSON text)."""
     plan = request.query_plan()
-    base = Q("match_all") if plan.is_empty else text_query(plan)
+    base = Q("match_all") if plan.is_empty else text_query(plan, from_vocabulary=from_vocabulary)
     scored = Q("function_score", query=base, score_mode="multiply", boost_mode="multiply", functions=[
         {"field_value_factor": {"field": "popularity", "modifier": "ln2p", "missing": 0}},
         {"filter": Q("terms", type=list(DATED_TYPES)) & Q("range", date_end={"lt": _this_minute()}),
@@ -441,18 +469,47 @@ def _plan_key(plan: QueryPlan) -> tuple:
 
 
 def _body_key(request: SearchRequest) -> tuple:
-    """Everything build_search reads: the query plan (so an editor's new synonym is a new key),
-    the words typed (did you mean), language, filters, page, sort, and the minute (ended events)."""
+    """Everything build_search reads but the vocabulary: the query plan (so an editor's new
+    synonym is a new key), the words typed (did you mean), language, filters, page, sort, and
+    the minute (ended events)."""
     return (_plan_key(request.query_plan()), request.q, request.lang,
             tuple(sorted((facet, tuple(values)) for facet, values in request.filters.items())),
             request.price_min, request.price_max, request.in_stock, request.near, request.only_keys,
             request.exclude_keys, request.offset, request.limit, _this_minute())
 
 
+# The vocabulary's generation this process last read (a str: rebinding it is one step for threads).
+_last_generation: str | None = None
+
+
+def _vocabulary_generation() -> str | None:
+    """The database vocabulary's generation, or the last one read when the database cannot say
+    now (SQLite's table locked by a writer, or down): a search on this path must not fail for
+    the database. None when it never could."""
+    global _last_generation
+    try:
+        _last_generation = text_generation()
+    except DatabaseError:
+        logger.warning("search: the vocabulary's generation could not be read; using the last one read")
+    return _last_generation
+
+
+def _body(request: SearchRequest, *, from_vocabulary: bool) -> bytes:
+    return json.dumps(build_search(request, from_vocabulary=from_vocabulary).to_dict(), ensure_ascii=False,
+                      separators=(",", ":")).encode()
+
+
 def search_body(request: SearchRequest) -> bytes:
-    """The request body build_search makes, as JSON, remembered per process."""
-    return _bodies.get(_body_key(request), lambda: json.dumps(
-        build_search(request).to_dict(), ensure_ascii=False, separators=(",", ":")).encode())
+    """The request body build_search makes, as JSON, remembered per process by the vocabulary's
+    generation (a new word is a typo variant at once). Where the vocabulary cannot be read,
+    the node's own fuzzy queries instead, not remembered."""
+    generation = _vocabulary_generation()
+    if generation is not None:
+        try:
+            return _bodies.get((_body_key(request), generation), lambda: _body(request, from_vocabulary=True))
+        except DatabaseError:
+            logger.warning("search: the vocabulary could not be read; the node's fuzzy queries instead")
+    return _body(request, from_vocabulary=False)
 
 
 # What the node sends back: only what results show (the hits' sources are already limited to

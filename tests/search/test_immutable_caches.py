@@ -25,13 +25,15 @@ def test_the_database_engines_remembered_values_cannot_be_changed(client, corpus
     # A search with a typo fills the vocabulary, its neighbours, the documents and the matches.
     assert slugs(api(client, q="selendng"))  # "selendang", one letter missing
     remembered = engine_database._vocabulary_cache
-    stems = remembered["sets"][SearchTerm.STEM]
+    sets, buckets = remembered["vocabulary"]
+    stems = sets[SearchTerm.STEM]
     assert "selendang" in stems
     raises_on_change(
         lambda: stems.add("tambahan"),
-        lambda: remembered["sets"].update({SearchTerm.STEM: frozenset()}),
-        lambda: next(iter(remembered["buckets"][SearchTerm.WORD].values())).append("x"),
-        lambda: remembered["buckets"][SearchTerm.WORD].update({"z": ()}),
+        lambda: sets.update({SearchTerm.STEM: frozenset()}),
+        lambda: next(iter(buckets[SearchTerm.WORD].values())).append("x"),
+        lambda: buckets[SearchTerm.WORD].update({"z": ()}),
+        lambda: remembered["vocabulary"].__setitem__(0, {}),
     )
     neighbours = engine_database._similar("selendng", SearchTerm.WORD)
     assert neighbours and neighbours is engine_database._similar("selendng", SearchTerm.WORD)

@@ -22,8 +22,8 @@ def engine(corpus):
         yield "elasticsearch"
 
 
-def fuzzy_texts(body: bytes) -> set[str]:
-    """The words of every typo-tolerant query in a request body."""
+def query_texts(body: bytes, *, fuzzy: bool) -> set[str]:
+    """The words of every query in a request body that is (or, fuzzy=False, is not) typo-tolerant."""
     found = set()
 
     def walk(node):
@@ -31,7 +31,7 @@ def fuzzy_texts(body: bytes) -> set[str]:
             for name, value in node.items():
                 if name in ("multi_match", "match") and isinstance(value, dict):
                     options = value if name == "multi_match" else next(iter(value.values()))
-                    if isinstance(options, dict) and "fuzziness" in options:
+                    if isinstance(options, dict) and ("fuzziness" in options) == fuzzy:
                         found.add(options["query"])
                 walk(value)
         elif isinstance(node, list):
@@ -40,26 +40,14 @@ def fuzzy_texts(body: bytes) -> set[str]:
 
     walk(json.loads(body))
     return found
+
+
+def fuzzy_texts(body: bytes) -> set[str]:
+    return query_texts(body, fuzzy=True)
 
 
 def plain_texts(body: bytes) -> set[str]:
-    """The words of every query in a request body that is not typo-tolerant."""
-    found = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            for name, value in node.items():
-                if name in ("multi_match", "match") and isinstance(value, dict):
-                    options = value if name == "multi_match" else next(iter(value.values()))
-                    if isinstance(options, dict) and "fuzziness" not in options:
-                        found.add(options["query"])
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(json.loads(body))
-    return found
+    return query_texts(body, fuzzy=False)
 
 
 def test_a_words_typos_come_from_the_vocabulary_not_from_the_node(client, engine):

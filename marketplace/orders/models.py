@@ -38,6 +38,11 @@ class OrderStatus(models.TextChoices):
 class Order(models.Model):
     """What one buyer paid (or is about to pay) in one card payment."""
 
+    # A record of a sale, not content: Wagtail's reference index ("usage" of a shop or product in
+    # the admin) would otherwise queue a task at every save of it, four for each order (the admin's
+    # viewset registers the model), on the worker beside the buyers during a campaign.
+    wagtail_reference_index_ignore = True
+
     token = models.CharField(max_length=64, unique=True, default=order_token, editable=False)
     # A one-time key from the checkout form: a double submit finds the order it already made.
     checkout_key = models.CharField(max_length=64, unique=True, editable=False)
@@ -371,6 +376,8 @@ class SettlementStatus(models.TextChoices):
 
 class Settlement(models.Model):
     """What one shop was paid for a period: the sum of its payout lines settled together."""
+
+    wagtail_reference_index_ignore = True  # a record of a payment, not content (as Order)
 
     shop = models.ForeignKey(Shop, verbose_name=_("toko"), on_delete=models.PROTECT, related_name="settlements")
     period_start = models.DateField(_("awal periode"))

@@ -25,7 +25,7 @@ def reference_index_work() -> list[tuple[str, str]]:
 
 def test_a_sale_and_its_settlement_queue_no_reference_index_work(settings, monkeypatch,
                                                                    django_capture_on_commit_callbacks):
-    get_resolver().url_patterns  # as in a running site: the admin's viewsets register their models
+    assert get_resolver().url_patterns  # as in a running site: the admin's viewsets register their models
     use_database_backend(settings, monkeypatch)
     shop = f.shop(name="Sasirangan Ibu Aminah")
     kain = f.product(shop=shop, price_idr=175_000, stock=10)

@@ -55,8 +55,12 @@ def _images(renditions):
 
 
 def _photos_prefetch(renditions=CARD_RENDITIONS) -> Prefetch:
-    return Prefetch("photos", queryset=ProductPhoto.objects.select_related(None)
-                    .prefetch_related(Prefetch("image", queryset=_images(renditions))))
+    # Each photo's image joined in, not prefetched: one query fewer for every list of products.
+    # `prefetched_renditions` is where Wagtail's `ImageQuerySet.prefetch_renditions` puts them,
+    # and where its image tags look first.
+    found = get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
+    return Prefetch("photos", queryset=ProductPhoto.objects.select_related("image").prefetch_related(
+        Prefetch("image__renditions", queryset=found, to_attr="prefetched_renditions")))
 
 
 # --- Shops ------------------------------------------------------------------------

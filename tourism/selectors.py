@@ -17,10 +17,25 @@ PAST_EVENTS_PER_PAGE = 12
 # 720 wide for phones: a card in the home page's rails is 84 % of a 375-430 px screen, which at
 # twice its density needs 630-720 pixels; 960 was nearly twice the bytes (bench/page_weight.py).
 CARD_RENDITIONS = ["fill-480x320|format-webp", "fill-720x480|format-webp", "fill-960x640|format-webp"]
+# The columns a listing's card reads (site/templates/tourism/includes/destination_card.html and
+# event_card.html), with those localize_pages and Page.get_url read: a listing's rows skip the rest,
+# a destination's body above all (its JSON parsed for every row). The home page's first render
+# spent more building its rails' rows than querying them.
+CARD_FIELDS = {
+    DestinationPage: ("title", "url_path", "locale", "translation_key", "summary", "category", "district",
+                      "ticket_price_idr", "main_image"),
+    EventPage: ("title", "url_path", "locale", "translation_key", "summary", "start", "end", "district",
+                "venue__title", "main_image"),
+}
 
 
-def _card_images():
-    return get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS)
+def with_card_images(pages):
+    """The pages with their main image joined in, and its renditions the cards show: one query
+    fewer per listing than prefetching the images (`prefetched_renditions` is the attribute
+    Wagtail's `ImageQuerySet.prefetch_renditions` fills, where its image tags look first)."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=CARD_RENDITIONS)
+    return pages.select_related("main_image").prefetch_related(
+        Prefetch("main_image__renditions", queryset=renditions, to_attr="prefetched_renditions"))
 
 
 def localize_pages(pages: list) -> list:
@@ -36,11 +51,10 @@ def localize_pages(pages: list) -> list:
     model = type(pages[0])
     translations = {
         page.translation_key: page
-        for page in public_pages(model.objects.live())
-        .filter(locale__language_code=language,
-                translation_key__in=[p.translation_key for p in pages])
-        .select_related(*_related_for(model))
-        .prefetch_related(Prefetch("main_image", queryset=_card_images()))
+        for page in with_card_images(public_pages(model.objects.live())
+                                     .filter(locale__language_code=language,
+                                             translation_key__in=[p.translation_key for p in pages])
+                                     .select_related(*_related_for(model)))
     }
     return [translations.get(page.translation_key, page) for page in pages]
 
@@ -54,11 +68,12 @@ def _related_for(model) -> list[str]:
 
 
 def _default_locale_pages(model):
-    return (
+    """Listings' rows, as their cards read them (CARD_FIELDS)."""
+    return with_card_images(
         public_pages(model.objects.live())
         .filter(locale_id=default_locale()[0])
         .select_related(*_related_for(model))
-        .prefetch_related(Prefetch("main_image", queryset=_card_images()))
+        .only(*CARD_FIELDS[model])
     )
 
 

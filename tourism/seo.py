@@ -44,8 +44,9 @@ def jsonld_dumps(data: dict) -> str:
 
 def page_language_urls(page, request=None) -> dict[str, str]:
     """{language: path} of the page's live translations (the page itself included)."""
+    # Only what get_url and the language read: every page's <head> asks (issue 12's first render).
     translations = (public_pages(Page.objects.live()).filter(translation_key=page.translation_key)
-                    .select_related("locale"))
+                    .select_related("locale").only("url_path", "locale"))
     urls = {}
     for translated in translations:
         url = translated.get_url(request)

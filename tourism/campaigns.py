@@ -6,6 +6,7 @@ page shows the one running today (tourism.campaigns.campaign_running).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,7 +20,8 @@ from wagtail.models import Locale, Page
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
 from tourism.routing import default_locale, public_pages
-from tourism.selectors import CARD_RENDITIONS, localize_pages
+from tourism.selectors import CARD_RENDITIONS, localize_pages, with_card_images
+from tourism.sharing import campaign_read_by_page
 from tourism.site_structure import translation_publish
 
 CARD_BLOCKS = {"destination_cards": DestinationPage, "event_cards": EventPage}
@@ -97,15 +99,18 @@ def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
 
 
 def _campaigns():
-    return (public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0])
-            .prefetch_related(Prefetch("main_image",
-                                       queryset=get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS))))
+    return with_card_images(public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0]))
+
+
+def campaign_running_original(*, today=None) -> CampaignPage | None:
+    """The campaign running today (WITA), newest start first, in the default language."""
+    today = today or timezone.localdate()
+    return _campaigns().filter(start__lte=today, end__gte=today).order_by("-start", "-pk").first()
 
 
 def campaign_running(*, today=None) -> CampaignPage | None:
     """The campaign running today (WITA), newest start first, in the reader's language."""
-    today = today or timezone.localdate()
-    campaign = _campaigns().filter(start__lte=today, end__gte=today).order_by("-start", "-pk").first()
+    campaign = campaign_running_original(today=today)
     return localize_pages([campaign])[0] if campaign else None
 
 
@@ -119,8 +124,16 @@ def campaign_listing(*, today=None) -> dict:
 # --- What the page types' templates read (registered for them in TourismConfig.ready()) ---------
 
 def home_campaign_context(page, request) -> dict:
-    # Read when the template first asks: a stored fragment of the home page asks for none.
-    return {"current_campaign": SimpleLazyObject(campaign_running)}
+    # Read when the template first asks: a stored fragment of the home page asks for none. Read
+    # once for the banner and the page's share links, which ask first (the <head>'s social_meta).
+    running = functools.cache(campaign_running_original)  # this request's own
+    campaign_read_by_page(request, running)
+
+    def shown() -> CampaignPage | None:
+        campaign = running()
+        return localize_pages([campaign])[0] if campaign else None
+
+    return {"current_campaign": SimpleLazyObject(shown)}
 
 
 def campaign_index_context(page, request) -> dict:

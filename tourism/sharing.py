@@ -141,10 +141,15 @@ def campaign_for_sharing(*, request, obj=None) -> tuple[str, str]:
         return obj.slug, obj.hashtag_text
     cached = getattr(request, "_gebrak_share_campaign", None)
     if cached is None:
-        today = timezone.localdate()
-        running = (public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0],
-                                                               start__lte=today, end__gte=today)
-                   .order_by("-start", "-pk").values_list("slug", "hashtag").first())
+        read = getattr(request, "gebrak_running_campaign", None)
+        if read is not None:  # the page reads it anyway (campaign_read_by_page): once for both
+            campaign = read()
+            running = (campaign.slug, campaign.hashtag) if campaign is not None else None
+        else:
+            today = timezone.localdate()
+            running = (public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0],
+                                                                   start__lte=today, end__gte=today)
+                       .order_by("-start", "-pk").values_list("slug", "hashtag").first())
         if running:
             cached = (running[0], f"#{running[1].lstrip('#')}" if running[1] else "")
         else:
@@ -152,6 +157,17 @@ def campaign_for_sharing(*, request, obj=None) -> tuple[str, str]:
         if request is not None:
             request._gebrak_share_campaign = cached
     return cached
+
+
+def campaign_read_by_page(request, read: Callable[[], CampaignPage | None]) -> None:
+    """A page that shows the campaign running today anyway (the home page's banner) hands over
+    `read`, which reads it in the default language, once: its share links then ask nothing more.
+
+    `read` must answer what campaign_for_sharing's own query would: the default locale's live,
+    public campaign running today, newest start first (tourism.campaigns.campaign_running_original).
+    """
+    if request is not None:
+        request.gebrak_running_campaign = read
 
 
 def campaign_is_known(slug: str) -> bool:

@@ -1,7 +1,8 @@
 """Template helpers shared by every app's templates."""
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
 from tourism.routing import locale_codes
 
@@ -19,6 +20,19 @@ def rupiah(value) -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp {abs(amount):,}".replace(",", ".")
+
+
+@register.simple_tag
+def trip_save_button(kind, pk, compact=False) -> str:
+    """The "Simpan ke rencana" button of site/templates/trips/includes/save_button.html (which says
+    what it does). A tag, so that a listing's cards need no include of their own each: the nested
+    include cost the home page's first render more than the button itself."""
+    return format_html(
+        '<button class="trip-save{}" type="submit" form="trip-save-form" name="stop" value="{}:{}" data-trip-save>'
+        '<svg class="trip-save__icon" viewBox="0 0 24 24" aria-hidden="true">'
+        '<path d="M6 3h12a1 1 0 0 1 1 1v17l-7-4-7 4V4a1 1 0 0 1 1-1z"/></svg>'
+        '<span class="trip-save__label">{}</span></button>',
+        " trip-save--compact" if compact else "", kind, pk, gettext("Simpan ke rencana"))
 
 
 @register.simple_tag(takes_context=True)

@@ -46,10 +46,11 @@ class Record:
     """One request's record: when it began and the tags of what it read. Belongs to one
     request (a context variable), never shared between threads."""
 
-    __slots__ = ("after_response", "started", "tags", "versions")
+    __slots__ = ("after_response", "generation", "started", "tags", "versions")
 
     def __init__(self):
         self.started = time.time_ns()
+        self.generation: int | None = None  # the content generation it read (config.page_cache)
         self.tags: set[str] = set()
         self.versions: dict[str, int | None] = {}  # versions read during this request
         self.after_response: list[Callable[[], None]] = []  # run once the page is rendered

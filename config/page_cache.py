@@ -141,7 +141,20 @@ def content_generation(request) -> int | None:
         except Exception:  # noqa: BLE001 - a broken cache must not take pages down
             logger.exception("content generation unavailable")
             request.content_generation = None
+        record = dependencies.current()
+        if record is not None:
+            record.generation = request.content_generation
     return request.content_generation
+
+
+def current_generation() -> int:
+    """The generation the request being served read (content_generation), else the cache's now.
+    For code without the request at hand (tourism.routing's site-wide facts, which one page asks
+    a dozen times): one read of the cache per request, not one per question."""
+    record = dependencies.current()
+    if record is not None and record.generation is not None:
+        return record.generation
+    return page_cache_generation()
 
 
 class GenerationMemo:

@@ -21,7 +21,7 @@ import contextvars
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
-from config.page_cache import GenerationMemo, content_generation, page_cache_generation
+from config.page_cache import GenerationMemo, content_generation, current_generation
 
 remembered = GenerationMemo()
 
@@ -58,7 +58,7 @@ def remember_untagged(generation: int, key, value) -> None:
 def any_view_restriction() -> bool:
     """Whether any page is private (password, login, groups) in this generation."""
     try:
-        generation = page_cache_generation()
+        generation = current_generation()
     except Exception:  # noqa: BLE001 - without the cache, ask the database
         return True
     found = remembered.get(generation, "any-view-restriction")
@@ -78,7 +78,7 @@ def default_locale() -> tuple[int, str]:
     """(id, language code) of the default locale, once per generation: Wagtail's
     `Locale.get_default()` asks the database each time (a home page asked nine times)."""
     try:
-        generation = page_cache_generation()
+        generation = current_generation()
     except Exception:  # noqa: BLE001 - without the cache, ask the database
         generation = None
     found = remembered.get(generation, "default-locale") if generation is not None else None
@@ -93,7 +93,7 @@ def default_locale() -> tuple[int, str]:
 def locale_codes() -> dict[int, str]:
     """{locale id: language code}, once per generation (a dict of its own for each caller)."""
     try:
-        generation = page_cache_generation()
+        generation = current_generation()
     except Exception:  # noqa: BLE001
         generation = None
     found = remembered.get(generation, "locale-codes") if generation is not None else None

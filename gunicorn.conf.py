@@ -21,7 +21,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 40
 keepalive = 5
 # A worker is replaced after this many requests (spread out), so memory that image decoding
-# left fragmented is given back now and then.
-max_requests = 2000
-max_requests_jitter = 200
+# left fragmented is given back now and then. Not often: a new worker spends ~1.6 s of CPU
+# importing Django and Wagtail, then fills what it remembers (the search documents, the
+# vocabulary, the routing facts) again. At 2000, a campaign's few hundred requests a second
+# replaced each worker every few seconds (`make bench`'s bare view swung 216-758 req/s round to
+# round, p95 up to 1.9 s); at 100 000 it is every few minutes at the most (docs/decisions.md).
+max_requests = 100_000
+max_requests_jitter = 10_000
 accesslog = "-"

@@ -159,7 +159,10 @@ class Server:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = ["taskset", "-c", cpu, PYTHON, "-m", "gunicorn", "config.wsgi:application",
+        # Production's gunicorn.conf.py (gunicorn would read it from the working folder anyway:
+        # worker replacement, access log), its workers, threads and address set here.
+        command = ["taskset", "-c", cpu, PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                   "config.wsgi:application",
                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--worker-class", "gthread",
                    "--threads", str(threads), "--log-level", "warning", "--keep-alive", "5"]
         self.log = open(WORK / f"gunicorn-{name}.log", "w")  # noqa: SIM115 - closed in stop()

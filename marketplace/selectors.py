@@ -36,6 +36,7 @@ from marketplace.models import (
     Shop,
     ShopStatus,
 )
+from tourism.selectors import renditions_prefetch
 
 PRODUCTS_PER_PAGE = 24
 # The renditions cards and pages use; prefetched so a listing costs the same queries at any length.
@@ -56,11 +57,8 @@ def _images(renditions):
 
 def _photos_prefetch(renditions=CARD_RENDITIONS) -> Prefetch:
     # Each photo's image joined in, not prefetched: one query fewer for every list of products.
-    # `prefetched_renditions` is where Wagtail's `ImageQuerySet.prefetch_renditions` puts them,
-    # and where its image tags look first.
-    found = get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
     return Prefetch("photos", queryset=ProductPhoto.objects.select_related("image").prefetch_related(
-        Prefetch("image__renditions", queryset=found, to_attr="prefetched_renditions")))
+        renditions_prefetch("image", renditions)))
 
 
 # --- Shops ------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def _campaigns():
     return with_card_images(public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0]))
 
 
-def campaign_running_original(*, today=None) -> CampaignPage | None:
+def campaign_running_in_default_language(*, today=None) -> CampaignPage | None:
     """The campaign running today (WITA), newest start first, in the default language."""
     today = today or timezone.localdate()
     return _campaigns().filter(start__lte=today, end__gte=today).order_by("-start", "-pk").first()
@@ -110,7 +110,7 @@ def campaign_running_original(*, today=None) -> CampaignPage | None:
 
 def campaign_running(*, today=None) -> CampaignPage | None:
     """The campaign running today (WITA), newest start first, in the reader's language."""
-    campaign = campaign_running_original(today=today)
+    campaign = campaign_running_in_default_language(today=today)
     return localize_pages([campaign])[0] if campaign else None
 
 
@@ -126,7 +126,7 @@ def campaign_listing(*, today=None) -> dict:
 def home_campaign_context(page, request) -> dict:
     # Read when the template first asks: a stored fragment of the home page asks for none. Read
     # once for the banner and the page's share links, which ask first (the <head>'s social_meta).
-    running = functools.cache(campaign_running_original)  # this request's own
+    running = functools.cache(campaign_running_in_default_language)  # this request's own
     campaign_read_by_page(request, running)
 
     def shown() -> CampaignPage | None:

@@ -164,7 +164,7 @@ def campaign_read_by_page(request, read: Callable[[], CampaignPage | None]) -> N
     `read`, which reads it in the default language, once: its share links then ask nothing more.
 
     `read` must answer what campaign_for_sharing's own query would: the default locale's live,
-    public campaign running today, newest start first (tourism.campaigns.campaign_running_original).
+    public campaign running today, newest start first (tourism.campaigns.campaign_running_in_default_language).
     """
     if request is not None:
         request.gebrak_running_campaign = read

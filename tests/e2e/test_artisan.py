@@ -102,7 +102,9 @@ def test_artisan_applies_is_approved_sells_and_ships(site, journey_factory, mail
     expect(page.locator(".ks-product__price")).to_have_text("Rp 210.000")
     photo = page.locator(".ks-product__main img")
     expect(photo).to_have_attribute("src", re.compile(r"\.webp$"))
-    assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
+    # Reached by a link, not page.goto: the photo may still be loading.
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") > 0
     artisan.shot("product-on-the-site")
 
     # ... and in search (the database engine indexed it when it was saved).
@@ -121,6 +123,7 @@ def test_artisan_applies_is_approved_sells_and_ships(site, journey_factory, mail
     expect(page.get_by_role("link", name=re.compile(order.number))).to_be_visible()
     artisan.shot("orders")
     page.get_by_role("link", name=re.compile(order.number)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Pesanan {order.number}")  # the list says "2 ×" too
     expect(page.get_by_text(f"2 × {PRODUCT}")).to_be_visible()
     page.get_by_label("Kurir", exact=True).select_option("JNE")
     page.get_by_label("Nomor resi").fill("JNE0123456789")

@@ -35,6 +35,7 @@ def test_tourist_saves_places_orders_them_into_days_and_reads_the_plan_offline(s
                                                            "Pasar Intan Cahaya Bumi Selamat (CBS) Martapura"])
     expect(page.locator(".trip-leg")).to_contain_text("garis lurus")
     page.get_by_role("button", name="Tambah hari").click()
+    expect(page.get_by_role("heading", name="Hari 2")).to_be_visible()  # a form: the plan comes back with it
     page.locator(".trip-stop").nth(1).get_by_role("button", name="Turun").click()
     expect(page.locator("#day-2 .trip-stop__title")).to_have_text("Pasar Intan Cahaya Bumi Selamat (CBS) Martapura")
     expect(page.locator("#day-1 .trip-stop__title")).to_have_text("Masjid Agung Al-Karomah Martapura")
@@ -83,6 +84,7 @@ def test_tourist_plans_two_days_buys_for_pickup_shares_the_plan_and_reads_it_off
     page.goto(f"{site.url}/id/rencana/")
     expect(page.locator(".trip-stop")).to_have_count(5)
     page.get_by_role("button", name="Tambah hari").click()
+    expect(page.get_by_role("heading", name="Hari 2")).to_be_visible()  # a form: the plan comes back with it
     for moved in (1, 2):  # the last two stops of day 1 go down into day 2
         page.locator("#day-1 .trip-stop").last.get_by_role("button", name="Turun").click()
         expect(page.locator("#day-2 .trip-stop")).to_have_count(moved)

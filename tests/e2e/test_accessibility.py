@@ -26,6 +26,8 @@ EMULATOR_ONLY = ["#ko-card-element"]
 
 
 def axe_violations(page, *, exclude: list[str] | None = None) -> list[dict]:
+    # The page as page.goto leaves it: after a click the new page (its styles, the rest of it) may still be loading.
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     context = {"exclude": [[selector] for selector in exclude]} if exclude else None
     return page.evaluate(

@@ -114,6 +114,8 @@ class Sweep:
 
     def look(self, label: str) -> None:
         page = self.page
+        # As page.goto leaves a page: after a click the new page (its styles, fonts) may still be loading.
+        page.wait_for_load_state()
         for width, viewport in WIDTHS.items():
             page.set_viewport_size(viewport)
             page.wait_for_timeout(50)  # one frame for the layout at the new width

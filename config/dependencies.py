@@ -48,8 +48,8 @@ class Record:
 
     __slots__ = ("after_response", "generation", "started", "tags", "versions")
 
-    def __init__(self):
-        self.started = time.time_ns()
+    def __init__(self, started: int | None = None):
+        self.started = started if started is not None else time.time_ns()
         self.generation: int | None = None  # the content generation it read (config.page_cache)
         self.tags: set[str] = set()
         self.versions: dict[str, int | None] = {}  # versions read during this request
@@ -60,9 +60,11 @@ _current: ContextVar[Record | None] = ContextVar("gebrak_dependencies", default=
 
 
 @contextmanager
-def recording():
-    """Record what the code inside reads (PageCacheMiddleware wraps each request in it)."""
-    token = _current.set(Record())
+def recording(*, started: int | None = None):
+    """Record what the code inside reads (PageCacheMiddleware wraps each request in it). A record
+    of part of a request begins with it (`started`: its record's), or the versions given to tags
+    new for that part would be newer than the request and make its own page stale."""
+    token = _current.set(Record(started))
     try:
         yield _current.get()
     finally:

@@ -85,6 +85,12 @@ class SiteLookupMiddleware:
                     site = get_site_for_hostname(*host)
                 except Site.DoesNotExist:
                     site = None
+                if site is not None:
+                    # Wagtail routes every request from `site.root_page.localized.specific`: a query
+                    # for `.specific` each time, though routing reads only the root's tree columns.
+                    # The root as its own type with its own fields left unread asks none; the home
+                    # page served loads them (tourism.models.HomePage.route).
+                    site.root_page = site.root_page.get_specific(deferred=True)
                 self.sites.set(generation, host, site)
             hand_site_to_wagtail(request, site)
         except Exception:  # noqa: BLE001 - a broken database: Wagtail looks the site up itself, as always

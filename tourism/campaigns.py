@@ -19,9 +19,9 @@ from wagtail.models import Locale, Page
 
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
-from tourism.routing import default_locale, public_pages
+from tourism.routing import default_locale, public_pages, remember_read
 from tourism.selectors import CARD_RENDITIONS, localize_pages, with_card_images
-from tourism.sharing import campaign_read_by_page
+from tourism.sharing import campaign_read_by_page, show_campaign_changes
 from tourism.site_structure import translation_publish
 
 CARD_BLOCKS = {"destination_cards": DestinationPage, "event_cards": EventPage}
@@ -103,9 +103,15 @@ def _campaigns():
 
 
 def campaign_running_in_default_language(*, today=None) -> CampaignPage | None:
-    """The campaign running today (WITA), newest start first, in the default language."""
+    """The campaign running today (WITA), newest start first, in the default language. Every page
+    asks (its share links, the home page's banner): remembered until a campaign changes."""
     today = today or timezone.localdate()
-    return _campaigns().filter(start__lte=today, end__gte=today).order_by("-start", "-pk").first()
+
+    def read():
+        show_campaign_changes()
+        return _campaigns().filter(start__lte=today, end__gte=today).order_by("-start", "-pk").first()
+
+    return remember_read(("campaign-running", today), read)
 
 
 def campaign_running(*, today=None) -> CampaignPage | None:

@@ -24,12 +24,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
 from tourism.page_context import RegisteredContextMixin
-from tourism.routing import RememberedRestrictionsMixin, route_remembered
+from tourism.routing import RememberedLocaleMixin, RememberedRestrictionsMixin, route_remembered
 from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
@@ -82,7 +83,8 @@ class LocatedMixin(models.Model):
             raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
 
 
-class HomePage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, Page):
+class HomePage(TranslationFallbackMixin, RememberedLocaleMixin, RememberedRestrictionsMixin, RegisteredContextMixin,
+               Page):
     hero_title = models.CharField(_("judul utama"), max_length=120, blank=True)
     hero_text = models.TextField(_("teks utama"), blank=True)
     hero_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
@@ -104,7 +106,10 @@ class HomePage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registered
 
     def route(self, request, path_components):
         if not path_components:
-            return super().route(request, path_components)
+            result = super().route(request, path_components)
+            if self.get_deferred_fields():  # the site's remembered root (config.middleware.SiteLookupMiddleware)
+                return RouteResult(type(self).objects.get(pk=self.pk))
+            return result
         return route_remembered(self, request, path_components, super().route)
 
 

@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import contextvars
 
+from django.conf import settings
+from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
+from config import dependencies
 from config.page_cache import GenerationMemo, content_generation, current_generation
 
 remembered = GenerationMemo()
+_NOT_REMEMBERED = object()
 
 
 def route_remembered(root, request, path_components, walk) -> RouteResult:
@@ -53,6 +58,33 @@ def remember_untagged(generation: int, key, value) -> None:
     first asked, so a publish of that destination purged it). A locale or a restriction written
     moves the content generation on (neither is a registered model), which empties the memo."""
     contextvars.Context().run(remembered.set, generation, key, value)  # a context with no request
+
+
+def remember_read(key, read):
+    """`read()` once per content generation, until a row it read or a thing it said it shows
+    (`dependencies.shown`) changes; meanwhile each caller gets a copy of its own. The entry keeps
+    only the tags `read` recorded, never those its first request had recorded before (see
+    remember_untagged); the request shows them as a later one does when it finds the entry."""
+    request_record = dependencies.current()
+    if request_record is None:  # outside a request (a task, a command): nothing to spare
+        return read()
+    try:
+        generation = current_generation()
+    except Exception:  # noqa: BLE001 - without the cache, ask the database
+        return read()
+    found = remembered.get(generation, key, _NOT_REMEMBERED)
+    if found is not _NOT_REMEMBERED:
+        return found
+
+    def read_and_remember():
+        with dependencies.recording(started=request_record.started) as record:
+            value = read()
+            remembered.set(generation, key, value)
+        return value, tuple(record.tags)
+
+    value, tags = contextvars.Context().run(read_and_remember)
+    dependencies.shown(*tags)
+    return value
 
 
 def any_view_restriction() -> bool:
@@ -102,6 +134,30 @@ def locale_codes() -> dict[int, str]:
         if generation is not None:
             remember_untagged(generation, "locale-codes", found)
     return dict(found)
+
+
+def active_locale_id() -> int | None:
+    """The id of the locale of the active language, as Wagtail's `Locale.get_active()` finds it,
+    without its query; None when no locale has that language."""
+    try:
+        code = get_supported_content_language_variant(get_language())
+    except LookupError:
+        return None
+    return next((pk for pk, language_code in locale_codes().items() if language_code == code), None)
+
+
+class RememberedLocaleMixin:
+    """Page.localized_draft without the query for the active locale (Wagtail routes every request
+    from the site's root page's `.localized`)."""
+
+    @property
+    def localized_draft(self):
+        active = active_locale_id() if settings.WAGTAIL_I18N_ENABLED else None
+        if active is None:
+            return super().localized_draft
+        if active == self.locale_id:
+            return self
+        return self.get_translation_or_none(active) or self
 
 
 class RememberedRestrictionsMixin:

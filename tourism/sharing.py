@@ -27,9 +27,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from config import dependencies
 from config.client_address import client_key
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
-from tourism.routing import default_locale, public_pages
+from tourism.routing import default_locale, public_pages, remember_read
 from tourism.shareables import shareable_for, shareable_of
 
 # WhatsApp first: it is how Indonesia shares. "copy" is the copy-link button,
@@ -40,6 +41,8 @@ CHANNEL_NAMES = {"whatsapp": "WhatsApp", "facebook": "Facebook", "x": "X", "tele
 UTM_MEDIUM = "share"
 # utm_campaign when no campaign is running: shares still add up under one name.
 DEFAULT_CAMPAIGN = "gebrak"
+# The tag (config/dependencies.py) of "which campaign runs": every page's share links show it.
+CAMPAIGNS = "campaigns"
 CAMPAIGN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 SESSION_KEY = "gebrak_share"
 PAGE_TYPES = {DestinationPage: "destination", EventPage: "event", CampaignPage: "campaign"}
@@ -147,9 +150,14 @@ def campaign_for_sharing(*, request, obj=None) -> tuple[str, str]:
             running = (campaign.slug, campaign.hashtag) if campaign is not None else None
         else:
             today = timezone.localdate()
-            running = (public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0],
-                                                                   start__lte=today, end__gte=today)
-                       .order_by("-start", "-pk").values_list("slug", "hashtag").first())
+
+            def read():
+                show_campaign_changes()
+                return (public_pages(CampaignPage.objects.live()).filter(locale_id=default_locale()[0],
+                                                                    start__lte=today, end__gte=today)
+                        .order_by("-start", "-pk").values_list("slug", "hashtag").first())
+
+            running = remember_read(("campaign-for-sharing", today), read)
         if running:
             cached = (running[0], f"#{running[1].lstrip('#')}" if running[1] else "")
         else:
@@ -157,6 +165,12 @@ def campaign_for_sharing(*, request, obj=None) -> tuple[str, str]:
         if request is not None:
             request._gebrak_share_campaign = cached
     return cached
+
+
+def show_campaign_changes() -> None:
+    """Record that what is being read shows which campaign runs today: any campaign published,
+    unpublished or deleted makes it stale (tourism.signals), not only a change of the one found."""
+    dependencies.shown(CAMPAIGNS)
 
 
 def campaign_read_by_page(request, read: Callable[[], CampaignPage | None]) -> None:

@@ -164,3 +164,35 @@ def test_requests_at_once_never_share_a_remembered_product(world):
     assert [entry[1:3] for entry in seen] == [(100 + n, f"copy {n}") for n in range(threads)]
     again = selectors.product_public_get(slug=slug, generation=generation)
     assert (again.stock, again.title_id) == (1, "Kain Gigi Haruan")  # nothing written back to the memory
+
+
+def test_the_home_page_edited_is_served_in_both_languages_though_the_sites_root_is_remembered(client, world):
+    """The Site of a host is remembered with its root page's own fields left unread
+    (config.middleware.SiteLookupMiddleware); the home page served loads them, so an edit shows."""
+    from tourism.models import HomePage
+
+    home = HomePage.objects.get(locale__language_code="id")
+    english = home.get_translation(home.get_translations().get().locale)
+    for url in ("/id/", "/en/", world["destination"].url):
+        _cached(client, url)
+    home.hero_title = "Banjar Menyapa Dunia"
+    home.save_revision().publish()
+    english.hero_title = "Banjar Greets the World"
+    english.save_revision().publish()
+    indonesian = client.get("/id/")
+    assert indonesian["X-Page-Cache"] == "miss" and "Banjar Menyapa Dunia" in indonesian.text
+    assert "Banjar Greets the World" in client.get("/en/").text
+    assert "Pasar Terapung Lok Baintan" in client.get(world["destination"].url).text
+
+
+def test_a_campaign_started_refreshes_the_share_links_of_pages_cached_before_it(client, world):
+    """Every page's share links name the running campaign; one published (the site's first, here)
+    makes stale the pages that named none, without emptying the whole cache."""
+    from tests.tourism.gebrak_factories import campaign
+
+    destination_page = world["destination"].url
+    assert "utm_campaign=kampanye-uji" not in _cached(client, destination_page)
+    campaign(slug="kampanye-uji", title="Kampanye Uji")
+    refreshed = client.get(destination_page)
+    assert refreshed["X-Page-Cache"] == "miss" and "utm_campaign=kampanye-uji" in refreshed.text
+    assert client.get(world["product_page"]).status_code == 200

@@ -1,5 +1,6 @@
 """Campaign pages: blocks, dates, the home page's current campaign, and the demo campaign."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -152,3 +153,35 @@ def test_editors_can_open_the_campaign_editor(client, home_page):
     assert response.status_code == 200
     for block in ("Kartu destinasi", "Kartu acara", "Kartu produk Kampung Sasirangan", "Ajakan", "Tagar"):
         assert block in response.text, block
+
+
+def shared_as(client, page) -> set[str]:
+    """The campaigns the page's share links name."""
+    return set(re.findall(r"utm_campaign=([\w-]+)", client.get(page.url).text))
+
+
+def test_every_page_sees_a_campaign_start_change_and_end_though_the_running_one_is_remembered(client, home_page):
+    """Every page's share links name the running campaign, remembered per content generation
+    (tourism.routing.remember_read); publishing, editing or unpublishing a campaign is seen by the
+    next visitor of any page, and the first campaign of a new site too."""
+    place = factories.destination(slug="pasar-uji", title="Pasar Uji")
+    for _ in range(2):  # the second is answered from what the first remembered
+        assert shared_as(client, place) == {"gebrak"}  # the site's own, with none running
+
+    running = campaign(slug="baru", title="Kampanye Baru", hashtag="#BanjarBaru")  # and its index
+    assert shared_as(client, place) == {"baru"}
+    assert "Kampanye Baru" in client.get("/id/").text
+    assert shared_as(client, place) == {"baru"}
+
+    running.title = "Kampanye Baru Sekali"
+    running.save_revision().publish()
+    assert "Kampanye Baru Sekali" in client.get("/id/").text
+
+    newer = campaign(slug="lebih-baru", title="Kampanye Lebih Baru", start=timezone.localdate())
+    assert shared_as(client, place) == {"lebih-baru"}
+    assert "Kampanye Lebih Baru" in client.get("/id/").text
+
+    newer.unpublish()
+    running.unpublish()
+    assert shared_as(client, place) == {"gebrak"}
+    assert "Kampanye Baru" not in client.get("/id/").text

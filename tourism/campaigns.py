@@ -17,6 +17,8 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
+from config import dependencies
+from config.renditions import renditions_tag
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
 from tourism.routing import default_locale, public_pages, remember_read
@@ -109,7 +111,11 @@ def campaign_running_in_default_language(*, today=None) -> CampaignPage | None:
 
     def read():
         show_campaign_changes()
-        return _campaigns().filter(start__lte=today, end__gte=today).order_by("-start", "-pk").first()
+        campaign = _campaigns().filter(start__lte=today, end__gte=today).order_by("-start", "-pk").first()
+        if campaign is not None and campaign.main_image_id:
+            # Its image's renditions come with it; the worker making some makes this copy stale.
+            dependencies.shown(renditions_tag(campaign.main_image_id))
+        return campaign
 
     return remember_read(("campaign-running", today), read)
 

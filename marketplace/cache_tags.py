@@ -7,9 +7,10 @@ MarketplaceConfig.ready()).
 - A listing records what a new, removed or edited product may change: "products" (the
   Kampung Sasirangan listing, the home page's rail, a campaign's newest products, the
   filters' choices) or "products:shop:<id>" (a shop's own products).
-- A stock move (orders/stock.py, after its commit) changes only "product:<id>"; saving a
-  product (its price, its publication) also changes the listings; its photos, sizes and
-  tags, and its reviews (their votes, reports, photos; registered by the reviews app) change its
+- A stock move (orders/stock.py, after its commit) changes only "product:<id>", and only when
+  what a page shows of the stock changed (models.stock_as_shown: sold out, the last few, a size
+  sold out); saving a product (its price, its publication) also changes the listings; its
+  photos, sizes and tags, and its reviews (their votes, reports, photos; registered by the reviews app) change its
   own pages. Anything else (a shop, a motif) is not registered and makes
   everything stale, as before.
 - The couriers' rate table (its rates and services) is "shipping-rates": what read it (a product

@@ -32,6 +32,16 @@ MAX_PHOTOS_PER_PRODUCT = 8
 # A parcel's packed weight in grams: couriers' parcel services stop at 30 kg (catalog-schema.md).
 MIN_WEIGHT_G, MAX_WEIGHT_G = 1, 30_000
 SHIPS_FROM_DEFAULT = "Kabupaten Banjar"
+# At or below this a product page says how many are left ("Tinggal 3"); above it, only "Tersedia".
+LOW_STOCK = 3
+
+
+def stock_as_shown(stock: int) -> int | None:
+    """What a public page shows of a stock: the count while it is low (sold out, "Tinggal N"),
+    above that only that there is some (None). A stock move that leaves this as it was changes
+    no page (orders/stock.py), so a campaign's sales keep the cached pages of a well-stocked
+    cloth."""
+    return max(stock, 0) if stock <= LOW_STOCK else None
 
 
 def reading_english() -> bool:
@@ -316,6 +326,10 @@ class Product(models.Model):
     @property
     def is_sold_out(self) -> bool:
         return self.stock <= 0
+
+    @property
+    def is_low_stock(self) -> bool:
+        return not self.is_sold_out and stock_as_shown(self.stock) is not None
 
     @property
     def ordered_photos(self) -> list:

@@ -124,7 +124,7 @@ def products_highlighted(*, limit: int = 4) -> list[Product]:
 
 
 # Product pages' products per content generation (config/page_cache.py), each dropped when
-# the product changes (its stock, price, photos: config/dependencies.py) or its shop does.
+# the product changes (its stock as shown, price, photos: config/dependencies.py) or its shop does.
 _products_remembered = GenerationMemo()
 
 

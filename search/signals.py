@@ -89,7 +89,8 @@ def on_taxonomy_changed(sender, instance, **kwargs):
 
 
 def on_stock_changed(sender, product_ids, **kwargs):
-    """Stock moved by queryset updates (marketplace/orders/stock.py): no post_save came."""
+    """Stock moved by queryset updates (marketplace/orders/stock.py): no post_save came. Sent only when
+    what is shown of the stock changed, which includes every move into or out of sold out (in_stock)."""
     index_later_for(*(sender(pk=product_id) for product_id in product_ids))
 
 

@@ -26,11 +26,12 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
-from marketplace.models import Product, ProductSize
+from marketplace.models import Product, ProductSize, stock_as_shown
 from marketplace.orders.models import Order, OrderLine, OrderStatus, StockState
 
-# Sent with product_ids when stock moved by queryset updates, which send no post_save; the search
-# index listens (search/signals.py): marketplace does not know search.
+# Sent with product_ids when stock moved by queryset updates, which send no post_save, and what a
+# page shows of it changed (sold out, the last few; _stock_moved); the search index listens
+# (search/signals.py): marketplace does not know search.
 stock_changed = Signal()
 
 
@@ -74,11 +75,32 @@ def _take(lines: list[OrderLine]) -> None:
             line = next(line for line in lines if line.size_id == size_id)
             available = ProductSize.objects.filter(pk=size_id).values_list("stock", flat=True).first() or 0
             raise OutOfStock(line, available)
-    _stock_changed(per_product)
+    _stock_moved(lines, per_product, per_size, taken=True)
+
+
+def _stock_moved(lines: list[OrderLine], per_product: dict[int, int], per_size: dict[int, int], *,
+                 taken: bool) -> None:
+    """Queryset updates send no signals: tell search and the page caches about the products whose
+    stock *as a page shows it* changed (models.stock_as_shown: sold out, the last few, a size sold
+    out). Selling the 40th of 100 changes no page, so the pages that show it stay cached.
+
+    The stocks are read back inside the caller's transaction, which holds the rows' locks (SQLite:
+    the database's), so "before" is exactly this move's own."""
+    sign = 1 if taken else -1
+    moved = set()
+    for product_id, stock in Product.objects.filter(pk__in=per_product).values_list("pk", "stock"):
+        if stock_as_shown(stock) != stock_as_shown(stock + sign * per_product[product_id]):
+            moved.add(product_id)
+    if per_size:
+        product_of_size = {line.size_id: line.product_id for line in lines if line.size_id is not None}
+        for size_id, stock in ProductSize.objects.filter(pk__in=per_size).values_list("pk", "stock"):
+            if (stock <= 0) != (stock + sign * per_size[size_id] <= 0):
+                moved.add(product_of_size[size_id])
+    if moved:
+        _stock_changed(sorted(moved))
 
 
 def _stock_changed(product_ids) -> None:
-    """Queryset updates send no signals: tell search and the page caches that these products' stock changed."""
     from functools import partial
 
     from marketplace import cache_tags
@@ -95,7 +117,7 @@ def _give_back(lines: list[OrderLine]) -> None:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + per_product[product_id])
     for size_id in sorted(per_size):
         ProductSize.objects.filter(pk=size_id).update(stock=F("stock") + per_size[size_id])
-    _stock_changed(per_product)
+    _stock_moved(lines, per_product, per_size, taken=False)
 
 
 def _set_state(lines: list[OrderLine], state: str) -> None:

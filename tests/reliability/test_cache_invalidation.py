@@ -59,6 +59,55 @@ def test_a_purchase_leaves_unrelated_pages_cached_and_shows_the_new_stock(client
     assert client.get(world["other_product_page"])["X-Page-Cache"] == "hit"
 
 
+def test_selling_one_of_many_changes_no_page_and_the_last_few_show_at_once(client, world,
+                                                                          django_capture_on_commit_callbacks):
+    """A page shows a stock only as "Tersedia", "Tinggal N" (N <= 3) or "Habis": a campaign selling a
+    well-stocked cloth keeps its pages cached, and the move into the last few purges them."""
+    from marketplace.models import Product
+    from marketplace.orders.stock import stock_release
+
+    product = world["product"]
+    Product.objects.filter(pk=product.pk).update(stock=10)
+    for url in (world["product_page"], world["shop_page"], "/id/"):
+        _cached(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_factories.order_start((product, 2))  # 10 -> 8: still "Tersedia"
+    product_page = client.get(world["product_page"])
+    assert product_page["X-Page-Cache"] == "hit"
+    assert "Tersedia" in product_page.text and "Tinggal" not in product_page.text
+    assert client.get(world["shop_page"])["X-Page-Cache"] == "hit"
+    assert client.get("/id/")["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        last_few = order_factories.order_start((product, 5))  # 8 -> 3
+    product_page = client.get(world["product_page"])
+    assert product_page["X-Page-Cache"] == "miss" and "Tinggal 3" in product_page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_release(order=last_few)  # unpaid in time: 3 -> 8, "Tersedia" again
+    product_page = client.get(world["product_page"])
+    assert product_page["X-Page-Cache"] == "miss"
+    assert "Tersedia" in product_page.text and "Tinggal" not in product_page.text
+    assert Product.objects.get(pk=product.pk).stock == 8
+
+
+def test_a_size_sold_out_shows_though_the_product_has_plenty(client, world, django_capture_on_commit_callbacks):
+    from marketplace.models import Product
+    from tests.marketplace.factories import add_size
+
+    product = world["product"]
+    small, _medium = add_size(product, "S", 1), add_size(product, "M", 20, sort_order=1)
+    Product.objects.filter(pk=product.pk).update(stock=21)
+    assert "(habis)" not in _cached(client, world["product_page"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_factories.order_start((product, small, 1))
+    product_page = client.get(world["product_page"])
+    assert product_page["X-Page-Cache"] == "miss"
+    assert "S <small>(habis)</small>" in product_page.text and "Tinggal" not in product_page.text
+
+
 def test_publishing_a_destination_updates_its_page_the_index_and_home_but_not_product_pages(client, world):
     destination = world["destination"]
     for url in (destination.url, "/id/destinasi/", "/id/", world["product_page"]):

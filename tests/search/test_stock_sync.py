@@ -47,3 +47,26 @@ def test_the_buyers_checkout_only_enqueues_the_indexing(client, home_page, setti
     run_worker_here()
     assert f"product:{last_one.pk}" in indexed[0]
     assert "selendang-terakhir" not in in_stock_slugs(client)
+
+
+def test_selling_one_of_many_leaves_the_index_alone(client, home_page, settings, monkeypatch,
+                                                    django_capture_on_commit_callbacks):
+    """The index knows only whether a product is in stock: a campaign's sales of a well-stocked cloth
+    give the worker nothing to do, and the sale of the last one still reaches it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.task_worker import use_database_backend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        many = factories.product(shop=factories.shop(), stock=40, slug="kain-banyak", is_published=True)
+    use_database_backend(settings, monkeypatch)
+
+    def indexings() -> int:
+        return DBTaskResult.objects.filter(task_path="search.indexing.documents_index").count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.order_start((many, 3))
+    assert indexings() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.order_start((many, 37))  # the last ones
+    assert indexings() == 1

@@ -429,17 +429,57 @@ def percentiles(times: list[float]) -> dict:
             "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000)}
 
 
-async def scenarios(args, server: make_bench.Server, site: dict, emulator_port: int, proxy_port: int) -> dict:
+def cpu_seconds(root_pid: int) -> float:
+    """User + system CPU of a process and all its descendants (gunicorn's workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = (Path("/proc") / entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended while we looked
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
+class CpuMeter:
+    """Where the server's CPU went during a phase: the web server, and the task worker."""
+
+    def __init__(self, processes: dict[str, int]):
+        self.processes = processes
+
+    def start(self) -> dict:
+        return {name: cpu_seconds(pid) for name, pid in self.processes.items()}
+
+    def since(self, started: dict) -> dict:
+        return {name: round(cpu_seconds(pid) - started[name], 1) for name, pid in self.processes.items()}
+
+
+async def scenarios(args, server: make_bench.Server, site: dict, emulator_port: int, proxy_port: int,
+                    cpu: CpuMeter) -> dict:
     counter: dict = {}
     proxy = await delaying_proxy(proxy_port, emulator_port, STRIPE_DELAY_SECONDS, counter)
     try:
         # Warm-up: every page once anonymously (stored in the page cache), then a few seconds of reading.
         await phase(server.port, site["pages"], site["products"], 5, buyers=0, emulator_port=emulator_port)
+        started = cpu.start()
         alone = await phase(server.port, site["pages"], site["products"], args.seconds, buyers=0,
                             emulator_port=emulator_port)
+        alone["cpu_seconds"] = cpu.since(started)
         print(f"(a) readers alone: {alone['readers_rps']} req/s", flush=True)
+        started = cpu.start()
         spike = await phase(server.port, site["pages"], site["products"], args.seconds, buyers=BUYERS,
                             emulator_port=emulator_port)
+        spike["cpu_seconds"] = cpu.since(started)
         print(f"(b) readers with buyers: {spike['readers_rps']} req/s, {spike['completed_orders']} orders", flush=True)
     finally:
         proxy.close()
@@ -461,6 +501,10 @@ def markdown(report: dict) -> str:
     for name, row in report["phases"].items():
         lines.append(f"| {name} | {row['readers_rps']} | {row['page_cache_hits']} | {row['page_cache_hit_ratio']} | "
                      f"{row['server_errors']} | {row['completed_orders']} | {row['failures']} |")
+    lines += ["", "| phase | CPU s, gunicorn | CPU s, task worker |", "|---|---:|---:|"]
+    for name, row in report["phases"].items():
+        used = row.get("cpu_seconds", {})
+        lines.append(f"| {name} | {used.get('gunicorn', '')} | {used.get('task worker', '')} |")
     lines += ["", "| readers' requests | phase | req/s | p50 ms | p95 ms |", "|---|---|---:|---:|---:|"]
     for name, row in report["phases"].items():
         for kind, figures in row.get("readers", {}).items():
@@ -530,7 +574,8 @@ def main() -> None:
         server.wait()
         emulator = emulator_start(emulator_port, server.url, env, load_cpu)
         os.sched_setaffinity(0, {int(load_cpu)})
-        phases = asyncio.run(scenarios(args, server, site, emulator_port, proxy_port))
+        cpu = CpuMeter({"gunicorn": server.process.pid, "task worker": worker.pid})
+        phases = asyncio.run(scenarios(args, server, site, emulator_port, proxy_port, cpu))
         load_after = os.getloadavg()
         # What the buyers left to the worker (emails, indexing, webhooks) is done before the count.
         deadline = time.monotonic() + 120

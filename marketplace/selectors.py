@@ -25,6 +25,7 @@ from wagtail.images import get_image_model
 
 from config.dependencies import shown
 from config.page_cache import GenerationMemo
+from config.renditions import PRODUCT_CARD
 from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
     Color,
@@ -40,7 +41,7 @@ from tourism.selectors import renditions_prefetch
 
 PRODUCTS_PER_PAGE = 24
 # The renditions cards and pages use; prefetched so a listing costs the same queries at any length.
-CARD_RENDITIONS = ["fill-400x400|format-webp", "fill-800x800|format-webp"]
+CARD_RENDITIONS = list(PRODUCT_CARD)
 PAGE_RENDITIONS = ["fill-600x600|format-webp", "fill-900x900|format-webp", "fill-1200x1200|format-webp",
                    "fill-160x160|format-webp"]
 SHOP_RENDITIONS = ["fill-320x320|format-webp", "fill-640x640|format-webp"]
@@ -55,10 +56,13 @@ def _images(renditions):
     return get_image_model().objects.prefetch_renditions(*renditions)
 
 
-def _photos_prefetch(renditions=CARD_RENDITIONS) -> Prefetch:
-    # Each photo's image joined in, not prefetched: one query fewer for every list of products.
-    return Prefetch("photos", queryset=ProductPhoto.objects.select_related("image").prefetch_related(
-        renditions_prefetch("image", renditions)))
+def _photos_prefetch(filter_specs=CARD_RENDITIONS) -> Prefetch:
+    """Each photo's image joined in, not prefetched: one query fewer for every list of products; and
+    the renditions `filter_specs` (none: the caller attaches them, config.renditions.renditions_attach)."""
+    photos = ProductPhoto.objects.select_related("image")
+    if filter_specs:
+        photos = photos.prefetch_related(renditions_prefetch("image", filter_specs))
+    return Prefetch("photos", queryset=photos)
 
 
 # --- Shops ------------------------------------------------------------------------
@@ -109,18 +113,20 @@ CARD_FIELDS = ("slug", "title_id", "title_en", "price_idr", "stock", "shop__name
                "motif__name", "motif__slug")
 
 
-def _card_queryset():
+def _card_queryset(*, renditions: bool = True):
     return (products_public()
             .select_related("shop", "shop__district", "motif")
             .only(*CARD_FIELDS)
-            .prefetch_related(_photos_prefetch()))
+            .prefetch_related(_photos_prefetch(CARD_RENDITIONS if renditions else None)))
 
 
-def products_highlighted(*, limit: int = 4) -> list[Product]:
-    """Products for the home page's Kampung Sasirangan slot: in stock first, newest first."""
+def products_highlighted(*, limit: int = 4, renditions: bool = True) -> list[Product]:
+    """Products for the home page's Kampung Sasirangan slot: in stock first, newest first. Without
+    `renditions`, their cards' photos come without them: the caller attaches them (the home page
+    asks once for all its cards' renditions)."""
     shown(PRODUCTS)
     in_stock_first = Case(When(stock__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return list(_card_queryset().order_by(in_stock_first, "-created_at", "-pk")[:limit])
+    return list(_card_queryset(renditions=renditions).order_by(in_stock_first, "-created_at", "-pk")[:limit])
 
 
 # Product pages' products per content generation (config/page_cache.py), each dropped when

@@ -7,7 +7,9 @@ shows nothing in that place.
 
 from collections.abc import Callable
 
-HOME_HIGHLIGHTS = "home_highlights"  # (limit) -> products for the home page's rail
+# (limit, renditions) -> products for the home page's rail; with renditions=False their photos come
+# without their renditions, which the home page asks for with its other cards' in one query
+HOME_HIGHLIGHTS = "home_highlights"
 LOCATED_SHOPS = "located_shops"  # () -> public shops with latitude and longitude
 PRODUCTS_BY_IDS = "products_by_ids"  # (ids=[...]) -> {pk: public product, ready for a card}
 PRODUCTS_NEWEST_IDS = "products_newest_ids"  # (limit) -> ids of the newest public products

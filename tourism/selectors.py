@@ -1,5 +1,7 @@
 """Reads for tourism pages: listings that cost the same few queries at any length."""
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 
+from config.renditions import PRODUCT_CARD, TOURISM_CARD, renditions_attach
 from tourism.models import DestinationPage, EventPage
 from tourism.providers import HOME_HIGHLIGHTS, provided
 from tourism.routing import default_locale, public_pages
@@ -16,7 +19,7 @@ DESTINATIONS_PER_PAGE = 12
 PAST_EVENTS_PER_PAGE = 12
 # 720 wide for phones: a card in the home page's rails is 84 % of a 375-430 px screen, which at
 # twice its density needs 630-720 pixels; 960 was nearly twice the bytes (bench/page_weight.py).
-CARD_RENDITIONS = ["fill-480x320|format-webp", "fill-720x480|format-webp", "fill-960x640|format-webp"]
+CARD_RENDITIONS = list(TOURISM_CARD)
 # The columns a listing's card reads (site/templates/tourism/includes/destination_card.html and
 # event_card.html), with those localize_pages and Page.get_url read: a listing's rows skip the rest,
 # a destination's body above all (its JSON parsed for every row). The home page's first render
@@ -38,12 +41,14 @@ def renditions_prefetch(image: str, filter_specs) -> Prefetch:
     return Prefetch(f"{image}__renditions", queryset=renditions, to_attr="prefetched_renditions")
 
 
-def with_card_images(pages):
-    """The pages with their main image joined in, and the renditions the cards show."""
-    return pages.select_related("main_image").prefetch_related(renditions_prefetch("main_image", CARD_RENDITIONS))
+def with_card_images(pages, *, renditions: bool = True):
+    """The pages with their main image joined in, and the renditions the cards show (without
+    `renditions`, the caller attaches them: config.renditions.renditions_attach)."""
+    pages = pages.select_related("main_image")
+    return pages.prefetch_related(renditions_prefetch("main_image", CARD_RENDITIONS)) if renditions else pages
 
 
-def localize_pages(pages: list) -> list:
+def localize_pages(pages: list, *, renditions: bool = True) -> list:
     """Swap each default-language page for its translation in the active language.
 
     Untranslated pages stay as they are; the template links them under the active
@@ -59,7 +64,7 @@ def localize_pages(pages: list) -> list:
         for page in with_card_images(public_pages(model.objects.live())
                                      .filter(locale__language_code=language,
                                              translation_key__in=[p.translation_key for p in pages])
-                                     .select_related(*_related_for(model)))
+                                     .select_related(*_related_for(model)), renditions=renditions)
     }
     return [translations.get(page.translation_key, page) for page in pages]
 
@@ -72,13 +77,14 @@ def _related_for(model) -> list[str]:
     return []
 
 
-def _default_locale_pages(model):
+def _default_locale_pages(model, *, renditions: bool = True):
     """Listings' rows, as their cards read them (CARD_FIELDS)."""
     return with_card_images(
         public_pages(model.objects.live())
         .filter(locale_id=default_locale()[0])
         .select_related(*_related_for(model))
-        .only(*CARD_FIELDS[model])
+        .only(*CARD_FIELDS[model]),
+        renditions=renditions,
     )
 
 
@@ -98,14 +104,14 @@ def destination_listing(*, category: str = "", district: str = "", page_number=N
     }
 
 
-def events_upcoming(*, limit: int | None = None) -> list:
+def events_upcoming(*, limit: int | None = None, renditions: bool = True) -> list:
     now = timezone.now()
-    events = _default_locale_pages(EventPage).filter(
+    events = _default_locale_pages(EventPage, renditions=renditions).filter(
         Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
     ).order_by("start")
     if limit:
         events = events[:limit]
-    return localize_pages(events)
+    return localize_pages(events, renditions=renditions)
 
 
 def events_past(*, page_number=None):
@@ -118,7 +124,7 @@ def events_past(*, page_number=None):
     return page
 
 
-def home_featured_destinations(*, home, limit: int = 6) -> list:
+def home_featured_destinations(*, home, limit: int = 6, renditions: bool = True) -> list:
     """The editors' picks, topped up with other destinations when they chose fewer.
 
     Editors may pick either language's page of a destination; picks are matched by
@@ -126,30 +132,43 @@ def home_featured_destinations(*, home, limit: int = 6) -> list:
     """
     chosen_keys = list(
         home.featured_destinations.order_by("sort_order").values_list("destination__translation_key", flat=True))
-    by_key = {page.translation_key: page
-              for page in _default_locale_pages(DestinationPage).filter(translation_key__in=chosen_keys)}
+    destinations = _default_locale_pages(DestinationPage, renditions=renditions)
+    by_key = {page.translation_key: page for page in destinations.filter(translation_key__in=chosen_keys)}
     picks = [by_key[key] for key in dict.fromkeys(chosen_keys) if key in by_key]
     if len(picks) < limit:
-        picks += list(_default_locale_pages(DestinationPage)
-                      .exclude(pk__in=[p.pk for p in picks])
+        picks += list(destinations.exclude(pk__in=[p.pk for p in picks])
                       .order_by("-first_published_at")[: limit - len(picks)])
-    return localize_pages(picks[:limit])
+    return localize_pages(picks[:limit], renditions=renditions)
 
 
-def sasirangan_highlights(*, limit: int = 4) -> list:
+def sasirangan_highlights(*, limit: int = 4, renditions: bool = True) -> list:
     """Products for the home page's Kampung Sasirangan slot (the marketplace provides them)."""
-    return provided(HOME_HIGHLIGHTS, limit=limit) or []
+    return provided(HOME_HIGHLIGHTS, limit=limit, renditions=renditions) or []
+
+
+def home_sections(*, home) -> dict:
+    """The home page's three rails, and the renditions of all their cards in one query
+    (config.renditions.renditions_attach), not one per rail."""
+    sections = {
+        "featured_destinations": home_featured_destinations(home=home, renditions=False),
+        "upcoming_events": events_upcoming(limit=3, renditions=False),
+        "sasirangan_highlights": sasirangan_highlights(limit=4, renditions=False),
+    }
+    renditions_attach(
+        [(page.main_image, CARD_RENDITIONS)
+         for page in (*sections["featured_destinations"], *sections["upcoming_events"]) if page.main_image]
+        + [(photo.image, PRODUCT_CARD)
+           for product in sections["sasirangan_highlights"] if (photo := product.main_photo) is not None])
+    return sections
 
 
 # --- What the page types' templates read (registered for them in TourismConfig.ready()) ---------
 
 def home_page_context(page, request) -> dict:
     # Read when the template first asks: a stored fragment of the page asks for none of them.
-    return {
-        "featured_destinations": SimpleLazyObject(lambda: home_featured_destinations(home=page)),
-        "upcoming_events": SimpleLazyObject(lambda: events_upcoming(limit=3)),
-        "sasirangan_highlights": SimpleLazyObject(lambda: sasirangan_highlights(limit=4)),
-    }
+    sections = SimpleLazyObject(lambda: home_sections(home=page))
+    return {name: SimpleLazyObject(partial(sections.__getitem__, name))
+            for name in ("featured_destinations", "upcoming_events", "sasirangan_highlights")}
 
 
 def destination_index_context(page, request) -> dict:

@@ -26,6 +26,7 @@ from marketplace.shipping.regions import (
     country_zone,
     normalised,
 )
+from tourism.routing import remember_read
 
 DEFAULT_RATE_SOURCE = "marketplace.shipping.rates.TableRateSource"
 GRAMS_PER_KG = 1000
@@ -82,37 +83,60 @@ def parcel_cost(*, weight_g: int, first_kg_idr: int, next_kg_idr: int, tolerance
     return first_kg_idr + (chargeable_kg(weight_g, tolerance_g=tolerance_g) - 1) * next_kg_idr
 
 
+@dataclass(frozen=True)
+class TableRate:
+    """One row of the rate table, with its service's facts, as plain values."""
+
+    zone: str
+    code: str
+    courier: str
+    service: str
+    label: str
+    first_kg_idr: int
+    next_kg_idr: int
+    tolerance_g: int
+    days_min: int
+    days_max: int
+
+
+def table_rates() -> tuple[TableRate, ...]:
+    """The active services' rates, every zone, in one query."""
+    return tuple(
+        TableRate(zone=rate.zone, code=rate.service.code, courier=rate.service.courier,
+                  service=rate.service.service, label=rate.service.label, first_kg_idr=rate.first_kg_idr,
+                  next_kg_idr=rate.next_kg_idr, tolerance_g=rate.service.weight_tolerance_g,
+                  days_min=rate.days_min, days_max=rate.days_max)
+        for rate in ShippingRate.objects.filter(service__is_active=True).select_related("service"))
+
+
 class TableRateSource:
-    """The rate table editors keep in the admin (marketplace.shipping.models): one query per zone."""
+    """The rate table editors keep in the admin (marketplace.shipping.models). Read once per
+    source; in a request, remembered until an editor changes a rate or a service (the rows
+    read record the "shipping-rates" tag: marketplace.cache_tags), as plain values of which
+    each request gets its own copy (tourism.routing.remember_read). A product page estimates
+    a dozen zones and checkout prices a cart from it: neither reads the table anew."""
 
     def __init__(self):
-        self._rates_by_zone: dict[str, list] = {}
+        self._rates_by_zone: dict[str, list[TableRate]] | None = None
 
-    def _rates(self, zone: Zone) -> list:
-        if zone not in self._rates_by_zone:
-            self._rates_by_zone[zone] = list(
-                ShippingRate.objects.filter(zone=zone, service__is_active=True).select_related("service"))
-        return self._rates_by_zone[zone]
+    def _rates(self, zone: Zone) -> list[TableRate]:
+        if self._rates_by_zone is None:
+            self._rates_by_zone = {}
+            for rate in remember_read("shipping-rate-table", table_rates):
+                self._rates_by_zone.setdefault(rate.zone, []).append(rate)
+        return self._rates_by_zone.get(zone, [])
 
     def preload(self, zones) -> None:
-        """Read several zones' rates in one query (a product page estimates many zones at once)."""
-        wanted = [zone for zone in zones if zone not in self._rates_by_zone]
-        if not wanted:
-            return
-        for zone in wanted:
-            self._rates_by_zone[zone] = []
-        for rate in ShippingRate.objects.filter(zone__in=wanted, service__is_active=True).select_related("service"):
-            self._rates_by_zone[rate.zone].append(rate)
+        """Read the table now (a product page estimates many zones at once)."""
+        self._rates(next(iter(zones), None))
 
     def quotes(self, *, destination: Destination, weight_g: int) -> list[CourierQuote]:
-        quotes = []
-        for rate in self._rates(destination_zone(destination)):
-            service = rate.service
-            quotes.append(CourierQuote(
-                id=service.code, courier=service.courier, service=service.service, label=service.label,
-                cost_idr=parcel_cost(weight_g=weight_g, first_kg_idr=rate.first_kg_idr,
-                                     next_kg_idr=rate.next_kg_idr, tolerance_g=service.weight_tolerance_g),
-                days_min=rate.days_min, days_max=rate.days_max))
+        quotes = [
+            CourierQuote(id=rate.code, courier=rate.courier, service=rate.service, label=rate.label,
+                         cost_idr=parcel_cost(weight_g=weight_g, first_kg_idr=rate.first_kg_idr,
+                                              next_kg_idr=rate.next_kg_idr, tolerance_g=rate.tolerance_g),
+                         days_min=rate.days_min, days_max=rate.days_max)
+            for rate in self._rates(destination_zone(destination))]
         return sorted(quotes, key=lambda quote: (quote.cost_idr, quote.days_max, quote.id))
 
 

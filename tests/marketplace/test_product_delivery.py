@@ -272,3 +272,31 @@ def test_the_rate_table_is_read_once_for_every_zone(django_assert_num_queries):
         facts = delivery_facts(product)
     assert [estimate.zone for estimate in facts.domestic] == ["banjar", "maluku-papua"]
     assert [estimate.zone for estimate in facts.abroad] == ["asean", "asia-pacific", "world"]
+
+
+def test_product_pages_read_the_rate_table_once_until_an_editor_changes_it(
+        caches_on, home_page, settings, django_capture_on_commit_callbacks):
+    """Each product page estimates a dozen zones: the table is remembered (as plain values, a copy
+    per request) and read again only once a rate changed, which the next page shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.FRAGMENT_CACHE_SECONDS = 0  # every view renders its delivery box
+    first, second = ProductFactory(weight_g=350), ProductFactory(weight_g=1200)
+    signed_in = Client()  # never the page cache
+    signed_in.force_login(ShopFactory().owner)
+
+    def rate_reads(product) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            page = signed_in.get(url(product))
+        assert page.status_code == 200
+        return (sum(f'FROM "{ShippingRate._meta.db_table}"' in query["sql"] for query in captured),
+                text_of(box(page)))
+
+    assert rate_reads(first)[0] == 1
+    reads, text = rate_reads(second)
+    assert reads == 0 and "Banjar dan Banjarmasin: perkiraan 1–2 hari, Rp 10.000" in text  # another service for 1.2 kg
+    with django_capture_on_commit_callbacks(execute=True):
+        change_by_form(8_000)
+    reads, text = rate_reads(first)
+    assert reads == 1 and "Banjar dan Banjarmasin: perkiraan 2–3 hari, Rp 8.000" in text

@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 # and Wagtail's routing from the site's root without its `.specific` and active-locale queries
 # (config.middleware.SiteLookupMiddleware, tourism.routing.RememberedLocaleMixin).
 # Lowered again: the home page's three rails ask for their cards' renditions in one query
-# (tourism.selectors.home_sections, config.renditions.renditions_attach), not one per rail.
+# (tourism.selectors.home_sections, config.renditions.renditions_attach), not one per rail; and a
+# product page's delivery box reads the courier rate table remembered until an editor changes it
+# (marketplace.shipping.rates.TableRateSource).
 CEILINGS = {
     "home": 8,
     "destination index": 9,
@@ -40,7 +42,7 @@ CEILINGS = {
     "event index": 6,
     "event page": 9,
     "product listing": 6,
-    "product page": 5,
+    "product page": 4,
     "shop page": 5,
 }
 

@@ -69,6 +69,18 @@ WORKER_SPECS = frozenset(TOURISM_MAIN + HOME_HERO + GALLERY + BODY_IMAGE + CAMPA
                          + SHOP_PHOTO + MOTIF_IMAGE)
 
 
+def renditions_prefetch(image: str, filter_specs):
+    """The renditions of the joined-in image at `image` (a lookup) that a template shows, where
+    Wagtail's `ImageQuerySet.prefetch_renditions` puts them (`prefetched_renditions`, where its
+    image tags look first): with the image in a select_related, one query fewer per list than
+    prefetching the images."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=filter_specs)
+    return Prefetch(f"{image}__renditions", queryset=renditions, to_attr="prefetched_renditions")
+
+
 def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
     """The renditions of many images, each with its own specs, in one query, put where Wagtail's
     image tags look first (`prefetched_renditions`, where `ImageQuerySet.prefetch_renditions` puts

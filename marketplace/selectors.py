@@ -25,7 +25,7 @@ from wagtail.images import get_image_model
 
 from config.dependencies import shown
 from config.page_cache import GenerationMemo
-from config.renditions import PRODUCT_CARD
+from config.renditions import PRODUCT_CARD, renditions_prefetch
 from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
     Color,
@@ -37,7 +37,6 @@ from marketplace.models import (
     Shop,
     ShopStatus,
 )
-from tourism.selectors import renditions_prefetch
 
 PRODUCTS_PER_PAGE = 24
 # The renditions cards and pages use; prefetched so a listing costs the same queries at any length.

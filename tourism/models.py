@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,11 +20,11 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from config.renditions import renditions_prefetch
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
@@ -192,9 +191,9 @@ class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Reg
         return self.ticket_price_idr == 0
 
     def gallery_items(self) -> list:
-        """The gallery with its pictures and their renditions in three queries, however long it is."""
-        images = get_image_model().objects.prefetch_renditions(*GALLERY_RENDITIONS)
-        return list(self.gallery_images.prefetch_related(Prefetch("image", queryset=images)))
+        """The gallery with its pictures and their renditions in two queries, however long it is."""
+        return list(self.gallery_images.select_related("image")
+                    .prefetch_related(renditions_prefetch("image", GALLERY_RENDITIONS)))
 
 
 class DestinationGalleryImage(Orderable):

@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from config.renditions import renditions_prefetch
 from tourism.models import DestinationPage
 from tourism.providers import LOCATED_SHOPS, provided
 from tourism.routing import default_locale, public_pages
@@ -54,9 +53,8 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
         public_pages(DestinationPage.objects.live())
         .filter(locale_id=default_locale()[0], latitude__isnull=False, longitude__isnull=False)
         .exclude(translation_key=destination.translation_key)
-        .select_related("category", "district")
-        .prefetch_related(Prefetch("main_image",
-                                   queryset=get_image_model().objects.prefetch_renditions(*THUMB_RENDITIONS)))
+        .select_related("category", "district", "main_image")
+        .prefetch_related(renditions_prefetch("main_image", THUMB_RENDITIONS))
     )
     nearest = _nearest(candidates, latitude=destination.latitude, longitude=destination.longitude,
                        limit=limit, max_km=max_km)

@@ -19,11 +19,9 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
-from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale
 
 from config.media import STORAGE_ERRORS, media_store_guard, private_storage
@@ -35,6 +33,7 @@ from config.photos import (
     photo_validate,
     photos_discard,
 )
+from config.renditions import renditions_prefetch
 from tourism.models import (
     GALLERY_RENDITIONS,
     INSTAGRAM_VALIDATOR,
@@ -181,7 +180,7 @@ def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24) ->
                 "destination__locale_id": default_id})
     return list(
         VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False, **filters)
-        .prefetch_related(Prefetch("image", queryset=get_image_model().objects.prefetch_renditions(*GALLERY_RENDITIONS)))
+        .select_related("image").prefetch_related(renditions_prefetch("image", GALLERY_RENDITIONS))
         .order_by("decided_at", "pk")[:limit]
     )
 

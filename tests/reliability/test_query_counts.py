@@ -34,11 +34,13 @@ pytestmark = pytest.mark.django_db
 # Lowered again: the home page's three rails ask for their cards' renditions in one query
 # (tourism.selectors.home_sections, config.renditions.renditions_attach), not one per rail; and a
 # product page's delivery box reads the courier rate table remembered until an editor changes it
-# (marketplace.shipping.rates.TableRateSource).
+# (marketplace.shipping.rates.TableRateSource). A destination's gallery, visitor photos and nearby
+# places join their images to their rows and prefetch only the renditions (config.renditions.
+# renditions_prefetch), as the cards do.
 CEILINGS = {
     "home": 8,
     "destination index": 9,
-    "destination page": 10,
+    "destination page": 8,
     "event index": 6,
     "event page": 9,
     "product listing": 6,

@@ -58,7 +58,9 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
     )
     nearest = _nearest(candidates, latitude=destination.latitude, longitude=destination.longitude,
                        limit=limit, max_km=max_km)
-    localized = localize_pages([item.place for item in nearest])
+    # Their translations with the thumbnails' sizes, not the cards' (a picture whose sizes are not
+    # among those fetched shows the worker's placeholder: config.image_tags).
+    localized = localize_pages([item.place for item in nearest], filter_specs=THUMB_RENDITIONS)
     return [Nearby(page, item.distance_km) for page, item in zip(localized, nearest, strict=True)]
 
 

@@ -31,14 +31,14 @@ CARD_FIELDS = {
 }
 
 
-def with_card_images(pages, *, renditions: bool = True):
-    """The pages with their main image joined in, and the renditions the cards show (without
-    `renditions`, the caller attaches them: config.renditions.renditions_attach)."""
+def with_card_images(pages, *, filter_specs=CARD_RENDITIONS):
+    """The pages with their main image joined in, and its renditions `filter_specs` (the cards'
+    by default; None: the caller attaches them, config.renditions.renditions_attach)."""
     pages = pages.select_related("main_image")
-    return pages.prefetch_related(renditions_prefetch("main_image", CARD_RENDITIONS)) if renditions else pages
+    return pages.prefetch_related(renditions_prefetch("main_image", filter_specs)) if filter_specs else pages
 
 
-def localize_pages(pages: list, *, renditions: bool = True) -> list:
+def localize_pages(pages: list, *, filter_specs=CARD_RENDITIONS) -> list:
     """Swap each default-language page for its translation in the active language.
 
     Untranslated pages stay as they are; the template links them under the active
@@ -54,7 +54,7 @@ def localize_pages(pages: list, *, renditions: bool = True) -> list:
         for page in with_card_images(public_pages(model.objects.live())
                                      .filter(locale__language_code=language,
                                              translation_key__in=[p.translation_key for p in pages])
-                                     .select_related(*_related_for(model)), renditions=renditions)
+                                     .select_related(*_related_for(model)), filter_specs=filter_specs)
     }
     return [translations.get(page.translation_key, page) for page in pages]
 
@@ -67,14 +67,14 @@ def _related_for(model) -> list[str]:
     return []
 
 
-def _default_locale_pages(model, *, renditions: bool = True):
+def _default_locale_pages(model, *, filter_specs=CARD_RENDITIONS):
     """Listings' rows, as their cards read them (CARD_FIELDS)."""
     return with_card_images(
         public_pages(model.objects.live())
         .filter(locale_id=default_locale()[0])
         .select_related(*_related_for(model))
         .only(*CARD_FIELDS[model]),
-        renditions=renditions,
+        filter_specs=filter_specs,
     )
 
 
@@ -96,12 +96,13 @@ def destination_listing(*, category: str = "", district: str = "", page_number=N
 
 def events_upcoming(*, limit: int | None = None, renditions: bool = True) -> list:
     now = timezone.now()
-    events = _default_locale_pages(EventPage, renditions=renditions).filter(
+    filter_specs = CARD_RENDITIONS if renditions else None
+    events = _default_locale_pages(EventPage, filter_specs=filter_specs).filter(
         Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
     ).order_by("start")
     if limit:
         events = events[:limit]
-    return localize_pages(events, renditions=renditions)
+    return localize_pages(events, filter_specs=filter_specs)
 
 
 def events_past(*, page_number=None):
@@ -122,13 +123,14 @@ def home_featured_destinations(*, home, limit: int = 6, renditions: bool = True)
     """
     chosen_keys = list(
         home.featured_destinations.order_by("sort_order").values_list("destination__translation_key", flat=True))
-    destinations = _default_locale_pages(DestinationPage, renditions=renditions)
+    filter_specs = CARD_RENDITIONS if renditions else None
+    destinations = _default_locale_pages(DestinationPage, filter_specs=filter_specs)
     by_key = {page.translation_key: page for page in destinations.filter(translation_key__in=chosen_keys)}
     picks = [by_key[key] for key in dict.fromkeys(chosen_keys) if key in by_key]
     if len(picks) < limit:
         picks += list(destinations.exclude(pk__in=[p.pk for p in picks])
                       .order_by("-first_published_at")[: limit - len(picks)])
-    return localize_pages(picks[:limit], renditions=renditions)
+    return localize_pages(picks[:limit], filter_specs=filter_specs)
 
 
 def sasirangan_highlights(*, limit: int = 4, renditions: bool = True) -> list:

@@ -76,3 +76,28 @@ def test_without_a_worker_the_request_makes_them_as_wagtail_does(client, place):
     # The tests' immediate backend runs tasks at once: no worker to wait for, so no placeholder.
     image = hero(client.get(place.url).text)
     assert not image.has_attr("data-placeholder") and ".webp" in image["srcset"]
+
+
+def test_english_nearby_places_show_their_thumbnails(client, home_page, database_backend,
+                                                     django_capture_on_commit_callbacks):
+    """A nearby place with an English translation is swapped in with its thumbnails' sizes. It used
+    to come with the cards' sizes, so the English page waited for the worker to make thumbnails it
+    had already made, and showed grey boxes for good."""
+    def picture(name):
+        return shop_factories.ImageFactory(file=shop_factories.ContentFile(
+            shop_factories.jpeg_bytes(size=(1200, 800)), name=name))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.destination(slug="pasar-terapung", title="Pasar Terapung", english_title="Floating Market",
+                              main_image=picture("jukung.jpg"), latitude="-3.41", longitude="114.85")
+        factories.destination(slug="pasar-intan", title="Pasar Intan", english_title="Diamond Market",
+                              main_image=picture("intan.jpg"), latitude="-3.42", longitude="114.86")
+    run_worker_here()  # every size the pages show, thumbnails included
+
+    for path, neighbour in (("/id/destinasi/pasar-terapung/", "Pasar Intan"),
+                            ("/en/destinasi/pasar-terapung/", "Diamond Market")):
+        page = BeautifulSoup(client.get(path).text, "html.parser")
+        items = page.select(".nearby__list .nearby__item")
+        assert neighbour in items[0].get_text(), path
+        thumbnail = items[0].select_one("img")
+        assert not thumbnail.has_attr("data-placeholder") and ".webp" in thumbnail["srcset"], path

@@ -118,7 +118,7 @@ def suggestions(stops: list[PlanStop]) -> dict:
             scored.append((distance, page.title, page))
     scored.sort(key=lambda row: (row[0], row[1]))
     nearest = scored[:SUGGESTIONS]
-    pages = localize_pages([row[2] for row in nearest])
+    pages = localize_pages([row[2] for row in nearest], filter_specs=THUMB_RENDITIONS)  # thumbnails, as fetched above
     centre_lat = sum(f.latitude for f in located) / len(located)
     centre_lon = sum(f.longitude for f in located) / len(located)
     saved_shops = {stop.object_id for stop in stops if stop.kind == "shop"}

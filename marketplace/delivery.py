@@ -116,10 +116,6 @@ def delivery_facts(product, *, source=None) -> DeliveryFacts:
     if product.weight_g is not None:
         dependencies.shown(SHIPPING_RATES)  # even an empty table: a rate added later makes the page stale
         source = source or rate_source()
-        zones = DOMESTIC_ZONES + (ABROAD_ZONES if shop.ships_abroad else ())
-        preload = getattr(source, "preload", None)
-        if preload is not None:
-            preload(zones)
         priced = [estimate for zone in DOMESTIC_ZONES if (estimate := _cheapest(source, zone, product.weight_g))]
         domestic = tuple(dict.fromkeys((priced[0], priced[-1]))) if priced else ()
         if shop.ships_abroad:

@@ -126,10 +126,6 @@ class TableRateSource:
                 self._rates_by_zone.setdefault(rate.zone, []).append(rate)
         return self._rates_by_zone.get(zone, [])
 
-    def preload(self, zones) -> None:
-        """Read the table now (a product page estimates many zones at once)."""
-        self._rates(next(iter(zones), None))
-
     def quotes(self, *, destination: Destination, weight_g: int) -> list[CourierQuote]:
         quotes = [
             CourierQuote(id=rate.code, courier=rate.courier, service=rate.service, label=rate.label,

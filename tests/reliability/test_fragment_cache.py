@@ -55,6 +55,22 @@ def test_a_second_visit_costs_fewer_queries_and_shows_the_same_page(signed_in, d
     assert "Pasar Terapung Lok Baintan" in second.text
 
 
+def test_a_stored_home_reads_none_of_its_rails(signed_in, destination):
+    """The home page's rails (featured destinations, events, Sasirangan) are read only to render
+    them: once its fragment is stored, a second visit asks the database for none of them."""
+    order_factories.product(shop=order_factories.shop(name="Sasirangan Bu Ida"), title_id="Kain Gigi Haruan",
+                            slug="kain-gigi-haruan", stock=4)
+    first = signed_in.get("/id/")
+    assert "Kain Gigi Haruan" in first.text and "Pasar Terapung Lok Baintan" in first.text
+    with CaptureQueriesContext(connection) as queries:
+        second = signed_in.get("/id/")
+    assert second.content == first.content
+    rails = [query["sql"] for query in queries
+             if any(table in query["sql"] for table in ('"marketplace_product"', '"tourism_eventpage"',
+                                                         '"tourism_homefeatureddestination"'))]
+    assert not rails, rails
+
+
 def test_publishing_a_change_shows_at_once_everywhere(signed_in, destination):
     signed_in.get(destination.url)
     signed_in.get("/id/")

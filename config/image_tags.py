@@ -23,12 +23,15 @@ moves that tag on when it has made them, so no stored page or fragment keeps the
 from __future__ import annotations
 
 import hashlib
+import html
 from urllib.parse import quote
 
 from django import template
+from django.apps import apps
 from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_tasks import default_task_backend
 from wagtail.images.models import Filter, Picture, ResponsiveImage
 from wagtail.images.shortcuts import get_renditions_or_not_found
@@ -160,12 +163,38 @@ class _Placeholding:
         return self.render_found({spec_filter.spec: existing[spec_filter] for spec_filter in filters}, attrs)
 
 
+def _attribute(value) -> str:
+    """An attribute's value escaped as Django's conditional_escape does, without its lazy-string
+    wrapper (a tenth of a card's picture went on that wrapper alone)."""
+    return str(value.__html__()) if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def img_html(found: list, attrs: dict) -> str:
+    """The `<img>` Wagtail writes for renditions already found (AbstractRendition.img_tag, with
+    ResponsiveImage's srcset for more than one), written here in one pass: Wagtail builds it
+    through flatatt and format_html and asks storage for the first rendition's URL twice, which
+    cost more than half of each picture on a listing's first render. The same HTML, attribute for
+    attribute: tests/config/test_image_tags_prefetched.py compares it with Wagtail's own tags, so
+    an upgrade that changes Wagtail's markup fails there."""
+    urls = [rendition.url for rendition in found]
+    first = found[0]
+    values = {"src": urls[0], "width": first.width, "height": first.height, "alt": first.alt,
+              **apps.get_app_config("wagtailimages").default_attrs, **attrs}
+    if len(found) > 1:
+        values["srcset"] = ", ".join(f"{url} {rendition.width}w" for url, rendition in zip(urls, found, strict=True))
+    # flatatt's order: valued attributes sorted, then the boolean ones sorted; False and None left out.
+    valued = sorted((name, value) for name, value in values.items() if not isinstance(value, bool) and value is not None)
+    boolean = sorted(name for name, value in values.items() if value is True)
+    return mark_safe("<img" + "".join(f' {_attribute(name)}="{_attribute(value)}"' for name, value in valued)
+                     + "".join(f" {_attribute(name)}" for name in boolean) + ">")
+
+
 class ImageNode(_Placeholding, wagtail_tags.ImageNode):
     def node_filters(self) -> list[Filter]:
         return [self.get_filter()]
 
     def render_found(self, renditions: dict, attrs: dict) -> str:
-        return next(iter(renditions.values())).img_tag(attrs)
+        return img_html([next(iter(renditions.values()))], attrs)
 
 
 def distinct_widths(renditions: dict) -> dict:
@@ -186,7 +215,7 @@ class SrcsetImageNode(_Placeholding, wagtail_tags.SrcsetImageNode):
         return self.get_filters()
 
     def render_found(self, renditions: dict, attrs: dict) -> str:
-        return ResponsiveImage(distinct_widths(renditions), attrs).__html__()
+        return img_html(list(distinct_widths(renditions).values()), attrs)
 
     def render_wagtail(self, context):
         image = self.validate_image(context)

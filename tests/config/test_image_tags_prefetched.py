@@ -13,19 +13,25 @@ from tests.marketplace import factories as shop_factories
 
 pytestmark = pytest.mark.django_db
 
-TAGS = ('{% image picture fill-160x160 format-webp alt="" loading="lazy" %}'
-        '{% srcset_image picture fill-{400x400,800x800} format-webp sizes="50vw" class="card__image" %}')
+# Attributes of each kind the project's own <img> writing must treat as Wagtail does
+# (config.image_tags.img_html): a literal (safe), a visitor's text (escaped), a boolean, a left-out one.
+TAGS = ('{% image picture fill-160x160 format-webp alt="" loading="lazy" data-note="Kain & ikat" %}'
+        '{% srcset_image picture fill-{400x400,800x800} format-webp sizes="50vw" class="card__image" '
+        'title=caption hidden=flag data-gone=nothing %}')
 SPECS = ["fill-160x160|format-webp", "fill-400x400|format-webp", "fill-800x800|format-webp"]
 
 
+CONTEXT = {"caption": 'Kain <Banjar> & "biru"', "flag": True, "nothing": None}
+
+
 def render(source: str, picture) -> str:
-    return engines["django"].from_string(source).render({"picture": picture})
+    return engines["django"].from_string(source).render({"picture": picture, **CONTEXT})
 
 
 def render_with_wagtails_tags(picture) -> str:
     """The same tags through Wagtail's own library (the project's replaces it under its name)."""
     engine = Engine(libraries={"wagtails": "wagtail.images.templatetags.wagtailimages_tags"})
-    return engine.from_string("{% load wagtails %}" + TAGS).render(Context({"picture": picture}))
+    return engine.from_string("{% load wagtails %}" + TAGS).render(Context({"picture": picture, **CONTEXT}))
 
 
 def test_prefetched_renditions_are_found_once_and_not_written_back(monkeypatch):
@@ -49,6 +55,8 @@ def test_prefetched_renditions_are_found_once_and_not_written_back(monkeypatch):
     assert html.count("<img") == 2
     assert '400w' in html and '800w' in html and 'class="card__image"' in html
     assert all(tag not in html for tag in ("data-placeholder", "not-found"))
+    assert 'title="Kain &lt;Banjar&gt; &amp; &quot;biru&quot;"' in html and " hidden>" in html
+    assert 'data-note="Kain & ikat"' in html and "data-gone" not in html
     assert html == render_with_wagtails_tags(images.get(pk=original.pk))
 
 

@@ -47,9 +47,12 @@ TOURISM_CARD = _specs("fill-{480x320,720x480,960x640}|format-webp")  # destinati
 TOURISM_MAIN = _specs(
     "fill-{640x480-c50,960x540-c50,1440x810-c50}|format-webp",  # destination and event hero
     *TOURISM_CARD,
-    "fill-{160x120,320x240}|format-webp",  # "nearby" thumbnails
+    "fill-{160x120,320x240}|format-webp",  # NEARBY_THUMB
     JSONLD,
 )
+# A destination's thumbnail where places nearby are listed: its page, the trip plan's stops and
+# suggestions, the marketplace's stops.
+NEARBY_THUMB = _specs("fill-{160x120,320x240}|format-webp")
 HOME_HERO = _specs("fill-{640x800-c50,1280x720-c50,1920x1080-c50}|format-webp")
 GALLERY = _specs("fill-{480x360,960x720}|format-webp")
 BODY_IMAGE = _specs("width-{480,960,1440}|format-webp")

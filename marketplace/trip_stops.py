@@ -10,13 +10,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
+from config.renditions import NEARBY_THUMB
 from marketplace.models import Product, ProductPhoto, Shop
-from tourism.trips.kinds import THUMB_RENDITIONS
 from tourism.trips.registry import StopFacts, StopKind, stop_kind_register, visitor_stops_register
 
 
 def _thumbs():
-    return get_image_model().objects.prefetch_renditions(*THUMB_RENDITIONS)
+    return get_image_model().objects.prefetch_renditions(*NEARBY_THUMB)
 
 
 def _coordinate(value):

@@ -7,11 +7,12 @@ class TourismConfig(AppConfig):
     verbose_name = _("Pariwisata")
 
     def ready(self):
-        from tourism import campaigns, selectors, signals
+        from tourism import campaigns, destination_page, selectors, signals
         from tourism.models import (
             CampaignIndexPage,
             CampaignPage,
             DestinationIndexPage,
+            DestinationPage,
             EventIndexPage,
             HomePage,
         )
@@ -23,6 +24,7 @@ class TourismConfig(AppConfig):
         # What each page type's template reads, from the modules that read it (models never import them).
         page_context_register(HomePage, selectors.home_page_context, campaigns.home_campaign_context)
         page_context_register(DestinationIndexPage, selectors.destination_index_context)
+        page_context_register(DestinationPage, destination_page.destination_page_context)
         page_context_register(EventIndexPage, selectors.event_index_context)
         page_context_register(CampaignIndexPage, campaigns.campaign_index_context)
         page_context_register(CampaignPage, campaigns.campaign_page_context)

@@ -190,10 +190,13 @@ class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Reg
     def is_free(self) -> bool:
         return self.ticket_price_idr == 0
 
-    def gallery_items(self) -> list:
-        """The gallery with its pictures and their renditions in two queries, however long it is."""
-        return list(self.gallery_images.select_related("image")
-                    .prefetch_related(renditions_prefetch("image", GALLERY_RENDITIONS)))
+    def gallery_items(self, *, filter_specs=GALLERY_RENDITIONS) -> list:
+        """The gallery with its pictures and their renditions `filter_specs` in two queries, however
+        long it is (None: the caller attaches them, config.renditions.renditions_attach)."""
+        items = self.gallery_images.select_related("image")
+        if filter_specs:
+            items = items.prefetch_related(renditions_prefetch("image", filter_specs))
+        return list(items)
 
 
 class DestinationGalleryImage(Orderable):

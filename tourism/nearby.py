@@ -11,16 +11,15 @@ from dataclasses import dataclass
 
 from wagtail.models import Locale
 
-from config.renditions import renditions_prefetch
+from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationPage
 from tourism.providers import LOCATED_SHOPS, provided
 from tourism.routing import default_locale, public_pages
-from tourism.selectors import localize_pages
+from tourism.selectors import localize_pages, with_card_images
 
 EARTH_RADIUS_KM = 6371.0088
 # Far enough to cross the regency (about 100 km end to end), near enough for a day trip.
 MAX_DISTANCE_KM = 60
-THUMB_RENDITIONS = ["fill-160x120|format-webp", "fill-320x240|format-webp"]
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> float:
@@ -45,22 +44,52 @@ def _nearest(rows, *, latitude, longitude, limit: int, max_km: float) -> list[Ne
     return found[:limit]
 
 
-def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DISTANCE_KM) -> list[Nearby]:
-    """Other live destinations nearest to this one, in the reader's language."""
+# What a nearby place's line reads (site/templates/tourism/includes/nearby.html), with what
+# localize_pages and Page.get_url read.
+NEARBY_FIELDS = ("title", "url_path", "locale", "translation_key", "latitude", "longitude", "category", "district",
+                 "main_image")
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A located destination before it is read in full: where it is, and its title (the tie-break)."""
+
+    pk: int
+    latitude: object
+    longitude: object
+    title: str
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DISTANCE_KM,
+                        filter_specs=NEARBY_THUMB) -> list[Nearby]:
+    """Other live destinations nearest to this one, in the reader's language, their thumbnails'
+    renditions `filter_specs` (None: the caller attaches them, config.renditions.renditions_attach).
+
+    Every candidate's point first, then only the nearest ones' rows: reading every located
+    destination as a page, with its image and renditions, to show four was a third of a
+    destination page's first render."""
     if not destination.has_location:
         return []
-    candidates = (
+    located = (
         public_pages(DestinationPage.objects.live())
         .filter(locale_id=default_locale()[0], latitude__isnull=False, longitude__isnull=False)
         .exclude(translation_key=destination.translation_key)
-        .select_related("category", "district", "main_image")
-        .prefetch_related(renditions_prefetch("main_image", THUMB_RENDITIONS))
     )
-    nearest = _nearest(candidates, latitude=destination.latitude, longitude=destination.longitude,
+    points = [_Point(*row) for row in located.values_list("pk", "latitude", "longitude", "title")]
+    nearest = _nearest(points, latitude=destination.latitude, longitude=destination.longitude,
                        limit=limit, max_km=max_km)
+    if not nearest:
+        return []
+    rows = {page.pk: page for page in with_card_images(
+        located.filter(pk__in=[item.place.pk for item in nearest])
+        .select_related("category", "district").only(*NEARBY_FIELDS), filter_specs=filter_specs)}
+    nearest = [Nearby(rows[item.place.pk], item.distance_km) for item in nearest if item.place.pk in rows]
     # Their translations with the thumbnails' sizes, not the cards' (a picture whose sizes are not
     # among those fetched shows the worker's placeholder: config.image_tags).
-    localized = localize_pages([item.place for item in nearest], filter_specs=THUMB_RENDITIONS)
+    localized = localize_pages([item.place for item in nearest], filter_specs=filter_specs)
     return [Nearby(page, item.distance_km) for page, item in zip(localized, nearest, strict=True)]
 
 

@@ -172,17 +172,19 @@ def visitor_photo_decide(*, photo: VisitorPhoto, approve: bool, decided_by) -> V
     return photo
 
 
-def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24) -> list[VisitorPhoto]:
-    """Approved photos of the destination (either language), oldest first; never pending or rejected."""
+def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24,
+                            filter_specs=GALLERY_RENDITIONS) -> list[VisitorPhoto]:
+    """Approved photos of the destination (either language), oldest first; never pending or rejected.
+    With their renditions `filter_specs` (None: the caller attaches them)."""
     default_id = default_locale()[0]
     filters = ({"destination_id": destination.pk} if destination.locale_id == default_id else
                {"destination__translation_key": destination.translation_key,
                 "destination__locale_id": default_id})
-    return list(
-        VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False, **filters)
-        .select_related("image").prefetch_related(renditions_prefetch("image", GALLERY_RENDITIONS))
-        .order_by("decided_at", "pk")[:limit]
-    )
+    photos = (VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False, **filters)
+              .select_related("image"))
+    if filter_specs:
+        photos = photos.prefetch_related(renditions_prefetch("image", filter_specs))
+    return list(photos.order_by("decided_at", "pk")[:limit])
 
 
 def visitor_photos_pending() -> list[VisitorPhoto]:

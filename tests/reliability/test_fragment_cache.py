@@ -71,6 +71,24 @@ def test_a_stored_home_reads_none_of_its_rails(signed_in, destination):
     assert not rails, rails
 
 
+def test_a_stored_destination_page_reads_none_of_its_pictures_or_neighbours(signed_in, destination):
+    """Its gallery, visitors' photos and places nearby are read only to render them."""
+    factories.destination(slug="pasar-intan-martapura", title="Pasar Intan Martapura",
+                          latitude="-3.4130", longitude="114.8470")
+    place = destination.specific
+    place.latitude, place.longitude = "-3.3800", "114.7700"
+    place.save_revision().publish()
+    first = signed_in.get(destination.url)
+    assert "Pasar Intan Martapura" in first.text  # nearby
+    with CaptureQueriesContext(connection) as queries:
+        second = signed_in.get(destination.url)
+    assert second.content == first.content
+    read = [query["sql"] for query in queries
+            if any(table in query["sql"] for table in ('"tourism_destinationgalleryimage"', '"tourism_visitorphoto"',
+                                                        '"tourism_destinationpage"', '"marketplace_shop"'))]
+    assert not read, read
+
+
 def test_publishing_a_change_shows_at_once_everywhere(signed_in, destination):
     signed_in.get(destination.url)
     signed_in.get("/id/")

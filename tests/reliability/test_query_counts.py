@@ -146,3 +146,39 @@ def test_the_home_pages_cards_get_their_renditions_in_one_query_in_both_language
         assert len(renditions) == 1, (path, renditions)
         assert cards >= 6 + 1 + 4, (path, cards)  # featured destinations, an upcoming event, products
         assert len(re.findall(r'<li class="card[^>]*>\s*<div class="card__media[^"]*">\s*<img', response.text)) == cards, path
+
+
+def test_a_destination_pages_pictures_get_their_renditions_in_one_query_in_both_languages(client, home_page):
+    """Its gallery, a visitor's photo and the places nearby: one query for all their renditions,
+    and every one of them shows its picture (tourism.destination_page)."""
+    import re
+
+    from django.utils import timezone
+    from wagtail.models import Locale
+
+    from tourism.models import VisitorPhoto, VisitorPhotoStatus
+
+    world = World()
+    world.grow_to(6)
+    place = world.destinations[0]
+    VisitorPhoto.objects.create(destination=place, image=shop_factories.ImageFactory(), name="Rina",
+                                consented_at=timezone.now(), decided_at=timezone.now(),
+                                status=VisitorPhotoStatus.APPROVED)
+    english = place.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.save_revision().publish()
+    for neighbour in world.destinations[1:3]:  # nearby places translated and untranslated, side by side
+        translation = neighbour.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+        translation.title = f"{neighbour.title} (EN)"
+        translation.save_revision().publish()
+    for path in (place.url, english.url):
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        renditions = [query["sql"] for query in captured if 'FROM "wagtailimages_rendition"' in query["sql"]]
+        assert len(renditions) == 1, (path, renditions)
+        gallery = re.search(r'<ul class="gallery">(.*?)</ul>', response.text, re.S).group(1)
+        nearby = re.search(r'<ul class="nearby__list">(.*?)</ul>', response.text, re.S).group(1)
+        assert gallery.count("<img") == 6 + 1 and "data-placeholder" not in gallery, path  # gallery, visitor's
+        assert nearby.count("<img") == 4 and "data-placeholder" not in nearby, path
+        assert ("Tempat 01 (EN)" in nearby) == (path == english.url), path

@@ -1,30 +1,16 @@
-"""Maps, nearby places and visitors' photos on destination pages."""
+"""Maps and distances on destination pages (what is nearby: tourism/destination_page.py)."""
 
 from django import template
 
-from tourism import nearby, visitor_photos
+from tourism import nearby
 from tourism.templatetags.gebrak import localurl
 
 register = template.Library()
 
 
-@register.simple_tag
-def nearby_for(destination):
-    """{"destinations": [...], "shops": [...]}: each item has .place and .distance_km."""
-    return {
-        "destinations": nearby.destinations_nearby(destination=destination),
-        "shops": nearby.shops_nearby(latitude=destination.latitude, longitude=destination.longitude),
-    }
-
-
 @register.simple_tag(takes_context=True)
 def destinations_map_points(context):
     return nearby.destinations_map_points(url_for=lambda page: localurl(context, page))
-
-
-@register.simple_tag
-def visitor_photos_for(destination):
-    return visitor_photos.visitor_photos_approved(destination=destination)
 
 
 @register.filter

@@ -8,17 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationPage, EventPage
 from tourism.selectors import localize_pages
 from tourism.trips.registry import StopFacts, StopKind, stop_kind_register
 
-THUMB_RENDITIONS = ["fill-160x120|format-webp", "fill-320x240|format-webp"]
 # Places reached by boat: the floating market's jukung, the reservoir's kelotok (tags in the catalogue).
 BOAT_TAGS = {"jukung", "kelotok", "klotok", "perahu"}
 
 
 def _thumbs():
-    return get_image_model().objects.prefetch_renditions(*THUMB_RENDITIONS)
+    return get_image_model().objects.prefetch_renditions(*NEARBY_THUMB)
 
 
 def page_url_in_reading_language(page, locales: dict[int, str]) -> str:

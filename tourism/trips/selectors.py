@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationPage, EventPage
 from tourism.nearby import MAX_DISTANCE_KM, haversine_km, shops_nearby
 from tourism.selectors import localize_pages
-from tourism.trips.kinds import THUMB_RENDITIONS
 from tourism.trips.models import TripPlan
 from tourism.trips.registry import STOP_KINDS, StopFacts, stops_resolve, visitor_stops
 
@@ -110,7 +110,7 @@ def suggestions(stops: list[PlanStop]) -> dict:
                   .filter(locale=Locale.get_default(), latitude__isnull=False, longitude__isnull=False)
                   .exclude(pk__in=saved).select_related("category", "district")
                   .prefetch_related(Prefetch("main_image",
-                                             queryset=get_image_model().objects.prefetch_renditions(*THUMB_RENDITIONS))))
+                                             queryset=get_image_model().objects.prefetch_renditions(*NEARBY_THUMB))))
     scored = []
     for page in candidates:
         distance = min(haversine_km(f.latitude, f.longitude, page.latitude, page.longitude) for f in located)
@@ -118,7 +118,7 @@ def suggestions(stops: list[PlanStop]) -> dict:
             scored.append((distance, page.title, page))
     scored.sort(key=lambda row: (row[0], row[1]))
     nearest = scored[:SUGGESTIONS]
-    pages = localize_pages([row[2] for row in nearest], filter_specs=THUMB_RENDITIONS)  # thumbnails, as fetched above
+    pages = localize_pages([row[2] for row in nearest], filter_specs=NEARBY_THUMB)  # thumbnails, as fetched above
     centre_lat = sum(f.latitude for f in located) / len(located)
     centre_lon = sum(f.longitude for f in located) / len(located)
     saved_shops = {stop.object_id for stop in stops if stop.kind == "shop"}

@@ -1,0 +1,36 @@
+"""What a destination page shows besides itself: its gallery, visitors' photos and places nearby.
+
+Read together so that all their pictures' renditions come in one query
+(config.renditions.renditions_attach), not one per kind; and read only when the template first
+asks, so a stored fragment of the page (config/fragment_cache.py) asks for none of them.
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import partial
+
+from django.utils.functional import SimpleLazyObject
+
+from config.renditions import GALLERY, NEARBY_THUMB, renditions_attach
+from tourism.nearby import destinations_nearby, shops_nearby
+from tourism.visitor_photos import visitor_photos_approved
+
+
+def destination_sections(*, destination) -> dict:
+    gallery = destination.gallery_items(filter_specs=None)
+    photos = visitor_photos_approved(destination=destination, filter_specs=None)
+    nearby = {
+        "destinations": destinations_nearby(destination=destination, filter_specs=None),
+        "shops": shops_nearby(latitude=destination.latitude, longitude=destination.longitude),
+    }
+    renditions_attach(
+        [(item.image, GALLERY) for item in (*gallery, *photos)]
+        + [(item.place.main_image, NEARBY_THUMB) for item in nearby["destinations"] if item.place.main_image])
+    return {"gallery": gallery, "visitor_photos": photos, "nearby": nearby}
+
+
+def destination_page_context(page, request) -> dict:
+    sections = SimpleLazyObject(lambda: destination_sections(destination=page))
+    return {name: SimpleLazyObject(partial(operator.getitem, sections, name))
+            for name in ("gallery", "visitor_photos", "nearby")}

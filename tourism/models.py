@@ -107,7 +107,8 @@ class HomePage(TranslationFallbackMixin, RememberedLocaleMixin, RememberedRestri
         if not path_components:
             result = super().route(request, path_components)
             if self.get_deferred_fields():  # the site's remembered root (config.middleware.SiteLookupMiddleware)
-                return RouteResult(type(self).objects.get(pk=self.pk))
+                # With its hero image, which the hero and the share image both read.
+                return RouteResult(type(self).objects.select_related("hero_image").get(pk=self.pk))
             return result
         return route_remembered(self, request, path_components, super().route)
 

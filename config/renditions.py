@@ -54,7 +54,7 @@ TOURISM_MAIN = _specs(
 # suggestions, the marketplace's stops.
 NEARBY_THUMB = _specs("fill-{160x120,320x240}|format-webp")
 HOME_HERO = _specs("fill-{640x800-c50,1280x720-c50,1920x1080-c50}|format-webp")
-GALLERY = _specs("fill-{480x360,960x720}|format-webp")
+GALLERY = _specs("fill-{480x360,960x720}|format-webp")  # a destination's gallery and visitors' photos
 BODY_IMAGE = _specs("width-{480,960,1440}|format-webp")
 CAMPAIGN_HERO = _specs("fill-{640x480-c50,1280x640-c50,1920x800-c50}|format-webp")
 # Kampung Sasirangan (site/templates/marketplace/...)

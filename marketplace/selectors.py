@@ -40,7 +40,6 @@ from marketplace.models import (
 
 PRODUCTS_PER_PAGE = 24
 # The renditions cards and pages use; prefetched so a listing costs the same queries at any length.
-CARD_RENDITIONS = list(PRODUCT_CARD)
 PAGE_RENDITIONS = ["fill-600x600|format-webp", "fill-900x900|format-webp", "fill-1200x1200|format-webp",
                    "fill-160x160|format-webp"]
 SHOP_RENDITIONS = ["fill-320x320|format-webp", "fill-640x640|format-webp"]
@@ -55,7 +54,7 @@ def _images(renditions):
     return get_image_model().objects.prefetch_renditions(*renditions)
 
 
-def _photos_prefetch(filter_specs=CARD_RENDITIONS) -> Prefetch:
+def _photos_prefetch(filter_specs=PRODUCT_CARD) -> Prefetch:
     """Each photo's image joined in, not prefetched: one query fewer for every list of products; and
     the renditions `filter_specs` (none: the caller attaches them, config.renditions.renditions_attach)."""
     photos = ProductPhoto.objects.select_related("image")
@@ -112,20 +111,20 @@ CARD_FIELDS = ("slug", "title_id", "title_en", "price_idr", "stock", "shop__name
                "motif__name", "motif__slug")
 
 
-def _card_queryset(*, renditions: bool = True):
+def _card_queryset(*, filter_specs=PRODUCT_CARD):
     return (products_public()
             .select_related("shop", "shop__district", "motif")
             .only(*CARD_FIELDS)
-            .prefetch_related(_photos_prefetch(CARD_RENDITIONS if renditions else None)))
+            .prefetch_related(_photos_prefetch(filter_specs)))
 
 
-def products_highlighted(*, limit: int = 4, renditions: bool = True) -> list[Product]:
-    """Products for the home page's Kampung Sasirangan slot: in stock first, newest first. Without
-    `renditions`, their cards' photos come without them: the caller attaches them (the home page
-    asks once for all its cards' renditions)."""
+def products_highlighted(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list[Product]:
+    """Products for the home page's Kampung Sasirangan slot: in stock first, newest first. With
+    `filter_specs` None, their cards' photos come without renditions: the caller attaches them (the
+    home page asks once for all its cards' renditions)."""
     shown(PRODUCTS)
     in_stock_first = Case(When(stock__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return list(_card_queryset(renditions=renditions).order_by(in_stock_first, "-created_at", "-pk")[:limit])
+    return list(_card_queryset(filter_specs=filter_specs).order_by(in_stock_first, "-created_at", "-pk")[:limit])
 
 
 # Product pages' products per content generation (config/page_cache.py), each dropped when

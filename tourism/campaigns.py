@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from config import dependencies
@@ -22,7 +20,7 @@ from config.renditions import renditions_tag
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
 from tourism.routing import default_locale, public_pages, remember_read
-from tourism.selectors import CARD_RENDITIONS, localize_pages, with_card_images
+from tourism.selectors import localize_pages, with_card_images
 from tourism.sharing import campaign_read_by_page, show_campaign_changes
 from tourism.site_structure import translation_publish
 
@@ -58,11 +56,9 @@ def _card_pages(model, ids: list[int]) -> dict[int, object]:
         return {}
     keys = dict(Page.objects.filter(pk__in=ids).values_list("pk", "translation_key"))
     related = ["category", "district"] if model is DestinationPage else ["district", "venue"]
-    originals = list(
+    originals = list(with_card_images(
         model.objects.live().public().filter(locale=Locale.get_default(), translation_key__in=set(keys.values()))
-        .select_related(*related)
-        .prefetch_related(Prefetch("main_image", queryset=get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS)))
-    )
+        .select_related(*related)))
     shown = {page.translation_key: page for page in localize_pages(originals)}
     return {pk: shown[key] for pk, key in keys.items() if key in shown}
 

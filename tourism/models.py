@@ -24,7 +24,7 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from config.renditions import renditions_prefetch
+from config.renditions import GALLERY, renditions_prefetch
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
@@ -34,9 +34,6 @@ from tourism.snippets import Category, District  # noqa: F401  (registers the sn
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
-# The sizes a destination page's gallery shows, of its own pictures and of visitors' photos
-# (tourism.visitor_photos).
-GALLERY_RENDITIONS = ["fill-480x360|format-webp", "fill-960x720|format-webp"]
 
 
 class TranslationFallbackMixin:
@@ -191,7 +188,7 @@ class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Reg
     def is_free(self) -> bool:
         return self.ticket_price_idr == 0
 
-    def gallery_items(self, *, filter_specs=GALLERY_RENDITIONS) -> list:
+    def gallery_items(self, *, filter_specs=GALLERY) -> list:
         """The gallery with its pictures and their renditions `filter_specs` in two queries, however
         long it is (None: the caller attaches them, config.renditions.renditions_attach)."""
         items = self.gallery_images.select_related("image")

@@ -7,8 +7,8 @@ shows nothing in that place.
 
 from collections.abc import Callable
 
-# (limit, renditions) -> products for the home page's rail; with renditions=False their photos come
-# without their renditions, which the home page asks for with its other cards' in one query
+# (limit, filter_specs) -> products for the home page's rail, their photos' renditions `filter_specs`;
+# with None, without them: the home page asks for them with its other cards' in one query
 HOME_HIGHLIGHTS = "home_highlights"
 LOCATED_SHOPS = "located_shops"  # () -> public shops with latitude and longitude
 PRODUCTS_BY_IDS = "products_by_ids"  # (ids=[...]) -> {pk: public product, ready for a card}

@@ -17,9 +17,6 @@ from tourism.snippets import Category, District
 
 DESTINATIONS_PER_PAGE = 12
 PAST_EVENTS_PER_PAGE = 12
-# 720 wide for phones: a card in the home page's rails is 84 % of a 375-430 px screen, which at
-# twice its density needs 630-720 pixels; 960 was nearly twice the bytes (bench/page_weight.py).
-CARD_RENDITIONS = list(TOURISM_CARD)
 # The columns a listing's card reads (site/templates/tourism/includes/destination_card.html and
 # event_card.html), with those localize_pages and Page.get_url read: a listing's rows skip the rest,
 # a destination's body above all (its JSON parsed for every row). The home page's first render
@@ -32,14 +29,14 @@ CARD_FIELDS = {
 }
 
 
-def with_card_images(pages, *, filter_specs=CARD_RENDITIONS):
+def with_card_images(pages, *, filter_specs=TOURISM_CARD):
     """The pages with their main image joined in, and its renditions `filter_specs` (the cards'
     by default; None: the caller attaches them, config.renditions.renditions_attach)."""
     pages = pages.select_related("main_image")
     return pages.prefetch_related(renditions_prefetch("main_image", filter_specs)) if filter_specs else pages
 
 
-def localize_pages(pages: list, *, filter_specs=CARD_RENDITIONS) -> list:
+def localize_pages(pages: list, *, filter_specs=TOURISM_CARD) -> list:
     """Swap each default-language page for its translation in the active language.
 
     Untranslated pages stay as they are; the template links them under the active
@@ -68,7 +65,7 @@ def _related_for(model) -> list[str]:
     return []
 
 
-def _default_locale_pages(model, *, filter_specs=CARD_RENDITIONS):
+def _default_locale_pages(model, *, filter_specs=TOURISM_CARD):
     """Listings' rows, as their cards read them (CARD_FIELDS)."""
     return with_card_images(
         public_pages(model.objects.live())
@@ -95,9 +92,10 @@ def destination_listing(*, category: str = "", district: str = "", page_number=N
     }
 
 
-def events_upcoming(*, limit: int | None = None, renditions: bool = True) -> list:
+def events_upcoming(*, limit: int | None = None, filter_specs=TOURISM_CARD) -> list:
+    """Events not over yet, soonest first, with their cards' renditions `filter_specs` (None: the
+    caller attaches them, config.renditions.renditions_attach)."""
     now = timezone.now()
-    filter_specs = CARD_RENDITIONS if renditions else None
     events = _default_locale_pages(EventPage, filter_specs=filter_specs).filter(
         Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
     ).order_by("start")
@@ -116,7 +114,7 @@ def events_past(*, page_number=None):
     return page
 
 
-def home_featured_destinations(*, home, limit: int = 6, renditions: bool = True) -> list:
+def home_featured_destinations(*, home, limit: int = 6, filter_specs=TOURISM_CARD) -> list:
     """The editors' picks, topped up with other destinations when they chose fewer.
 
     Editors may pick either language's page of a destination; picks are matched by
@@ -124,7 +122,6 @@ def home_featured_destinations(*, home, limit: int = 6, renditions: bool = True)
     """
     chosen_keys = list(
         home.featured_destinations.order_by("sort_order").values_list("destination__translation_key", flat=True))
-    filter_specs = CARD_RENDITIONS if renditions else None
     destinations = _default_locale_pages(DestinationPage, filter_specs=filter_specs)
     by_key = {page.translation_key: page for page in destinations.filter(translation_key__in=chosen_keys)}
     picks = [by_key[key] for key in dict.fromkeys(chosen_keys) if key in by_key]
@@ -134,21 +131,21 @@ def home_featured_destinations(*, home, limit: int = 6, renditions: bool = True)
     return localize_pages(picks[:limit], filter_specs=filter_specs)
 
 
-def sasirangan_highlights(*, limit: int = 4, renditions: bool = True) -> list:
+def sasirangan_highlights(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list:
     """Products for the home page's Kampung Sasirangan slot (the marketplace provides them)."""
-    return provided(HOME_HIGHLIGHTS, limit=limit, renditions=renditions) or []
+    return provided(HOME_HIGHLIGHTS, limit=limit, filter_specs=filter_specs) or []
 
 
 def home_sections(*, home) -> dict:
     """The home page's three rails, and the renditions of all their cards in one query
     (config.renditions.renditions_attach), not one per rail."""
     sections = {
-        "featured_destinations": home_featured_destinations(home=home, renditions=False),
-        "upcoming_events": events_upcoming(limit=3, renditions=False),
-        "sasirangan_highlights": sasirangan_highlights(limit=4, renditions=False),
+        "featured_destinations": home_featured_destinations(home=home, filter_specs=None),
+        "upcoming_events": events_upcoming(limit=3, filter_specs=None),
+        "sasirangan_highlights": sasirangan_highlights(limit=4, filter_specs=None),
     }
     renditions_attach(
-        [(page.main_image, CARD_RENDITIONS)
+        [(page.main_image, TOURISM_CARD)
          for page in (*sections["featured_destinations"], *sections["upcoming_events"]) if page.main_image]
         + [(photo.image, PRODUCT_CARD)
            for product in sections["sasirangan_highlights"] if (photo := product.main_photo) is not None])

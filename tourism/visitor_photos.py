@@ -33,9 +33,8 @@ from config.photos import (
     photo_validate,
     photos_discard,
 )
-from config.renditions import renditions_prefetch
+from config.renditions import GALLERY, renditions_prefetch
 from tourism.models import (
-    GALLERY_RENDITIONS,
     INSTAGRAM_VALIDATOR,
     DestinationPage,
     VisitorPhoto,
@@ -173,7 +172,7 @@ def visitor_photo_decide(*, photo: VisitorPhoto, approve: bool, decided_by) -> V
 
 
 def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24,
-                            filter_specs=GALLERY_RENDITIONS) -> list[VisitorPhoto]:
+                            filter_specs=GALLERY) -> list[VisitorPhoto]:
     """Approved photos of the destination (either language), oldest first; never pending or rejected.
     With their renditions `filter_specs` (None: the caller attaches them)."""
     default_id = default_locale()[0]

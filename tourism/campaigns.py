@@ -16,10 +16,11 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.models import Locale, Page
 
 from config import dependencies
+from config.remembered import remember_read
 from config.renditions import renditions_tag
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
-from tourism.routing import default_locale, public_pages, remember_read
+from tourism.routing import default_locale, public_pages
 from tourism.selectors import localize_pages, with_card_images
 from tourism.sharing import campaign_read_by_page, show_campaign_changes
 from tourism.site_structure import translation_publish

@@ -29,8 +29,9 @@ from wagtail.models import Page
 
 from config import dependencies
 from config.client_address import client_key
+from config.remembered import remember_read
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
-from tourism.routing import default_locale, public_pages, remember_read
+from tourism.routing import default_locale, public_pages
 from tourism.shareables import shareable_for, shareable_of
 
 # WhatsApp first: it is how Indonesia shares. "copy" is the copy-link button,

@@ -17,6 +17,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from config.remembered import remember_read
 from marketplace.shipping.models import ShippingRate
 from marketplace.shipping.regions import (
     BANJAR_CITIES,
@@ -26,7 +27,6 @@ from marketplace.shipping.regions import (
     country_zone,
     normalised,
 )
-from tourism.routing import remember_read
 
 DEFAULT_RATE_SOURCE = "marketplace.shipping.rates.TableRateSource"
 GRAMS_PER_KG = 1000
@@ -113,7 +113,7 @@ class TableRateSource:
     """The rate table editors keep in the admin (marketplace.shipping.models). Read once per
     source; in a request, remembered until an editor changes a rate or a service (the rows
     read record the "shipping-rates" tag: marketplace.cache_tags), as plain values of which
-    each request gets its own copy (tourism.routing.remember_read). A product page estimates
+    each request gets its own copy (config.remembered.remember_read). A product page estimates
     a dozen zones and checkout prices a cart from it: neither reads the table anew."""
 
     def __init__(self):

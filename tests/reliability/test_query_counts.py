@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # Lowered again with the home page's first render: cards' images joined to their rows, not
 # prefetched (tourism.selectors.with_card_images, marketplace.selectors._photos_prefetch), and the
 # running campaign read once for the banner and the share links (tourism.campaigns).
-# Lowered again: the running campaign remembered until a campaign changes (tourism.routing.remember_read),
+# Lowered again: the running campaign remembered until a campaign changes (config.remembered.remember_read),
 # and Wagtail's routing from the site's root without its `.specific` and active-locale queries
 # (config.middleware.SiteLookupMiddleware, tourism.routing.RememberedLocaleMixin).
 # Lowered again: the home page's three rails ask for their cards' renditions in one query

@@ -1,5 +1,5 @@
-"""Site-wide facts remembered per content generation (tourism/routing.py: the default locale, the
-locales' codes, whether any page is restricted) carry no page's tags: a page that reads them is
+"""Site-wide facts remembered per content generation (config/remembered.py; tourism/routing.py's
+default locale, locales' codes, whether any page is restricted) carry no page's tags: a page that reads them is
 purged by what it shows, not by what the request that first asked them showed (issue 12)."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import pytest
 
 from config import dependencies
 from config.page_cache import page_cache_generation
+from config.remembered import remembered_get
 from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
 from tests.tourism import factories
-from tourism import routing
 
 pytestmark = pytest.mark.django_db
 
@@ -21,5 +21,5 @@ def test_facts_first_asked_by_a_destinations_request_carry_none_of_its_tags(clie
     generation = page_cache_generation()
     for key in ("default-locale", "locale-codes", "any-view-restriction"):
         with dependencies.recording() as record:
-            assert routing.remembered.get(generation, key) is not None, key
+            assert remembered_get(generation, key) is not None, key
         assert record.tags == set(), f"{key} brought {sorted(record.tags)} to every page reading it"

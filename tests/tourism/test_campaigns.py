@@ -162,7 +162,7 @@ def shared_as(client, page) -> set[str]:
 
 def test_every_page_sees_a_campaign_start_change_and_end_though_the_running_one_is_remembered(client, home_page):
     """Every page's share links name the running campaign, remembered per content generation
-    (tourism.routing.remember_read); publishing, editing or unpublishing a campaign is seen by the
+    (config.remembered.remember_read); publishing, editing or unpublishing a campaign is seen by the
     next visitor of any page, and the first campaign of a new site too."""
     place = factories.destination(slug="pasar-uji", title="Pasar Uji")
     for _ in range(2):  # the second is answered from what the first remembered

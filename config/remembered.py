@@ -38,16 +38,23 @@ def remembered_get(generation: int, key, default=None):
     return _remembered.get(generation, key, default)
 
 
-def remember_fact(key, read):
-    """`read()` once per content generation, remembered without tags (see the module's docstring)."""
+def _remembered_or_not(key) -> tuple[int | None, object]:
+    """(the generation, what it remembers under `key` or _NOT_REMEMBERED); a None generation
+    remembers nothing."""
     generation = generation_or_none()
     if generation is None:
-        return read()
-    found = _remembered.get(generation, key, _NOT_REMEMBERED)
+        return None, _NOT_REMEMBERED
+    return generation, _remembered.get(generation, key, _NOT_REMEMBERED)
+
+
+def remember_fact(key, read):
+    """`read()` once per content generation, remembered without tags (see the module's docstring)."""
+    generation, found = _remembered_or_not(key)
     if found is not _NOT_REMEMBERED:
         return found
     value = read()
-    contextvars.Context().run(_remembered.set, generation, key, value)  # a context with no request
+    if generation is not None:
+        contextvars.Context().run(_remembered.set, generation, key, value)  # a context with no request
     return value
 
 
@@ -59,12 +66,11 @@ def remember_read(key, read):
     request_record = dependencies.current()
     if request_record is None:
         return read()
-    generation = generation_or_none()
-    if generation is None:
-        return read()
-    found = _remembered.get(generation, key, _NOT_REMEMBERED)
+    generation, found = _remembered_or_not(key)
     if found is not _NOT_REMEMBERED:
         return found
+    if generation is None:
+        return read()
 
     def read_and_remember():
         with dependencies.recording(started=request_record.started) as record:

@@ -11,6 +11,18 @@ CARD_OK = "4242424242424242"
 CARD_DECLINED = "4000000000000341"
 
 
+def add_to_cart(site, page, *, language: str, shop: str, product: dict, quantity: int = 1) -> None:
+    """From the shop's page on the site, open the product and put `quantity` of it in the cart."""
+    title = product["title"][language]
+    page.goto(f"{site.url}/{language}/kampung-sasirangan/perajin/{shop}/")
+    page.get_by_role("link", name=title).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    button = "Tambah ke keranjang" if language == "id" else "Add to cart"
+    page.get_by_label("Jumlah" if language == "id" else "Quantity", exact=True).fill(str(quantity))
+    page.get_by_role("button", name=button).click()
+    expect(page).to_have_url(f"{site.url}/{language}/kampung-sasirangan/keranjang/")
+
+
 def checkout_fill(page, *, name: str = "Emily Carter", email: str = "emily@example.com",
                   phone: str = "0812-3456-7890", province: str | None = "Jawa Timur", regency: str = "Kota Surabaya",
                   district: str = "Gubeng", postal_code: str = "60281", street: str = "Jl. Kertajaya No. 12",

@@ -14,7 +14,7 @@ from marketplace.orders.models import Order
 from marketplace.shipping.models import ShippingRate
 from marketplace.shipping.regions import Zone
 from tests.e2e.conftest import E2E_DB
-from tests.e2e.steps import checkout_fill, rupiah
+from tests.e2e.steps import add_to_cart, checkout_fill, rupiah
 
 pytestmark = E2E_DB
 
@@ -153,4 +153,25 @@ def test_abroad_the_form_drops_the_province_and_goes_on_without_hitung_ongkir(si
     with site.database():
         order = Order.objects.get()
     assert (order.country, order.province, order.postal_code) == ("SG", "", "")
+    assert buyer.errors == [] and buyer.failed_responses == []
+
+
+def test_a_shop_that_cannot_send_abroad_says_so_as_the_country_is_chosen(site, journey_factory):
+    """With JavaScript, a shop that sends inside Indonesia only says so as soon as the address is
+    abroad, before "Calculate shipping", and says it as an alert, as the server's page does."""
+    shirt = site.content.products_of(INTAN_MARTAPURA)[0]
+    buyer = journey_factory(locale="en-GB", viewport=PHONE_360)
+    page = buyer.page
+    add_to_cart(site, page, language="en", shop=INTAN_MARTAPURA, product=shirt)
+    page.get_by_role("link", name="Go to checkout").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shipping details")
+    page.get_by_label("Country").select_option(label="Singapore")
+    page.get_by_label("WhatsApp number").fill("+65 9123 4567")
+    page.get_by_label("Regency/city").fill("Singapore")
+    page.get_by_label(re.compile(r"^Address")).fill("10 Bayfront Avenue, #12-03")
+    with site.database():
+        shop_name = Product.objects.select_related("shop").get(title_id=shirt["title"]["id"]).shop.name
+    refusal = page.get_by_role("alert").filter(has_text=f"{shop_name} ships to addresses in Indonesia only.")
+    expect(refusal).to_be_visible()
+    expect(page.locator("#ko-delivery-hint")).to_have_count(1)  # checkout.js wrote it: the form was not sent
     assert buyer.errors == [] and buyer.failed_responses == []

@@ -23,6 +23,7 @@ from marketplace.shipping.regions import Zone
 from tests.e2e.conftest import E2E_DB
 from tests.e2e.steps import (
     CARD_OK,
+    add_to_cart,
     checkout_fill,
     checkout_in_martapura,
     pay_with,
@@ -43,18 +44,6 @@ GRAMS_PER_KG = 1000
 def fits_the_phone(page) -> None:
     """Nothing wider than the phone: no sideways scrolling."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_360["width"], page.url
-
-
-def add_to_cart(site, page, *, language: str, shop: str, product: dict, quantity: int = 1) -> None:
-    """From the shop's page on the site, open the product and put `quantity` of it in the cart."""
-    title = product["title"][language]
-    page.goto(f"{site.url}/{language}/kampung-sasirangan/perajin/{shop}/")
-    page.get_by_role("link", name=title).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    button = "Tambah ke keranjang" if language == "id" else "Add to cart"
-    page.get_by_label("Jumlah" if language == "id" else "Quantity", exact=True).fill(str(quantity))
-    page.get_by_role("button", name=button).click()
-    expect(page).to_have_url(f"{site.url}/{language}/kampung-sasirangan/keranjang/")
 
 
 def courier_price(*, label: str, zone: str, weight_g: int) -> int:

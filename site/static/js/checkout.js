@@ -110,6 +110,7 @@
     if (reason) {
       var refusal = element("p", "ko-errors", reason);
       refusal.setAttribute("data-unavailable", "");
+      refusal.setAttribute("role", "alert");  // announced as the server's page announces it
       set.appendChild(refusal);
     }
   }

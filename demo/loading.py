@@ -27,7 +27,7 @@ from wagtail.models import Locale
 from demo.illustrations import HEIGHT, WIDTH, illustration_write
 from demo.shops import demo_artisan_login_lines, load_marketplace_demo
 from tourism.campaigns import demo_campaign_ensure
-from tourism.catalog import import_catalog, load_file
+from tourism.catalog import catalog_discarded_on_failure, catalog_prepare, catalog_write, load_file
 from tourism.catalog_kinds import GALLERY_CREDIT, ILLUSTRATION_CREDIT
 from tourism.models import DestinationPage, EventPage, HomeFeaturedDestination, HomePage
 from tourism.roles import EDITORS, MODERATORS
@@ -124,10 +124,12 @@ def load_demo(*, stdout: TextIO | None = None, if_empty: bool = False, folder: P
     catalog_path, drawn = demo_files_write(folder=folder, size=image_size)
     say(f"Drew {drawn} illustrations in {folder}")
 
-    with transaction.atomic():
+    # The pictures' files before the transaction (with the media in a bucket, network calls).
+    prepared = catalog_prepare(catalog_path)
+    with catalog_discarded_on_failure(prepared), transaction.atomic():
         token = GALLERY_CREDIT.set(ILLUSTRATION_CREDIT)
         try:
-            report = import_catalog(catalog_path)
+            report = catalog_write(prepared)
         finally:
             GALLERY_CREDIT.reset(token)
         say(f"Imported the demo catalogue: {report.summary()}")

@@ -33,7 +33,7 @@ from demo.cloth import cloth, product_photos, save_jpeg
 from marketplace.models import Motif, Product, ProductSize, Shop
 from marketplace.services import product_stock_recount
 from marketplace.uploads import marketplace_collection
-from tourism.catalog import import_catalog, load_file
+from tourism.catalog import catalog_discarded_on_failure, catalog_prepare, catalog_write, load_file
 
 HERE = Path(__file__).parent / "data" / "marketplace"
 CATALOG = HERE / "catalog.json"
@@ -152,10 +152,12 @@ def load_marketplace_demo(*, stdout: TextIO | None = None, folder: Path | None =
     folder = folder or demo_folder()
     catalog_path, drawn = demo_photos_write(folder=folder, size=photo_size)
     say(f"Drew {drawn} sasirangan photos in {folder}")
-    with transaction.atomic():
+    # The pictures' files before the transaction (with the media in a bucket, network calls).
+    prepared = catalog_prepare(catalog_path)
+    with catalog_discarded_on_failure(prepared), transaction.atomic():
         changed = demo_motifs_ensure(folder=folder, size=photo_size)
         say(f"Motifs: {changed} created or updated")
-        report = import_catalog(catalog_path)
+        report = catalog_write(prepared)
         say(f"Imported the marketplace demo catalogue: {report.summary()}")
         sized = demo_sizes_ensure()
         if sized:

@@ -221,7 +221,7 @@ class ProductKind:
         product.save()
         product.colors.set(self._colors(cleaned["colors"]))
         product.tags.set(cleaned["tags"], clear=True)
-        images = [image_for(item, title=product.title_id, context=context) for item in cleaned["images"]]
+        images = [image_for(item, context=context) for item in cleaned["images"]]
         product.photos.all().delete()
         # One save each, not bulk_create: post_save is what makes the photo's renditions
         # (config/renditions.py), as for the dashboard's uploads.

@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.module_loading import import_string
 from PIL import Image as PILImage
+
+from config.media import MediaUnavailable
+from config.photos import CheckedPhoto, photo_reencode, photo_store, photos_discard
 
 # Order matters: events refer to destinations, products to artisans.
 KINDS = {
@@ -304,8 +308,24 @@ def load_file(path: Path) -> dict:
     return data
 
 
-def import_catalog(path: Path | str) -> ImportReport:
-    """Import a catalogue file: all of it, or (raising CatalogError) nothing."""
+@dataclass
+class PreparedCatalog:
+    """A catalogue file checked whole, its new pictures' files already in the media storage
+    (catalog_prepare), waiting to be written (catalog_write)."""
+
+    context: ImportContext
+    kinds: dict
+    cleaned_by_kind: dict[str, list[dict]]
+    stored: list  # images whose files were written and whose rows are not saved yet
+
+
+def catalog_prepare(path: Path | str) -> PreparedCatalog:
+    """Check every record of every kind (raising CatalogError, nothing written), then write the
+    files of the pictures new to the library.
+
+    Call it outside any transaction: with the media in a bucket each file is a network call, which
+    must not hold the database's locks, and a storage that refuses or does not answer then fails
+    the import before anything is written to the database."""
     path = Path(path)
     data = load_file(path)
     context = ImportContext(base_dir=path.resolve().parent)
@@ -328,34 +348,97 @@ def import_catalog(path: Path | str) -> ImportReport:
     for name, kind in kinds.items():
         for cleaned in cleaned_by_kind[name]:
             kind.check_references(cleaned, cleaned["_record"], context)
+    prepared = PreparedCatalog(context=context, kinds=kinds, cleaned_by_kind=cleaned_by_kind, stored=[])
+    _images_store(prepared)
+    return prepared
 
-    # Pass 2: write everything in one transaction.
+
+def catalog_write(prepared: PreparedCatalog) -> ImportReport:
+    """Pass 2: write everything in one transaction (inside the caller's, if any)."""
     report = ImportReport()
     with transaction.atomic():
-        for name, kind in kinds.items():
-            for cleaned in cleaned_by_kind[name]:
+        for name, kind in prepared.kinds.items():
+            for cleaned in prepared.cleaned_by_kind[name]:
                 record = cleaned.pop("_record")
-                outcome = kind.save(cleaned, record, context)
+                outcome = kind.save(cleaned, record, prepared.context)
                 report.count(name, outcome)
     return report
 
 
-def image_for(image_file: ImageFile, *, title: str, context: ImportContext):
-    """The Wagtail image for a file, reusing one with the same content."""
-    from django.core.files import File
+def catalog_discard(prepared: PreparedCatalog, *, written: bool) -> None:
+    """Remove the stored files no row names: all of them when the write failed (or the transaction
+    around it), after a write those of records that turned out unchanged."""
+    photos_discard([image for image in prepared.stored if not written or image.pk is None])
+
+
+@contextmanager
+def catalog_discarded_on_failure(prepared: PreparedCatalog):
+    """Around the transaction that writes a prepared catalogue (catalog_write, perhaps with more):
+    its stored files removed if that fails, and those no record needed if it succeeds."""
+    try:
+        yield
+    except BaseException:
+        catalog_discard(prepared, written=False)
+        raise
+    catalog_discard(prepared, written=True)
+
+
+def import_catalog(path: Path | str) -> ImportReport:
+    """Import a catalogue file: all of it, or (raising CatalogError) nothing."""
+    prepared = catalog_prepare(path)
+    with catalog_discarded_on_failure(prepared):
+        return catalog_write(prepared)
+
+
+def _title_of(cleaned: dict) -> str:
+    title = cleaned.get("title") or ""
+    return title.get("id", "") if isinstance(title, dict) else str(title)
+
+
+def _images_store(prepared: PreparedCatalog) -> None:
+    """Pass 1 1/2: each picture the catalogue names, found in the library by the hash of its file,
+    or written to the media storage as a new image whose row the write saves (image_for)."""
     from wagtail.images import get_image_model
 
-    cached = context.saved.get(("image", image_file.sha1))
-    if cached is not None:
-        return cached
-    image_model = get_image_model()
-    image = image_model.objects.filter(file_hash=image_file.sha1).first()
-    if image is None:
-        with image_file.path.open("rb") as handle:
-            image = image_model(title=title[:255])
-            image.file.save(image_file.path.name, File(handle), save=False)
-            image.file_hash = image_file.sha1
-            image._set_image_file_metadata()
-            image.save()
-    context.saved[("image", image_file.sha1)] = image
+    saved = prepared.context.saved
+    try:
+        for records in prepared.cleaned_by_kind.values():
+            for cleaned in records:
+                for image_file in cleaned.get("images") or []:
+                    key = ("image", image_file.sha1)
+                    if key in saved:
+                        continue
+                    image = get_image_model().objects.filter(file_hash=image_file.sha1).first()
+                    if image is None:
+                        image = _image_store(image_file, title=_title_of(cleaned))
+                        prepared.stored.append(image)
+                    saved[key] = image
+    except MediaUnavailable:
+        photos_discard(prepared.stored)
+        raise CatalogError("the media storage refused the pictures or did not answer; nothing was imported. "
+                           "Try again in a few minutes.") from None
+
+
+def _image_store(image_file: ImageFile, *, title: str):
+    """A picture new to the library, written anew as every stored picture is (its pixels and colour
+    profile, nothing else: config.photos) and stored; its row is not saved. `file_hash` is the hash
+    of the file as the catalogue names it, by which the next import finds it."""
+    from wagtail.models import Collection
+
+    try:
+        content, width, height = photo_reencode(image_file.path.read_bytes(), display_name=image_file.path.name)
+    except (OSError, ValidationError):
+        raise CatalogError(f"{image_file.path.name}: an unreadable image") from None
+    image = photo_store(photo=CheckedPhoto(name=image_file.path.name, content=content, width=width, height=height,
+                                           format=""),
+                        title=title or image_file.path.stem, collection=Collection.get_first_root_node())
+    image.file_hash = image_file.sha1
+    return image
+
+
+def image_for(image_file: ImageFile, *, context: ImportContext):
+    """The Wagtail image for a file (catalog_prepare found or stored it), its row saved now."""
+    image = context.saved[("image", image_file.sha1)]
+    if image.pk is None:
+        image.save()
     return image

@@ -127,7 +127,7 @@ class DestinationKind(PageKind):
         page.opening_hours = cleaned["opening_hours"]
         page.ticket_price_idr = cleaned["ticket_price_idr"]
         page.tags.set(cleaned["tags"], clear=True)
-        images = [image_for(item, title=page.title, context=context) for item in cleaned["images"]]
+        images = [image_for(item, context=context) for item in cleaned["images"]]
         page.main_image = images[0] if images else None
         credit = (GALLERY_CREDIT.get() or {}).get(page.locale.language_code, "")
         page.gallery_images.set([
@@ -185,5 +185,5 @@ class EventKind(PageKind):
             location = (venue.latitude, venue.longitude)
         page.latitude, page.longitude = (Decimal(str(v)) for v in location) if location else (None, None)
         page.tags.set(cleaned["tags"], clear=True)
-        images = [image_for(item, title=page.title, context=context) for item in cleaned["images"]]
+        images = [image_for(item, context=context) for item in cleaned["images"]]
         page.main_image = images[0] if images else None

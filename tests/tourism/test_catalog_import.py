@@ -213,3 +213,66 @@ def test_example_from_the_contract_imports(settings, home_page):
         pytest.skip("shared/contracts is not beside the checkout")
     report = import_catalog(example)
     assert report.counts["destinations"]["created"] == 2
+
+
+# --- The media storage: written before the transaction, never inside it -------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_pictures_are_stored_before_the_transaction_and_written_once(tmp_path, home_page, settings, monkeypatch):
+    """With the media in a bucket a file is a network call: none may hold the database's locks. The
+    picture is written once, already clean (nothing re-reads and rewrites it after the save); its
+    renditions wait for the task worker, as in production."""
+    from django.core.files.storage import storages
+    from django.db import connection
+    from wagtail.images import get_image_model
+
+    from tests.task_worker import use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+
+    storage_class = type(storages["default"])
+    calls = []
+    for name in ("save", "open"):
+        original = getattr(storage_class, name)
+
+        def recorded(self, *args, _name=name, _original=original, **kwargs):
+            calls.append((_name, connection.in_atomic_block))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(storage_class, name, recorded)
+    report = import_catalog(write_catalog(tmp_path, VALID))
+
+    assert report.counts["destinations"]["created"] == 2
+    assert calls == [("save", False)], calls
+    image = DestinationPage.objects.filter(slug="pasar-terapung-lok-baintan").first().main_image
+    assert (image.width, image.height) == (64, 48)
+    assert get_image_model().objects.count() == 1
+
+
+def test_a_storage_that_refuses_imports_nothing_and_says_so(tmp_path, home_page, settings):
+    """The message says what happened and that nothing was imported; no page, no image, no file."""
+    from wagtail.images import get_image_model
+
+    from tests.reliability.test_object_storage import storages_at
+    from tests.search.test_elasticsearch import closed_port_url
+
+    settings.STORAGES = storages_at(settings, closed_port_url())
+    with pytest.raises(CommandError, match="media storage refused the pictures or did not answer; nothing was imported"):
+        call_command("import_catalog", str(write_catalog(tmp_path, VALID)))
+    assert not DestinationPage.objects.exists() and not EventPage.objects.exists()
+    assert not get_image_model().objects.exists()
+
+
+def test_a_failed_write_leaves_no_stored_picture_behind(tmp_path, home_page, settings, monkeypatch):
+    from pathlib import Path
+
+    from tourism import catalog_kinds
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(catalog_kinds.EventKind, "save", broken)
+    with pytest.raises(RuntimeError):
+        import_catalog(write_catalog(tmp_path, VALID))
+    assert not DestinationPage.objects.exists()
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))

@@ -415,8 +415,11 @@ def _images_store(prepared: PreparedCatalog) -> None:
                     saved[key] = image
     except MediaUnavailable:
         photos_discard(prepared.stored)
-        raise CatalogError("the media storage refused the pictures or did not answer; nothing was imported. "
-                           "Try again in a few minutes.") from None
+        raise CatalogError("media storage: it refused the pictures or did not answer; "
+                           "try again in a few minutes") from None
+    except BaseException:  # an unreadable picture: the ones stored before it go too
+        photos_discard(prepared.stored)
+        raise
 
 
 def _image_store(image_file: ImageFile, *, title: str):

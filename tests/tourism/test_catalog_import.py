@@ -257,7 +257,8 @@ def test_a_storage_that_refuses_imports_nothing_and_says_so(tmp_path, home_page,
     from tests.search.test_elasticsearch import closed_port_url
 
     settings.STORAGES = storages_at(settings, closed_port_url())
-    with pytest.raises(CommandError, match="media storage refused the pictures or did not answer; nothing was imported"):
+    with pytest.raises(CommandError, match="Nothing was imported. media storage: it refused the pictures or did not "
+                                           "answer; try again in a few minutes"):
         call_command("import_catalog", str(write_catalog(tmp_path, VALID)))
     assert not DestinationPage.objects.exists() and not EventPage.objects.exists()
     assert not get_image_model().objects.exists()

@@ -43,6 +43,8 @@ def _specs(*specs: str) -> tuple[str, ...]:
 
 JSONLD = "fill-1200x630|format-jpeg"  # tourism.seo.JSONLD_RENDITION (structured data)
 # Tourism pages (site/templates/tourism/...)
+# 720 wide for phones: a card in the home page's rails is 84 % of a 375-430 px screen, which at
+# twice its density needs 630-720 pixels; 960 was nearly twice the bytes (bench/page_weight.py).
 TOURISM_CARD = _specs("fill-{480x320,720x480,960x640}|format-webp")  # destination, event and campaign cards
 TOURISM_MAIN = _specs(
     "fill-{640x480-c50,960x540-c50,1440x810-c50}|format-webp",  # destination and event hero

@@ -7,13 +7,9 @@ asks, so a stored fragment of the page (config/fragment_cache.py) asks for none 
 
 from __future__ import annotations
 
-import operator
-from functools import partial
-
-from django.utils.functional import SimpleLazyObject
-
 from config.renditions import GALLERY, NEARBY_THUMB, renditions_attach
 from tourism.nearby import destinations_nearby, shops_nearby
+from tourism.page_context import lazy_entries
 from tourism.visitor_photos import visitor_photos_approved
 
 
@@ -31,6 +27,4 @@ def destination_sections(*, destination) -> dict:
 
 
 def destination_page_context(page, request) -> dict:
-    sections = SimpleLazyObject(lambda: destination_sections(destination=page))
-    return {name: SimpleLazyObject(partial(operator.getitem, sections, name))
-            for name in ("gallery", "visitor_photos", "nearby")}
+    return lazy_entries(lambda: destination_sections(destination=page), ("gallery", "visitor_photos", "nearby"))

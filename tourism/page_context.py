@@ -10,7 +10,11 @@ back. Filled before the first request and only read after, like the app's other 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import partial
+
+from django.utils.functional import SimpleLazyObject
 
 # (page, request) -> the entries the page type's template reads besides `page`.
 ContextBuilder = Callable[..., dict]
@@ -22,6 +26,14 @@ def page_context_register(page_type: type, *builders: ContextBuilder) -> None:
     """Add builders of `page_type`'s context, in order (an AppConfig.ready() calls this once)."""
     registered = CONTEXT_BUILDERS.setdefault(page_type, [])
     registered.extend(builder for builder in builders if builder not in registered)
+
+
+def lazy_entries(read: Callable[[], dict], names: tuple[str, ...]) -> dict:
+    """{name: the entry of `read()`}, read once, when the template first asks for one: a stored
+    fragment of the page (config/fragment_cache.py) asks for none. operator.getitem, not
+    `sections.__getitem__`: naming an attribute of a lazy object reads what it wraps."""
+    sections = SimpleLazyObject(read)
+    return {name: SimpleLazyObject(partial(operator.getitem, sections, name)) for name in names}
 
 
 class RegisteredContextMixin:

@@ -1,16 +1,14 @@
 """Reads for tourism pages: listings that cost the same few queries at any length."""
 
-import operator
-from functools import partial
 
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from config.renditions import PRODUCT_CARD, TOURISM_CARD, renditions_attach, renditions_prefetch
 from tourism.models import DestinationPage, EventPage
+from tourism.page_context import lazy_entries
 from tourism.providers import HOME_HIGHLIGHTS, provided
 from tourism.routing import default_locale, public_pages
 from tourism.snippets import Category, District
@@ -155,12 +153,8 @@ def home_sections(*, home) -> dict:
 # --- What the page types' templates read (registered for them in TourismConfig.ready()) ---------
 
 def home_page_context(page, request) -> dict:
-    # Read when the template first asks: a stored fragment of the page asks for none of them.
-    # operator.getitem, not `sections.__getitem__`: a lazy object's attribute is its wrapped
-    # object's, so naming it read all three rails at once, even for a stored fragment.
-    sections = SimpleLazyObject(lambda: home_sections(home=page))
-    return {name: SimpleLazyObject(partial(operator.getitem, sections, name))
-            for name in ("featured_destinations", "upcoming_events", "sasirangan_highlights")}
+    return lazy_entries(lambda: home_sections(home=page),
+                        ("featured_destinations", "upcoming_events", "sasirangan_highlights"))
 
 
 def destination_index_context(page, request) -> dict:

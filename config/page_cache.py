@@ -234,12 +234,19 @@ def page_listed_below(page) -> str:
     return f"below:{page.path}"
 
 
+def page_translations_listed(page) -> str:
+    """What listing a page's translations records (the hreflang alternates): a translation made,
+    published, unpublished or deleted changes the list, though no reader read that row before."""
+    return f"translations:{page.translation_key}"
+
+
 def page_changes(page) -> tuple[str, ...]:
-    """What a change of a page makes stale: what read it, and the pages above it (their
-    listings may gain, lose or show it). Ancestors' tree paths come from its own path."""
+    """What a change of a page makes stale: what read it, what listed its translations, and the
+    pages above it (their listings may gain, lose or show it). Ancestors' tree paths come from
+    its own path."""
     step = page.steplen
     above = (f"below:{page.path[:end]}" for end in range(step, len(page.path or ""), step))
-    return (f"page:{page.pk}", *above)
+    return (f"page:{page.pk}", page_translations_listed(page), *above)
 
 
 def page_row_changes(attname: str):

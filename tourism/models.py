@@ -101,13 +101,19 @@ class HomePage(TranslationFallbackMixin, RememberedLocaleMixin, RememberedRestri
         verbose_name = _("beranda")
 
     def route(self, request, path_components):
-        if not path_components:
-            result = super().route(request, path_components)
-            if self.get_deferred_fields():  # the site's remembered root (config.middleware.SiteLookupMiddleware)
-                # With its hero image, which the hero and the share image both read.
-                return RouteResult(type(self).objects.select_related("hero_image").get(pk=self.pk))
+        if not path_components and not self.get_deferred_fields():
+            return super().route(request, path_components)
+        # The home itself is remembered as any other route is: the site's root it is routed from
+        # (config.middleware.SiteLookupMiddleware) is a remembered row of only some columns.
+        return route_remembered(self, request, path_components, self.route_walk)
+
+    def route_walk(self, request, path_components):
+        """Wagtail's route; the home itself read whole, with its hero image (the hero and the share
+        image both read it)."""
+        result = super().route(request, path_components)
+        if path_components:
             return result
-        return route_remembered(self, request, path_components, super().route)
+        return RouteResult(type(self).objects.select_related("hero_image").get(pk=self.pk))
 
 
 class HomeFeaturedDestination(Orderable):

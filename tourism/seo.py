@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 from wagtail.images.models import SourceImageIOError
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from config import dependencies
+from config.page_cache import page_translations_listed
+from config.remembered import remember_read
 from tourism.links import absolute
 from tourism.routing import public_pages
 from tourism.shareables import shareable_for
@@ -43,16 +46,20 @@ def jsonld_dumps(data: dict) -> str:
 # --- Languages of one thing ---------------------------------------------------------------
 
 def page_language_urls(page, request=None) -> dict[str, str]:
-    """{language: path} of the page's live translations (the page itself included)."""
-    # Only what get_url and the language read: every page's <head> asks (issue 12's first render).
-    translations = (public_pages(Page.objects.live()).filter(translation_key=page.translation_key)
-                    .select_related("locale").only("url_path", "locale"))
-    urls = {}
-    for translated in translations:
-        url = translated.get_url(request)
-        if url:
-            urls[translated.locale.language_code] = url
-    return urls
+    """{language: path} of the page's live translations (the page itself included).
+
+    Every page's <head> asks, and the answer changes only when one of the translations does:
+    remembered (config.remembered) until then, per site (a page of another site is a full URL)."""
+    site = Site.find_for_request(request) if request is not None else None
+
+    def read() -> tuple[tuple[str, str], ...]:
+        dependencies.shown(page_translations_listed(page))
+        translations = (public_pages(Page.objects.live()).filter(translation_key=page.translation_key)
+                        .select_related("locale").only("url_path", "locale"))
+        urls = ((translated.locale.language_code, translated.get_url(request)) for translated in translations)
+        return tuple((language, url) for language, url in urls if url)
+
+    return dict(remember_read(("language-urls", page.translation_key, getattr(site, "pk", None)), read))
 
 
 def shareable_language_urls(obj) -> dict[str, str]:
@@ -266,9 +273,21 @@ def breadcrumb_jsonld(page, *, request) -> dict:
     'Beranda', 'Home' in English), the pages between, the page itself."""
     from django.utils.translation import gettext
 
-    trail = [*page.get_ancestors().filter(depth__gt=1), page]
-    return trail_jsonld([(gettext("Beranda") if crumb.depth == 2 else crumb.title, crumb.get_url(request))
-                         for crumb in trail], request=request)
+    trail = [*page_ancestry(page, request=request), (page.depth, page.title, page.get_url(request))]
+    return trail_jsonld([(gettext("Beranda") if depth == 2 else title, url) for depth, title, url in trail],
+                        request=request)
+
+
+def page_ancestry(page, *, request) -> tuple[tuple[int, str, str], ...]:
+    """(depth, title, URL) of the pages above `page` below the tree's root, the home page first;
+    remembered (config.remembered) until one of them changes (a move makes everything stale)."""
+    site = Site.find_for_request(request) if request is not None else None
+
+    def read():
+        return tuple((crumb.depth, crumb.title, crumb.get_url(request))
+                     for crumb in page.get_ancestors().filter(depth__gt=1))
+
+    return remember_read(("ancestry", page.pk, getattr(site, "pk", None)), read)
 
 
 def trail_jsonld(crumbs, *, request) -> dict:

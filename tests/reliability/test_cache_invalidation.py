@@ -5,9 +5,11 @@ pages (config.page_cache.GenerationMemo) is never one object shared by several r
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.marketplace.orders import factories as order_factories
 from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
@@ -245,3 +247,43 @@ def test_a_campaign_started_refreshes_the_share_links_of_pages_cached_before_it(
     refreshed = client.get(destination_page)
     assert refreshed["X-Page-Cache"] == "miss" and "utm_campaign=kampanye-uji" in refreshed.text
     assert client.get(world["product_page"]).status_code == 200
+
+
+def _alternates(html: str) -> dict[str, str]:
+    return {tag["hreflang"]: tag["href"]
+            for tag in BeautifulSoup(html, "html.parser").select('head link[rel="alternate"][hreflang]')}
+
+
+def test_a_translation_published_later_is_named_by_the_original_at_once(client, world):
+    """A page's language alternates are remembered until one of its translations changes
+    (tourism.seo.page_language_urls); a translation made later is such a change, though the
+    original's page never read its row."""
+    from wagtail.models import Locale
+
+    destination, url = world["destination"], world["destination"].url
+    assert set(_alternates(_cached(client, url))) == {"id", "x-default"}
+    translation = destination.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    translation.title = "Lok Baintan Floating Market"
+    translation.save_revision().publish()
+    assert _alternates(client.get(url).text)["en"] == "http://testserver/en/destinasi/pasar-terapung-lok-baintan/"
+    translation.refresh_from_db()  # live, as publishing made it
+    translation.unpublish()
+    assert "en" not in _alternates(client.get(url).text)
+
+
+def test_an_index_renamed_is_named_so_in_the_breadcrumbs_of_the_pages_below_it(client, world):
+    """The pages above a page are remembered for its breadcrumb (tourism.seo.page_ancestry) until one changes."""
+    from tourism.models import DestinationIndexPage
+
+    def crumbs(html):
+        scripts = BeautifulSoup(html, "html.parser").select('script[type="application/ld+json"]')
+        trail = next(data for data in (json.loads(tag.string) for tag in scripts)
+                     if data.get("@type") == "BreadcrumbList")
+        return [crumb["name"] for crumb in trail["itemListElement"]]
+
+    url = world["destination"].url
+    assert crumbs(_cached(client, url)) == ["Beranda", "Destinasi", "Pasar Terapung Lok Baintan"]
+    index = DestinationIndexPage.objects.get(locale__language_code="id")
+    index.title = "Tempat Wisata"
+    index.save_revision().publish()
+    assert crumbs(client.get(url).text) == ["Beranda", "Tempat Wisata", "Pasar Terapung Lok Baintan"]

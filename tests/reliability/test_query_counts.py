@@ -37,12 +37,15 @@ pytestmark = pytest.mark.django_db
 # (marketplace.shipping.rates.TableRateSource). A destination's gallery, visitor photos and nearby
 # places join their images to their rows and prefetch only the renditions (config.renditions.
 # renditions_prefetch), as the cards do.
+# Lowered again: a page's language alternates and the pages above it (its breadcrumb's JSON-LD)
+# remembered until one of them changes (tourism.seo.page_language_urls, page_ancestry), and the
+# home page remembered as any other route is (tourism.models.HomePage.route).
 CEILINGS = {
-    "home": 8,
-    "destination index": 9,
-    "destination page": 8,
-    "event index": 6,
-    "event page": 9,
+    "home": 6,
+    "destination index": 8,
+    "destination page": 6,
+    "event index": 5,
+    "event page": 7,
     "product listing": 6,
     "product page": 4,
     "shop page": 5,

@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from config import dependencies
+from config.page_cache import page_shown_as
+from config.remembered import remember_read
 from config.renditions import PRODUCT_CARD, TOURISM_CARD, renditions_attach, renditions_prefetch
 from tourism.models import DestinationPage, EventPage
 from tourism.page_context import lazy_entries
@@ -118,8 +121,7 @@ def home_featured_destinations(*, home, limit: int = 6, filter_specs=TOURISM_CAR
     Editors may pick either language's page of a destination; picks are matched by
     translation key, so both homes show the same places, each in its reader's language.
     """
-    chosen_keys = list(
-        home.featured_destinations.order_by("sort_order").values_list("destination__translation_key", flat=True))
+    chosen_keys = home_featured_keys(home)
     destinations = _default_locale_pages(DestinationPage, filter_specs=filter_specs)
     by_key = {page.translation_key: page for page in destinations.filter(translation_key__in=chosen_keys)}
     picks = [by_key[key] for key in dict.fromkeys(chosen_keys) if key in by_key]
@@ -127,6 +129,17 @@ def home_featured_destinations(*, home, limit: int = 6, filter_specs=TOURISM_CAR
         picks += list(destinations.exclude(pk__in=[p.pk for p in picks])
                       .order_by("-first_published_at")[: limit - len(picks)])
     return localize_pages(picks[:limit], filter_specs=filter_specs)
+
+
+def home_featured_keys(home) -> list[str]:
+    """The translation keys of the editors' picks, in their order: part of the home page as its
+    editors publish it, so remembered (config.remembered) until the home page changes."""
+    def read() -> tuple[str, ...]:
+        dependencies.shown(*page_shown_as(home))  # the picks are the home page's rows
+        return tuple(home.featured_destinations.order_by("sort_order")
+                     .values_list("destination__translation_key", flat=True))
+
+    return list(remember_read(("home-picks", home.pk), read))
 
 
 def sasirangan_highlights(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list:

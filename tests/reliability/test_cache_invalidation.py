@@ -287,3 +287,23 @@ def test_an_index_renamed_is_named_so_in_the_breadcrumbs_of_the_pages_below_it(c
     index.title = "Tempat Wisata"
     index.save_revision().publish()
     assert crumbs(client.get(url).text) == ["Beranda", "Tempat Wisata", "Pasar Terapung Lok Baintan"]
+
+
+def test_the_editors_new_picks_show_on_the_home_page_at_once(client, world):
+    """The home page's picks are remembered with the page (tourism.selectors.home_featured_keys)
+    until its editors publish it again."""
+    from tourism.models import HomeFeaturedDestination, HomePage
+
+    picked = factories.destination(slug="riam-kanan", title="Waduk Riam Kanan")
+    home = HomePage.objects.get(locale__language_code="id")
+    home.featured_destinations = [HomeFeaturedDestination(destination=world["destination"])]
+    home.save_revision().publish()
+
+    def first_card(html):
+        card = BeautifulSoup(html, "html.parser").select_one(".card__title")
+        return card.get_text(strip=True)
+
+    assert first_card(_cached(client, "/id/")) == "Pasar Terapung Lok Baintan"
+    home.featured_destinations = [HomeFeaturedDestination(destination=picked)]
+    home.save_revision().publish()
+    assert first_card(client.get("/id/").text) == "Waduk Riam Kanan"

@@ -29,3 +29,12 @@ keepalive = 5
 max_requests = 100_000
 max_requests_jitter = 10_000
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Everything loaded so far (Django, Wagtail, the site's code) lives as long as the worker:
+    frozen, so that the garbage collector's full passes stop walking it again and again."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -27,6 +27,10 @@ class CourierService(models.Model):
     courier = models.SlugField(_("kurir"), max_length=20, help_text=_("mis. jne, jnt, sicepat, pos"))
     service = models.CharField(_("layanan"), max_length=40, help_text=_("mis. REG, YES, EZ"))
     label = models.CharField(_("nama yang dibaca pembeli"), max_length=60, help_text=_("mis. JNE REG"))
+    label_en = models.CharField(
+        _("nama dalam bahasa Inggris"), max_length=60, blank=True,
+        help_text=_("Yang dibaca pembeli di halaman bahasa Inggris, mis. POS EMS (international). Kosong: "
+                    "nama di atas (cukup untuk nama merek seperti JNE REG)."))
     weight_tolerance_g = models.PositiveIntegerField(
         _("toleransi berat (gram)"), default=0, validators=[MaxValueValidator(999)],
         help_text=_("Kelebihan di atas kilogram utuh yang tidak dihitung kurir, mis. 300 untuk JNE."))
@@ -34,7 +38,7 @@ class CourierService(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("courier"), FieldPanel("service")]),
-              FieldPanel("label"), FieldPanel("weight_tolerance_g"), FieldPanel("is_active"), FieldPanel("sort_order")]
+              FieldRowPanel([FieldPanel("label"), FieldPanel("label_en")]), FieldPanel("weight_tolerance_g"), FieldPanel("is_active"), FieldPanel("sort_order")]
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from config.remembered import remember_read
+from marketplace.models import in_reading_language
 from marketplace.shipping.models import ShippingRate
 from marketplace.shipping.regions import (
     BANJAR_CITIES,
@@ -92,6 +93,7 @@ class TableRate:
     courier: str
     service: str
     label: str
+    label_en: str  # blank: the label is read in English too
     first_kg_idr: int
     next_kg_idr: int
     tolerance_g: int
@@ -103,7 +105,8 @@ def table_rates() -> tuple[TableRate, ...]:
     """The active services' rates, every zone, in one query."""
     return tuple(
         TableRate(zone=rate.zone, code=rate.service.code, courier=rate.service.courier,
-                  service=rate.service.service, label=rate.service.label, first_kg_idr=rate.first_kg_idr,
+                  service=rate.service.service, label=rate.service.label,
+                  label_en=rate.service.label_en, first_kg_idr=rate.first_kg_idr,
                   next_kg_idr=rate.next_kg_idr, tolerance_g=rate.service.weight_tolerance_g,
                   days_min=rate.days_min, days_max=rate.days_max)
         for rate in ShippingRate.objects.filter(service__is_active=True).select_related("service"))
@@ -128,7 +131,8 @@ class TableRateSource:
 
     def quotes(self, *, destination: Destination, weight_g: int) -> list[CourierQuote]:
         quotes = [
-            CourierQuote(id=rate.code, courier=rate.courier, service=rate.service, label=rate.label,
+            CourierQuote(id=rate.code, courier=rate.courier, service=rate.service,
+                         label=in_reading_language(rate.label, rate.label_en),
                          cost_idr=parcel_cost(weight_g=weight_g, first_kg_idr=rate.first_kg_idr,
                                               next_kg_idr=rate.next_kg_idr, tolerance_g=rate.tolerance_g),
                          days_min=rate.days_min, days_max=rate.days_max)

@@ -2,8 +2,12 @@
 
 One row per service and zone, with the service's own columns repeated on each of its rows:
 
-    code,courier,service,label,weight_tolerance_g,zone,first_kg_idr,next_kg_idr,days_min,days_max
-    jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4
+    code,courier,service,label,weight_tolerance_g,zone,first_kg_idr,next_kg_idr,days_min,days_max,label_en
+    jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4,
+    pos-ems,pos,EMS,POS EMS (luar negeri),0,asean,290000,95000,4,7,POS EMS (international)
+
+`label_en` (the name English pages show; blank: `label`) may be left out: a file made before it
+existed leaves the English names as they are.
 
 The file is the whole table: every row is checked before anything is written, a bad one is
 reported with its line and column and nothing changes; a good file replaces every rate, and a
@@ -24,7 +28,8 @@ from marketplace.shipping.regions import Zone
 
 COLUMNS = ["code", "courier", "service", "label", "weight_tolerance_g", "zone", "first_kg_idr", "next_kg_idr",
            "days_min", "days_max"]
-SERVICE_COLUMNS = ["courier", "service", "label", "weight_tolerance_g"]
+OPTIONAL_COLUMNS = ["label_en"]
+SERVICE_COLUMNS = ["courier", "service", "label", "weight_tolerance_g", "label_en"]
 MAX_ROWS = 2000
 ZONE_CODES = [zone.value for zone in Zone]
 
@@ -50,13 +55,14 @@ class ImportSummary:
 def rate_table_export() -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + OPTIONAL_COLUMNS)
     rates = sorted(ShippingRate.objects.select_related("service"),
                    key=lambda rate: (rate.service.sort_order, rate.service.code, ZONE_CODES.index(rate.zone)))
     for rate in rates:
         service = rate.service
         writer.writerow([service.code, service.courier, service.service, service.label, service.weight_tolerance_g,
-                         rate.zone, rate.first_kg_idr, rate.next_kg_idr, rate.days_min, rate.days_max])
+                         rate.zone, rate.first_kg_idr, rate.next_kg_idr, rate.days_min, rate.days_max,
+                         service.label_en])
     return buffer.getvalue()
 
 
@@ -72,9 +78,9 @@ def _whole_number(value: str, *, line: int, column: str, maximum: int) -> int:
     return number
 
 
-def _text(value: str, *, line: int, column: str, max_length: int) -> str:
+def _text(value: str, *, line: int, column: str, max_length: int, blank: bool = False) -> str:
     text = value.strip()
-    if not text:
+    if not text and not blank:
         raise RateTableError(_("wajib diisi."), line=line, column=column)
     if len(text) > max_length:
         raise RateTableError(_("paling panjang %(max)s karakter.") % {"max": max_length}, line=line, column=column)
@@ -90,7 +96,7 @@ def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise RateTableError(_("kolom yang wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)}, line=1)
-    position = {name: header.index(name) for name in COLUMNS}
+    position = {name: header.index(name) for name in COLUMNS + OPTIONAL_COLUMNS if name in header}
     services: dict[str, dict] = {}
     rates: list[dict] = []
     seen = {}
@@ -102,7 +108,7 @@ def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:
         if len(row) < len(header):
             raise RateTableError(_("baris ini kurang kolom: ada %(found)s, seharusnya %(wanted)s.")
                                  % {"found": len(row), "wanted": len(header)}, line=line)
-        cell = {name: row[position[name]] for name in COLUMNS}
+        cell = {name: row[column] for name, column in position.items()}
         code = _text(cell["code"], line=line, column="code", max_length=40).lower()
         if not all(ch.isalnum() or ch == "-" for ch in code) or not code.isascii():
             raise RateTableError(_("hanya huruf kecil, angka dan tanda hubung, mis. jne-reg."), line=line, column="code")
@@ -113,8 +119,10 @@ def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:
             "weight_tolerance_g": _whole_number(cell["weight_tolerance_g"], line=line, column="weight_tolerance_g",
                                                 maximum=999),
         }
+        if "label_en" in cell:
+            service["label_en"] = _text(cell["label_en"], line=line, column="label_en", max_length=60, blank=True)
         if code in services and services[code] != service:
-            differing = next(name for name in SERVICE_COLUMNS if services[code][name] != service[name])
+            differing = next(name for name in SERVICE_COLUMNS if services[code].get(name) != service.get(name))
             raise RateTableError(_("layanan %(code)s ditulis berbeda di baris lain.") % {"code": code},
                                  line=line, column=differing)
         services[code] = service

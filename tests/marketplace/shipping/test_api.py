@@ -102,6 +102,18 @@ def test_the_reason_comes_in_the_language_asked_for(client, kemeja):
     assert body["unavailable"][0]["reason"] == "Rumah Sasirangan ships to addresses in Indonesia only."
 
 
+@pytest.mark.parametrize(("lang", "label"), [("id", "POS EMS (luar negeri)"), ("en", "POS EMS (international)")])
+def test_courier_names_come_in_the_language_asked_for(client, kain, lang, label):
+    """The seeded table's one Indonesian name has its English one; brand names are the same in both."""
+    kain.shop.ships_abroad = True
+    kain.shop.save()
+    abroad = get(client, items="kain-gigi-haruan:1", country="SG", lang=lang).json()
+    assert [option["label"] for option in abroad["shops"][0]["options"]] == [label]
+    at_home = get(client, items="kain-gigi-haruan:1", country="ID", province="Jawa Timur", city="Surabaya",
+                  lang=lang).json()
+    assert "JNE REG" in [option["label"] for option in at_home["shops"][0]["options"]]
+
+
 def test_a_product_without_weight_can_only_be_collected(client, kain, kemeja):
     kain.weight_g = None
     kain.save()

@@ -41,8 +41,9 @@ def url(name):
 def test_export_then_import_gives_the_same_table():
     before = table()
     exported = rate_table_export()
-    assert exported.startswith(HEADER)
-    assert "jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4\n" in exported
+    assert exported.startswith(HEADER.replace("\n", ",label_en\n"))
+    assert "jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4,\n" in exported
+    assert "pos-ems,pos,EMS,POS EMS (luar negeri),0,asean,290000,95000,4,7,POS EMS (international)\n" in exported
     summary = rate_table_import(exported)
     assert summary.rates == len(before) and summary.switched_off == []
     assert table() == before
@@ -79,6 +80,27 @@ def test_a_bad_row_names_its_line_and_column_and_changes_nothing(rows, where):
         rate_table_import(HEADER + rows)
     assert str(caught.value).startswith(where), str(caught.value)
     assert table() == before and CourierService.objects.filter(is_active=False).count() == 0
+
+
+def english_names():
+    return dict(CourierService.objects.values_list("code", "label_en"))
+
+
+def test_english_names_come_in_their_own_column_and_a_file_without_it_keeps_them():
+    rate_table_import(HEADER.replace("\n", ",label_en\n")
+                      + "jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,2,4,\n"
+                      + "kurir-lokal,lokal,KILAT,Kurir lokal Martapura,0,banjar,8000,8000,1,1,Martapura local courier\n"
+                      + "pos-ems,pos,EMS,POS EMS (luar negeri),0,asean,290000,95000,4,7,POS EMS (abroad)\n")
+    names = english_names()
+    assert (names["jne-reg"], names["kurir-lokal"], names["pos-ems"]) == ("", "Martapura local courier",
+                                                                          "POS EMS (abroad)")
+    rate_table_import(HEADER + "pos-ems,pos,EMS,POS EMS (luar negeri),0,asean,290000,95000,4,7\n")  # an old file
+    assert english_names()["pos-ems"] == "POS EMS (abroad)"
+    with pytest.raises(RateTableError) as caught:
+        rate_table_import(HEADER.replace("\n", ",label_en\n")
+                          + "pos-ems,pos,EMS,POS EMS (luar negeri),0,asean,290000,95000,4,7," + "x" * 61 + "\n")
+    assert str(caught.value).startswith("baris 2, kolom label_en"), str(caught.value)
+    assert english_names()["pos-ems"] == "POS EMS (abroad)"
 
 
 def test_a_file_without_the_columns_or_rates_is_refused():

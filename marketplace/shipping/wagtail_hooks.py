@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from marketplace.shipping.models import CourierService, ShippingRate
 from marketplace.shipping.table_csv import (
     COLUMNS,
+    OPTIONAL_COLUMNS,
     ZONE_CODES,
     RateTableError,
     rate_table_export,
@@ -61,7 +62,7 @@ class RateTableImportView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(columns=",".join(COLUMNS), zones=", ".join(ZONE_CODES),
+        context.update(columns=",".join(COLUMNS), optional_columns=",".join(OPTIONAL_COLUMNS), zones=", ".join(ZONE_CODES),
                        export_url=reverse(self.viewset.get_url_name("export_csv")),
                        index_url=reverse(self.viewset.get_url_name("list")))
         return context

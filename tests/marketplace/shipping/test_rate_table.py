@@ -124,6 +124,7 @@ def test_an_editor_sees_the_table_and_exports_it(editor_client):
 def test_an_editor_imports_a_csv(editor_client):
     form = editor_client.get(url("import_csv"))
     assert form.status_code == 200 and "weight_tolerance_g" in form.content.decode()
+    assert "<code>label_en</code>" in form.content.decode()
     upload = SimpleUploadedFile("tarif.csv", (HEADER + "jne-reg,jne,REG,JNE REG,300,jawa-bali,45000,45000,2,3\n")
                                 .encode(), content_type="text/csv")
     response = editor_client.post(url("import_csv"), {"file": upload})

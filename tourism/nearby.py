@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from wagtail.models import Locale
 
+from config import dependencies
+from config.remembered import remember_read
 from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationPage
 from tourism.providers import LOCATED_SHOPS, provided
@@ -63,6 +65,23 @@ class _Point:
         return self.title
 
 
+def _located():
+    return (public_pages(DestinationPage.objects.live())
+            .filter(locale_id=default_locale()[0], latitude__isnull=False, longitude__isnull=False))
+
+
+def located_destinations() -> tuple[tuple, ...]:
+    """(pk, latitude, longitude, title, translation_key) of every live destination with a place on
+    the map. Every destination page asks; remembered (config.remembered) until a destination is
+    published, moved, unpublished or added below the index pages they are listed under."""
+    def read():
+        rows = tuple(_located().values_list("pk", "latitude", "longitude", "title", "translation_key", "path"))
+        dependencies.shown(*{f"below:{path[:-DestinationPage.steplen]}" for *_, path in rows})
+        return tuple(row[:-1] for row in rows)
+
+    return remember_read("located-destinations", read)
+
+
 def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DISTANCE_KM,
                         filter_specs=NEARBY_THUMB) -> list[Nearby]:
     """Other live destinations nearest to this one, in the reader's language, their thumbnails'
@@ -73,18 +92,14 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
     destination page's first render."""
     if not destination.has_location:
         return []
-    located = (
-        public_pages(DestinationPage.objects.live())
-        .filter(locale_id=default_locale()[0], latitude__isnull=False, longitude__isnull=False)
-        .exclude(translation_key=destination.translation_key)
-    )
-    points = [_Point(*row) for row in located.values_list("pk", "latitude", "longitude", "title")]
+    points = [_Point(pk, latitude, longitude, title) for pk, latitude, longitude, title, translation_key
+              in located_destinations() if translation_key != destination.translation_key]
     nearest = _nearest(points, latitude=destination.latitude, longitude=destination.longitude,
                        limit=limit, max_km=max_km)
     if not nearest:
         return []
     rows = {page.pk: page for page in with_card_images(
-        located.filter(pk__in=[item.place.pk for item in nearest])
+        _located().filter(pk__in=[item.place.pk for item in nearest])
         .select_related("category", "district").only(*NEARBY_FIELDS), filter_specs=filter_specs)}
     nearest = [Nearby(rows[item.place.pk], item.distance_km) for item in nearest if item.place.pk in rows]
     # Their translations with the thumbnails' sizes, not the cards' (a picture whose sizes are not

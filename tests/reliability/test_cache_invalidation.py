@@ -307,3 +307,16 @@ def test_the_editors_new_picks_show_on_the_home_page_at_once(client, world):
     home.featured_destinations = [HomeFeaturedDestination(destination=picked)]
     home.save_revision().publish()
     assert first_card(client.get("/id/").text) == "Waduk Riam Kanan"
+
+
+def test_a_destination_published_nearby_shows_on_the_pages_of_those_near_it_at_once(client, world):
+    """Where every destination is (tourism.nearby.located_destinations) is remembered until one
+    below the index changes; a stored page that listed its neighbours goes with it."""
+    def nearby(html):
+        return [link.get_text(strip=True) for link in BeautifulSoup(html, "html.parser").select(".nearby__item a")]
+
+    url = world["destination"].url
+    assert nearby(_cached(client, url)) == []
+    factories.destination(slug="pasar-intan-martapura", title="Pasar Intan Martapura",
+                          latitude="-3.4150", longitude="114.8550")
+    assert nearby(client.get(url).text) == ["Pasar Intan Martapura"]

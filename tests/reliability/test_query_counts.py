@@ -40,11 +40,12 @@ pytestmark = pytest.mark.django_db
 # Lowered again: a page's language alternates and the pages above it (its breadcrumb's JSON-LD)
 # remembered until one of them changes (tourism.seo.page_language_urls, page_ancestry), and the
 # home page remembered as any other route is, with its editors' picks (tourism.models.HomePage.route,
-# tourism.selectors.home_featured_keys).
+# tourism.selectors.home_featured_keys); and where every destination is, for a destination's nearby
+# places (tourism.nearby.located_destinations).
 CEILINGS = {
     "home": 5,
     "destination index": 8,
-    "destination page": 6,
+    "destination page": 5,
     "event index": 5,
     "event page": 7,
     "product listing": 6,

@@ -231,7 +231,12 @@ def page_shown_as(page) -> tuple[str, ...]:
 def page_listed_below(page) -> str:
     """What a page served records (config/wagtail_hooks.py): it may list any page below it
     (an index its children, the home page the featured destinations)."""
-    return f"below:{page.path}"
+    return path_listed_below(page.path)
+
+
+def path_listed_below(path: str) -> str:
+    """What listing the pages below the page at tree path `path` records."""
+    return f"below:{path}"
 
 
 def page_translations_listed(page) -> str:
@@ -245,7 +250,7 @@ def page_changes(page) -> tuple[str, ...]:
     pages above it (their listings may gain, lose or show it). Ancestors' tree paths come from
     its own path."""
     step = page.steplen
-    above = (f"below:{page.path[:end]}" for end in range(step, len(page.path or ""), step))
+    above = (path_listed_below(page.path[:end]) for end in range(step, len(page.path or ""), step))
     return (f"page:{page.pk}", page_translations_listed(page), *above)
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from wagtail.models import Locale
 
 from config import dependencies
+from config.page_cache import path_listed_below
 from config.remembered import remember_read
 from config.renditions import NEARBY_THUMB
-from tourism.models import DestinationPage
+from tourism.models import DestinationIndexPage, DestinationPage
 from tourism.providers import LOCATED_SHOPS, provided
 from tourism.routing import default_locale, public_pages
 from tourism.selectors import localize_pages, with_card_images
@@ -73,11 +74,11 @@ def _located():
 def located_destinations() -> tuple[tuple, ...]:
     """(pk, latitude, longitude, title, translation_key) of every live destination with a place on
     the map. Every destination page asks; remembered (config.remembered) until a destination is
-    published, moved, unpublished or added below the index pages they are listed under."""
+    published, moved, unpublished or added below the index pages, the only place they live."""
     def read():
-        rows = tuple(_located().values_list("pk", "latitude", "longitude", "title", "translation_key", "path"))
-        dependencies.shown(*{f"below:{path[:-DestinationPage.steplen]}" for *_, path in rows})
-        return tuple(row[:-1] for row in rows)
+        dependencies.shown(*(path_listed_below(path)
+                             for path in DestinationIndexPage.objects.values_list("path", flat=True)))
+        return tuple(_located().values_list("pk", "latitude", "longitude", "title", "translation_key"))
 
     return remember_read("located-destinations", read)
 

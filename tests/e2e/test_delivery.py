@@ -274,7 +274,7 @@ def test_singapore_buyer_is_told_which_shop_ships_abroad_and_orders_from_it(site
     # One shop cannot send there, and the page names it; the other offers a courier abroad, no pickup.
     refusal = f"{shop_name(site, INTAN_MARTAPURA)} ships to addresses in Indonesia only."
     expect(page.get_by_role("alert").filter(has_text=refusal)).to_be_visible()
-    abroad = page.locator("label", has_text=re.compile(r"^POS EMS"))
+    abroad = page.locator("label", has_text=re.compile(r"^POS EMS \(international\)"))  # its English name
     expect(abroad).to_contain_text(rupiah(shipping))
     expect(page.get_by_label(re.compile(r"^(Pickup|Collect)"))).to_have_count(0)
     fits_the_phone(page)

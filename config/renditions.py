@@ -86,6 +86,14 @@ def renditions_prefetch(image: str, filter_specs):
     return Prefetch(f"{image}__renditions", queryset=renditions, to_attr="prefetched_renditions")
 
 
+def with_image_renditions(queryset, image: str, filter_specs):
+    """`queryset` with the image at `image` (a lookup) joined in, and its renditions `filter_specs`
+    prefetched (renditions_prefetch); with `filter_specs` None only joined: the caller attaches them
+    with others' (renditions_attach)."""
+    queryset = queryset.select_related(image)
+    return queryset.prefetch_related(renditions_prefetch(image, filter_specs)) if filter_specs else queryset
+
+
 def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
     """The renditions of many images, each with its own specs, in one query, put where Wagtail's
     image tags look first (`prefetched_renditions`, where `ImageQuerySet.prefetch_renditions` puts

@@ -25,7 +25,7 @@ from wagtail.images import get_image_model
 
 from config.dependencies import shown
 from config.page_cache import GenerationMemo
-from config.renditions import PRODUCT_CARD, renditions_prefetch
+from config.renditions import PRODUCT_CARD, with_image_renditions
 from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
     Color,
@@ -57,10 +57,7 @@ def _images(renditions):
 def _photos_prefetch(filter_specs=PRODUCT_CARD) -> Prefetch:
     """Each photo's image joined in, not prefetched: one query fewer for every list of products; and
     the renditions `filter_specs` (none: the caller attaches them, config.renditions.renditions_attach)."""
-    photos = ProductPhoto.objects.select_related("image")
-    if filter_specs:
-        photos = photos.prefetch_related(renditions_prefetch("image", filter_specs))
-    return Prefetch("photos", queryset=photos)
+    return Prefetch("photos", queryset=with_image_renditions(ProductPhoto.objects.all(), "image", filter_specs))
 
 
 # --- Shops ------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from tourism.visitor_photos import visitor_photos_approved
 
 
 def destination_sections(*, destination) -> dict:
-    gallery = destination.gallery_items(filter_specs=None)
-    photos = visitor_photos_approved(destination=destination, filter_specs=None)
+    gallery = destination.gallery_items()
+    photos = visitor_photos_approved(destination=destination)
     nearby = {
-        "destinations": destinations_nearby(destination=destination, filter_specs=None),
+        "destinations": destinations_nearby(destination=destination),
         "shops": shops_nearby(latitude=destination.latitude, longitude=destination.longitude),
     }
     renditions_attach(

@@ -24,7 +24,6 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from config.renditions import GALLERY, renditions_prefetch
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
@@ -194,13 +193,10 @@ class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Reg
     def is_free(self) -> bool:
         return self.ticket_price_idr == 0
 
-    def gallery_items(self, *, filter_specs=GALLERY) -> list:
-        """The gallery with its pictures and their renditions `filter_specs` in two queries, however
-        long it is (None: the caller attaches them, config.renditions.renditions_attach)."""
-        items = self.gallery_images.select_related("image")
-        if filter_specs:
-            items = items.prefetch_related(renditions_prefetch("image", filter_specs))
-        return list(items)
+    def gallery_items(self) -> list:
+        """The gallery with its pictures, in one query however long it is; their renditions are the
+        caller's to attach (config.renditions.renditions_attach: tourism.destination_page)."""
+        return list(self.gallery_images.select_related("image"))
 
 
 class DestinationGalleryImage(Orderable):

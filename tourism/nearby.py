@@ -14,7 +14,6 @@ from wagtail.models import Locale
 from config import dependencies
 from config.page_cache import path_listed_below
 from config.remembered import remember_read
-from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationIndexPage, DestinationPage
 from tourism.providers import LOCATED_SHOPS, provided
 from tourism.routing import default_locale, public_pages
@@ -83,10 +82,9 @@ def located_destinations() -> tuple[tuple, ...]:
     return remember_read("located-destinations", read)
 
 
-def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DISTANCE_KM,
-                        filter_specs=NEARBY_THUMB) -> list[Nearby]:
-    """Other live destinations nearest to this one, in the reader's language, their thumbnails'
-    renditions `filter_specs` (None: the caller attaches them, config.renditions.renditions_attach).
+def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DISTANCE_KM) -> list[Nearby]:
+    """Other live destinations nearest to this one, in the reader's language; their thumbnails'
+    renditions are the caller's to attach (config.renditions.renditions_attach, NEARBY_THUMB).
 
     Every candidate's point first, then only the nearest ones' rows: reading every located
     destination as a page, with its image and renditions, to show four was a third of a
@@ -101,11 +99,11 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
         return []
     rows = {page.pk: page for page in with_card_images(
         _located().filter(pk__in=[item.place.pk for item in nearest])
-        .select_related("category", "district").only(*NEARBY_FIELDS), filter_specs=filter_specs)}
+        .select_related("category", "district").only(*NEARBY_FIELDS), filter_specs=None)}
     nearest = [Nearby(rows[item.place.pk], item.distance_km) for item in nearest if item.place.pk in rows]
-    # Their translations with the thumbnails' sizes, not the cards' (a picture whose sizes are not
-    # among those fetched shows the worker's placeholder: config.image_tags).
-    localized = localize_pages([item.place for item in nearest], filter_specs=filter_specs)
+    # Their translations without renditions too: the caller attaches the thumbnails' sizes, not the
+    # cards' (a picture whose sizes are not among those fetched shows the worker's placeholder).
+    localized = localize_pages([item.place for item in nearest], filter_specs=None)
     return [Nearby(page, item.distance_km) for page, item in zip(localized, nearest, strict=True)]
 
 

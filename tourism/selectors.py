@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from config import dependencies
 from config.page_cache import page_shown_as
 from config.remembered import remember_read
-from config.renditions import PRODUCT_CARD, TOURISM_CARD, renditions_attach, renditions_prefetch
+from config.renditions import PRODUCT_CARD, TOURISM_CARD, renditions_attach, with_image_renditions
 from tourism.models import DestinationPage, EventPage
 from tourism.page_context import lazy_entries
 from tourism.providers import HOME_HIGHLIGHTS, provided
@@ -33,8 +33,7 @@ CARD_FIELDS = {
 def with_card_images(pages, *, filter_specs=TOURISM_CARD):
     """The pages with their main image joined in, and its renditions `filter_specs` (the cards'
     by default; None: the caller attaches them, config.renditions.renditions_attach)."""
-    pages = pages.select_related("main_image")
-    return pages.prefetch_related(renditions_prefetch("main_image", filter_specs)) if filter_specs else pages
+    return with_image_renditions(pages, "main_image", filter_specs)
 
 
 def localize_pages(pages: list, *, filter_specs=TOURISM_CARD) -> list:

@@ -33,7 +33,6 @@ from config.photos import (
     photo_validate,
     photos_discard,
 )
-from config.renditions import GALLERY, renditions_prefetch
 from tourism.models import (
     INSTAGRAM_VALIDATOR,
     DestinationPage,
@@ -171,18 +170,15 @@ def visitor_photo_decide(*, photo: VisitorPhoto, approve: bool, decided_by) -> V
     return photo
 
 
-def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24,
-                            filter_specs=GALLERY) -> list[VisitorPhoto]:
+def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24) -> list[VisitorPhoto]:
     """Approved photos of the destination (either language), oldest first; never pending or rejected.
-    With their renditions `filter_specs` (None: the caller attaches them)."""
+    Their renditions are the caller's to attach (config.renditions.renditions_attach)."""
     default_id = default_locale()[0]
     filters = ({"destination_id": destination.pk} if destination.locale_id == default_id else
                {"destination__translation_key": destination.translation_key,
                 "destination__locale_id": default_id})
     photos = (VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False, **filters)
               .select_related("image"))
-    if filter_specs:
-        photos = photos.prefetch_related(renditions_prefetch("image", filter_specs))
     return list(photos.order_by("decided_at", "pk")[:limit])
 
 

@@ -153,7 +153,12 @@ def fresh(tags: Iterable[str], started: int) -> bool:
     if wanted:
         known.update({key: None for key in wanted} | _cache().get_many(wanted))
     last = known[LAST_CHANGE_KEY]
-    if last is not None and last < started:
+    if last is None:
+        # Never recorded (a site nobody has edited yet) or evicted: now is a safe bound, since
+        # every change so far happened before it, and entries begun after it read no tags.
+        # `add`, so a change recorded meanwhile is never overwritten.
+        _cache().add(LAST_CHANGE_KEY, time.time_ns(), timeout=None)
+    elif last < started:
         return True
     wanted = [TAG_PREFIX + tag for tag in tags if TAG_PREFIX + tag not in known]
     if wanted:

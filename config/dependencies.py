@@ -46,7 +46,7 @@ class Record:
     """One request's record: when it began and the tags of what it read. Belongs to one
     request (a context variable), never shared between threads."""
 
-    __slots__ = ("after_response", "generation", "started", "tags", "versions")
+    __slots__ = ("after_response", "generation", "incomplete", "started", "tags", "versions")
 
     def __init__(self, started: int | None = None):
         self.started = started if started is not None else time.time_ns()
@@ -54,6 +54,7 @@ class Record:
         self.tags: set[str] = set()
         self.versions: dict[str, int | None] = {}  # versions read during this request
         self.after_response: list[Callable[[], None]] = []  # run once the page is rendered
+        self.incomplete = False  # something it shows could not be read: store nothing of it
 
 
 _current: ContextVar[Record | None] = ContextVar("gebrak_dependencies", default=None)
@@ -82,6 +83,20 @@ def after_response(callback: Callable[[], None]) -> bool:
 
 def current() -> Record | None:
     return _current.get()
+
+
+def incomplete() -> None:
+    """Note that part of what is being rendered failed and shows empty: the page, and fragments
+    stored after this, are not stored, so the next request reads it again (no-op outside a request)."""
+    record = _current.get()
+    if record is not None:
+        record.incomplete = True
+
+
+def storable() -> Record | None:
+    """The current request's record, when what it rendered may be stored (None: store nothing)."""
+    record = _current.get()
+    return record if record is not None and not record.incomplete else None
 
 
 def shown(*tags: str) -> None:

@@ -100,8 +100,8 @@ class TaggedFragments:
         return value
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        record = dependencies.current()
-        if record is None:  # outside a request nothing says what the fragment shows
+        record = dependencies.storable()
+        if record is None:  # outside a request nothing says what the fragment shows; or part failed
             return
         tags = dependencies.snapshot()
         dependencies.prepare(tags, record.started)

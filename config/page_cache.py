@@ -383,7 +383,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         with dependencies.recording() as record:
             response = self._respond(request, record)
-            if response.status_code == 200:
+            if response.status_code == 200 and not record.incomplete:
                 for remember in record.after_response:
                     remember()
             return response
@@ -410,7 +410,8 @@ class PageCacheMiddleware:
             return response
         response = self.get_response(request)
         if request.method == "GET" and _cacheable_response(response):
-            to_store = _without_csrf_token(request, response)
+            # A part that failed to read rendered empty (dependencies.incomplete): served, not stored.
+            to_store = _without_csrf_token(request, response) if not record.incomplete else None
             if to_store is not None:
                 tags = tuple(sorted(record.tags))
                 try:

@@ -10,11 +10,16 @@ back. Filled before the first request and only read after, like the app's other 
 
 from __future__ import annotations
 
+import logging
 import operator
 from collections.abc import Callable
 from functools import partial
 
 from django.utils.functional import SimpleLazyObject
+
+from config import dependencies
+
+logger = logging.getLogger(__name__)
 
 # (page, request) -> the entries the page type's template reads besides `page`.
 ContextBuilder = Callable[..., dict]
@@ -31,9 +36,34 @@ def page_context_register(page_type: type, *builders: ContextBuilder) -> None:
 def lazy_entries(read: Callable[[], dict], names: tuple[str, ...]) -> dict:
     """{name: the entry of `read()`}, read once, when the template first asks for one: a stored
     fragment of the page (config/fragment_cache.py) asks for none. operator.getitem, not
-    `sections.__getitem__`: naming an attribute of a lazy object reads what it wraps."""
-    sections = SimpleLazyObject(read)
+    `sections.__getitem__`: naming an attribute of a lazy object reads what it wraps.
+
+    Django's template engine swallows most errors raised while it resolves a variable or an `{% if
+    a or b %}` (the entries show empty), so a failed read is logged with its traceback here, and
+    the request stores nothing of the page (config.dependencies.incomplete): the next visitor's
+    request reads the entries again instead of being served the empty ones."""
+    sections = SimpleLazyObject(_ReadOnce(read))
     return {name: SimpleLazyObject(partial(operator.getitem, sections, name)) for name in names}
+
+
+class _ReadOnce:
+    """`read()` for one request's entries. A lazy object whose read failed tries again at its next
+    use, and a template uses each entry several times: the failure is reported once and raised
+    again without reading again."""
+
+    def __init__(self, read: Callable[[], dict]):
+        self.read, self.failure = read, None
+
+    def __call__(self) -> dict:
+        if self.failure is not None:
+            raise self.failure
+        try:
+            return self.read()
+        except Exception as error:
+            self.failure = error
+            logger.exception("a page's sections could not be read; they show empty and the page is not stored")
+            dependencies.incomplete()
+            raise
 
 
 class RegisteredContextMixin:

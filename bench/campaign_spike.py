@@ -553,6 +553,7 @@ def main() -> None:
     env = make_bench.base_env()
     if args.reuse and (WORK / "targets.json").exists():
         env["SECRET_KEY"] = (WORK / "secret").read_text()
+        make_bench.migrate_kept(env)
     else:
         make_bench.prepare(env, args.documents)
         (WORK / "secret").write_text(env["SECRET_KEY"])

@@ -86,6 +86,12 @@ def run(command: list[str], env: dict, **kwargs) -> None:
 
 # --- 1. Prepare ---------------------------------------------------------------------------------
 
+def migrate_kept(env: dict) -> None:
+    """--reuse: the code may have moved on since the preparation; its migrations, applied to the
+    kept database (a new column unapplied made the product page answer 500)."""
+    run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], env)
+
+
 def prepare(env: dict, documents: int) -> dict:
     if WORK.exists():
         shutil.rmtree(WORK)
@@ -376,6 +382,7 @@ def main() -> None:
         site = json.loads((WORK / "targets.json").read_text())
         if (WORK / "secret").exists():
             env["SECRET_KEY"] = (WORK / "secret").read_text()
+        migrate_kept(env)
     else:
         site = prepare(env, args.documents)
         (WORK / "secret").write_text(env["SECRET_KEY"])

@@ -55,6 +55,7 @@ TOURISM_MAIN = _specs(
 # A destination's thumbnail where places nearby are listed: its page, the trip plan's stops and
 # suggestions, the marketplace's stops.
 NEARBY_THUMB = _specs("fill-{160x120,320x240}|format-webp")
+NEARBY_SHOP_THUMB = ("fill-320x320|format-webp",)  # a shop near a destination (tourism/includes/nearby.html)
 HOME_HERO = _specs("fill-{640x800-c50,1280x720-c50,1920x1080-c50}|format-webp")
 GALLERY = _specs("fill-{480x360,960x720}|format-webp")  # a destination's gallery and visitors' photos
 BODY_IMAGE = _specs("width-{480,960,1440}|format-webp")
@@ -74,7 +75,7 @@ WORKER_SPECS = frozenset(TOURISM_MAIN + HOME_HERO + GALLERY + BODY_IMAGE + CAMPA
                          + SHOP_PHOTO + MOTIF_IMAGE)
 
 
-def renditions_prefetch(image: str, filter_specs):
+def _renditions_prefetch(image: str, filter_specs):
     """The renditions of the joined-in image at `image` (a lookup) that a template shows, where
     Wagtail's `ImageQuerySet.prefetch_renditions` puts them (`prefetched_renditions`, where its
     image tags look first): with the image in a select_related, one query fewer per list than
@@ -88,10 +89,10 @@ def renditions_prefetch(image: str, filter_specs):
 
 def with_image_renditions(queryset, image: str, filter_specs):
     """`queryset` with the image at `image` (a lookup) joined in, and its renditions `filter_specs`
-    prefetched (renditions_prefetch); with `filter_specs` None only joined: the caller attaches them
+    prefetched (_renditions_prefetch); with `filter_specs` None only joined: the caller attaches them
     with others' (renditions_attach)."""
     queryset = queryset.select_related(image)
-    return queryset.prefetch_related(renditions_prefetch(image, filter_specs)) if filter_specs else queryset
+    return queryset.prefetch_related(_renditions_prefetch(image, filter_specs)) if filter_specs else queryset
 
 
 def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:

@@ -50,8 +50,6 @@ def page_language_urls(page, request=None) -> dict[str, str]:
 
     Every page's <head> asks, and the answer changes only when one of the translations does:
     remembered (config.remembered) until then, per site (a page of another site is a full URL)."""
-    site = Site.find_for_request(request) if request is not None else None
-
     def read() -> tuple[tuple[str, str], ...]:
         dependencies.shown(page_translations_listed(page))
         translations = (public_pages(Page.objects.live()).filter(translation_key=page.translation_key)
@@ -59,7 +57,14 @@ def page_language_urls(page, request=None) -> dict[str, str]:
         urls = ((translated.locale.language_code, translated.get_url(request)) for translated in translations)
         return tuple((language, url) for language, url in urls if url)
 
-    return dict(remember_read(("language-urls", page.translation_key, getattr(site, "pk", None)), read))
+    return dict(remember_read(("language-urls", page.translation_key, _site_key(request)), read))
+
+
+def _site_key(request) -> int | None:
+    """The request's Site, in the key of a remembered URL: Page.get_url answers a full URL for a
+    page of another site than the request's (None without a request)."""
+    site = Site.find_for_request(request) if request is not None else None
+    return getattr(site, "pk", None)
 
 
 def shareable_language_urls(obj) -> dict[str, str]:
@@ -281,13 +286,11 @@ def breadcrumb_jsonld(page, *, request) -> dict:
 def page_ancestry(page, *, request) -> tuple[tuple[int, str, str], ...]:
     """(depth, title, URL) of the pages above `page` below the tree's root, the home page first;
     remembered (config.remembered) until one of them changes (a move makes everything stale)."""
-    site = Site.find_for_request(request) if request is not None else None
-
     def read():
         return tuple((crumb.depth, crumb.title, crumb.get_url(request))
                      for crumb in page.get_ancestors().filter(depth__gt=1))
 
-    return remember_read(("ancestry", page.pk, getattr(site, "pk", None)), read)
+    return remember_read(("ancestry", page.pk, _site_key(request)), read)
 
 
 def trail_jsonld(crumbs, *, request) -> dict:

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 # product page's delivery box reads the courier rate table remembered until an editor changes it
 # (marketplace.shipping.rates.TableRateSource). A destination's gallery, visitor photos and nearby
 # places join their images to their rows and prefetch only the renditions (config.renditions.
-# renditions_prefetch), as the cards do.
+# with_image_renditions), as the cards do.
 # Lowered again: a page's language alternates and the pages above it (its breadcrumb's JSON-LD)
 # remembered until one of them changes (tourism.seo.page_language_urls, page_ancestry), and the
 # home page remembered as any other route is, with its editors' picks (tourism.models.HomePage.route,

@@ -14,6 +14,7 @@ class MarketplaceConfig(AppConfig):
             LOCATED_SHOPS,
             PRODUCTS_BY_IDS,
             PRODUCTS_NEWEST_IDS,
+            SHOPS_BY_IDS,
             provider_register,
         )
         from tourism.shareables import shareable_register
@@ -28,6 +29,7 @@ class MarketplaceConfig(AppConfig):
         shareable_register(shareables.SHOP)
         provider_register(HOME_HIGHLIGHTS, selectors.products_highlighted)
         provider_register(LOCATED_SHOPS, selectors.shops_public_located)
+        provider_register(SHOPS_BY_IDS, selectors.shops_public_by_ids)
         provider_register(PRODUCTS_BY_IDS, selectors.products_public_by_ids)
         provider_register(PRODUCTS_NEWEST_IDS, selectors.products_newest_ids)
         # Shops and products as stops of a visitor's trip plan (tourism/trips/registry.py).

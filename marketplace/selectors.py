@@ -25,6 +25,7 @@ from wagtail.images import get_image_model
 
 from config.dependencies import shown
 from config.page_cache import GenerationMemo
+from config.remembered import remember_read
 from config.renditions import PRODUCT_CARD, with_image_renditions
 from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
@@ -288,10 +289,18 @@ def products_public_by_ids(*, ids) -> dict[int, Product]:
     return {product.pk: product for product in _card_queryset().filter(pk__in=list(ids))}
 
 
-def shops_public_located() -> list[Shop]:
-    """Approved shops that have a map location, ready for cards (a few hundred at most)."""
-    return list(
+def shops_public_located() -> tuple[tuple, ...]:
+    """(pk, latitude, longitude, name) of every approved shop with a place on the map. Every
+    destination page asks (tourism.nearby); remembered (config.remembered) for the content
+    generation, which a shop's change moves on (cache_tags registers no shop)."""
+    return remember_read("located-shops", lambda: tuple(
         shops_public().filter(latitude__isnull=False, longitude__isnull=False)
-        .select_related("district")
-        .prefetch_related(Prefetch("photo", queryset=_images(SHOP_RENDITIONS)))
-    )
+        .values_list("pk", "latitude", "longitude", "name")))
+
+
+def shops_public_by_ids(*, ids) -> dict[int, Shop]:
+    """{pk: approved shop} of these, for a line that names one: its district and photo joined in;
+    the photo's renditions are the caller's to attach (config.renditions.renditions_attach)."""
+    return {shop.pk: shop for shop in shops_public().filter(pk__in=ids).select_related("district", "photo")}
+
+

@@ -7,7 +7,7 @@ asks, so a stored fragment of the page (config/fragment_cache.py) asks for none 
 
 from __future__ import annotations
 
-from config.renditions import GALLERY, NEARBY_THUMB, renditions_attach
+from config.renditions import GALLERY, NEARBY_SHOP_THUMB, NEARBY_THUMB, renditions_attach
 from tourism.nearby import destinations_nearby, shops_nearby
 from tourism.page_context import lazy_entries
 from tourism.visitor_photos import visitor_photos_approved
@@ -22,7 +22,8 @@ def destination_sections(*, destination) -> dict:
     }
     renditions_attach(
         [(item.image, GALLERY) for item in (*gallery, *photos)]
-        + [(item.place.main_image, NEARBY_THUMB) for item in nearby["destinations"] if item.place.main_image])
+        + [(item.place.main_image, NEARBY_THUMB) for item in nearby["destinations"] if item.place.main_image]
+        + [(item.place.photo, NEARBY_SHOP_THUMB) for item in nearby["shops"] if item.place.photo])
     return {"gallery": gallery, "visitor_photos": photos, "nearby": nearby}
 
 

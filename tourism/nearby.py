@@ -15,7 +15,7 @@ from config import dependencies
 from config.page_cache import path_listed_below
 from config.remembered import remember_read
 from tourism.models import DestinationIndexPage, DestinationPage
-from tourism.providers import LOCATED_SHOPS, provided
+from tourism.providers import LOCATED_SHOPS, SHOPS_BY_IDS, provided
 from tourism.routing import default_locale, public_pages
 from tourism.selectors import localize_pages, with_card_images
 
@@ -54,7 +54,8 @@ NEARBY_FIELDS = ("title", "url_path", "locale", "translation_key", "latitude", "
 
 @dataclass(frozen=True)
 class _Point:
-    """A located destination before it is read in full: where it is, and its title (the tie-break)."""
+    """A located destination or shop before it is read in full: where it is, and its title or name
+    (the tie-break)."""
 
     pk: int
     latitude: object
@@ -108,13 +109,20 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
 
 
 def shops_nearby(*, latitude, longitude, limit: int = 4, max_km: float = MAX_DISTANCE_KM) -> list[Nearby]:
-    """Approved artisans' shops nearest to the point (the marketplace provides what is public)."""
+    """Approved artisans' shops nearest to the point (the marketplace provides what is public): every
+    shop's point first, then only the nearest ones' rows; their photos' renditions are the caller's
+    to attach (config.renditions.renditions_attach, NEARBY_SHOP_THUMB)."""
     if latitude is None or longitude is None:
         return []
-    shops = provided(LOCATED_SHOPS)
-    if shops is None:
+    located = provided(LOCATED_SHOPS)
+    if not located:
         return []
-    return _nearest(shops, latitude=latitude, longitude=longitude, limit=limit, max_km=max_km)
+    points = [_Point(pk, shop_latitude, shop_longitude, name) for pk, shop_latitude, shop_longitude, name in located]
+    nearest = _nearest(points, latitude=latitude, longitude=longitude, limit=limit, max_km=max_km)
+    if not nearest:
+        return []
+    rows = provided(SHOPS_BY_IDS, ids=[item.place.pk for item in nearest]) or {}
+    return [Nearby(rows[item.place.pk], item.distance_km) for item in nearest if item.place.pk in rows]
 
 
 def destinations_map_points(*, url_for) -> list[dict]:

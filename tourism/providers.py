@@ -10,7 +10,8 @@ from collections.abc import Callable
 # (limit, filter_specs) -> products for the home page's rail, their photos' renditions `filter_specs`;
 # with None, without them: the home page asks for them with its other cards' in one query
 HOME_HIGHLIGHTS = "home_highlights"
-LOCATED_SHOPS = "located_shops"  # () -> public shops with latitude and longitude
+LOCATED_SHOPS = "located_shops"  # () -> ((pk, latitude, longitude, name), ...) of public shops on the map
+SHOPS_BY_IDS = "shops_by_ids"  # (ids=[...]) -> {pk: public shop, its district and photo joined in}
 PRODUCTS_BY_IDS = "products_by_ids"  # (ids=[...]) -> {pk: public product, ready for a card}
 PRODUCTS_NEWEST_IDS = "products_newest_ids"  # (limit) -> ids of the newest public products
 

@@ -8,7 +8,8 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.marketplace.factories import ShopFactory
+from marketplace.models import Shop, ShopStatus
+from tests.marketplace.factories import ImageFactory, ShopFactory
 from tests.tourism import factories
 from tourism.nearby import haversine_km
 
@@ -160,6 +161,31 @@ class TestNearby:
         assert destination_km[0] == "1,2 km"
         assert shops == ["Sasirangan Kampung Kraton", "Sasirangan Jauh"]
         assert "Toko Belum Disetujui" not in client.get("/id/destinasi/pasar-intan/").text
+
+    def test_a_shop_approved_later_is_near_at_once(self, client, day_trip):
+        client.get("/id/destinasi/pasar-intan/")  # the shops' points remembered
+        pending = Shop.objects.get(name="Toko Belum Disetujui")
+        pending.status = ShopStatus.APPROVED
+        pending.save()
+        (_destinations, shops), _distances = self.nearby(client.get("/id/destinasi/pasar-intan/").text)
+        assert shops[0] == "Toko Belum Disetujui"
+
+    def test_a_nearby_shops_photo_shows_with_the_pages_other_pictures_renditions(self, client, day_trip):
+        sekumpul = day_trip["sekumpul"]  # a picture nearby already: the page asks for renditions anyway
+        sekumpul.main_image = ImageFactory()
+        sekumpul.save_revision().publish()
+        shop = Shop.objects.get(name="Sasirangan Kampung Kraton")
+        client.get("/id/destinasi/pasar-intan/")
+        with CaptureQueriesContext(connection) as without_photo:
+            client.get("/id/destinasi/pasar-intan/")
+        shop.photo = ImageFactory()
+        shop.save()
+        client.get("/id/destinasi/pasar-intan/")
+        with CaptureQueriesContext(connection) as with_photo:
+            html = client.get("/id/destinasi/pasar-intan/").text
+        thumbnail = soup(html).select_one(f"section.nearby a[href$='/{shop.slug}/']").find_parent("li").img
+        assert thumbnail is not None and thumbnail.get("src", "").startswith("/media/images/"), thumbnail
+        assert len(with_photo) == len(without_photo), [query["sql"] for query in with_photo.captured_queries]
 
     def test_english_names_and_distances(self, client, day_trip):
         (destinations, _shops), (destination_km, _shop_km) = self.nearby(

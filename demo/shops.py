@@ -24,11 +24,11 @@ from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
+from config.photos import CheckedPhoto, photo_save
 from demo.cloth import cloth, product_photos, save_jpeg
 from marketplace.models import Motif, Product, ProductSize, Shop
 from marketplace.services import product_stock_recount
@@ -67,18 +67,15 @@ def demo_photos_write(*, folder: Path, size: int = PHOTO_SIZE) -> tuple[Path, in
 
 
 def _image_from_bytes(*, content: bytes, name: str, title: str):
-    """A Wagtail image for these bytes, reusing the one already made from them."""
-    image_model = get_image_model()
-    digest = hashlib.sha1(content).hexdigest()
-    image = image_model.objects.filter(file_hash=digest).first()
+    """A Wagtail image for these bytes, reusing the one already made from them. Drawn here, so
+    stored as an upload that passed the checks (config.photos.photo_save): written once, not
+    written, read back and cleaned again."""
+    image = get_image_model().objects.filter(file_hash=hashlib.sha1(content).hexdigest()).first()
     if image is None:
         with PILImage.open(io.BytesIO(content)) as picture:
             width, height = picture.size
-        image = image_model(title=title[:255], collection=marketplace_collection(), file_hash=digest,
-                            file_size=len(content))
-        image.file.save(name, ContentFile(content), save=False)
-        image.width, image.height = width, height
-        image.save()
+        image = photo_save(photo=CheckedPhoto(name=name, content=content, width=width, height=height, format="JPEG"),
+                           title=title, collection=marketplace_collection())
     return image
 
 
@@ -152,11 +149,13 @@ def load_marketplace_demo(*, stdout: TextIO | None = None, folder: Path | None =
     folder = folder or demo_folder()
     catalog_path, drawn = demo_photos_write(folder=folder, size=photo_size)
     say(f"Drew {drawn} sasirangan photos in {folder}")
-    # The pictures' files before the transaction (with the media in a bucket, network calls).
+    # The pictures' files before the transaction (with the media in a bucket, network calls): the
+    # motifs', each saved on its own (a motif is whole without the catalogue; loading again finds it),
+    # then the catalogue's.
+    changed = demo_motifs_ensure(folder=folder, size=photo_size)
+    say(f"Motifs: {changed} created or updated")
     prepared = catalog_prepare(catalog_path)
     with catalog_discarded_on_failure(prepared), transaction.atomic():
-        changed = demo_motifs_ensure(folder=folder, size=photo_size)
-        say(f"Motifs: {changed} created or updated")
         report = catalog_write(prepared)
         say(f"Imported the marketplace demo catalogue: {report.summary()}")
         sized = demo_sizes_ensure()

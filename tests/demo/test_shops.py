@@ -52,3 +52,33 @@ def test_demo_catalogue_is_a_valid_catalogue_with_english():
     data = json.loads(CATALOG.read_text(encoding="utf-8"))
     assert len(data["artisans"]) >= 8 and len(data["products"]) >= 40
     assert all(product["title"].get("en") for product in data["products"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demos_pictures_are_stored_outside_any_transaction(tmp_path, settings, monkeypatch):
+    """With the media in a bucket a file is a network call: none may hold the database's locks; and
+    each picture is written once."""
+    from django.core.files.storage import storages
+    from django.db import connection
+    from wagtail.models import Collection
+
+    from tests.task_worker import use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    # A committing test starts from tables another one may have emptied, the migrations' rows too.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    storage_class = type(storages["default"])
+    saved, saved_inside = [], []
+    original = storage_class.save
+
+    def recorded(self, name, *args, **kwargs):
+        (saved_inside if connection.in_atomic_block else saved).append(name)
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(storage_class, "save", recorded)
+    load_marketplace_demo(folder=tmp_path / "demo", photo_size=96)
+
+    assert Motif.objects.filter(image__isnull=False).count() >= 12 and ProductPhoto.objects.exists()
+    assert saved_inside == [], saved_inside
+    assert len(saved) == len(set(saved)), "a picture was written twice (read back and cleaned again)"

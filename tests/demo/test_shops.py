@@ -58,6 +58,9 @@ def test_demo_catalogue_is_a_valid_catalogue_with_english():
 def test_the_demos_pictures_are_stored_outside_any_transaction(tmp_path, settings, monkeypatch):
     """With the media in a bucket a file is a network call: none may hold the database's locks; and
     each picture is written once."""
+    from importlib import import_module
+
+    from django.apps import apps
     from django.core.files.storage import storages
     from django.db import connection
     from wagtail.models import Collection
@@ -65,7 +68,10 @@ def test_the_demos_pictures_are_stored_outside_any_transaction(tmp_path, setting
     from tests.task_worker import use_database_backend
 
     use_database_backend(settings, monkeypatch)
-    # A committing test starts from tables another one may have emptied, the migrations' rows too.
+    # A committing test starts from tables another one may have emptied, the migrations' rows too:
+    # the kecamatan and colours the catalogue names, and the image library's root.
+    for migration in ("tourism.migrations.0003_kecamatan", "marketplace.migrations.0002_colors"):
+        import_module(migration).seed(apps, None)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     storage_class = type(storages["default"])

@@ -37,7 +37,7 @@ class SiteWideConfig(AppConfig):
         post_delete.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-delete")
         page_published.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-publish")
         page_unpublished.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-unpublish")
-        post_page_move.connect(page_cache.page_cache_purge, dispatch_uid="page-cache-purge-move")
+        post_page_move.connect(page_cache.page_cache_purge_after_commit, dispatch_uid="page-cache-purge-move")
 
         page_published.connect(renditions.on_page_published, dispatch_uid="renditions-page-published")
         for label, handler in [

@@ -26,7 +26,8 @@ what it showed (the products, the pages, the listings) and the time its request 
 it is served only while none of them changed since. A purchase makes stale the pages
 that showed the product bought; a publish, the page, the pages that show it and the
 listings above it. A write to a model no app registered moves the generation number in
-every key on (everything stale, as before). Tag versions and the generation live in the
+every key on (everything stale, as before). Both after the change's commit, never inside its
+transaction (purge_tags). Tag versions and the generation live in the
 same cache as the pages, so several worker processes purge together (Redis, or the file
 cache when there is no Redis). Time-dependent listings (upcoming events) are bounded by
 PAGE_CACHE_SECONDS.
@@ -42,7 +43,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.utils.cache import cc_delim_re
@@ -223,6 +224,12 @@ def page_cache_purge(**_signal_kwargs) -> None:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
+def page_cache_purge_after_commit(**_signal_kwargs) -> None:
+    """page_cache_purge once the change is committed (see purge_tags): a request between the purge
+    and the commit would store the old rows under the new generation."""
+    transaction.on_commit(page_cache_purge)
+
+
 def page_shown_as(page) -> tuple[str, ...]:
     """What reading a Wagtail page records: the page itself."""
     return (f"page:{page.pk}",)
@@ -264,11 +271,11 @@ def page_row_changes(attname: str):
 
 
 def purge_tags(tags) -> None:
-    """Make stale what showed these things: now (a test's transaction never commits) and
-    again after the commit, so no request that read the old rows meanwhile stores them."""
-    dependencies.changed(*tags)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: dependencies.changed(*tags))
+    """Make stale what showed these things once the change is committed (at once outside a
+    transaction). A request that read the old rows before the commit began before it, so what it
+    stores is stale at once; and no cache write (with Redis, a network call) holds the database's
+    locks."""
+    transaction.on_commit(lambda: dependencies.changed(*tags))
 
 
 def purge_on_model_change(sender, instance=None, **kwargs) -> None:
@@ -282,7 +289,7 @@ def purge_on_model_change(sender, instance=None, **kwargs) -> None:
         return  # a draft saved or the page locked: visitors see the live page, unchanged
     tags = dependencies.tags_changed_by(instance) if instance is not None else None
     if tags is None:
-        page_cache_purge()
+        page_cache_purge_after_commit()
     else:
         purge_tags(tags)
 

@@ -278,13 +278,15 @@ def test_duplicate_size_labels_are_refused(client, artisan):
     assert "Ukuran ini sudah ada di atas." in response.content.decode()
 
 
-def test_publish_and_unpublish(client, artisan):
+def test_publish_and_unpublish(client, artisan, django_capture_on_commit_callbacks):
     product = ProductFactory(shop=artisan, is_published=False)
     url = f"/id/kampung-sasirangan/produk/{product.slug}/"
     assert client.get(url).status_code == 404
-    client.post(f"/toko/produk/{product.pk}/terbitkan/", {"publish": "1"})
+    with django_capture_on_commit_callbacks(execute=True):  # the purge follows the commit
+        client.post(f"/toko/produk/{product.pk}/terbitkan/", {"publish": "1"})
     assert client.get(url).status_code == 200
-    client.post(f"/toko/produk/{product.pk}/terbitkan/", {"publish": "0"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/toko/produk/{product.pk}/terbitkan/", {"publish": "0"})
     assert client.get(url).status_code == 404
 
 

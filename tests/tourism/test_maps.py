@@ -162,11 +162,12 @@ class TestNearby:
         assert shops == ["Sasirangan Kampung Kraton", "Sasirangan Jauh"]
         assert "Toko Belum Disetujui" not in client.get("/id/destinasi/pasar-intan/").text
 
-    def test_a_shop_approved_later_is_near_at_once(self, client, day_trip):
+    def test_a_shop_approved_later_is_near_at_once(self, client, day_trip, django_capture_on_commit_callbacks):
         client.get("/id/destinasi/pasar-intan/")  # the shops' points remembered
         pending = Shop.objects.get(name="Toko Belum Disetujui")
         pending.status = ShopStatus.APPROVED
-        pending.save()
+        with django_capture_on_commit_callbacks(execute=True):  # a shop's change moves the content generation on, after its commit
+            pending.save()
         (_destinations, shops), _distances = self.nearby(client.get("/id/destinasi/pasar-intan/").text)
         assert shops[0] == "Toko Belum Disetujui"
 

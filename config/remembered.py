@@ -34,10 +34,6 @@ def generation_or_none() -> int | None:
         return None
 
 
-def remembered_get(generation: int, key, default=None):
-    return _remembered.get(generation, key, default)
-
-
 def _remembered_or_not(key) -> tuple[int | None, object]:
     """(the generation, what it remembers under `key` or _NOT_REMEMBERED); a None generation
     remembers nothing."""

@@ -22,7 +22,7 @@ the caller names (`photo_store` writes the file alone, for callers that save the
 transaction); marketplace/uploads.py gives the artisans' photos their collection.
 `image_reencode` does the same for images that reach the image library another way
 (editors' uploads in the Wagtail admin, the catalogue import, the demo): a post_save
-signal (marketplace/signals.py) calls it.
+signal (marketplace/signals.py) has it run once the save has committed.
 """
 
 from __future__ import annotations

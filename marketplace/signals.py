@@ -3,8 +3,15 @@
 Artisans' photos are re-encoded before they are stored (marketplace.uploads). Editors
 upload through the Wagtail admin, whose forms store the file first; this rewrites
 the stored file right after, once per new file (not on every title edit).
+
+Right after the commit, not inside the transaction: Wagtail's image edit view saves in one, and
+with the media in a bucket the rewrite is a read, a write and a delete over the network, which
+must not hold the database's locks (nor a decode of the photo).
 """
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import post_init, post_save
 from wagtail.images import get_image_model
 
@@ -28,6 +35,13 @@ def _strip_new_file(sender, instance, created, raw=False, update_fields=None, **
         return
     if not created and instance.file.name == getattr(instance, "_stored_file_name", None):
         return
+    instance._stored_file_name = instance.file.name  # asked once, however often it is saved before the commit
+    # robust: the upload is committed; a rewrite that fails is logged (Django's on_commit logger)
+    # rather than answered with an error for an image that is saved.
+    transaction.on_commit(partial(_reencode, instance), robust=True)
+
+
+def _reencode(instance):
     image_reencode(instance)
     instance._stored_file_name = instance.file.name
 

@@ -116,6 +116,14 @@ def _card_queryset(*, filter_specs=PRODUCT_CARD):
             .prefetch_related(_photos_prefetch(filter_specs)))
 
 
+def _own_shop_card_queryset(shop: Shop):
+    """Cards of one shop's products, without the shop: the caller has it (products_of_shop)."""
+    return (products_public().filter(shop=shop)
+            .select_related("motif")
+            .only("shop", *(name for name in CARD_FIELDS if not name.startswith("shop__")))
+            .prefetch_related(_photos_prefetch()))
+
+
 def products_highlighted(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list[Product]:
     """Products for the home page's Kampung Sasirangan slot: in stock first, newest first. With
     `filter_specs` None, their cards' photos come without renditions: the caller attaches them (the
@@ -162,12 +170,15 @@ def product_page_details(product: Product) -> Product:
 
 def products_of_shop(*, shop: Shop, exclude: Product | None = None, limit: int | None = None) -> list[Product]:
     shown(shop_products(shop.pk))
-    products = _card_queryset().filter(shop=shop).order_by("-created_at", "-pk")
+    products = _own_shop_card_queryset(shop).order_by("-created_at", "-pk")
     if exclude is not None:
         products = products.exclude(pk=exclude.pk)
     if limit:
         products = products[:limit]
-    return list(products)
+    products = list(products)
+    for product in products:
+        product.shop = shop  # the shop the caller read, not one more instance of it per row
+    return products
 
 
 @dataclass

@@ -9,7 +9,13 @@ from django.utils.translation import get_language
 from config import dependencies
 from config.page_cache import page_shown_as
 from config.remembered import remember_read
-from config.renditions import PRODUCT_CARD, TOURISM_CARD, renditions_attach, with_image_renditions
+from config.renditions import (
+    HOME_HERO,
+    PRODUCT_CARD,
+    TOURISM_CARD,
+    renditions_attach,
+    with_image_renditions,
+)
 from tourism.models import DestinationPage, EventPage
 from tourism.page_context import lazy_entries
 from tourism.providers import HOME_HIGHLIGHTS, provided
@@ -147,16 +153,19 @@ def sasirangan_highlights(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list:
 
 
 def home_sections(*, home) -> dict:
-    """The home page's three rails, and the renditions of all their cards in one query
-    (config.renditions.renditions_attach), not one per rail."""
+    """The home page's hero image and three rails, and the renditions of all their pictures in one
+    query (config.renditions.renditions_attach), not one per rail. The hero's come with the cards':
+    found on its own, it was looked up twice in the renditions cache, and every one written back."""
     sections = {
+        "hero_image": home.hero_image,
         "featured_destinations": home_featured_destinations(home=home, filter_specs=None),
         "upcoming_events": events_upcoming(limit=3, filter_specs=None),
         "sasirangan_highlights": sasirangan_highlights(limit=4, filter_specs=None),
     }
     renditions_attach(
-        [(page.main_image, TOURISM_CARD)
-         for page in (*sections["featured_destinations"], *sections["upcoming_events"]) if page.main_image]
+        [(home.hero_image, HOME_HERO)] * (home.hero_image is not None)
+        + [(page.main_image, TOURISM_CARD)
+           for page in (*sections["featured_destinations"], *sections["upcoming_events"]) if page.main_image]
         + [(photo.image, PRODUCT_CARD)
            for product in sections["sasirangan_highlights"] if (photo := product.main_photo) is not None])
     return sections
@@ -166,7 +175,7 @@ def home_sections(*, home) -> dict:
 
 def home_page_context(page, request) -> dict:
     return lazy_entries(lambda: home_sections(home=page),
-                        ("featured_destinations", "upcoming_events", "sasirangan_highlights"))
+                        ("hero_image", "featured_destinations", "upcoming_events", "sasirangan_highlights"))
 
 
 def destination_index_context(page, request) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Prefetch, Window
+from django.db.models import Avg, Count, Prefetch, Window, prefetch_related_objects
 from django.http import Http404
 from wagtail.images import get_image_model
 
@@ -40,20 +40,27 @@ class ReviewSummary:
         return round(self.average, 1) if self.average is not None else None
 
 
-def _with_photos(queryset):
+def _photos_prefetch() -> Prefetch:
     images = get_image_model().objects.prefetch_renditions(*PHOTO_RENDITIONS)
-    return queryset.prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.filter(
-        image__isnull=False).prefetch_related(Prefetch("image", queryset=images))))
+    return Prefetch("photos", queryset=ReviewPhoto.objects.filter(
+        image__isnull=False).prefetch_related(Prefetch("image", queryset=images)))
+
+
+def _with_photos(queryset):
+    return queryset.prefetch_related(_photos_prefetch())
 
 
 def _summary(queryset, *, sort: str, limit: int) -> ReviewSummary:
     """Count, average and the first `limit` reviews in one query: the totals are window aggregates
     over every approved review, computed before the LIMIT."""
     sort = sort if sort in SORTS else DEFAULT_SORT
-    reviews = list(_with_photos(queryset.annotate(total=Window(Count("pk")), mean=Window(Avg("rating")))
-                                .order_by(*SORTS[sort])[:limit]))
+    reviews = list(queryset.annotate(total=Window(Count("pk")), mean=Window(Avg("rating")))
+                   .order_by(*SORTS[sort])[:limit])
     if not reviews:
         return ReviewSummary(sort=sort)
+    # Only onto reviews there are: building the prefetch's querysets cost a product page without
+    # reviews (most of them) a twentieth of its first render.
+    prefetch_related_objects(reviews, _photos_prefetch())
     return ReviewSummary(count=reviews[0].total, average=float(reviews[0].mean), reviews=reviews, sort=sort)
 
 

@@ -187,3 +187,26 @@ def test_a_destination_pages_pictures_get_their_renditions_in_one_query_in_both_
         assert gallery.count("<img") == 6 + 1 and "data-placeholder" not in gallery, path  # gallery, visitor's
         assert nearby.count("<img") == 4 and "data-placeholder" not in nearby, path
         assert ("Tempat 01 (EN)" in nearby) == (path == english.url), path
+
+
+def test_the_home_pages_hero_comes_with_its_cards_renditions(client, home_page, monkeypatch):
+    """The hero's three sizes come in the cards' one renditions query: Wagtail's own lookup read the
+    renditions cache for them and then wrote every one back, on each first render of the home."""
+    import re
+
+    from wagtail.images import get_image_model
+
+    World().grow_to(2)
+    home_page.hero_image = shop_factories.ImageFactory()
+    home_page.save_revision().publish()
+    assert client.get("/id/").status_code == 200  # warm: the hero's renditions made
+    renditions_cache = get_image_model().get_rendition_model().cache_backend
+    asked = []
+    monkeypatch.setattr(renditions_cache, "get_many", lambda keys, *a, **k: asked.append(keys) or {})
+    monkeypatch.setattr(renditions_cache, "set_many", lambda data, *a, **k: asked.append(data) or [])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/id/")
+    hero = re.search(r'<img[^>]*class="hero__image"[^>]*>', response.text).group(0)
+    assert "srcset=" in hero and "data-placeholder" not in hero, hero  # its renditions, found
+    assert asked == []
+    assert len([query for query in captured if 'FROM "wagtailimages_rendition"' in query["sql"]]) == 1

@@ -144,13 +144,36 @@ def renditions_make(*, image, specs: Iterable[str]) -> int:
     existing = image.find_existing_renditions(*wanted)
     missing = [spec_filter for spec_filter in wanted if spec_filter not in existing]
     for spec_filter in missing:
-        image.get_rendition(spec_filter)
+        rendition_store(image=image, spec_filter=spec_filter)
     if missing:
         from config import dependencies
 
         # Pages that showed a placeholder for them are stale now (after the rendition's commit).
         dependencies.changed(renditions_tag(image.pk))
     return len(missing)
+
+
+def rendition_store(*, image, spec_filter) -> None:
+    """Make one rendition and write its file, then insert its row: Wagtail's `create_rendition`
+    writes the file inside its `get_or_create`'s transaction, where, with SQLite's IMMEDIATE
+    transactions (config/settings/base.py), it held the write lock every checkout waits for, and
+    with the media in a bucket it is a network call. Made by another worker meanwhile: that one
+    stays, and this file goes."""
+    from django.db import IntegrityError, transaction
+
+    spec_filter = image.clean_filter_for_svg(spec_filter)
+    if image.find_existing_renditions(spec_filter):  # an SVG's specs, cleaned, may name one there is
+        return
+    rendition = image.get_rendition_model()(
+        image=image, filter_spec=spec_filter.spec, focal_point_key=spec_filter.get_cache_key(image),
+        file=image.generate_rendition_file(spec_filter))
+    # What FileField.pre_save would do inside the INSERT's transaction, done before it.
+    rendition.file.save(rendition.file.name, rendition.file.file, save=False)
+    try:
+        with transaction.atomic():
+            rendition.save(force_insert=True)
+    except IntegrityError:
+        rendition.file.delete(save=False)
 
 
 def renditions_prepare(*, image, specs: Iterable[str]) -> None:

@@ -61,10 +61,9 @@ def test_the_demos_pictures_are_stored_outside_any_transaction(tmp_path, setting
     from importlib import import_module
 
     from django.apps import apps
-    from django.core.files.storage import storages
-    from django.db import connection
     from wagtail.models import Collection
 
+    from tests.storage_writes import storage_writes_recorded
     from tests.task_worker import use_database_backend
 
     use_database_backend(settings, monkeypatch)
@@ -74,17 +73,9 @@ def test_the_demos_pictures_are_stored_outside_any_transaction(tmp_path, setting
         import_module(migration).seed(apps, None)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
-    storage_class = type(storages["default"])
-    saved, saved_inside = [], []
-    original = storage_class.save
-
-    def recorded(self, name, *args, **kwargs):
-        (saved_inside if connection.in_atomic_block else saved).append(name)
-        return original(self, name, *args, **kwargs)
-
-    monkeypatch.setattr(storage_class, "save", recorded)
+    writes = storage_writes_recorded(monkeypatch)
     load_marketplace_demo(folder=tmp_path / "demo", photo_size=96)
 
     assert Motif.objects.filter(image__isnull=False).count() >= 12 and ProductPhoto.objects.exists()
-    assert saved_inside == [], saved_inside
-    assert len(saved) == len(set(saved)), "a picture was written twice (read back and cleaned again)"
+    assert writes.inside == [], writes.inside
+    assert len(writes.outside) == len(set(writes.outside)), "a picture was written twice (read back and cleaned again)"

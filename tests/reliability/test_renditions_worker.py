@@ -77,3 +77,41 @@ def test_a_photo_deleted_before_the_worker_runs_is_no_failure(database_backend):
     run_worker_here()
     assert list(DBTaskResult.objects.filter(task_path=renditions.image_renditions_make.module_path)
                 .values_list("status", "return_value")) == [("SUCCESSFUL", 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renditions_file_is_written_before_the_transaction_that_inserts_its_row(monkeypatch):
+    """With SQLite's IMMEDIATE transactions the write lock is taken at BEGIN: a file written inside
+    (with the media in a bucket, over the network) held every checkout's write behind it."""
+    from wagtail.models import Collection
+
+    from tests.storage_writes import storage_writes_recorded
+
+    if Collection.get_first_root_node() is None:  # a committing test starts from emptied tables
+        Collection.add_root(name="Root")
+    image = shop_factories.ImageFactory()
+    writes = storage_writes_recorded(monkeypatch)  # renditions go there (no WAGTAILIMAGES_RENDITION_STORAGE)
+    specs = ("fill-40x30|format-webp", "width-20|format-jpeg")
+    assert renditions.renditions_make(image=image, specs=specs) == 2
+    assert writes.inside == [] and len(writes.outside) == 2, writes
+    for rendition in image.renditions.all():
+        with rendition.file.open("rb") as handle:
+            assert handle.read(4) in (b"RIFF", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb")
+        assert (rendition.width, rendition.height) in {(40, 30), (20, 15)}, rendition.filter_spec
+    assert specs_of(image) == set(specs)
+    assert renditions.renditions_make(image=image, specs=specs) == 0
+
+
+def test_a_rendition_another_worker_made_meanwhile_is_kept_and_the_second_file_goes(monkeypatch):
+    from wagtail.images.models import Filter
+
+    image = shop_factories.ImageFactory()
+    spec_filter = Filter(spec="fill-40x30|format-webp")
+    renditions.rendition_store(image=image, spec_filter=spec_filter)
+    first = image.renditions.get()
+    storage = first.file.storage
+    monkeypatch.setattr(type(image), "find_existing_renditions", lambda self, *filters: {})  # not seen yet
+    renditions.rendition_store(image=image, spec_filter=spec_filter)
+    assert list(image.renditions.values_list("pk", "file")) == [(first.pk, first.file.name)]
+    folder = first.file.name.rsplit("/", 1)[0]
+    assert storage.listdir(folder)[1] == [first.file.name.rsplit("/", 1)[1]]

@@ -193,6 +193,19 @@ class ImageNode(_Placeholding, wagtail_tags.ImageNode):
     def node_filters(self) -> list[Filter]:
         return [self.get_filter()]
 
+    def render_wagtail(self, context):
+        """`{% image ... as name %}` of an image that came with its renditions: the one found among
+        them, as Wagtail's node would put it there, without its `get_rendition` writing it back to
+        the renditions cache (a product page's thumbnails: one write each per first render)."""
+        if self.output_var_name:
+            image = self.validate_image(context)
+            if image and not image.is_svg() and _prefetched(image):
+                rendition = _existing(image, self.node_filters()).get(self.get_filter())
+                if rendition is not None:
+                    context[self.output_var_name] = rendition
+                    return ""
+        return super().render_wagtail(context)
+
     def render_found(self, renditions: dict, attrs: dict) -> str:
         return img_html([next(iter(renditions.values()))], attrs)
 

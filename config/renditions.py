@@ -46,8 +46,9 @@ JSONLD = "fill-1200x630|format-jpeg"  # tourism.seo.JSONLD_RENDITION (structured
 # 720 wide for phones: a card in the home page's rails is 84 % of a 375-430 px screen, which at
 # twice its density needs 630-720 pixels; 960 was nearly twice the bytes (bench/page_weight.py).
 TOURISM_CARD = _specs("fill-{480x320,720x480,960x640}|format-webp")  # destination, event and campaign cards
+DETAIL_HERO = _specs("fill-{640x480-c50,960x540-c50,1440x810-c50}|format-webp")  # destination and event hero
 TOURISM_MAIN = _specs(
-    "fill-{640x480-c50,960x540-c50,1440x810-c50}|format-webp",  # destination and event hero
+    *DETAIL_HERO,
     *TOURISM_CARD,
     "fill-{160x120,320x240}|format-webp",  # NEARBY_THUMB
     JSONLD,
@@ -118,6 +119,23 @@ def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
             image.prefetched_renditions = found[pk]
         for rendition in found[pk]:
             rendition.image = images[0]  # its alt text is the image's: no query for it
+
+
+def rendition_of(image, spec: str):
+    """The rendition of `image` at `spec`, as Wagtail's `image.get_rendition(spec)` gives it. For an
+    image that came with its renditions (prefetched, or attached: renditions_attach), found among
+    them and nothing more: `get_rendition` also writes what it found back to the renditions cache,
+    every time (a product page's JSON-LD: one write per photo on each first render; with Redis, a
+    network call each). For others, `get_rendition` itself: its write fills the cache its next
+    lookup reads."""
+    from wagtail.images.models import Filter
+
+    spec_filter = Filter(spec=spec)
+    if getattr(image, "prefetched_renditions", None) is not None:
+        found = image.find_existing_renditions(spec_filter).get(spec_filter)
+        if found is not None:
+            return found
+    return image.get_rendition(spec_filter)
 
 
 def renditions_tag(image_id: int) -> str:

@@ -1,5 +1,6 @@
 """schema.org Product JSON-LD for product pages, so search engines show price, stock and rating."""
 
+from config.renditions import rendition_of
 from marketplace.delivery import DeliveryFacts
 from marketplace.models import Product
 from marketplace.selectors import PAGE_RENDITIONS
@@ -78,7 +79,7 @@ def delivery_jsonld(facts: DeliveryFacts) -> dict:
 def product_jsonld(*, product: Product, request, reviews=None, delivery: DeliveryFacts | None = None) -> dict:
     images = []
     for photo in product.ordered_photos:
-        rendition = photo.image.get_rendition(PAGE_RENDITIONS[2])
+        rendition = rendition_of(photo.image, PAGE_RENDITIONS[2])
         images.append(request.build_absolute_uri(rendition.url))
     url = request.build_absolute_uri(product.get_absolute_url())
     data = {

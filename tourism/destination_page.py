@@ -1,4 +1,5 @@
-"""What a destination page shows besides itself: its gallery, visitors' photos and places nearby.
+"""What a destination page shows besides itself: its hero picture's renditions, its gallery, visitors'
+photos and places nearby.
 
 Read together so that all their pictures' renditions come in one query
 (config.renditions.renditions_attach), not one per kind; and read only when the template first
@@ -7,7 +8,14 @@ asks, so a stored fragment of the page (config/fragment_cache.py) asks for none 
 
 from __future__ import annotations
 
-from config.renditions import GALLERY, NEARBY_SHOP_THUMB, NEARBY_THUMB, renditions_attach
+from config.renditions import (
+    DETAIL_HERO,
+    GALLERY,
+    JSONLD,
+    NEARBY_SHOP_THUMB,
+    NEARBY_THUMB,
+    renditions_attach,
+)
 from tourism.nearby import destinations_nearby, shops_nearby
 from tourism.page_context import lazy_entries
 from tourism.visitor_photos import visitor_photos_approved
@@ -21,11 +29,13 @@ def destination_sections(*, destination) -> dict:
         "shops": shops_nearby(latitude=destination.latitude, longitude=destination.longitude),
     }
     renditions_attach(
-        [(item.image, GALLERY) for item in (*gallery, *photos)]
+        # The hero's, and its JSON-LD picture's, which the page's structured data asks after them.
+        [(destination.main_image, (*DETAIL_HERO, JSONLD))] * (destination.main_image is not None)
+        + [(item.image, GALLERY) for item in (*gallery, *photos)]
         + [(item.place.main_image, NEARBY_THUMB) for item in nearby["destinations"] if item.place.main_image]
         + [(item.place.photo, NEARBY_SHOP_THUMB) for item in nearby["shops"] if item.place.photo])
-    return {"gallery": gallery, "visitor_photos": photos, "nearby": nearby}
+    return {"main_image": destination.main_image, "gallery": gallery, "visitor_photos": photos, "nearby": nearby}
 
 
 def destination_page_context(page, request) -> dict:
-    return lazy_entries(lambda: destination_sections(destination=page), ("gallery", "visitor_photos", "nearby"))
+    return lazy_entries(lambda: destination_sections(destination=page), ("main_image", "gallery", "visitor_photos", "nearby"))

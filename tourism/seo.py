@@ -20,6 +20,7 @@ from wagtail.models import Page, Site
 from config import dependencies
 from config.page_cache import page_translations_listed
 from config.remembered import remember_read
+from config.renditions import rendition_of
 from tourism.links import absolute
 from tourism.routing import public_pages
 from tourism.shareables import shareable_for
@@ -151,7 +152,7 @@ def _image_urls(request, image) -> list[str]:
     if image is None:
         return []
     try:
-        return [absolute(request, image.get_rendition(JSONLD_RENDITION).url)]
+        return [absolute(request, rendition_of(image, JSONLD_RENDITION).url)]
     except SourceImageIOError:
         # The picture's file is gone from the storage: the page still renders, without it here.
         return []

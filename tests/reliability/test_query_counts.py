@@ -210,3 +210,28 @@ def test_the_home_pages_hero_comes_with_its_cards_renditions(client, home_page, 
     assert "srcset=" in hero and "data-placeholder" not in hero, hero  # its renditions, found
     assert asked == []
     assert len([query for query in captured if 'FROM "wagtailimages_rendition"' in query["sql"]]) == 1
+
+
+def test_a_first_render_writes_no_picture_it_showed_to_the_renditions_cache(client, home_page, monkeypatch):
+    """The home page's pictures, a destination's hero and a product page's photos and thumbnails,
+    and their JSON-LD's, are found among the renditions read with the page: Wagtail's own lookup
+    wrote each one it found back to the renditions cache, on every first render (with Redis, a
+    network call each)."""
+    from wagtail.images import get_image_model
+
+    world = World()
+    world.grow_to(2)
+    home_page.hero_image = shop_factories.ImageFactory()
+    home_page.save_revision().publish()
+    paths = world.paths()
+    pages = [paths["home"], paths["destination page"], paths["product page"]]
+    for path in pages:
+        assert client.get(path).status_code == 200, path  # warm: renditions made
+    renditions_cache = get_image_model().get_rendition_model().cache_backend
+    written = []
+    monkeypatch.setattr(renditions_cache, "set", lambda key, *a, **k: written.append(key))
+    monkeypatch.setattr(renditions_cache, "set_many", lambda data, *a, **k: written.extend(data) or [])
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200 and "application/ld+json" in response.text, path
+        assert written == [], (path, written)

@@ -38,32 +38,27 @@ def lazy_entries(read: Callable[[], dict], names: tuple[str, ...]) -> dict:
     fragment of the page (config/fragment_cache.py) asks for none. operator.getitem, not
     `sections.__getitem__`: naming an attribute of a lazy object reads what it wraps.
 
-    Django's template engine swallows most errors raised while it resolves a variable or an `{% if
-    a or b %}` (the entries show empty), so a failed read is logged with its traceback here, and
-    the request stores nothing of the page (config.dependencies.incomplete): the next visitor's
-    request reads the entries again instead of being served the empty ones."""
-    sections = SimpleLazyObject(_ReadOnce(read))
+    A read that fails is logged once, with its traceback, and its entries show empty (empty tuples): a
+    template's `{% if hero_image %}` would raise it (a 500), a `{% for %}` or `{% if a or b %}` would
+    swallow it unseen. The request then stores nothing of the page
+    (config.dependencies.incomplete): the next visitor's request reads the entries again."""
+    sections = SimpleLazyObject(_ReadOrEmpty(read, names))
     return {name: SimpleLazyObject(partial(operator.getitem, sections, name)) for name in names}
 
 
-class _ReadOnce:
-    """`read()` for one request's entries. A lazy object whose read failed tries again at its next
-    use, and a template uses each entry several times: the failure is reported once and raised
-    again without reading again."""
+class _ReadOrEmpty:
+    """`read()` for one request's entries; each entry empty (an empty tuple) when it fails."""
 
-    def __init__(self, read: Callable[[], dict]):
-        self.read, self.failure = read, None
+    def __init__(self, read: Callable[[], dict], names: tuple[str, ...]):
+        self.read, self.names = read, names
 
     def __call__(self) -> dict:
-        if self.failure is not None:
-            raise self.failure
         try:
             return self.read()
-        except Exception as error:
-            self.failure = error
+        except Exception:
             logger.exception("a page's sections could not be read; they show empty and the page is not stored")
             dependencies.incomplete()
-            raise
+            return dict.fromkeys(self.names, ())
 
 
 class RegisteredContextMixin:

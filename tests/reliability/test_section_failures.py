@@ -39,3 +39,22 @@ def test_a_section_that_fails_is_logged_and_nothing_of_the_page_is_stored(client
     mended = client.get(visited.url)
     assert "Waduk Riam Kanan" in mended.text, "a stored fragment kept the sections empty"
     assert client.get(visited.url)["X-Page-Cache"] == "hit"
+
+
+def test_the_home_pages_sections_that_fail_show_empty_with_a_200(client, home_page, monkeypatch, caplog):
+    """Its hero is read with its rails (`{% if hero_image %}`, which would have raised the failure
+    as a 500): the page is served with the rails and the hero picture left out, and not stored."""
+    factories.destination(slug="pasar-terapung", title="Pasar Terapung")
+
+    def broken(**kwargs):
+        raise TypeError("events_upcoming() got an unexpected keyword argument")
+
+    monkeypatch.setattr("tourism.selectors.events_upcoming", broken)
+    with caplog.at_level(logging.ERROR, logger="tourism.page_context"):
+        failed = client.get("/id/")
+    assert failed.status_code == 200 and "Pasar Terapung" not in failed.text
+    assert len([record for record in caplog.records if record.name == "tourism.page_context"]) == 1
+    assert client.get("/id/").get("X-Page-Cache") != "hit"
+
+    monkeypatch.undo()
+    assert "Pasar Terapung" in client.get("/id/").text

@@ -192,6 +192,12 @@ def rendition_store(*, image, spec_filter) -> None:
             rendition.save(force_insert=True)
     except IntegrityError:
         rendition.file.delete(save=False)
+        return
+    # Where Wagtail's get_rendition puts what it made, for a page's next lookup of an image that
+    # did not come with its renditions.
+    rendition_model = type(rendition)
+    rendition_model.cache_backend.set(
+        rendition_model.construct_cache_key(image, rendition.focal_point_key, rendition.filter_spec), rendition)
 
 
 def renditions_prepare(*, image, specs: Iterable[str]) -> None:

@@ -38,9 +38,9 @@ def lazy_entries(read: Callable[[], dict], names: tuple[str, ...]) -> dict:
     fragment of the page (config/fragment_cache.py) asks for none. operator.getitem, not
     `sections.__getitem__`: naming an attribute of a lazy object reads what it wraps.
 
-    A read that fails is logged once, with its traceback, and its entries show empty (empty tuples): a
-    template's `{% if hero_image %}` would raise it (a 500), a `{% for %}` or `{% if a or b %}` would
-    swallow it unseen. The request then stores nothing of the page
+    A read that fails is logged once, with its traceback, and its entries show empty (empty tuples):
+    raised, a template's `{% if hero_image %}` or `{% for %}` would answer it with a 500, and an
+    `{% if a or b %}` would swallow it unseen. The request then stores nothing of the page
     (config.dependencies.incomplete): the next visitor's request reads the entries again."""
     sections = SimpleLazyObject(_ReadOrEmpty(read, names))
     return {name: SimpleLazyObject(partial(operator.getitem, sections, name)) for name in names}

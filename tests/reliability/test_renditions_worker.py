@@ -115,3 +115,18 @@ def test_a_rendition_another_worker_made_meanwhile_is_kept_and_the_second_file_g
     assert list(image.renditions.values_list("pk", "file")) == [(first.pk, first.file.name)]
     folder = first.file.name.rsplit("/", 1)[0]
     assert storage.listdir(folder)[1] == [first.file.name.rsplit("/", 1)[1]]
+
+
+def test_a_rendition_the_worker_made_is_found_by_the_next_lookup_without_a_query(django_assert_num_queries):
+    """As Wagtail's get_rendition leaves it: in the renditions cache, where a page's picture that
+    did not come with its renditions looks first."""
+    from wagtail.images import get_image_model
+    from wagtail.images.models import Filter
+
+    image = shop_factories.ImageFactory()
+    spec_filter = Filter(spec="fill-40x30|format-webp")
+    renditions.rendition_store(image=image, spec_filter=spec_filter)
+    fresh = get_image_model().objects.get(pk=image.pk)
+    with django_assert_num_queries(0):
+        found = fresh.find_existing_renditions(spec_filter)
+    assert found[spec_filter].file.name == image.renditions.get().file.name

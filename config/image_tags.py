@@ -86,13 +86,6 @@ def _missing(image, filters: list[Filter], existing: dict | None = None) -> list
     return [spec_filter.spec for spec_filter in filters if spec_filter not in existing]
 
 
-def _prefetched(image) -> bool:
-    """Whether the image came with its renditions (`ImageQuerySet.prefetch_renditions()`, whose
-    `to_attr` is `prefetched_renditions`): then what `find_existing_renditions` found is all there is,
-    and Wagtail's tags would only look it up again and write it back to the renditions cache."""
-    return getattr(image, "prefetched_renditions", None) is not None
-
-
 def _placeholder(image, filters: list[Filter], missing: list[str], attrs: dict) -> str:
     dependencies.shown(renditions.renditions_tag(image.pk))
     wanted = hashlib.sha256("|".join(missing).encode()).hexdigest()[:16]
@@ -149,7 +142,7 @@ class _Placeholding:
             return self.render_wagtail(context)
         filters = self.node_filters()
         worker_makes_them = _worker_makes_them(filters)
-        prefetched = _prefetched(image)
+        prefetched = renditions.came_with_renditions(image)
         if not worker_makes_them and not prefetched:
             return self.render_wagtail(context)
         # One lookup of the renditions for both questions: are they all there, and which are they.
@@ -199,7 +192,7 @@ class ImageNode(_Placeholding, wagtail_tags.ImageNode):
         the renditions cache (a product page's thumbnails: one write each per first render)."""
         if self.output_var_name:
             image = self.validate_image(context)
-            if image and not image.is_svg() and _prefetched(image):
+            if image and not image.is_svg() and renditions.came_with_renditions(image):
                 rendition = _existing(image, self.node_filters()).get(self.get_filter())
                 if rendition is not None:
                     context[self.output_var_name] = rendition

@@ -121,6 +121,14 @@ def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
             rendition.image = images[0]  # its alt text is the image's: no query for it
 
 
+def came_with_renditions(image) -> bool:
+    """Whether the image came with its renditions (`ImageQuerySet.prefetch_renditions()`, whose
+    `to_attr` is `prefetched_renditions`, or renditions_attach): then what `find_existing_renditions`
+    found is all there is, and Wagtail's lookups would only look it up again and write it back to
+    the renditions cache."""
+    return getattr(image, "prefetched_renditions", None) is not None
+
+
 def rendition_of(image, spec: str):
     """The rendition of `image` at `spec`, as Wagtail's `image.get_rendition(spec)` gives it. For an
     image that came with its renditions (prefetched, or attached: renditions_attach), found among
@@ -131,7 +139,7 @@ def rendition_of(image, spec: str):
     from wagtail.images.models import Filter
 
     spec_filter = Filter(spec=spec)
-    if getattr(image, "prefetched_renditions", None) is not None:
+    if came_with_renditions(image):
         found = image.find_existing_renditions(spec_filter).get(spec_filter)
         if found is not None:
             return found
@@ -179,9 +187,10 @@ def rendition_store(*, image, spec_filter) -> None:
     stays, and this file goes."""
     from django.db import IntegrityError, transaction
 
-    spec_filter = image.clean_filter_for_svg(spec_filter)
-    if image.find_existing_renditions(spec_filter):  # an SVG's specs, cleaned, may name one there is
-        return
+    cleaned = image.clean_filter_for_svg(spec_filter)
+    if cleaned.spec != spec_filter.spec and image.find_existing_renditions(cleaned):
+        return  # an SVG's spec, cleaned of its raster operations, names one there is
+    spec_filter = cleaned
     rendition = image.get_rendition_model()(
         image=image, filter_spec=spec_filter.spec, focal_point_key=spec_filter.get_cache_key(image),
         file=image.generate_rendition_file(spec_filter))

@@ -7,7 +7,6 @@ all of the following hold:
 
 - the tag asks only for sizes the task queue's worker makes (config.renditions.WORKER_SPECS: the
   public templates' sizes; the admin's `max-165x165` and the like are Wagtail's as before);
-- it writes the picture itself (not `... as name`);
 - some of those renditions do not exist yet (e.g. an editor uploaded through Wagtail's admin and
   the page was viewed before the worker ran);
 - tasks are deferred to a worker (a backend that runs them at once, as the tests' default, means
@@ -18,26 +17,26 @@ with the width and height the rendition will have (so nothing moves when it arri
 missing sizes for the worker (config.renditions.image_specs_make; once a minute per image and
 sizes), and notes `renditions:image:<id>` for the page cache (config.dependencies): the worker
 moves that tag on when it has made them, so no stored page or fragment keeps the placeholder.
+`{% image ... as name %}` names a PlaceholderRendition then (the placeholder's picture, the
+rendition's width and height), and config.renditions.rendition_of, for a page's JSON-LD, None.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django import template
 from django.apps import apps
-from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django_tasks import default_task_backend
 from wagtail.images.models import Filter, Picture, ResponsiveImage
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags as wagtail_tags
 
-from config import dependencies, renditions
+from config import renditions
 
 register = template.Library()
 # Everything of Wagtail's library (image_url, ...); the three picture tags are replaced below.
@@ -45,7 +44,6 @@ register.tags.update(wagtail_tags.register.tags)
 register.filters.update(wagtail_tags.register.filters)
 
 PLACEHOLDER_FILL = "#e9e2d3"  # the site's sand, under the cream background
-ENQUEUED_SECONDS = 60
 
 
 def rendition_size(image, spec: str) -> tuple[int, int]:
@@ -72,8 +70,7 @@ def placeholder_src(width: int, height: int) -> str:
 
 
 def _worker_makes_them(filters: list[Filter]) -> bool:
-    return (default_task_backend.supports_defer
-            and all(spec_filter.spec in renditions.WORKER_SPECS for spec_filter in filters))
+    return renditions.worker_makes(spec_filter.spec for spec_filter in filters)
 
 
 def _existing(image, filters: list[Filter]) -> dict[Filter, object]:
@@ -87,15 +84,31 @@ def _missing(image, filters: list[Filter], existing: dict | None = None) -> list
 
 
 def _placeholder(image, filters: list[Filter], missing: list[str], attrs: dict) -> str:
-    dependencies.shown(renditions.renditions_tag(image.pk))
-    wanted = hashlib.sha256("|".join(missing).encode()).hexdigest()[:16]
-    if cache.add(f"renditions-wanted:{image.pk}:{wanted}", True, ENQUEUED_SECONDS):
-        renditions.renditions_wanted(image_id=image.pk, specs=missing)
+    renditions.renditions_awaited(image, missing)
     width, height = rendition_size(image, filters[0].spec)
     extra = {key: value for key, value in attrs.items() if key not in {"src", "srcset", "sizes", "width", "height"}}
     extra.setdefault("alt", getattr(image, "default_alt_text", "") or "")
     return format_html('<img src="{}" width="{}" height="{}" data-placeholder{}>',
                        placeholder_src(width, height), width, height, flatatt(extra))
+
+
+@dataclass(frozen=True)
+class PlaceholderRendition:
+    """What `{% image ... as name %}` names while the worker makes that size: the placeholder's
+    picture (placeholder_src) with the width and height the rendition will have, where a template
+    reads a rendition's."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    placeholder: bool = True
+
+    @classmethod
+    def of(cls, image, spec: str) -> PlaceholderRendition:
+        width, height = rendition_size(image, spec)
+        return cls(url=placeholder_src(width, height), width=width, height=height,
+                   alt=getattr(image, "default_alt_text", "") or "")
 
 
 def _parsed(spec: str) -> Filter:
@@ -192,10 +205,20 @@ class ImageNode(_Placeholding, wagtail_tags.ImageNode):
         the renditions cache (a product page's thumbnails: one write each per first render)."""
         if self.output_var_name:
             image = self.validate_image(context)
-            if image and not image.is_svg() and renditions.came_with_renditions(image):
-                rendition = _existing(image, self.node_filters()).get(self.get_filter())
-                if rendition is not None:
+            if image and not image.is_svg():
+                prefetched = renditions.came_with_renditions(image)
+                worker_makes_it = _worker_makes_them(self.node_filters())
+                rendition = (_existing(image, self.node_filters()).get(self.get_filter())
+                             if prefetched or worker_makes_it else None)
+                if rendition is not None and prefetched:
                     context[self.output_var_name] = rendition
+                    return ""
+                if rendition is None and worker_makes_it:
+                    # As the tags' placeholder (_placeholder): the worker makes it, the page
+                    # shows its box meanwhile.
+                    spec = self.get_filter().spec
+                    renditions.renditions_awaited(image, [spec])
+                    context[self.output_var_name] = PlaceholderRendition.of(image, spec)
                     return ""
         return super().render_wagtail(context)
 

@@ -9,8 +9,10 @@ page type creates no Rendition rows; a template that starts asking for a new
 size must add it here. The work runs on the task queue's worker (`image_renditions_make`,
 `page_renditions_make`, enqueued after the commit that saved the image's role): neither the
 artisan's upload nor the editor's publish waits for it or holds its memory. Until the worker has
-run, a page asking for a missing size makes it as Wagtail always does, from an original that
-uploads keep at most 2000 px on its long side (config.photos.max_stored_side).
+run, a page asking for a missing size shows a placeholder and asks the worker for it
+(config.image_tags, rendition_of, renditions_awaited); without a worker (tasks run at once) it makes
+it as Wagtail does, from an original that uploads keep at most 2000 px on its long side
+(config.photos.max_stored_side).
 
 The specs are written as the template tags expand them: `{% srcset_image img
 fill-{480x320,960x640} format-webp %}` asks for "fill-480x320|format-webp" and
@@ -26,6 +28,8 @@ from collections.abc import Iterable
 from config.tasks import enqueue_on_commit, retried_task
 
 logger = logging.getLogger(__name__)
+# A missing size asked of the worker at most once in this long per image and sizes (renditions_awaited).
+AWAITED_ASKED_SECONDS = 60
 
 
 def _expand(spec: str) -> list[str]:
@@ -130,20 +134,54 @@ def came_with_renditions(image) -> bool:
 
 
 def rendition_of(image, spec: str):
-    """The rendition of `image` at `spec`, as Wagtail's `image.get_rendition(spec)` gives it. For an
-    image that came with its renditions (prefetched, or attached: renditions_attach), found among
-    them and nothing more: `get_rendition` also writes what it found back to the renditions cache,
-    every time (a product page's JSON-LD: one write per photo on each first render; with Redis, a
-    network call each). For others, `get_rendition` itself: its write fills the cache its next
-    lookup reads."""
+    """The rendition of `image` at `spec`, as Wagtail's `image.get_rendition(spec)` gives it, or None
+    while the worker is to make it (worker_makes): then it is asked for (renditions_awaited), and the
+    caller leaves the picture out (a page's JSON-LD: the page cache's tag brings it back once made).
+    Made inside the request, a photo's decode and resize would cost the visitor what the image tags'
+    placeholders spare them.
+
+    For an image that came with its renditions (prefetched, or attached: renditions_attach), found
+    among them and nothing more: `get_rendition` also writes what it found back to the renditions
+    cache, every time (a product page's JSON-LD: one write per photo on each first render; with
+    Redis, a network call each). For others, `get_rendition` itself when it exists: its write fills
+    the cache its next lookup reads."""
     from wagtail.images.models import Filter
 
     spec_filter = Filter(spec=spec)
-    if came_with_renditions(image):
-        found = image.find_existing_renditions(spec_filter).get(spec_filter)
-        if found is not None:
-            return found
+    found = image.find_existing_renditions(spec_filter).get(spec_filter)
+    if found is not None and came_with_renditions(image):
+        return found
+    if found is None and worker_makes([spec]) and not image.is_svg():
+        renditions_awaited(image, [spec])
+        return None
     return image.get_rendition(spec_filter)
+
+
+def worker_makes(specs: Iterable[str]) -> bool:
+    """Whether a request finding these sizes missing leaves them to the task queue's worker: sizes
+    the public templates ask for (WORKER_SPECS), with tasks deferred to a worker (a backend that
+    runs them at once, as the tests' default, means there is no worker to wait for)."""
+    from django_tasks import default_task_backend
+
+    return default_task_backend.supports_defer and all(spec in WORKER_SPECS for spec in specs)
+
+
+def renditions_awaited(image, specs: Iterable[str]) -> None:
+    """A request found these renditions of `image` missing and showed the page without them: the
+    page notes `renditions_tag(image.pk)` for the page cache (the worker moves it on once it has
+    made them, so no stored page keeps what was shown meanwhile), and the worker is asked for them,
+    once a minute per image and sizes however many visitors come meanwhile."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from config import dependencies
+
+    specs = list(specs)
+    dependencies.shown(renditions_tag(image.pk))
+    wanted = hashlib.sha256("|".join(specs).encode()).hexdigest()[:16]
+    if cache.add(f"renditions-wanted:{image.pk}:{wanted}", True, AWAITED_ASKED_SECONDS):
+        renditions_wanted(image_id=image.pk, specs=specs)
 
 
 def renditions_tag(image_id: int) -> str:

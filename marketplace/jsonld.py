@@ -80,7 +80,8 @@ def product_jsonld(*, product: Product, request, reviews=None, delivery: Deliver
     images = []
     for photo in product.ordered_photos:
         rendition = rendition_of(photo.image, PAGE_RENDITIONS[2])
-        images.append(request.build_absolute_uri(rendition.url))
+        if rendition is not None:  # None: the worker makes it, and the page comes back with it
+            images.append(request.build_absolute_uri(rendition.url))
     url = request.build_absolute_uri(product.get_absolute_url())
     data = {
         "@context": "https://schema.org",

@@ -152,10 +152,12 @@ def _image_urls(request, image) -> list[str]:
     if image is None:
         return []
     try:
-        return [absolute(request, rendition_of(image, JSONLD_RENDITION).url)]
+        rendition = rendition_of(image, JSONLD_RENDITION)
     except SourceImageIOError:
         # The picture's file is gone from the storage: the page still renders, without it here.
         return []
+    # None: the worker makes it, and the page comes back with it (config.renditions.rendition_of).
+    return [absolute(request, rendition.url)] if rendition is not None else []
 
 
 def _address(*, locality: str, street: str = "") -> dict:

@@ -5,9 +5,12 @@ placeholder once the worker has made them (config/image_tags.py)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 from django_tasks_db.models import DBTaskResult
+from wagtail.images.models import Rendition
 
 from config import renditions
 from tests.marketplace import factories as shop_factories
@@ -49,7 +52,9 @@ def test_a_page_shows_a_placeholder_and_the_worker_makes_the_sizes(client, place
     with django_capture_on_commit_callbacks(execute=True):
         first = client.get(place.url)
     assert first.status_code == 200
-    assert not picture.renditions.filter(filter_spec__in=HERO).exists(), "the request made the hero's sizes"
+    # None at all: not the hero's, nor the JSON-LD's (config.renditions.rendition_of).
+    assert not picture.renditions.exists(), "the request made renditions"
+    assert "image" not in jsonld(first.text, "TouristAttraction")
     image = hero(first.text)
     # The placeholder: the smallest size's box (640x480 of a 1600x1000 photo), no layout shift.
     assert image.has_attr("data-placeholder") and image["src"].startswith("data:image/svg+xml,")
@@ -70,6 +75,46 @@ def test_a_page_shows_a_placeholder_and_the_worker_makes_the_sizes(client, place
     assert served["X-Page-Cache"] == "miss"
     image = hero(served.text)
     assert not image.has_attr("data-placeholder") and ".webp" in image["srcset"]
+    assert jsonld(served.text, "TouristAttraction")["image"][0].endswith(".jpg")
+
+
+def jsonld(html: str, kind: str) -> dict:
+    scripts = BeautifulSoup(html, "html.parser").select('script[type="application/ld+json"]')
+    found = [data for data in map(json.loads, (script.string for script in scripts)) if data.get("@type") == kind]
+    assert len(found) == 1, f"one {kind} in the page's JSON-LD"
+    return found[0]
+
+
+def test_a_product_page_makes_no_rendition_its_photos_wait_for_the_worker(client, database_backend,
+                                                                          django_capture_on_commit_callbacks):
+    """Its main photo and its thumbnails' links (`{% image ... as name %}`) and its JSON-LD's
+    pictures: none made in the request (an artisan's photo decoded and resized while the buyer
+    waits); a placeholder of the photo's box, no picture in the JSON-LD, until the worker made them."""
+    product = shop_factories.ProductFactory()
+    photos = [shop_factories.add_photo(product, is_main=True), shop_factories.add_photo(product, sort_order=1)]
+    images = [photo.image for photo in photos]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(product.get_absolute_url())
+    assert first.status_code == 200
+    assert not Rendition.objects.filter(image__in=images).exists(), "the request made renditions"
+    page = BeautifulSoup(first.text, "html.parser")
+    main = page.select_one(".ks-product__main img")
+    # A 40x30 photo's fill-600x600: the 30x30 box Wagtail will make, never enlarged.
+    assert main["src"].startswith("data:image/svg+xml,") and (main["width"], main["height"]) == ("30", "30")
+    assert page.select_one(".ks-product__thumbs a")["href"].startswith("data:image/svg+xml,")
+    assert "image" not in jsonld(first.text, "Product")
+    asked = {(result.args_kwargs["kwargs"]["image_id"], spec) for result in DBTaskResult.objects.filter(
+        task_path=renditions.image_specs_make.module_path) for spec in result.args_kwargs["kwargs"]["specs"]}
+    assert {(images[0].pk, "fill-600x600|format-webp"), (images[1].pk, "fill-600x600|format-webp"),
+            (images[0].pk, "fill-1200x1200|format-webp")} <= asked
+
+    run_worker_here()
+    served = client.get(product.get_absolute_url())
+    assert served["X-Page-Cache"] == "miss"  # the stored page showed placeholders
+    page = BeautifulSoup(served.text, "html.parser")
+    assert page.select_one(".ks-product__main img")["src"].endswith(".webp")
+    assert page.select_one(".ks-product__thumbs a")["href"].endswith(".webp")
+    assert len(jsonld(served.text, "Product")["image"]) == 2
 
 
 def test_without_a_worker_the_request_makes_them_as_wagtail_does(client, place):

@@ -45,6 +45,7 @@ class SiteWideConfig(AppConfig):
             ("marketplace.Shop", renditions.on_shop_saved),
             ("marketplace.Motif", renditions.on_motif_saved),
             ("tourism.VisitorPhoto", renditions.on_visitor_photo_saved),
+            ("reviews.ReviewPhoto", renditions.on_review_photo_saved),
         ]:
             try:
                 model = apps.get_model(label)

@@ -74,10 +74,12 @@ PRODUCT_PHOTO = _specs(
 )
 SHOP_PHOTO = _specs("fill-{320x320,640x640}|format-webp", "fill-160x160|format-webp", JSONLD)
 MOTIF_IMAGE = _specs("fill-{600x600,900x900}|format-webp", "fill-{320x320,640x640}|format-webp")
+# A buyer's review photo (site/templates/reviews/includes/product_reviews.html): its thumbnail, its link.
+REVIEW_PHOTO = _specs("fill-160x160|format-webp", "max-1200x1200|format-webp")
 # Every size the public templates ask for: made by the worker, a placeholder until then
 # (config.image_tags). Other sizes (the admin's) are made as Wagtail makes them.
 WORKER_SPECS = frozenset(TOURISM_MAIN + HOME_HERO + GALLERY + BODY_IMAGE + CAMPAIGN_HERO + PRODUCT_PHOTO
-                         + SHOP_PHOTO + MOTIF_IMAGE)
+                         + SHOP_PHOTO + MOTIF_IMAGE + REVIEW_PHOTO)
 
 
 def _renditions_prefetch(image: str, filter_specs):
@@ -298,7 +300,8 @@ def page_renditions_prepare(*, page) -> None:
 # --- Tasks (the worker makes them) ----------------------------------------------------------------
 
 # What an image is to the page that shows it: the name a task carries, the sizes it needs.
-ROLES = {"product_photo": PRODUCT_PHOTO, "shop_photo": SHOP_PHOTO, "motif": MOTIF_IMAGE, "gallery": GALLERY}
+ROLES = {"product_photo": PRODUCT_PHOTO, "shop_photo": SHOP_PHOTO, "motif": MOTIF_IMAGE, "gallery": GALLERY,
+         "review_photo": REVIEW_PHOTO}
 
 
 @retried_task(attempts=3, first_delay_seconds=60)
@@ -376,3 +379,9 @@ def on_motif_saved(sender, instance, raw=False, **kwargs):
 def on_visitor_photo_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         _image_role_saved(instance.image_id, "gallery")
+
+
+def on_review_photo_saved(sender, instance, raw=False, **kwargs):
+    """A review photo becomes an image when the review is approved (marketplace.reviews.services)."""
+    if not raw:
+        _image_role_saved(instance.image_id, "review_photo")

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Prefetch, Window, prefetch_related_obje
 from django.http import Http404
 from wagtail.images import get_image_model
 
+from config.renditions import REVIEW_PHOTO
 from marketplace.orders.models import OrderLine
 from marketplace.reviews.links import review_link_line_pk
 from marketplace.reviews.models import Review, ReviewPhoto, ReviewStatus
@@ -23,7 +24,7 @@ SORTS = {"membantu": ("-helpful_count", "-created_at", "-pk"), "terbaru": ("-cre
 DEFAULT_SORT = "membantu"
 PAGE_REVIEWS = 20
 SHOP_REVIEWS = 6
-PHOTO_RENDITIONS = ("fill-160x160|format-webp", "max-1200x1200|format-webp")
+PHOTO_RENDITIONS = REVIEW_PHOTO  # made by the worker once the review is approved
 
 
 @dataclass

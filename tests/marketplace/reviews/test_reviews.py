@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from config.media import private_storage
+from config.renditions import REVIEW_PHOTO
 from marketplace.orders import fulfilment
 from marketplace.orders.models import SubOrderStatus
 from marketplace.reviews import links
@@ -321,6 +322,8 @@ def test_an_editor_approves_and_the_pages_and_json_ld_show_it(client, delivered,
     assert review.status == ReviewStatus.APPROVED
     photo = review.photos.get()
     assert photo.image is not None and photo.pending_file == ""
+    # Its sizes made by the task the approval enqueued, not by the first visitor's request.
+    assert set(photo.image.renditions.values_list("filter_spec", flat=True)) >= set(REVIEW_PHOTO)
     assert f"review-photos/{pending_name.rsplit('/', 1)[1]}" not in [f"review-photos/{n}" for n in private_files()]
     client.logout()
 

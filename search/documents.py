@@ -12,6 +12,7 @@ added to DOCUMENT_TYPES.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -197,6 +198,17 @@ def _fallback_url(url: str, language: str) -> str:
     return url
 
 
+def _translation_key(text: str) -> str | None:
+    """The translation key a document's key names; None for a key no page has (a stray document: not
+    a UUID, or not written as keys_for writes one), whose document is removed, as a missing page's.
+    Passed to the query, a key that is no UUID failed its whole batch ("is not a valid UUID"), and
+    the batch's other documents were never indexed."""
+    try:
+        return text if str(uuid.UUID(text)) == text else None
+    except ValueError:
+        return None
+
+
 class PageDocument(DocumentType):
     """A Wagtail page type: one document per translation group (the Indonesian
     page and its English translation), keyed by the translation key."""
@@ -220,9 +232,9 @@ class PageDocument(DocumentType):
         from django.db.models import Prefetch
         from wagtail.images import get_image_model
 
-        translation_keys = [key.split(":", 1)[1] for key in keys]
+        translation_keys = [_translation_key(key.split(":", 1)[1]) for key in keys]
         pages = (
-            self.searchable().filter(translation_key__in=translation_keys)
+            self.searchable().filter(translation_key__in=[found for found in translation_keys if found])
             .select_related("locale", *self.select_related)
             .prefetch_related(*self.prefetch_related)
         )

@@ -32,7 +32,7 @@ from django.apps import apps
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from wagtail.images.models import Filter, Picture, ResponsiveImage
+from wagtail.images.models import Filter, Picture, ResponsiveImage, SourceImageIOError
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags as wagtail_tags
 
@@ -85,11 +85,11 @@ def _missing(image, filters: list[Filter], existing: dict | None = None) -> list
 
 def _placeholder(image, filters: list[Filter], missing: list[str], attrs: dict) -> str:
     renditions.renditions_awaited(image, missing)
-    width, height = rendition_size(image, filters[0].spec)
+    shown = PlaceholderRendition.of(image, filters[0].spec)
     extra = {key: value for key, value in attrs.items() if key not in {"src", "srcset", "sizes", "width", "height"}}
-    extra.setdefault("alt", getattr(image, "default_alt_text", "") or "")
+    extra.setdefault("alt", shown.alt)
     return format_html('<img src="{}" width="{}" height="{}" data-placeholder{}>',
-                       placeholder_src(width, height), width, height, flatatt(extra))
+                       shown.url, shown.width, shown.height, flatatt(extra))
 
 
 @dataclass(frozen=True)
@@ -200,26 +200,21 @@ class ImageNode(_Placeholding, wagtail_tags.ImageNode):
         return [self.get_filter()]
 
     def render_wagtail(self, context):
-        """`{% image ... as name %}` of an image that came with its renditions: the one found among
-        them, as Wagtail's node would put it there, without its `get_rendition` writing it back to
-        the renditions cache (a product page's thumbnails: one write each per first render)."""
+        """`{% image ... as name %}`: the rendition as config.renditions.rendition_of finds it (for an
+        image that came with its renditions, found among them, without Wagtail's `get_rendition`
+        writing it back to the renditions cache: a product page's thumbnails, one write each per
+        first render), or, while the worker makes it, a PlaceholderRendition."""
         if self.output_var_name:
             image = self.validate_image(context)
             if image and not image.is_svg():
-                prefetched = renditions.came_with_renditions(image)
-                worker_makes_it = _worker_makes_them(self.node_filters())
-                rendition = (_existing(image, self.node_filters()).get(self.get_filter())
-                             if prefetched or worker_makes_it else None)
-                if rendition is not None and prefetched:
-                    context[self.output_var_name] = rendition
-                    return ""
-                if rendition is None and worker_makes_it:
-                    # As the tags' placeholder (_placeholder): the worker makes it, the page
-                    # shows its box meanwhile.
-                    spec = self.get_filter().spec
-                    renditions.renditions_awaited(image, [spec])
-                    context[self.output_var_name] = PlaceholderRendition.of(image, spec)
-                    return ""
+                try:
+                    rendition = renditions.rendition_of(image, self.get_filter())
+                except SourceImageIOError:
+                    return super().render_wagtail(context)  # Wagtail's "not found" rendition
+                # None: the worker makes it (rendition_of asked), its box shown meanwhile.
+                context[self.output_var_name] = (
+                    rendition if rendition is not None else PlaceholderRendition.of(image, self.get_filter().spec))
+                return ""
         return super().render_wagtail(context)
 
     def render_found(self, renditions: dict, attrs: dict) -> str:

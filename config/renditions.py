@@ -21,6 +21,7 @@ fill-{480x320,960x640} format-webp %}` asks for "fill-480x320|format-webp" and
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -135,8 +136,8 @@ def came_with_renditions(image) -> bool:
     return getattr(image, "prefetched_renditions", None) is not None
 
 
-def rendition_of(image, spec: str):
-    """The rendition of `image` at `spec`, as Wagtail's `image.get_rendition(spec)` gives it, or None
+def rendition_of(image, spec):
+    """The rendition of `image` at `spec` (a spec or a parsed Filter), as Wagtail's `image.get_rendition(spec)` gives it, or None
     while the worker is to make it (worker_makes): then it is asked for (renditions_awaited), and the
     caller leaves the picture out (a page's JSON-LD: the page cache's tag brings it back once made).
     Made inside the request, a photo's decode and resize would cost the visitor what the image tags'
@@ -149,12 +150,12 @@ def rendition_of(image, spec: str):
     the cache its next lookup reads."""
     from wagtail.images.models import Filter
 
-    spec_filter = Filter(spec=spec)
+    spec_filter = spec if isinstance(spec, Filter) else Filter(spec=spec)
     found = image.find_existing_renditions(spec_filter).get(spec_filter)
     if found is not None and came_with_renditions(image):
         return found
-    if found is None and worker_makes([spec]) and not image.is_svg():
-        renditions_awaited(image, [spec])
+    if found is None and worker_makes([spec_filter.spec]) and not image.is_svg():
+        renditions_awaited(image, [spec_filter.spec])
         return None
     return image.get_rendition(spec_filter)
 
@@ -173,8 +174,6 @@ def renditions_awaited(image, specs: Iterable[str]) -> None:
     page notes `renditions_tag(image.pk)` for the page cache (the worker moves it on once it has
     made them, so no stored page keeps what was shown meanwhile), and the worker is asked for them,
     once a minute per image and sizes however many visitors come meanwhile."""
-    import hashlib
-
     from django.core.cache import cache
 
     from config import dependencies

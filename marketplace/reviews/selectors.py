@@ -24,7 +24,6 @@ SORTS = {"membantu": ("-helpful_count", "-created_at", "-pk"), "terbaru": ("-cre
 DEFAULT_SORT = "membantu"
 PAGE_REVIEWS = 20
 SHOP_REVIEWS = 6
-PHOTO_RENDITIONS = REVIEW_PHOTO  # made by the worker once the review is approved
 
 
 @dataclass
@@ -42,7 +41,7 @@ class ReviewSummary:
 
 
 def _photos_prefetch() -> Prefetch:
-    images = get_image_model().objects.prefetch_renditions(*PHOTO_RENDITIONS)
+    images = get_image_model().objects.prefetch_renditions(*REVIEW_PHOTO)  # made by the worker at approval
     return Prefetch("photos", queryset=ReviewPhoto.objects.filter(
         image__isnull=False).prefetch_related(Prefetch("image", queryset=images)))
 

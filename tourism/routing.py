@@ -10,14 +10,15 @@ generation moves on, or the page or one above it changes (config/dependencies.py
 pages read on the way are its tags). Each request gets a copy of its own of the
 remembered page, never an instance another thread reads.
 
-Only plain routes are remembered: a RoutablePageMixin page's sub-routes (an
-event's .ics) and every 404 walk the tree as before.
+Plain routes and a RoutablePageMixin page's own view (an event's page) are remembered; its
+sub-routes (an event's .ics) and every 404 walk the tree as before.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import get_language
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.url_routing import RouteResult
@@ -39,13 +40,25 @@ def route_remembered(root, request, path_components, walk) -> RouteResult:
         page, fallback = route
         if fallback:
             request.translation_fallback = True
+        if isinstance(page, RoutablePageMixin):
+            # Its own view, as Wagtail resolves it (the sub-route "/", no query).
+            return page.route(request, [])
         return RouteResult(page)
     result = walk(request, path_components)
-    if not result.args and not result.kwargs:
+    if _page_itself(result, root=root, path_components=path_components):
         # As the page is once rendered (its related rows and prefetches come with each copy).
         remembered.set(generation, key, (result.page, getattr(request, "translation_fallback", False)),
                        after_response=True)
     return result
+
+
+def _page_itself(result: RouteResult, *, root, path_components) -> bool:
+    """Whether the walk led to a page itself: a plain page's route, or a RoutablePageMixin page's
+    own view (an event's page, which campaigns share), which took every component of the path on
+    the way down. Its sub-routes (an event's .ics) walk every time."""
+    if isinstance(result.page, RoutablePageMixin):
+        return result.page.depth - root.depth == len(path_components)
+    return not result.args and not result.kwargs
 
 
 def any_view_restriction() -> bool:

@@ -45,14 +45,59 @@ def _queries(client, url, host="testserver"):
     return response, len(queries)
 
 
+@pytest.fixture
+def event(destination):
+    return factories.event(slug="festival-jukung", title="Festival Jukung", venue=destination)
+
+
 @pytest.mark.parametrize("url", ["/id/", "/id/destinasi/pasar-terapung-lok-baintan/",
-                                 "/en/destinasi/pasar-terapung-lok-baintan/"])
-def test_a_second_visit_costs_fewer_queries_and_shows_the_same_page(signed_in, destination, url):
+                                 "/en/destinasi/pasar-terapung-lok-baintan/",
+                                 # an event's page is a RoutablePageMixin's own view; in English, the
+                                 # Indonesian page under the English address
+                                 "/id/acara/festival-jukung/", "/en/acara/festival-jukung/"])
+def test_a_second_visit_costs_fewer_queries_and_shows_the_same_page(signed_in, event, url):
     first, first_queries = _queries(signed_in, url)
     second, second_queries = _queries(signed_in, url)
     assert second_queries < first_queries
     assert second.content == first.content
     assert "Pasar Terapung Lok Baintan" in second.text
+
+
+@pytest.mark.parametrize("url", ["/id/acara/festival-jukung/", "/en/acara/festival-jukung/"])
+def test_a_second_visit_to_an_events_page_walks_no_tree(signed_in, event, url):
+    """Shared event links are a campaign's first visitors: the page a path leads to is remembered
+    for an event (a RoutablePageMixin page) as for any other page, its fallback notice with it."""
+    signed_in.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.get(url)
+    assert response.status_code == 200 and "Festival Jukung" in response.text
+    assert ("notice--fallback" in response.text) == url.startswith("/en/")
+    walked = [query["sql"] for query in queries if 'FROM "wagtailcore_page"' in query["sql"]]
+    assert not walked, walked
+
+
+def test_an_events_calendar_file_and_its_page_each_answer_whichever_comes_first(signed_in, event):
+    """The event's page is remembered, its sub-route (the .ics) never is: neither answers as the other."""
+    for url, kind in [("/id/acara/festival-jukung/kalender/", "text/calendar"),
+                      ("/id/acara/festival-jukung/", "text/html"),
+                      ("/id/acara/festival-jukung/kalender/", "text/calendar"),
+                      ("/id/acara/festival-jukung/", "text/html")]:
+        response = signed_in.get(url)
+        assert (response.status_code, response["Content-Type"].split(";")[0]) == (200, kind), url
+    assert "Festival Jukung" in response.text
+
+
+def test_a_remembered_events_page_shows_its_change_and_is_gone_when_unpublished(
+        signed_in, event, django_capture_on_commit_callbacks):
+    assert signed_in.get("/id/acara/festival-jukung/").status_code == 200  # the route is remembered now
+    page = event.specific
+    page.title = "Festival Jukung Hias"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert "Festival Jukung Hias" in signed_in.get("/id/acara/festival-jukung/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert signed_in.get("/id/acara/festival-jukung/").status_code == 404
 
 
 def test_a_stored_home_reads_none_of_its_rails(signed_in, destination):

@@ -109,19 +109,16 @@ CARD_FIELDS = ("slug", "title_id", "title_en", "price_idr", "stock", "shop__name
                "motif__name", "motif__slug")
 
 
-def _card_queryset(*, filter_specs=PRODUCT_CARD):
-    return (products_public()
-            .select_related("shop", "shop__district", "motif")
-            .only(*CARD_FIELDS)
-            .prefetch_related(_photos_prefetch(filter_specs)))
-
-
-def _own_shop_card_queryset(shop: Shop):
-    """Cards of one shop's products, without the shop: the caller has it (products_of_shop)."""
-    return (products_public().filter(shop=shop)
-            .select_related("motif")
-            .only("shop", *(name for name in CARD_FIELDS if not name.startswith("shop__")))
-            .prefetch_related(_photos_prefetch()))
+def _card_queryset(*, filter_specs=PRODUCT_CARD, shop: Shop | None = None):
+    """Public products as their cards read them (CARD_FIELDS), with their photos. Of one `shop`'s
+    products, without the shop's join: the caller has it (products_of_shop)."""
+    products = products_public()
+    if shop is None:
+        products = products.select_related("shop", "shop__district", "motif").only(*CARD_FIELDS)
+    else:
+        products = (products.filter(shop=shop).select_related("motif")
+                    .only("shop", *(name for name in CARD_FIELDS if not name.startswith("shop__"))))
+    return products.prefetch_related(_photos_prefetch(filter_specs))
 
 
 def products_highlighted(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list[Product]:
@@ -170,7 +167,7 @@ def product_page_details(product: Product) -> Product:
 
 def products_of_shop(*, shop: Shop, exclude: Product | None = None, limit: int | None = None) -> list[Product]:
     shown(shop_products(shop.pk))
-    products = _own_shop_card_queryset(shop).order_by("-created_at", "-pk")
+    products = _card_queryset(shop=shop).order_by("-created_at", "-pk")
     if exclude is not None:
         products = products.exclude(pk=exclude.pk)
     if limit:

@@ -24,7 +24,7 @@ from wagtail.models import Locale, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
 from config.page_cache import GenerationMemo, content_generation
-from config.remembered import remember_fact
+from config.remembered import remember_fact, remember_read
 
 remembered = GenerationMemo()  # routes
 
@@ -98,7 +98,9 @@ def active_locale_id() -> int | None:
 
 class RememberedLocaleMixin:
     """Page.localized_draft without the query for the active locale (Wagtail routes every request
-    from the site's root page's `.localized`)."""
+    from the site's root page's `.localized`), and the translation itself remembered until it
+    changes (config.remembered.remember_read: the page read is its tag): every English request
+    asked for the English home again."""
 
     @property
     def localized_draft(self):
@@ -107,7 +109,9 @@ class RememberedLocaleMixin:
             return super().localized_draft
         if active == self.locale_id:
             return self
-        return self.get_translation_or_none(active) or self
+        translation = remember_read(("translation", self.translation_key, active),
+                                    lambda: self.get_translation_or_none(active))
+        return translation or self
 
 
 class RememberedRestrictionsMixin:

@@ -76,6 +76,26 @@ def test_a_second_visit_to_an_events_page_walks_no_tree(signed_in, event, url):
     assert not walked, walked
 
 
+def test_the_english_home_is_remembered_for_english_pages_and_shows_its_change_at_once(
+        signed_in, destination, django_capture_on_commit_callbacks):
+    """Wagtail routes every request from the site's root in the reader's language: the English
+    home is read once, not on every English page, and an editor's publish of it shows at once."""
+    from wagtail.models import Locale
+
+    from tourism.models import HomePage
+
+    english_home = HomePage.objects.get(locale=Locale.objects.get(language_code="en"))
+    signed_in.get("/en/destinasi/pasar-terapung-lok-baintan/")
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.get("/en/destinasi/pasar-terapung-lok-baintan/").status_code == 200
+    homes = [query["sql"] for query in queries if 'FROM "tourism_homepage"' in query["sql"]]
+    assert not homes, homes
+    english_home.hero_title = "Banjar, the river's regency"
+    with django_capture_on_commit_callbacks(execute=True):
+        english_home.save_revision().publish()
+    assert "Banjar, the river&#x27;s regency" in signed_in.get("/en/").text
+
+
 def test_an_events_calendar_file_and_its_page_each_answer_whichever_comes_first(signed_in, event):
     """The event's page is remembered, its sub-route (the .ics) never is: neither answers as the other."""
     for url, kind in [("/id/acara/festival-jukung/kalender/", "text/calendar"),

@@ -115,10 +115,18 @@ def share_target(obj) -> ShareTarget | None:
         default_id = default_locale()[0]
         if obj.locale_id == default_id:
             return ShareTarget(target_type, obj.pk)
-        original_id = (Page.objects.filter(translation_key=obj.translation_key, locale_id=default_id)
-                       .values_list("pk", flat=True).first())
-        return ShareTarget(target_type, original_id or obj.pk)
+        return ShareTarget(target_type, _original_id(obj.translation_key, default_id) or obj.pk)
     return None
+
+
+def _original_id(translation_key, default_id: int) -> int | None:
+    """The id of the Indonesian original of a translation: asked by every translated page's share
+    links, remembered until that page changes (its row read is the remembered value's tag)."""
+    def read() -> int | None:
+        original = Page.objects.filter(translation_key=translation_key, locale_id=default_id).only("pk").first()
+        return original.pk if original is not None else None
+
+    return remember_read(("original-page", str(translation_key), default_id), read)
 
 
 def share_target_parse(token: str) -> ShareTarget | None:

@@ -26,6 +26,21 @@ def place(home_page):
     return factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan")
 
 
+def factories_user():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("wisatawan", "w@contoh.id", "pw")
+
+
+def share_target_of_page(page) -> str:
+    """The share target a request for the page names (the remembered original included)."""
+    from config import dependencies
+    from tourism import sharing
+
+    with dependencies.recording():
+        return sharing.share_target(page).token
+
+
 def share_links(html):
     section = BeautifulSoup(html, "html.parser").select_one("section.share")
     return section, [a["href"] for a in section.select("a[data-share-channel]")]
@@ -93,6 +108,28 @@ class TestClickBeacon:
         html = client.get("/en/destinasi/pasar-intan/").text
         section, _hrefs = share_links(html)
         assert section["data-share-target"] == f"destination:{original.pk}"
+
+    def test_an_english_pages_original_is_looked_up_once_and_followed_when_it_goes(
+            self, client, home_page, django_capture_on_commit_callbacks):
+        """Every translated page's share links name its original: read once, not on every render,
+        and read again when the original is deleted (the translation then counts under itself)."""
+        from django.test import Client
+
+        from tourism.models import DestinationPage
+
+        original = factories.destination(slug="pasar-intan", title="Pasar Intan", english_title="Diamond Market")
+        translation = DestinationPage.objects.get(translation_key=original.translation_key, locale__language_code="en")
+        signed_in = Client()  # no stored page for a signed-in visitor: every visit renders
+        signed_in.force_login(factories_user())
+        signed_in.get("/en/destinasi/pasar-intan/")
+        with CaptureQueriesContext(connection) as queries:
+            section, _hrefs = share_links(signed_in.get("/en/destinasi/pasar-intan/").text)
+        assert section["data-share-target"] == f"destination:{original.pk}"
+        asked = [q["sql"] for q in queries if "translation_key" in q["sql"] and 'FROM "wagtailcore_page"' in q["sql"]]
+        assert not asked, asked
+        with django_capture_on_commit_callbacks(execute=True):  # what read it is stale after the commit
+            original.delete()
+        assert share_target_of_page(translation) == f"destination:{translation.pk}"
 
     def test_stores_no_personal_data(self, client, place):
         self.post(client, target=f"destination:{place.pk}", channel="x", campaign="gebrak")

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import contextvars
 
+from django.utils import translation
+
 from config import dependencies
 from config.page_cache import GenerationMemo, current_generation
 
@@ -68,8 +70,12 @@ def remember_read(key, read):
     if generation is None:
         return read()
 
+    language = translation.get_language()
+
     def read_and_remember():
-        with dependencies.recording(started=request_record.started) as record:
+        # A context of its own holds no active language: the request's, for a read that words or
+        # localizes what it returns (its key names the language then).
+        with dependencies.recording(started=request_record.started) as record, translation.override(language):
             value = read()
             _remembered.set(generation, key, value)
         return value, tuple(record.tags)

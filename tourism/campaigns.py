@@ -20,7 +20,7 @@ from config.remembered import remember_read
 from config.renditions import renditions_tag
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
-from tourism.routing import default_locale, public_pages
+from tourism.routing import active_locale_id, default_locale, public_pages
 from tourism.selectors import localize_pages, with_card_images
 from tourism.sharing import campaign_read_by_page, show_campaign_changes
 from tourism.site_structure import translation_publish
@@ -120,7 +120,23 @@ def campaign_running_in_default_language(*, today=None) -> CampaignPage | None:
 def campaign_running(*, today=None) -> CampaignPage | None:
     """The campaign running today (WITA), newest start first, in the reader's language."""
     campaign = campaign_running_in_default_language(today=today)
-    return localize_pages([campaign])[0] if campaign else None
+    return campaign_in_reading_language(campaign) if campaign else None
+
+
+def campaign_in_reading_language(campaign: CampaignPage) -> CampaignPage:
+    """The running campaign's translation in the reader's language (itself where it has none):
+    remembered as the campaign itself is, or every English page's banner asked for it again."""
+    if campaign.locale_id == active_locale_id():
+        return campaign
+
+    def read() -> CampaignPage:
+        show_campaign_changes()
+        localized = localize_pages([campaign])[0]
+        if localized.main_image_id:
+            dependencies.shown(renditions_tag(localized.main_image_id))
+        return localized
+
+    return remember_read(("campaign-localized", campaign.pk, active_locale_id()), read)
 
 
 def campaign_listing(*, today=None) -> dict:
@@ -140,7 +156,7 @@ def home_campaign_context(page, request) -> dict:
 
     def shown() -> CampaignPage | None:
         campaign = running()
-        return localize_pages([campaign])[0] if campaign else None
+        return campaign_in_reading_language(campaign) if campaign else None
 
     return {"current_campaign": SimpleLazyObject(shown)}
 

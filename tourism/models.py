@@ -106,6 +106,11 @@ class HomePage(TranslationFallbackMixin, RememberedLocaleMixin, RememberedRestri
         # (config.middleware.SiteLookupMiddleware) is a remembered row of only some columns.
         return route_remembered(self, request, path_components, self.route_walk)
 
+    def translation_read(self, locale_id: int):
+        """The home in the reader's language, with its hero image, as route_walk reads it."""
+        return (type(self).objects.select_related("hero_image")
+                .filter(translation_key=self.translation_key, locale_id=locale_id).first())
+
     def route_walk(self, request, path_components):
         """Wagtail's route; the home itself read whole, with its hero image (the hero and the share
         image both read it)."""

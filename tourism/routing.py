@@ -110,8 +110,12 @@ class RememberedLocaleMixin:
         if active == self.locale_id:
             return self
         translation = remember_read(("translation", self.translation_key, active),
-                                    lambda: self.get_translation_or_none(active))
+                                    lambda: self.translation_read(active))
         return translation or self
+
+    def translation_read(self, locale_id: int):
+        """The page in another locale as it is served (a page type may join what it shows)."""
+        return self.get_translation_or_none(locale_id)
 
 
 class RememberedRestrictionsMixin:

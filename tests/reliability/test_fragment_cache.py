@@ -96,6 +96,28 @@ def test_the_english_home_is_remembered_for_english_pages_and_shows_its_change_a
     assert "Banjar, the river&#x27;s regency" in signed_in.get("/en/").text
 
 
+def test_a_second_english_home_reads_neither_its_hero_nor_the_running_campaigns_translation(
+        signed_in, destination, django_capture_on_commit_callbacks):
+    """Foreign tourists land on /en/: its second render reads what the Indonesian home's does,
+    not its hero picture or the campaign banner's English page again; a change to the English
+    campaign shows at once."""
+    from tests.tourism.gebrak_factories import campaign
+    from tourism.models import CampaignPage
+
+    running = campaign(english_title="Gebrak Banjar Test")
+    english = CampaignPage.objects.get(translation_key=running.translation_key, locale__language_code="en")
+    assert "Gebrak Banjar Test" in signed_in.get("/en/").text
+    with CaptureQueriesContext(connection) as queries:
+        assert "Gebrak Banjar Test" in signed_in.get("/en/").text
+    read = [query["sql"] for query in queries
+            if query["sql"].startswith('SELECT "wagtailimages_image"') or '"tourism_campaignpage"' in query["sql"]]
+    assert not read, read
+    english.title = "Gebrak Banjar, the test"
+    with django_capture_on_commit_callbacks(execute=True):
+        english.save_revision().publish()
+    assert "Gebrak Banjar, the test" in signed_in.get("/en/").text
+
+
 def test_an_events_calendar_file_and_its_page_each_answer_whichever_comes_first(signed_in, event):
     """The event's page is remembered, its sub-route (the .ics) never is: neither answers as the other."""
     for url, kind in [("/id/acara/festival-jukung/kalender/", "text/calendar"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from config import dependencies
-from config.remembered import remember_fact
+from config.remembered import remember_fact, remember_read
 from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
 from tests.tourism import factories
 
@@ -24,3 +24,12 @@ def test_facts_first_asked_by_a_destinations_request_carry_none_of_its_tags(clie
         with dependencies.recording() as record:
             assert remember_fact(key, not_remembered) is not None, key
         assert record.tags == set(), f"{key} brought {sorted(record.tags)} to every page reading it"
+
+
+def test_a_remembered_read_reads_in_the_requests_language():
+    """A read remembered for the page (config.remembered.remember_read) runs in a context of its own:
+    it still reads in the reader's language (an English page's campaign banner is the English one)."""
+    from django.utils import translation
+
+    with translation.override("en"), dependencies.recording():
+        assert remember_read(("language-read", "en"), translation.get_language) == "en"

@@ -23,7 +23,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
-from config.page_cache import GenerationMemo, content_generation
+from config import dependencies
+from config.page_cache import GenerationMemo, content_generation, page_translations_listed
 from config.remembered import remember_fact, remember_read
 
 remembered = GenerationMemo()  # routes
@@ -109,8 +110,13 @@ class RememberedLocaleMixin:
             return super().localized_draft
         if active == self.locale_id:
             return self
-        translation = remember_read(("translation", self.translation_key, active),
-                                    lambda: self.translation_read(active))
+
+        def read():
+            # A translation made or deleted later changes the answer, though no row was read.
+            dependencies.shown(page_translations_listed(self))
+            return self.translation_read(active)
+
+        translation = remember_read(("translation", self.translation_key, active), read)
         return translation or self
 
     def translation_read(self, locale_id: int):

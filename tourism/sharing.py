@@ -29,6 +29,7 @@ from wagtail.models import Page
 
 from config import dependencies
 from config.client_address import client_key
+from config.page_cache import page_translations_listed
 from config.remembered import remember_read
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
 from tourism.routing import default_locale, public_pages
@@ -115,18 +116,21 @@ def share_target(obj) -> ShareTarget | None:
         default_id = default_locale()[0]
         if obj.locale_id == default_id:
             return ShareTarget(target_type, obj.pk)
-        return ShareTarget(target_type, _original_id(obj.translation_key, default_id) or obj.pk)
+        return ShareTarget(target_type, _original_id(obj, default_id) or obj.pk)
     return None
 
 
-def _original_id(translation_key, default_id: int) -> int | None:
-    """The id of the Indonesian original of a translation: asked by every translated page's share
-    links, remembered until that page changes (its row read is the remembered value's tag)."""
+def _original_id(page, default_id: int) -> int | None:
+    """The id of the Indonesian original of a translated page: asked by every translated page's
+    share links, remembered until that row changes or one of the page's translations is made or
+    deleted (its translations' tag: an original made later, though no row was read)."""
     def read() -> int | None:
-        original = Page.objects.filter(translation_key=translation_key, locale_id=default_id).only("pk").first()
+        dependencies.shown(page_translations_listed(page))
+        original = (Page.objects.filter(translation_key=page.translation_key, locale_id=default_id)
+                    .only("pk").first())
         return original.pk if original is not None else None
 
-    return remember_read(("original-page", str(translation_key), default_id), read)
+    return remember_read(("original-page", str(page.translation_key), default_id), read)
 
 
 def share_target_parse(token: str) -> ShareTarget | None:

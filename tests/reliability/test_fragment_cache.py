@@ -96,6 +96,26 @@ def test_the_english_home_is_remembered_for_english_pages_and_shows_its_change_a
     assert "Banjar, the river&#x27;s regency" in signed_in.get("/en/").text
 
 
+def test_an_english_home_made_after_english_readers_came_is_routed_from_at_once(
+        signed_in, destination, django_capture_on_commit_callbacks):
+    """/en/ remembered without an English home (deleted, or not made yet) routes from the new one as
+    soon as an editor publishes it: no row was read, the home's translations are the tag."""
+    from wagtail.models import Locale
+
+    from tourism.models import HomePage
+
+    indonesian_home = HomePage.objects.get(locale=Locale.get_default())
+    english_locale = Locale.objects.get(language_code="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        HomePage.objects.get(locale=english_locale).delete()
+    signed_in.get("/en/")  # remembered: no English home
+    with django_capture_on_commit_callbacks(execute=True):
+        english_home = indonesian_home.copy_for_translation(english_locale)
+        english_home.hero_title = "Banjar, river and diamonds"
+        english_home.save_revision().publish()
+    assert "Banjar, river and diamonds" in signed_in.get("/en/").text
+
+
 def test_a_second_english_home_reads_neither_its_hero_nor_the_running_campaigns_translation(
         signed_in, destination, django_capture_on_commit_callbacks):
     """Foreign tourists land on /en/: its second render reads what the Indonesian home's does,

@@ -130,6 +130,13 @@ class TestClickBeacon:
         with django_capture_on_commit_callbacks(execute=True):  # what read it is stale after the commit
             original.delete()
         assert share_target_of_page(translation) == f"destination:{translation.pk}"
+        # An editor translates it back: the new Indonesian page is its original from then on.
+        from wagtail.models import Locale
+
+        with django_capture_on_commit_callbacks(execute=True):
+            made = translation.copy_for_translation(Locale.get_default(), copy_parents=True)
+            made.save_revision().publish()
+        assert share_target_of_page(translation) == f"destination:{made.pk}"
 
     def test_stores_no_personal_data(self, client, place):
         self.post(client, target=f"destination:{place.pk}", channel="x", campaign="gebrak")

@@ -126,7 +126,8 @@ def campaign_running(*, today=None) -> CampaignPage | None:
 def campaign_in_reading_language(campaign: CampaignPage) -> CampaignPage:
     """The running campaign's translation in the reader's language (itself where it has none):
     remembered as the campaign itself is, or every English page's banner asked for it again."""
-    if campaign.locale_id == active_locale_id():
+    locale_id = active_locale_id()
+    if campaign.locale_id == locale_id:
         return campaign
 
     def read() -> CampaignPage:
@@ -136,7 +137,7 @@ def campaign_in_reading_language(campaign: CampaignPage) -> CampaignPage:
             dependencies.shown(renditions_tag(localized.main_image_id))
         return localized
 
-    return remember_read(("campaign-localized", campaign.pk, active_locale_id()), read)
+    return remember_read(("campaign-localized", campaign.pk, locale_id), read)
 
 
 def campaign_listing(*, today=None) -> dict:

@@ -122,13 +122,12 @@ def share_target(obj) -> ShareTarget | None:
 
 def _original_id(page, default_id: int) -> int | None:
     """The id of the Indonesian original of a translated page: asked by every translated page's
-    share links, remembered until that row changes or one of the page's translations is made or
-    deleted (its translations' tag: an original made later, though no row was read)."""
+    share links, remembered until one of the page's translations is made or deleted (its
+    translations' tag, which config.page_cache.page_changes moves for either)."""
     def read() -> int | None:
         dependencies.shown(page_translations_listed(page))
-        original = (Page.objects.filter(translation_key=page.translation_key, locale_id=default_id)
-                    .only("pk").first())
-        return original.pk if original is not None else None
+        return (Page.objects.filter(translation_key=page.translation_key, locale_id=default_id)
+                .values_list("pk", flat=True).first())
 
     return remember_read(("original-page", str(page.translation_key), default_id), read)
 

@@ -11,9 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
 
 from tests.marketplace.orders import factories as order_factories
 from tests.tourism import factories
+from tests.tourism.gebrak_factories import campaign
+from tourism.models import CampaignPage, HomePage
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +83,6 @@ def test_the_english_home_is_remembered_for_english_pages_and_shows_its_change_a
         signed_in, destination, django_capture_on_commit_callbacks):
     """Wagtail routes every request from the site's root in the reader's language: the English
     home is read once, not on every English page, and an editor's publish of it shows at once."""
-    from wagtail.models import Locale
-
-    from tourism.models import HomePage
-
     english_home = HomePage.objects.get(locale=Locale.objects.get(language_code="en"))
     signed_in.get("/en/destinasi/pasar-terapung-lok-baintan/")
     with CaptureQueriesContext(connection) as queries:
@@ -100,10 +99,6 @@ def test_an_english_home_made_after_english_readers_came_is_routed_from_at_once(
         signed_in, destination, django_capture_on_commit_callbacks):
     """/en/ remembered without an English home (deleted, or not made yet) routes from the new one as
     soon as an editor publishes it: no row was read, the home's translations are the tag."""
-    from wagtail.models import Locale
-
-    from tourism.models import HomePage
-
     indonesian_home = HomePage.objects.get(locale=Locale.get_default())
     english_locale = Locale.objects.get(language_code="en")
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,9 +116,6 @@ def test_a_second_english_home_reads_neither_its_hero_nor_the_running_campaigns_
     """Foreign tourists land on /en/: its second render reads what the Indonesian home's does,
     not its hero picture or the campaign banner's English page again; a change to the English
     campaign shows at once."""
-    from tests.tourism.gebrak_factories import campaign
-    from tourism.models import CampaignPage
-
     running = campaign(english_title="Gebrak Banjar Test")
     english = CampaignPage.objects.get(translation_key=running.translation_key, locale__language_code="en")
     assert "Gebrak Banjar Test" in signed_in.get("/en/").text

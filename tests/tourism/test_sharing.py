@@ -4,15 +4,20 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Locale
 
+from config import dependencies
 from tests.marketplace.factories import ProductFactory, ShopFactory
 from tests.tourism import factories
 from tests.tourism.gebrak_factories import campaign
-from tourism.models import ShareEvent, ShareTally
+from tourism import sharing
+from tourism.models import DestinationPage, ShareEvent, ShareTally
 from tourism.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +31,8 @@ def place(home_page):
     return factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan")
 
 
-def factories_user():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create_user("wisatawan", "w@contoh.id", "pw")
-
-
 def share_target_of_page(page) -> str:
     """The share target a request for the page names (the remembered original included)."""
-    from config import dependencies
-    from tourism import sharing
-
     with dependencies.recording():
         return sharing.share_target(page).token
 
@@ -110,17 +106,13 @@ class TestClickBeacon:
         assert section["data-share-target"] == f"destination:{original.pk}"
 
     def test_an_english_pages_original_is_looked_up_once_and_followed_when_it_goes(
-            self, client, home_page, django_capture_on_commit_callbacks):
+            self, home_page, django_capture_on_commit_callbacks):
         """Every translated page's share links name its original: read once, not on every render,
         and read again when the original is deleted (the translation then counts under itself)."""
-        from django.test import Client
-
-        from tourism.models import DestinationPage
-
         original = factories.destination(slug="pasar-intan", title="Pasar Intan", english_title="Diamond Market")
         translation = DestinationPage.objects.get(translation_key=original.translation_key, locale__language_code="en")
         signed_in = Client()  # no stored page for a signed-in visitor: every visit renders
-        signed_in.force_login(factories_user())
+        signed_in.force_login(get_user_model().objects.create_user("wisatawan", "w@contoh.id", "pw"))
         signed_in.get("/en/destinasi/pasar-intan/")
         with CaptureQueriesContext(connection) as queries:
             section, _hrefs = share_links(signed_in.get("/en/destinasi/pasar-intan/").text)
@@ -131,8 +123,6 @@ class TestClickBeacon:
             original.delete()
         assert share_target_of_page(translation) == f"destination:{translation.pk}"
         # An editor translates it back: the new Indonesian page is its original from then on.
-        from wagtail.models import Locale
-
         with django_capture_on_commit_callbacks(execute=True):
             made = translation.copy_for_translation(Locale.get_default(), copy_parents=True)
             made.save_revision().publish()
@@ -177,8 +167,6 @@ class TestClickBeacon:
         assert client.get("/bagikan/").status_code == 405
 
     def test_rate_limited_per_address(self, client, place, monkeypatch):
-        from tourism import sharing
-
         calls = []
         original = sharing.rate_limit_exceeded
 
@@ -194,8 +182,6 @@ class TestClickBeacon:
     def test_behind_a_proxy_each_visitor_has_their_own_limit(self, client, place, settings, monkeypatch):
         """Behind the CDN every request comes from the CDN's address; the limit follows the
         visitor's address that the proxy forwards, and a forged header gains nothing."""
-        from tourism import sharing
-
         settings.TRUSTED_PROXY_COUNT = 1
         original = sharing.rate_limit_exceeded
         monkeypatch.setattr(sharing, "rate_limit_exceeded", lambda **kwargs: original(**{**kwargs, "limit": 1}))

@@ -9,7 +9,8 @@ Two kinds, each with its own rule for the page cache's tags (config/dependencies
   a restriction written moves the content generation on (neither is a registered model), which
   empties the memo.
 - a **read** (the running campaign, the courier rate table): kept with only the tags the read
-  itself recorded, until a row it read or a thing it said it shows changes.
+  itself recorded, until a row it read or a thing it said it shows changes; a read that recorded
+  none is asked again, never kept.
 
 Each caller gets a copy of its own (GenerationMemo), never a value another thread reads. When the
 cache that holds the generation cannot be read, nothing is remembered: the database is asked.
@@ -60,7 +61,13 @@ def remember_read(key, read):
     """`read()` once per content generation, until a row it read or a thing it said it shows
     (`dependencies.shown`) changes. The entry keeps only the tags `read` recorded, never those its
     first request had recorded before; the request shows them as a later one does when it finds
-    the entry. Outside a request (a task, a command) there is nothing to spare: `read()`."""
+    the entry. Outside a request (a task, a command) there is nothing to spare: `read()`.
+
+    A read that recorded no tag is not remembered: nothing would tell the entry stale, and it would
+    stay for the whole generation. That is how "there is none" answers (no row read) outlived the
+    row an editor then made: a read whose answer may be empty says what it shows
+    (`dependencies.shown`), and what a change of generation alone makes stale is a fact
+    (`remember_fact`)."""
     request_record = dependencies.current()
     if request_record is None:
         return read()
@@ -77,7 +84,8 @@ def remember_read(key, read):
         # localizes what it returns (its key names the language then).
         with dependencies.recording(started=request_record.started) as record, translation.override(language):
             value = read()
-            _remembered.set(generation, key, value)
+            if record.tags:
+                _remembered.set(generation, key, value)
         return value, tuple(record.tags)
 
     value, tags = contextvars.Context().run(read_and_remember)

@@ -25,7 +25,7 @@ from wagtail.images import get_image_model
 
 from config.dependencies import shown
 from config.page_cache import GenerationMemo
-from config.remembered import remember_read
+from config.remembered import remember_fact
 from config.renditions import PRODUCT_CARD, with_image_renditions
 from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
@@ -299,9 +299,9 @@ def products_public_by_ids(*, ids) -> dict[int, Product]:
 
 def shops_public_located() -> tuple[tuple, ...]:
     """(pk, latitude, longitude, name) of every approved shop with a place on the map. Every
-    destination page asks (tourism.nearby); remembered (config.remembered) for the content
+    destination page asks (tourism.nearby); remembered (config.remembered) as a fact of the content
     generation, which a shop's change moves on (cache_tags registers no shop)."""
-    return remember_read("located-shops", lambda: tuple(
+    return remember_fact("located-shops", lambda: tuple(
         shops_public().filter(latitude__isnull=False, longitude__isnull=False)
         .values_list("pk", "latitude", "longitude", "name")))
 

@@ -288,7 +288,11 @@ def breadcrumb_jsonld(page, *, request) -> dict:
 
 def page_ancestry(page, *, request) -> tuple[tuple[int, str, str], ...]:
     """(depth, title, URL) of the pages above `page` below the tree's root, the home page first;
-    remembered (config.remembered) until one of them changes (a move makes everything stale)."""
+    remembered (config.remembered) until one of them changes (a move makes everything stale).
+    A home page has none below the root: nothing to read."""
+    if page.depth <= 2:
+        return ()
+
     def read():
         return tuple((crumb.depth, crumb.title, crumb.get_url(request))
                      for crumb in page.get_ancestors().filter(depth__gt=1))

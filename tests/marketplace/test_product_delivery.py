@@ -300,3 +300,25 @@ def test_product_pages_read_the_rate_table_once_until_an_editor_changes_it(
         change_by_form(8_000)
     reads, text = rate_reads(first)
     assert reads == 1 and "Banjar dan Banjarmasin: perkiraan 2–3 hari, Rp 8.000" in text
+
+
+def test_rates_an_editor_adds_to_an_empty_table_show_at_once(
+        caches_on, home_page, django_capture_on_commit_callbacks):
+    """A table with no rates read nothing, yet it is remembered and stored pages show it: the
+    rates an editor then adds must show on the next view, not when some other change comes."""
+    with django_capture_on_commit_callbacks(execute=True):
+        ShippingRate.objects.all().delete()
+    product = ProductFactory(weight_g=350)
+    signed_in = Client()  # never the page cache: what the remembered table says
+    signed_in.force_login(ShopFactory().owner)
+    visitor = Client()
+    for client in (visitor, signed_in):
+        assert "Rp 9.000" not in text_of(box(client.get(url(product))))
+    assert visitor.get(url(product))["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ShippingRate.objects.create(service=CourierService.objects.get(code="pos-kilat"), zone="banjar",
+                                    first_kg_idr=9_000, next_kg_idr=9_000, days_min=2, days_max=3)
+
+    for client in (visitor, signed_in):
+        assert "Banjar dan Banjarmasin: perkiraan 2–3 hari, Rp 9.000" in text_of(box(client.get(url(product))))

@@ -33,3 +33,29 @@ def test_a_remembered_read_reads_in_the_requests_language():
 
     with translation.override("en"), dependencies.recording():
         assert remember_read(("language-read", "en"), translation.get_language) == "en"
+
+
+def test_a_read_that_recorded_no_tag_is_asked_again_and_one_that_did_until_its_tag_changes():
+    """Nothing would tell an untagged entry stale (an empty answer reads no row): it is not kept.
+    A read that says what it shows is kept, and read again once that changes."""
+    reads = []
+
+    def untagged():
+        reads.append("untagged")
+        return ()
+
+    def tagged():
+        reads.append("tagged")
+        dependencies.shown("rate-table-of-a-test")
+        return ()
+
+    for _ in range(2):
+        with dependencies.recording():
+            assert remember_read(("untagged-read",), untagged) == ()
+            assert remember_read(("tagged-read",), tagged) == ()
+    assert reads == ["untagged", "tagged", "untagged"]
+
+    dependencies.changed("rate-table-of-a-test")
+    with dependencies.recording() as record:
+        remember_read(("tagged-read",), tagged)
+    assert reads[-1] == "tagged" and "rate-table-of-a-test" in record.tags

@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from wagtail.models import Locale
-
 from config import dependencies
 from config.page_cache import path_listed_below
 from config.remembered import remember_read
@@ -22,6 +20,10 @@ from tourism.selectors import localize_pages, with_card_images
 EARTH_RADIUS_KM = 6371.0088
 # Far enough to cross the regency (about 100 km end to end), near enough for a day trip.
 MAX_DISTANCE_KM = 60
+# What a point on the index page's map reads, with what localize_pages and Page.get_url read: a
+# destination's body (its JSON parsed for every row) is not one of them.
+MAP_POINT_FIELDS = ("title", "url_path", "locale", "translation_key", "latitude", "longitude", "category",
+                    "district")
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> float:
@@ -128,13 +130,9 @@ def shops_nearby(*, latitude, longitude, limit: int = 4, max_km: float = MAX_DIS
 def destinations_map_points(*, url_for) -> list[dict]:
     """Every live destination with a location, for the index page's map (embedded, no extra request).
     `url_for(page)` is the page's URL in the reader's language (the template tag's localurl)."""
-    pages = list(
-        DestinationPage.objects.live().public()
-        .filter(locale=Locale.get_default(), latitude__isnull=False, longitude__isnull=False)
-        .select_related("category", "district").order_by("title")
-    )
+    pages = list(_located().select_related("category", "district").only(*MAP_POINT_FIELDS).order_by("title"))
     points = []
-    for page in localize_pages(pages):
+    for page in localize_pages(pages, filter_specs=None):
         points.append({
             "title": page.title, "url": url_for(page),
             "lat": float(page.latitude), "lon": float(page.longitude),

@@ -46,7 +46,7 @@ pytestmark = pytest.mark.django_db
 # with the rows it read once rendered (tourism.routing.route_remembered): 7 -> 0.
 CEILINGS = {
     "home": 5,
-    "destination index": 8,
+    "destination index": 6,
     "destination page": 5,
     "event index": 5,
     "event page": 1,

@@ -292,9 +292,10 @@ def products_newest_ids(*, limit: int) -> list[int]:
     return list(Product.objects.public().order_by("-created_at").values_list("pk", flat=True)[:limit])
 
 
-def products_public_by_ids(*, ids) -> dict[int, Product]:
-    """Public products among `ids`, by id, ready for cards; unpublished or unapproved ones are absent."""
-    return {product.pk: product for product in _card_queryset().filter(pk__in=list(ids))}
+def products_public_by_ids(*, ids, filter_specs=PRODUCT_CARD) -> dict[int, Product]:
+    """Public products among `ids`, by id, ready for cards; unpublished or unapproved ones are absent.
+    With `filter_specs` None their photos come without renditions: the caller attaches them."""
+    return {product.pk: product for product in _card_queryset(filter_specs=filter_specs).filter(pk__in=list(ids))}
 
 
 def shops_public_located() -> tuple[tuple, ...]:

@@ -17,11 +17,17 @@ from wagtail.models import Locale, Page
 
 from config import dependencies
 from config.remembered import remember_read
-from config.renditions import renditions_tag
+from config.renditions import (
+    CAMPAIGN_HERO,
+    PRODUCT_CARD,
+    TOURISM_CARD,
+    renditions_attach,
+    renditions_tag,
+)
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
 from tourism.routing import active_locale_id, default_locale, public_pages
-from tourism.selectors import localize_pages, with_card_images
+from tourism.selectors import cards_in_default_language, localize_pages, with_card_images
 from tourism.sharing import campaign_read_by_page, show_campaign_changes
 from tourism.site_structure import translation_publish
 
@@ -51,23 +57,22 @@ def _raw_ids(raw_list) -> list:
     return ids
 
 
-def _card_pages(model, ids: list[int]) -> dict[int, object]:
-    """Chosen pages (any language) -> the live page to show, in the reader's language, by chosen id."""
-    if not ids:
+def _card_pages(model, ids: list[int], translation_keys: dict[int, str]) -> dict[int, object]:
+    """Chosen pages (any language) -> the live page to show, in the reader's language, by chosen id;
+    their renditions are the caller's to attach."""
+    keys = {pk: translation_keys[pk] for pk in ids if pk in translation_keys}
+    if not keys:
         return {}
-    keys = dict(Page.objects.filter(pk__in=ids).values_list("pk", "translation_key"))
-    related = ["category", "district"] if model is DestinationPage else ["district", "venue"]
-    originals = list(with_card_images(
-        model.objects.live().public().filter(locale=Locale.get_default(), translation_key__in=set(keys.values()))
-        .select_related(*related)))
-    shown = {page.translation_key: page for page in localize_pages(originals)}
+    originals = cards_in_default_language(model, filter_specs=None).filter(translation_key__in=set(keys.values()))
+    shown = {page.translation_key: page for page in localize_pages(originals, filter_specs=None)}
     return {pk: shown[key] for pk, key in keys.items() if key in shown}
 
 
 def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
     """The campaign's blocks in order; card blocks carry their live pages and public products.
 
-    Chosen pages that were unpublished and products whose shop is not approved are left out.
+    Chosen pages that were unpublished and products whose shop is not approved are left out. Every
+    picture's renditions, the heroes' and all cards', come in one query (renditions_attach).
     """
     raw_blocks = list(campaign.body.raw_data)
     wanted = {"destination_cards": [], "event_cards": [], "product_cards": []}
@@ -77,8 +82,11 @@ def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
             wanted[raw["type"]] += _raw_ids(value.get("pages"))
         elif raw["type"] == "product_cards":
             wanted["product_cards"] += _raw_ids(value.get("products"))
-    found = {kind: _card_pages(model, wanted[kind]) for kind, model in CARD_BLOCKS.items()}
-    found["product_cards"] = ((provided(PRODUCTS_BY_IDS, ids=wanted["product_cards"]) or {})
+    chosen_pages = [pk for kind in CARD_BLOCKS for pk in wanted[kind]]
+    translation_keys = (dict(Page.objects.filter(pk__in=chosen_pages).values_list("pk", "translation_key"))
+                        if chosen_pages else {})
+    found = {kind: _card_pages(model, wanted[kind], translation_keys) for kind, model in CARD_BLOCKS.items()}
+    found["product_cards"] = ((provided(PRODUCTS_BY_IDS, ids=wanted["product_cards"], filter_specs=None) or {})
                               if wanted["product_cards"] else {})
 
     sections = []
@@ -94,6 +102,12 @@ def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
             continue
         # Other blocks hold no references worth batching; the StreamField converts them.
         sections.append(CampaignSection(block_type=kind, value=campaign.body[position].value, id=raw.get("id", "")))
+    heroes = [section.value.get("image") or campaign.main_image for section in sections if section.block_type == "hero"]
+    renditions_attach(
+        [(image, CAMPAIGN_HERO) for image in heroes if image is not None]
+        + [(page.main_image, TOURISM_CARD) for kind in CARD_BLOCKS for page in found[kind].values() if page.main_image]
+        + [(photo.image, PRODUCT_CARD)
+           for product in found["product_cards"].values() if (photo := product.main_photo) is not None])
     return sections
 
 

@@ -71,8 +71,10 @@ def _related_for(model) -> list[str]:
     return []
 
 
-def _default_locale_pages(model, *, filter_specs=TOURISM_CARD):
-    """Listings' rows, as their cards read them (CARD_FIELDS)."""
+def cards_in_default_language(model, *, filter_specs=TOURISM_CARD):
+    """Live public pages of `model` in the default language, read as their cards read them
+    (CARD_FIELDS), with their main image and its renditions `filter_specs` (None: the caller
+    attaches them)."""
     return with_card_images(
         public_pages(model.objects.live())
         .filter(locale_id=default_locale()[0])
@@ -84,7 +86,7 @@ def _default_locale_pages(model, *, filter_specs=TOURISM_CARD):
 
 def destination_listing(*, category: str = "", district: str = "", page_number=None) -> dict:
     """Destinations filtered by category key and district slug, paginated."""
-    destinations = _default_locale_pages(DestinationPage).order_by("title")
+    destinations = cards_in_default_language(DestinationPage).order_by("title")
     if category:
         destinations = destinations.filter(category__key=category)
     if district:
@@ -102,7 +104,7 @@ def events_upcoming(*, limit: int | None = None, filter_specs=TOURISM_CARD) -> l
     """Events not over yet, soonest first, with their cards' renditions `filter_specs` (None: the
     caller attaches them, config.renditions.renditions_attach)."""
     now = timezone.now()
-    events = _default_locale_pages(EventPage, filter_specs=filter_specs).filter(
+    events = cards_in_default_language(EventPage, filter_specs=filter_specs).filter(
         Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
     ).order_by("start")
     if limit:
@@ -112,7 +114,7 @@ def events_upcoming(*, limit: int | None = None, filter_specs=TOURISM_CARD) -> l
 
 def events_past(*, page_number=None):
     now = timezone.now()
-    events = _default_locale_pages(EventPage).filter(
+    events = cards_in_default_language(EventPage).filter(
         Q(end__lt=now) | Q(end__isnull=True, start__lt=now)
     ).order_by("-start")
     page = Paginator(events, PAST_EVENTS_PER_PAGE).get_page(page_number)
@@ -127,7 +129,7 @@ def home_featured_destinations(*, home, limit: int = 6, filter_specs=TOURISM_CAR
     translation key, so both homes show the same places, each in its reader's language.
     """
     chosen_keys = home_featured_keys(home)
-    destinations = _default_locale_pages(DestinationPage, filter_specs=filter_specs)
+    destinations = cards_in_default_language(DestinationPage, filter_specs=filter_specs)
     by_key = {page.translation_key: page for page in destinations.filter(translation_key__in=chosen_keys)}
     picks = [by_key[key] for key in dict.fromkeys(chosen_keys) if key in by_key]
     if len(picks) < limit:

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.marketplace.factories import ProductFactory, ShopFactory, add_photo
+from tests.marketplace.factories import ImageFactory, ProductFactory, ShopFactory, add_photo
 from tests.tourism import factories
 from tests.tourism.gebrak_factories import campaign
 from tourism import campaigns
@@ -120,6 +120,33 @@ class TestCampaignPage:
             response = client.get("/id/kampanye/sehari/")
         assert "Tambahan 4" in response.text
         assert len(many) <= len(few) + 2, [q["sql"] for q in many.captured_queries]
+
+
+def test_a_campaign_pages_pictures_get_their_renditions_in_one_query_in_both_languages(client, home_page):
+    """The page a shared campaign opens: its hero's and every card's renditions in one query, and each
+    picture shows; Wagtail's restriction and default-locale reads are not asked for each kind of card."""
+    place = factories.destination(slug="lok-baintan", title="Pasar Terapung Lok Baintan",
+                                  english_title="Lok Baintan Floating Market", main_image=ImageFactory())
+    festival = factories.event(slug="festival-jukung", title="Festival Jukung", main_image=ImageFactory())
+    product = ProductFactory(title_id="Kain Gigi Haruan")
+    add_photo(product, is_main=True)
+    campaign(slug="sehari", title="Sehari di Banjar", english_title="A Day in Banjar", main_image=ImageFactory(),
+             body=[("hero", {"heading": "Satu hari di Banjar", "text": "Dari fajar hingga senja."}),
+                   ("destination_cards", {"heading": "Destinasi", "pages": [place.pk]}),
+                   ("event_cards", {"heading": "Acara", "pages": [festival.pk]}),
+                   ("product_cards", {"heading": "Oleh-oleh", "products": [product.pk]})])
+    for path, title in (("/id/kampanye/sehari/", "Pasar Terapung Lok Baintan"),
+                        ("/en/kampanye/sehari/", "Lok Baintan Floating Market")):
+        assert client.get(path).status_code == 200  # the worker makes what the first render asked for
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        assert title in response.text, path
+        renditions = [query["sql"] for query in captured if 'FROM "wagtailimages_rendition"' in query["sql"]]
+        assert len(renditions) == 1, (path, renditions)
+        assert len(re.findall(r'class="campaign-hero__media"><img ', response.text)) == 1, path
+        assert len(re.findall(r'<li class="card[^>]*>\s*<div class="card__media[^"]*">\s*<img', response.text)) == 3, path
+        assert len(captured) <= 8, (path, [query["sql"][:120] for query in captured])
 
 
 def test_campaign_index_lists_running_and_ended(client, home_page):

@@ -145,7 +145,7 @@ def share_target_parse(token: str) -> ShareTarget | None:
         exists = shareable.public().filter(pk=pk).exists()
     else:
         model = {v: k for k, v in PAGE_TYPES.items()}.get(kind, Page)
-        exists = model.objects.live().public().filter(pk=pk).exists()
+        exists = public_pages(model.objects.live()).filter(pk=pk).exists()
     return ShareTarget(kind, pk) if exists else None
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.media import MediaUnavailable, media_store_guard
 from tourism import seo, share_images, sharing, visitor_photos
 from tourism.models import DestinationPage, ShareEvent
+from tourism.routing import public_pages
 from tourism.sitemaps import SITEMAPS
 
 
@@ -87,7 +88,7 @@ def robots_txt(request):
 @require_http_methods(["GET", "POST"])
 def visitor_photo_submit(request, page_id):
     """A tourist sends a photo of a destination; it waits for an editor's approval."""
-    destination = DestinationPage.objects.live().public().select_related("district").filter(pk=page_id).first()
+    destination = public_pages(DestinationPage.objects.live()).select_related("district").filter(pk=page_id).first()
     if destination is None:
         raise Http404("no such destination")
     context = {"destination": destination, "page_title": _("Kirim foto Anda")}

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from tourism.calendar import PRODUCT_ID, event_to_ics
 from tourism.models import EventPage
+from tourism.routing import public_pages
 from tourism.selectors import localize_pages
 
 
 def plan_events(plan) -> list:
     ids = list(plan.stops.filter(kind="event").values_list("object_id", flat=True))
-    events = (EventPage.objects.live().public().filter(pk__in=ids).select_related("district", "venue")
+    events = (public_pages(EventPage.objects.live()).filter(pk__in=ids).select_related("district", "venue")
               .order_by("start"))
     return localize_pages(events)
 

@@ -6,10 +6,10 @@ from django.db.models import Prefetch
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
-from wagtail.models import Locale
 
 from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationPage, EventPage
+from tourism.routing import default_locale, locale_codes, public_pages
 from tourism.selectors import localize_pages
 from tourism.trips.registry import StopFacts, StopKind, stop_kind_register
 
@@ -33,10 +33,10 @@ def page_url_in_reading_language(page, locales: dict[int, str]) -> str:
 
 def _canonical(model):
     def canonical(pk: int) -> int | None:
-        key = model.objects.live().public().filter(pk=pk).values_list("translation_key", flat=True).first()
+        key = public_pages(model.objects.live()).filter(pk=pk).values_list("translation_key", flat=True).first()
         if key is None:
             return None
-        return (model.objects.live().public().filter(translation_key=key, locale=Locale.get_default())
+        return (public_pages(model.objects.live()).filter(translation_key=key, locale_id=default_locale()[0])
                 .values_list("pk", flat=True).first())
     return canonical
 
@@ -54,7 +54,7 @@ def _shown_as(model):
 
 
 def _originals(model, ids, *related):
-    return list(model.objects.live().public().filter(pk__in=ids, locale=Locale.get_default())
+    return list(public_pages(model.objects.live()).filter(pk__in=ids, locale_id=default_locale()[0])
                 .select_related(*related).prefetch_related(Prefetch("main_image", queryset=_thumbs())))
 
 
@@ -63,7 +63,7 @@ def _resolve_destinations(ids: list[int]) -> dict[int, StopFacts]:
     boat = set(DestinationPage.tags.through.objects.filter(content_object_id__in=[p.pk for p in originals],
                                                            tag__name__in=BOAT_TAGS)
                .values_list("content_object_id", flat=True))
-    locales = dict(Locale.objects.values_list("pk", "language_code"))
+    locales = locale_codes()
     found = {}
     for original, page in zip(originals, localize_pages(originals), strict=True):
         found[original.pk] = StopFacts(
@@ -79,7 +79,7 @@ def _resolve_destinations(ids: list[int]) -> dict[int, StopFacts]:
 
 def _resolve_events(ids: list[int]) -> dict[int, StopFacts]:
     originals = _originals(EventPage, ids, "district", "venue")
-    locales = dict(Locale.objects.values_list("pk", "language_code"))
+    locales = locale_codes()
     found = {}
     for original, page in zip(originals, localize_pages(originals), strict=True):
         coordinates = original.coordinates

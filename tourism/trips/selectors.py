@@ -13,11 +13,11 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
-from wagtail.models import Locale
 
 from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationPage, EventPage
 from tourism.nearby import MAX_DISTANCE_KM, haversine_km, shops_nearby
+from tourism.routing import default_locale, public_pages
 from tourism.selectors import localize_pages
 from tourism.trips.models import TripPlan
 from tourism.trips.registry import STOP_KINDS, StopFacts, stops_resolve, visitor_stops
@@ -94,7 +94,7 @@ def events_on_dates(plan: TripPlan, *, exclude_ids) -> list:
     if span is None:
         return []
     first, after = span
-    events = (EventPage.objects.live().public().filter(locale=Locale.get_default())
+    events = (public_pages(EventPage.objects.live()).filter(locale_id=default_locale()[0])
               .filter(start__lt=after).filter(Q(end__gte=first) | Q(end__isnull=True, start__gte=first))
               .exclude(pk__in=list(exclude_ids)).select_related("district", "venue").order_by("start")[:12])
     return localize_pages(events)
@@ -106,8 +106,8 @@ def suggestions(stops: list[PlanStop]) -> dict:
     if not located:
         return {"destinations": [], "shops": []}
     saved = {stop.object_id for stop in stops if stop.kind == "destination"}
-    candidates = (DestinationPage.objects.live().public()
-                  .filter(locale=Locale.get_default(), latitude__isnull=False, longitude__isnull=False)
+    candidates = (public_pages(DestinationPage.objects.live())
+                  .filter(locale_id=default_locale()[0], latitude__isnull=False, longitude__isnull=False)
                   .exclude(pk__in=saved).select_related("category", "district")
                   .prefetch_related(Prefetch("main_image",
                                              queryset=get_image_model().objects.prefetch_renditions(*NEARBY_THUMB))))

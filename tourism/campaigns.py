@@ -27,7 +27,12 @@ from config.renditions import (
 from tourism.models import CampaignIndexPage, CampaignPage, DestinationPage, EventPage, HomePage
 from tourism.providers import PRODUCTS_BY_IDS, PRODUCTS_NEWEST_IDS, provided
 from tourism.routing import active_locale_id, default_locale, public_pages
-from tourism.selectors import cards_in_default_language, localize_pages, with_card_images
+from tourism.selectors import (
+    CARD_FIELDS,
+    cards_in_default_language,
+    localize_pages,
+    with_card_images,
+)
 from tourism.sharing import campaign_read_by_page, show_campaign_changes
 from tourism.site_structure import translation_publish
 
@@ -64,7 +69,7 @@ def _card_pages(model, ids: list[int], translation_keys: dict[int, str]) -> dict
     if not keys:
         return {}
     originals = cards_in_default_language(model, filter_specs=None).filter(translation_key__in=set(keys.values()))
-    shown = {page.translation_key: page for page in localize_pages(originals, filter_specs=None)}
+    shown = {page.translation_key: page for page in localize_pages(originals, filter_specs=None, only=CARD_FIELDS[model])}
     return {pk: shown[key] for pk, key in keys.items() if key in shown}
 
 

@@ -132,7 +132,7 @@ def destinations_map_points(*, url_for) -> list[dict]:
     `url_for(page)` is the page's URL in the reader's language (the template tag's localurl)."""
     pages = list(_located().select_related("category", "district").only(*MAP_POINT_FIELDS).order_by("title"))
     points = []
-    for page in localize_pages(pages, filter_specs=None):
+    for page in localize_pages(pages, filter_specs=None, only=MAP_POINT_FIELDS):
         points.append({
             "title": page.title, "url": url_for(page),
             "lat": float(page.latitude), "lon": float(page.longitude),

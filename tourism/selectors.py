@@ -42,24 +42,27 @@ def with_card_images(pages, *, filter_specs=TOURISM_CARD):
     return with_image_renditions(pages, "main_image", filter_specs)
 
 
-def localize_pages(pages: list, *, filter_specs=TOURISM_CARD) -> list:
+def localize_pages(pages: list, *, filter_specs=TOURISM_CARD, only=None) -> list:
     """Swap each default-language page for its translation in the active language.
 
     Untranslated pages stay as they are; the template links them under the active
-    language's URL, where the fallback routing serves them. One query for the lot.
+    language's URL, where the fallback routing serves them. One query for the lot. `only`: the
+    columns the caller reads (the originals', CARD_FIELDS for a listing), the rest not loaded; an
+    English card read every translation's body (its JSON parsed), more than the page's queries cost.
     """
     pages = list(pages)
     language = (get_language() or "id").split("-")[0]
     if language == default_locale()[1] or not pages:
         return pages
     model = type(pages[0])
-    translations = {
-        page.translation_key: page
-        for page in with_card_images(public_pages(model.objects.live())
-                                     .filter(locale__language_code=language,
-                                             translation_key__in=[p.translation_key for p in pages])
-                                     .select_related(*_related_for(model)), filter_specs=filter_specs)
-    }
+    translated = (public_pages(model.objects.live())
+                  .filter(locale__language_code=language, translation_key__in=[p.translation_key for p in pages])
+                  .select_related(*_related_for(model)))
+    if only is not None:
+        translated = translated.only(*only)
+    if only is None or "main_image" in only:  # joined when the caller reads it (not a map's points)
+        translated = with_card_images(translated, filter_specs=filter_specs)
+    translations = {page.translation_key: page for page in translated}
     return [translations.get(page.translation_key, page) for page in pages]
 
 
@@ -93,7 +96,7 @@ def destination_listing(*, category: str = "", district: str = "", page_number=N
         destinations = destinations.filter(district__slug=district)
     page = Paginator(destinations, DESTINATIONS_PER_PAGE).get_page(page_number)
     return {
-        "destinations": localize_pages(page.object_list),
+        "destinations": localize_pages(page.object_list, only=CARD_FIELDS[DestinationPage]),
         "page_obj": page,
         "selected_category": category,
         "selected_district": district,
@@ -109,7 +112,7 @@ def events_upcoming(*, limit: int | None = None, filter_specs=TOURISM_CARD) -> l
     ).order_by("start")
     if limit:
         events = events[:limit]
-    return localize_pages(events, filter_specs=filter_specs)
+    return localize_pages(events, filter_specs=filter_specs, only=CARD_FIELDS[EventPage])
 
 
 def events_past(*, page_number=None):
@@ -118,7 +121,7 @@ def events_past(*, page_number=None):
         Q(end__lt=now) | Q(end__isnull=True, start__lt=now)
     ).order_by("-start")
     page = Paginator(events, PAST_EVENTS_PER_PAGE).get_page(page_number)
-    page.object_list = localize_pages(page.object_list)
+    page.object_list = localize_pages(page.object_list, only=CARD_FIELDS[EventPage])
     return page
 
 
@@ -135,7 +138,7 @@ def home_featured_destinations(*, home, limit: int = 6, filter_specs=TOURISM_CAR
     if len(picks) < limit:
         picks += list(destinations.exclude(pk__in=[p.pk for p in picks])
                       .order_by("-first_published_at")[: limit - len(picks)])
-    return localize_pages(picks[:limit], filter_specs=filter_specs)
+    return localize_pages(picks[:limit], filter_specs=filter_specs, only=CARD_FIELDS[DestinationPage])
 
 
 def home_featured_keys(home) -> list[str]:

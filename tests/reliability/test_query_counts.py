@@ -151,6 +151,8 @@ def test_the_home_pages_cards_get_their_renditions_in_one_query_in_both_language
         assert ("Tempat 00 (EN)" in response.text) == (path == "/en/")
         renditions = [query["sql"] for query in captured if 'FROM "wagtailimages_rendition"' in query["sql"]]
         assert len(renditions) == 1, (path, renditions)
+        # A card reads no page's body (its JSON parsed for every row), in either language.
+        assert not [query["sql"] for query in captured if '"body"' in query["sql"]], path
         assert cards >= 6 + 1 + 4, (path, cards)  # featured destinations, an upcoming event, products
         assert len(re.findall(r'<li class="card[^>]*>\s*<div class="card__media[^"]*">\s*<img', response.text)) == cards, path
 

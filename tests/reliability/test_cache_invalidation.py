@@ -159,6 +159,26 @@ def test_a_new_destination_shows_on_the_index_at_once(client, world, django_capt
     assert "Waduk Riam Kanan" in client.get("/id/destinasi/").text
 
 
+def test_a_new_untranslated_destination_shows_on_the_english_pages_at_once(client, world,
+                                                                           django_capture_on_commit_callbacks):
+    """English listings show the Indonesian page where there is no translation yet: an Indonesian
+    destination or event published makes the English index pages and home stale too."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    english = ("/en/destinasi/", "/en/", "/en/acara/")
+    for url in english:
+        _cached(client, url)
+    with django_capture_on_commit_callbacks(execute=True):  # the purge follows the commit
+        factories.destination(slug="riam-kanan", title="Waduk Riam Kanan")
+        factories.event(slug="festival-jukung", title="Festival Jukung", start=timezone.now() + timedelta(days=3))
+    index, home, events = (client.get(url) for url in english)
+    assert index["X-Page-Cache"] == "miss" and "Waduk Riam Kanan" in index.text
+    assert home["X-Page-Cache"] == "miss" and "Waduk Riam Kanan" in home.text
+    assert events["X-Page-Cache"] == "miss" and "Festival Jukung" in events.text
+
+
 def test_a_price_change_shows_on_the_listing_and_the_product_page(client, world, django_capture_on_commit_callbacks):
     listing = "/id/kampung-sasirangan/"
     _cached(client, listing)

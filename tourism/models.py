@@ -20,7 +20,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -28,7 +28,12 @@ from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
 from tourism.page_context import RegisteredContextMixin
-from tourism.routing import RememberedLocaleMixin, RememberedRestrictionsMixin, route_remembered
+from tourism.routing import (
+    RememberedLocaleMixin,
+    RememberedRestrictionsMixin,
+    default_locale,
+    route_remembered,
+)
 from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
@@ -48,10 +53,10 @@ class TranslationFallbackMixin:
         try:
             return super().route(request, path_components)
         except Http404:
-            default_locale = Locale.get_default()
-            if self.locale_id == default_locale.pk:
+            default_id = default_locale()[0]
+            if self.locale_id == default_id:
                 raise
-            original = self.get_translation_or_none(default_locale)
+            original = type(self).objects.filter(translation_key=self.translation_key, locale_id=default_id).first()
             if original is None:
                 raise
             result = original.specific.route(request, path_components)

@@ -106,7 +106,7 @@ def destinations_nearby(*, destination, limit: int = 4, max_km: float = MAX_DIST
     nearest = [Nearby(rows[item.place.pk], item.distance_km) for item in nearest if item.place.pk in rows]
     # Their translations without renditions too: the caller attaches the thumbnails' sizes, not the
     # cards' (a picture whose sizes are not among those fetched shows the worker's placeholder).
-    localized = localize_pages([item.place for item in nearest], filter_specs=None)
+    localized = localize_pages([item.place for item in nearest], filter_specs=None, only=NEARBY_FIELDS)
     return [Nearby(page, item.distance_km) for page, item in zip(localized, nearest, strict=True)]
 
 
@@ -132,10 +132,11 @@ def destinations_map_points(*, url_for) -> list[dict]:
     `url_for(page)` is the page's URL in the reader's language (the template tag's localurl)."""
     pages = list(_located().select_related("category", "district").only(*MAP_POINT_FIELDS).order_by("title"))
     points = []
-    for page in localize_pages(pages, filter_specs=None, only=MAP_POINT_FIELDS):
+    for original, page in zip(pages, localize_pages(pages, filter_specs=None, only=MAP_POINT_FIELDS), strict=True):
         points.append({
             "title": page.title, "url": url_for(page),
-            "lat": float(page.latitude), "lon": float(page.longitude),
+            # Where a place is belongs to the place: the original's, whatever a translation says.
+            "lat": float(original.latitude), "lon": float(original.longitude),
             "category": page.category.key, "categoryName": page.category.name,
             "district": page.district.name,
         })

@@ -352,6 +352,7 @@ def spec_for_key(key: str) -> ShareImageSpec | None:
     shop has it."""
     from wagtail.models import Page
 
+    from tourism.routing import public_pages
     from tourism.shareables import shareable_of
 
     match = OG_KEY.match(key)
@@ -362,7 +363,7 @@ def spec_for_key(key: str) -> ShareImageSpec | None:
         shareable = shareable_of(og_prefix=match["kind"])
         thing = shareable.share_image_public().filter(pk=pk).first() if shareable is not None else None
         return shareable.share_image_spec(thing, language=language, hashtag=None) if thing is not None else None
-    page = Page.objects.live().public().filter(pk=pk).first()
+    page = public_pages(Page.objects.live()).filter(pk=pk).first()
     return page_spec(page=page.specific, language=language) if page is not None else None
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
-from wagtail.models import Collection, Locale
+from wagtail.models import Collection
 
 from config.media import STORAGE_ERRORS, media_store_guard, private_storage
 from config.photos import (
@@ -94,10 +94,11 @@ def visitor_collection() -> Collection:
 
 def destination_original(destination: DestinationPage) -> DestinationPage:
     """Photos belong to the Indonesian original, so they show in both languages."""
-    default_locale = Locale.get_default()
-    if destination.locale_id == default_locale.pk:
+    default_id = default_locale()[0]
+    if destination.locale_id == default_id:
         return destination
-    return destination.get_translation_or_none(default_locale) or destination
+    return (DestinationPage.objects.filter(translation_key=destination.translation_key, locale_id=default_id).first()
+            or destination)
 
 
 def visitor_photo_submit(*, destination: DestinationPage, upload, name: str, instagram: str = "",

@@ -110,6 +110,20 @@ class TestIndexMap:
         assert (sekumpul["title"], sekumpul["url"]) == ("Sekumpul Dome", "/en/destinasi/sekumpul/")
         assert any(point["url"] == "/en/destinasi/alam-3/" for point in points)
 
+    def test_an_english_translation_without_coordinates_keeps_its_point_where_the_original_is(self, client,
+                                                                                             places):
+        """Where a place is belongs to the place: a translator who emptied the English coordinates
+        (the form allows both empty) neither breaks the English index nor moves the point."""
+        from tourism.models import DestinationPage
+
+        translation = DestinationPage.objects.get(slug="sekumpul", locale__language_code="en")
+        translation.latitude = translation.longitude = None
+        translation.save_revision().publish()
+        response = client.get("/en/destinasi/")
+        assert response.status_code == 200
+        sekumpul = next(point for point in self.points(response.text) if point["category"] == "religious")
+        assert (sekumpul["title"], sekumpul["lat"], sekumpul["lon"]) == ("Sekumpul Dome", -3.4189, 114.8428)
+
     def test_the_selected_category_is_passed_to_the_map(self, client, places):
         box = soup(client.get("/id/destinasi/?category=religious").text).select_one("[data-map=destinations]")
         assert box["data-selected-category"] == "religious"

@@ -65,7 +65,7 @@ def _resolve_destinations(ids: list[int]) -> dict[int, StopFacts]:
                .values_list("content_object_id", flat=True))
     locales = locale_codes()
     found = {}
-    for original, page in zip(originals, localize_pages(originals), strict=True):
+    for original, page in zip(originals, localize_pages(originals, filter_specs=None), strict=True):
         found[original.pk] = StopFacts(
             title=page.title, url=page_url_in_reading_language(page, locales),
             latitude=float(original.latitude) if original.latitude is not None else None,
@@ -81,7 +81,7 @@ def _resolve_events(ids: list[int]) -> dict[int, StopFacts]:
     originals = _originals(EventPage, ids, "district", "venue")
     locales = locale_codes()
     found = {}
-    for original, page in zip(originals, localize_pages(originals), strict=True):
+    for original, page in zip(originals, localize_pages(originals, filter_specs=None), strict=True):
         coordinates = original.coordinates
         found[original.pk] = StopFacts(
             title=page.title, url=page_url_in_reading_language(page, locales),

@@ -23,21 +23,9 @@ def note_listed_below(page, request, serve_args, serve_kwargs):
 def original_listed_below(page) -> tuple[str, ...]:
     """A translation's listings show the default language's page wherever a page has no translation
     yet (tourism.selectors.localize_pages): an English index lists what is below its Indonesian
-    original too, and a page published there makes it stale. Remembered per page until one of its
-    translations is made or deleted (a move or a new locale moves the content generation)."""
-    from wagtail.models import Locale, Page
+    original too, and a page published there makes it stale."""
+    from config.page_cache import path_listed_below
+    from config.translations import default_original
 
-    from config import dependencies
-    from config.page_cache import page_translations_listed, path_listed_below
-    from config.remembered import remember_read
-
-    def read() -> tuple[str, ...]:
-        dependencies.shown(page_translations_listed(page))
-        default = Locale.get_default()
-        if page.locale_id == default.pk:
-            return ()
-        path = (Page.objects.filter(translation_key=page.translation_key, locale=default)
-                .values_list("path", flat=True).first())
-        return (path_listed_below(path),) if path else ()
-
-    return remember_read(("original-listed-below", str(page.translation_key), page.locale_id), read)
+    original = default_original(page)
+    return (path_listed_below(original.path),) if original else ()

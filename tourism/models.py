@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from config.translations import default_original
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
@@ -31,7 +32,6 @@ from tourism.page_context import RegisteredContextMixin
 from tourism.routing import (
     RememberedLocaleMixin,
     RememberedRestrictionsMixin,
-    default_locale,
     route_remembered,
 )
 from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
@@ -53,10 +53,8 @@ class TranslationFallbackMixin:
         try:
             return super().route(request, path_components)
         except Http404:
-            default_id = default_locale()[0]
-            if self.locale_id == default_id:
-                raise
-            original = type(self).objects.filter(translation_key=self.translation_key, locale_id=default_id).first()
+            original_row = default_original(self)  # None for the original itself
+            original = type(self).objects.filter(pk=original_row.pk).first() if original_row else None
             if original is None:
                 raise
             result = original.specific.route(request, path_components)

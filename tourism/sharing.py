@@ -29,8 +29,8 @@ from wagtail.models import Page
 
 from config import dependencies
 from config.client_address import client_key
-from config.page_cache import page_translations_listed
 from config.remembered import remember_read
+from config.translations import default_original
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
 from tourism.routing import default_locale, public_pages
 from tourism.shareables import shareable_for, shareable_of
@@ -113,23 +113,9 @@ def share_target(obj) -> ShareTarget | None:
     if isinstance(obj, Page):
         specific_class = obj.specific_class or type(obj)
         target_type = PAGE_TYPES.get(specific_class, "page")
-        default_id = default_locale()[0]
-        if obj.locale_id == default_id:
-            return ShareTarget(target_type, obj.pk)
-        return ShareTarget(target_type, _original_id(obj, default_id) or obj.pk)
+        original = default_original(obj)  # None for the original itself
+        return ShareTarget(target_type, original.pk if original else obj.pk)
     return None
-
-
-def _original_id(page, default_id: int) -> int | None:
-    """The id of the Indonesian original of a translated page: asked by every translated page's
-    share links, remembered until one of the page's translations is made or deleted (its
-    translations' tag, which config.page_cache.page_changes moves for either)."""
-    def read() -> int | None:
-        dependencies.shown(page_translations_listed(page))
-        return (Page.objects.filter(translation_key=page.translation_key, locale_id=default_id)
-                .values_list("pk", flat=True).first())
-
-    return remember_read(("original-page", str(page.translation_key), default_id), read)
 
 
 def share_target_parse(token: str) -> ShareTarget | None:

@@ -33,6 +33,7 @@ from config.photos import (
     photo_validate,
     photos_discard,
 )
+from config.translations import default_original
 from tourism.models import (
     INSTAGRAM_VALIDATOR,
     DestinationPage,
@@ -40,7 +41,6 @@ from tourism.models import (
     VisitorPhotoLicence,
     VisitorPhotoStatus,
 )
-from tourism.routing import default_locale
 
 logger = logging.getLogger(__name__)
 
@@ -94,11 +94,10 @@ def visitor_collection() -> Collection:
 
 def destination_original(destination: DestinationPage) -> DestinationPage:
     """Photos belong to the Indonesian original, so they show in both languages."""
-    default_id = default_locale()[0]
-    if destination.locale_id == default_id:
+    original = default_original(destination)
+    if original is None:  # the original itself (or a translation whose original is gone)
         return destination
-    return (DestinationPage.objects.filter(translation_key=destination.translation_key, locale_id=default_id).first()
-            or destination)
+    return DestinationPage.objects.filter(pk=original.pk).first() or destination
 
 
 def visitor_photo_submit(*, destination: DestinationPage, upload, name: str, instagram: str = "",
@@ -174,11 +173,9 @@ def visitor_photo_decide(*, photo: VisitorPhoto, approve: bool, decided_by) -> V
 def visitor_photos_approved(*, destination: DestinationPage, limit: int = 24) -> list[VisitorPhoto]:
     """Approved photos of the destination (either language), oldest first; never pending or rejected.
     Their renditions are the caller's to attach (config.renditions.renditions_attach)."""
-    default_id = default_locale()[0]
-    filters = ({"destination_id": destination.pk} if destination.locale_id == default_id else
-               {"destination__translation_key": destination.translation_key,
-                "destination__locale_id": default_id})
-    photos = (VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False, **filters)
+    original = default_original(destination)  # None for the original itself
+    photos = (VisitorPhoto.objects.filter(status=VisitorPhotoStatus.APPROVED, image__isnull=False,
+                                          destination_id=original.pk if original else destination.pk)
               .select_related("image"))
     return list(photos.order_by("decided_at", "pk")[:limit])
 

@@ -11,6 +11,7 @@ import threading
 import pytest
 from bs4 import BeautifulSoup
 
+from config import dependencies
 from tests.marketplace.orders import factories as order_factories
 from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
 from tests.tourism import factories
@@ -318,6 +319,20 @@ def test_an_index_renamed_is_named_so_in_the_breadcrumbs_of_the_pages_below_it(c
     with django_capture_on_commit_callbacks(execute=True):
         index.save_revision().publish()
     assert crumbs(client.get(url).text) == ["Beranda", "Tempat Wisata", "Pasar Terapung Lok Baintan"]
+
+
+def test_a_home_page_reads_no_ancestry(client, world, rf, django_assert_num_queries):
+    """A home page has nothing above it below the tree's root: its breadcrumb is the page alone and
+    no read asks for the pages above it (an empty answer records no tag, so it would be asked again
+    on every render, config.remembered.remember_read)."""
+    from tourism.models import HomePage
+    from tourism.seo import page_ancestry
+
+    home = HomePage.objects.get(locale__language_code="id")
+    request = rf.get("/id/")
+    with django_assert_num_queries(0), dependencies.recording():
+        assert page_ancestry(home, request=request) == ()
+        assert page_ancestry(home, request=request) == ()
 
 
 def test_the_editors_new_picks_show_on_the_home_page_at_once(client, world, django_capture_on_commit_callbacks):

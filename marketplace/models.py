@@ -274,6 +274,11 @@ class Product(models.Model):
         validators=[MinValueValidator(MIN_WEIGHT_G), MaxValueValidator(MAX_WEIGHT_G)],
         help_text=_("Berat produk setelah dikemas, 1 sampai 30000 gram. Tanpa berat, produk hanya bisa diambil di tempat."))
     tags = TaggableManager(through=ProductTag, blank=True, verbose_name=_("tag"))
+    # The image of main_photo, kept by product_cover_refresh whenever a photo is saved or deleted
+    # (marketplace.signals): a list of products joins it in its one query, where each list asked
+    # for every product's photos in a query of their own and kept one of them.
+    cover_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("foto sampul"), null=True, blank=True,
+                                    editable=False, on_delete=models.SET_NULL, related_name="+")
     is_published = models.BooleanField(_("diterbitkan"), default=False)
     created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
@@ -362,6 +367,13 @@ class ProductPhoto(models.Model):
 
     def __str__(self):
         return f"{self.product_id}/{self.sort_order}"
+
+
+def product_cover_refresh(product_id: int) -> None:
+    """Product.cover_image as the product's photos now say: main_photo's image (the same order)."""
+    image_id = (ProductPhoto.objects.filter(product_id=product_id).order_by("-is_main", "sort_order", "pk")
+                .values_list("image_id", flat=True).first())
+    Product.objects.filter(pk=product_id).exclude(cover_image_id=image_id).update(cover_image_id=image_id)
 
 
 class ProductSize(models.Model):

@@ -106,24 +106,25 @@ def products_public():
 # rows skip the descriptions and the shop's details, which the home page's first render spent more
 # building than the card shows.
 CARD_FIELDS = ("slug", "title_id", "title_en", "price_idr", "stock", "shop__name", "shop__district",
-               "motif__name", "motif__slug")
+               "motif__name", "motif__slug", "cover_image")
 
 
 def _card_queryset(*, filter_specs=PRODUCT_CARD, shop: Shop | None = None):
-    """Public products as their cards read them (CARD_FIELDS), with their photos. Of one `shop`'s
-    products, without the shop's join: the caller has it (products_of_shop)."""
+    """Public products as their cards read them (CARD_FIELDS), with their cover joined in and its
+    renditions `filter_specs` (None: the caller attaches them). Of one `shop`'s products, without the
+    shop's join: the caller has it (products_of_shop)."""
     products = products_public()
     if shop is None:
         products = products.select_related("shop", "shop__district", "motif").only(*CARD_FIELDS)
     else:
         products = (products.filter(shop=shop).select_related("motif")
                     .only("shop", *(name for name in CARD_FIELDS if not name.startswith("shop__"))))
-    return products.prefetch_related(_photos_prefetch(filter_specs))
+    return with_image_renditions(products, "cover_image", filter_specs)
 
 
 def products_highlighted(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list[Product]:
     """Products for the home page's Kampung Sasirangan slot: in stock first, newest first. With
-    `filter_specs` None, their cards' photos come without renditions: the caller attaches them (the
+    `filter_specs` None, their covers come without renditions: the caller attaches them (the
     home page asks once for all its cards' renditions)."""
     shown(PRODUCTS)
     in_stock_first = Case(When(stock__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -294,7 +295,7 @@ def products_newest_ids(*, limit: int) -> list[int]:
 
 def products_public_by_ids(*, ids, filter_specs=PRODUCT_CARD) -> dict[int, Product]:
     """Public products among `ids`, by id, ready for cards; unpublished or unapproved ones are absent.
-    With `filter_specs` None their photos come without renditions: the caller attaches them."""
+    With `filter_specs` None their covers come without renditions: the caller attaches them."""
     return {product.pk: product for product in _card_queryset(filter_specs=filter_specs).filter(pk__in=list(ids))}
 
 

@@ -7,14 +7,18 @@ the stored file right after, once per new file (not on every title edit).
 Right after the commit, not inside the transaction: Wagtail's image edit view saves in one, and
 with the media in a bucket the rewrite is a read, a write and a delete over the network, which
 must not hold the database's locks (nor a decode of the photo).
+
+And a product's cover (Product.cover_image, what its cards show) follows its photos, however they
+change: the dashboard's form, a catalog import, a photo or its image deleted.
 """
 
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from wagtail.images import get_image_model
 
+from marketplace.models import ProductPhoto, product_cover_refresh
 from marketplace.uploads import image_reencode
 
 
@@ -46,7 +50,14 @@ def _reencode(instance):
     instance._stored_file_name = instance.file.name
 
 
+def _product_cover_refresh(sender, instance, raw=False, **kwargs):
+    if not raw:
+        product_cover_refresh(instance.product_id)
+
+
 def connect():
+    post_save.connect(_product_cover_refresh, sender=ProductPhoto, dispatch_uid="marketplace-product-cover-saved")
+    post_delete.connect(_product_cover_refresh, sender=ProductPhoto, dispatch_uid="marketplace-product-cover-deleted")
     image_model = get_image_model()
     post_init.connect(_remember_file, sender=image_model, dispatch_uid="marketplace-image-remember-file")
     post_save.connect(_strip_new_file, sender=image_model, dispatch_uid="marketplace-image-strip-metadata")

@@ -111,8 +111,8 @@ def campaign_sections(*, campaign: CampaignPage) -> list[CampaignSection]:
     renditions_attach(
         [(image, CAMPAIGN_HERO) for image in heroes if image is not None]
         + [(page.main_image, TOURISM_CARD) for kind in CARD_BLOCKS for page in found[kind].values() if page.main_image]
-        + [(photo.image, PRODUCT_CARD)
-           for product in found["product_cards"].values() if (photo := product.main_photo) is not None])
+        + [(product.cover_image, PRODUCT_CARD)
+           for product in found["product_cards"].values() if product.cover_image is not None])
     return sections
 
 

@@ -171,8 +171,8 @@ def home_sections(*, home) -> dict:
         [(home.hero_image, HOME_HERO)] * (home.hero_image is not None)
         + [(page.main_image, TOURISM_CARD)
            for page in (*sections["featured_destinations"], *sections["upcoming_events"]) if page.main_image]
-        + [(photo.image, PRODUCT_CARD)
-           for product in sections["sasirangan_highlights"] if (photo := product.main_photo) is not None])
+        + [(product.cover_image, PRODUCT_CARD)
+           for product in sections["sasirangan_highlights"] if product.cover_image is not None])
     return sections
 
 

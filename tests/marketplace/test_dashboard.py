@@ -257,6 +257,37 @@ def test_a_new_upload_can_be_the_main_photo(client, artisan):
     assert main.pk != old.pk and main.image.title == "Kain Sasirangan Gigi Haruan"
 
 
+def test_the_photo_the_artisan_makes_main_is_the_one_every_card_shows(client, artisan):
+    """A product's cards (listing, shop, home, campaigns) show its cover: the main photo, as the
+    artisan chose it, the next one when it is deleted, and the placeholder when none is left."""
+    product = ProductFactory(shop=artisan)
+    first = add_photo(product, is_main=True, sort_order=0)
+    second = add_photo(product, sort_order=1)
+
+    def card_shows():
+        page = BeautifulSoup(client.get("/id/kampung-sasirangan/").content, "html.parser")
+        card = page.select_one("li.card--product")
+        image = card.select_one("img.card__image")
+        return image["src"] if image else card.select_one(".card__placeholder--cloth") and "placeholder"
+
+    def card_picture(photo):
+        return photo.image.get_rendition("fill-400x400|format-webp").url
+
+    assert card_shows() == card_picture(first)
+    response = client.post(f"/toko/produk/{product.pk}/", product_post(is_published="on", main_photo=f"existing-{second.pk}"))
+    assert response.status_code == 302
+    assert card_shows() == card_picture(second)
+
+    response = client.post(f"/toko/produk/{product.pk}/", product_post(
+        is_published="on", main_photo=f"existing-{second.pk}", **{f"photo-{second.pk}-delete": "1"}))
+    assert response.status_code == 302
+    assert card_shows() == card_picture(first)
+
+    response = client.post(f"/toko/produk/{product.pk}/", product_post(is_published="on", **{f"photo-{first.pk}-delete": "1"}))
+    assert response.status_code == 302
+    assert card_shows() == "placeholder"
+
+
 def test_editing_sizes_keeps_stock_in_step(client, artisan):
     product = ProductFactory(shop=artisan, kind="kemeja", stock=5)
     add_size(product, "M", 2, 0)

@@ -313,6 +313,17 @@ class Product(models.Model):
     def __str__(self):
         return self.title_id
 
+    def save(self, **kwargs):
+        # The cover is product_cover_refresh's to write: a product read before its photos changed (an
+        # editor's form open while the artisan swaps the main photo) must not write back the cover
+        # it was read with.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()  # as Django's save: a row read in part writes that part
+            kwargs["update_fields"] = [field.attname for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name != "cover_image"
+                                       and field.attname not in deferred]
+        super().save(**kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("marketplace:product", kwargs={"slug": self.slug})
 

@@ -55,9 +55,12 @@ def localize_pages(pages: list, *, filter_specs=TOURISM_CARD, only=None) -> list
     if language == default_locale()[1] or not pages:
         return pages
     model = type(pages[0])
+    related = [name for name in _related_for(model)  # those the caller reads (a deferred one cannot be joined)
+               if only is None or any(field == name or field.startswith(f"{name}__") for field in only)]
     translated = (public_pages(model.objects.live())
-                  .filter(locale__language_code=language, translation_key__in=[p.translation_key for p in pages])
-                  .select_related(*_related_for(model)))
+                  .filter(locale__language_code=language, translation_key__in=[p.translation_key for p in pages]))
+    if related:  # select_related() of nothing would join every relation
+        translated = translated.select_related(*related)
     if only is not None:
         translated = translated.only(*only)
     if only is None or "main_image" in only:  # joined when the caller reads it (not a map's points)

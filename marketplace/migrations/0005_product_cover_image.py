@@ -2,20 +2,17 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 
 def covers_from_photos(apps, schema_editor):
-    """Each product's cover: its main photo's image (Product.main_photo's order)."""
+    """Each product's cover: its main photo's image (Product.main_photo's order), in one statement
+    whatever the catalogue's size."""
     product_model = apps.get_model("marketplace", "Product")
     photo_model = apps.get_model("marketplace", "ProductPhoto")
-    covers = {}
-    for product_id, image_id in (photo_model.objects.order_by("product_id", "-is_main", "sort_order", "pk")
-                                 .values_list("product_id", "image_id")):
-        covers.setdefault(product_id, image_id)
-    products = list(product_model.objects.filter(pk__in=covers).only("pk"))
-    for product in products:
-        product.cover_image_id = covers[product.pk]
-    product_model.objects.bulk_update(products, ["cover_image"], batch_size=500)
+    main_image = (photo_model.objects.filter(product_id=OuterRef("pk"))
+                  .order_by("-is_main", "sort_order", "pk").values("image_id")[:1])
+    product_model.objects.update(cover_image_id=Subquery(main_image))
 
 
 class Migration(migrations.Migration):

@@ -39,3 +39,19 @@ def test_slugs_are_unique():
     ProductFactory(slug="kain-sama")
     with pytest.raises(IntegrityError), transaction.atomic():
         ProductFactory(slug="kain-sama")
+
+
+def test_a_product_read_before_its_main_photo_changed_keeps_the_new_cover_when_saved():
+    """An editor's form open while the artisan swaps the main photo: saving the product's text does
+    not put back the cover it was read with (its cards would show the old picture)."""
+    product = ProductFactory()
+    first = add_photo(product, is_main=True)
+    held = Product.objects.get(pk=product.pk)  # the editor's copy
+    assert held.cover_image_id == first.image_id
+    first.is_main = False
+    first.save()
+    second = add_photo(product, is_main=True, sort_order=1)
+    held.title_id = "Kain Sasirangan Baru"
+    held.save()
+    product.refresh_from_db()
+    assert (product.title_id, product.cover_image_id) == ("Kain Sasirangan Baru", second.image_id)

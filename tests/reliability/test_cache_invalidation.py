@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from config import dependencies
+from marketplace.models import ProductPhoto
 from tests.marketplace.orders import factories as order_factories
 from tests.reliability.test_page_cache import page_cache_on  # noqa: F401 - autouse: the page cache on
 from tests.tourism import factories
@@ -319,6 +320,38 @@ def test_an_index_renamed_is_named_so_in_the_breadcrumbs_of_the_pages_below_it(c
     with django_capture_on_commit_callbacks(execute=True):
         index.save_revision().publish()
     assert crumbs(client.get(url).text) == ["Beranda", "Tempat Wisata", "Pasar Terapung Lok Baintan"]
+
+
+def test_a_new_main_photo_shows_on_the_stored_cards_at_once(client, world, django_capture_on_commit_callbacks):
+    """The cards show a product's cover (marketplace.models.Product.cover_image): an artisan who makes
+    another photo the main one sees it on the listing, the shop and the home page, stored or not."""
+    from bs4 import BeautifulSoup
+
+    from tests.marketplace.factories import add_photo
+
+    product = world["product"]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = add_photo(product, is_main=True, sort_order=0)
+        second = add_photo(product, sort_order=1)
+    pages = ("/id/kampung-sasirangan/", world["shop_page"], "/id/")
+
+    def shown(html):
+        cards = BeautifulSoup(html, "html.parser").select("li.card--product")
+        card = next(card for card in cards if card.select_one(".card__link").get_text() == product.title_id)
+        return card.select_one("img.card__image")["src"]
+
+    def picture(photo):
+        return photo.image.get_rendition("fill-400x400|format-webp").url
+
+    for url in pages:
+        assert shown(_cached(client, url)) == picture(first), url
+    with django_capture_on_commit_callbacks(execute=True):  # as the dashboard's form saves them
+        ProductPhoto.objects.filter(product=product, is_main=True).update(is_main=False)
+        first.is_main, second.is_main = False, True
+        second.save()
+        first.save()
+    for url in pages:
+        assert shown(client.get(url).text) == picture(second), url
 
 
 def test_a_home_page_reads_no_ancestry(client, world, rf, django_assert_num_queries):

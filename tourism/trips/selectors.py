@@ -88,6 +88,11 @@ def _day_range(plan: TripPlan) -> tuple[datetime, datetime] | None:
     return first, first + timedelta(days=plan.day_count)
 
 
+# What the plan shows of an event on its dates (site/templates/trips/plan.html: its linked title and
+# time), with what localize_pages and Page.get_url read: not its body, place or picture.
+PLAN_EVENT_FIELDS = ("title", "url_path", "locale", "translation_key", "start", "end")
+
+
 def events_on_dates(plan: TripPlan, *, exclude_ids) -> list:
     """Live events happening on the plan's dates (WITA), in the reading language."""
     span = _day_range(plan)
@@ -96,8 +101,8 @@ def events_on_dates(plan: TripPlan, *, exclude_ids) -> list:
     first, after = span
     events = (public_pages(EventPage.objects.live()).filter(locale_id=default_locale()[0])
               .filter(start__lt=after).filter(Q(end__gte=first) | Q(end__isnull=True, start__gte=first))
-              .exclude(pk__in=list(exclude_ids)).select_related("district", "venue").order_by("start")[:12])
-    return localize_pages(events)
+              .exclude(pk__in=list(exclude_ids)).only(*PLAN_EVENT_FIELDS).order_by("start")[:12])
+    return localize_pages(events, only=PLAN_EVENT_FIELDS)
 
 
 def suggestions(stops: list[PlanStop]) -> dict:

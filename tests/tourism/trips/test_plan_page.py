@@ -140,6 +140,30 @@ def test_events_on_the_chosen_dates_and_places_worth_adding(client, places):
     assert "Masjid Dekat" in suggested and "Masjid Uji" not in suggested
 
 
+def test_events_on_the_dates_read_only_what_the_plan_shows_of_them(client, places):
+    """The plan lists an event on its dates by its linked title and time: its row is read without
+    its body, place or picture (an event's body is JSON parsed for every row read)."""
+    from wagtail.models import Locale
+
+    translation = places["festival"].copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    translation.title = "Test Festival"
+    translation.save_revision().publish()
+    save(client, f"destination:{places['mosque'].pk}")
+    start = timezone.localdate(places["festival"].start)
+    client.post("/id/rencana/tanggal/", {"start_date": start.isoformat()})
+    for path, title in (("/id/rencana/", "Festival Uji"), ("/en/my-trip/", "Test Festival")):
+        with CaptureQueriesContext(connection) as queries:
+            page = BeautifulSoup(client.get(path).text, "html.parser")
+        assert title in page.select_one("#day-1 .trip-day__events").get_text(), path
+        event_reads = [query["sql"] for query in queries if 'FROM "tourism_eventpage"' in query["sql"]]
+        assert event_reads, path
+        for sql in event_reads:
+            selected = sql.split(" FROM ")[0]
+            for column in ('"tourism_eventpage"."body"', '"tourism_eventpage"."venue_id"', "tourism_district",
+                           "wagtailimages_image"):
+                assert column not in selected, f"{path}: {column} read for the plan's events: {sql[:3000]}"
+
+
 def test_the_plan_page_costs_the_same_queries_for_four_stops_or_ten(client, places):
     def plan_queries():
         client.get("/id/rencana/")  # what the process remembers once (site, locales) is paid here

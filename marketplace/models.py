@@ -350,7 +350,7 @@ class Product(models.Model):
     @property
     def ordered_photos(self) -> list:
         """Photos in the artisan's order, main first (uses the prefetched photos when there are)."""
-        return sorted(self.photos.all(), key=lambda photo: (not photo.is_main, photo.sort_order, photo.pk))
+        return sorted(self.photos.all(), key=lambda photo: (not photo.is_main, photo.sort_order, photo.pk))  # MAIN_PHOTO_FIRST
 
     @property
     def main_photo(self):
@@ -380,9 +380,13 @@ class ProductPhoto(models.Model):
         return f"{self.product_id}/{self.sort_order}"
 
 
+# A product's photos in the artisan's order, main first: Product.ordered_photos's, in SQL.
+MAIN_PHOTO_FIRST = ("-is_main", "sort_order", "pk")
+
+
 def product_cover_refresh(product_id: int) -> None:
-    """Product.cover_image as the product's photos now say: main_photo's image (the same order)."""
-    image_id = (ProductPhoto.objects.filter(product_id=product_id).order_by("-is_main", "sort_order", "pk")
+    """Product.cover_image as the product's photos now say: main_photo's image."""
+    image_id = (ProductPhoto.objects.filter(product_id=product_id).order_by(*MAIN_PHOTO_FIRST)
                 .values_list("image_id", flat=True).first())
     Product.objects.filter(pk=product_id).exclude(cover_image_id=image_id).update(cover_image_id=image_id)
 

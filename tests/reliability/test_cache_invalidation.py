@@ -325,8 +325,6 @@ def test_an_index_renamed_is_named_so_in_the_breadcrumbs_of_the_pages_below_it(c
 def test_a_new_main_photo_shows_on_the_stored_cards_at_once(client, world, django_capture_on_commit_callbacks):
     """The cards show a product's cover (marketplace.models.Product.cover_image): an artisan who makes
     another photo the main one sees it on the listing, the shop and the home page, stored or not."""
-    from bs4 import BeautifulSoup
-
     from tests.marketplace.factories import add_photo
 
     product = world["product"]

@@ -95,6 +95,19 @@ def _renditions_prefetch(image: str, filter_specs):
     return Prefetch(f"{image}__renditions", queryset=renditions, to_attr="prefetched_renditions")
 
 
+# The columns of an image that a picture in a list reads: its file (and whether it is an SVG), its size
+# and focal point (a placeholder's box, the worker's crop), its alt text. A list's rows skip the rest
+# (who uploaded it and when, its collection, size in bytes and hash): a third of the image's columns,
+# which cost a rail's first render more in building its rows than the database in reading them.
+PICTURE_COLUMNS = ("file", "width", "height", "title", "description",
+                   "focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height")
+
+
+def picture_columns(image: str) -> tuple[str, ...]:
+    """PICTURE_COLUMNS of the image at `image` (a lookup), for a queryset's `only()` that joins it."""
+    return tuple(f"{image}__{column}" for column in PICTURE_COLUMNS)
+
+
 def with_image_renditions(queryset, image: str, filter_specs):
     """`queryset` with the image at `image` (a lookup) joined in, and its renditions `filter_specs`
     prefetched (_renditions_prefetch); with `filter_specs` None only joined: the caller attaches them

@@ -26,7 +26,7 @@ from wagtail.images import get_image_model
 from config.dependencies import shown
 from config.page_cache import GenerationMemo
 from config.remembered import remember_fact
-from config.renditions import PRODUCT_CARD, with_image_renditions
+from config.renditions import PRODUCT_CARD, picture_columns, with_image_renditions
 from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
     Color,
@@ -106,7 +106,7 @@ def products_public():
 # rows skip the descriptions and the shop's details, which the home page's first render spent more
 # building than the card shows.
 CARD_FIELDS = ("slug", "title_id", "title_en", "price_idr", "stock", "shop__name", "shop__district",
-               "motif__name", "motif__slug", "cover_image")
+               "motif__name", "motif__slug", *picture_columns("cover_image"))
 
 
 def _card_queryset(*, filter_specs=PRODUCT_CARD, shop: Shop | None = None):

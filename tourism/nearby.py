@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from config import dependencies
 from config.page_cache import path_listed_below
 from config.remembered import remember_read
+from config.renditions import picture_columns
 from tourism.models import DestinationIndexPage, DestinationPage
 from tourism.providers import LOCATED_SHOPS, SHOPS_BY_IDS, provided
 from tourism.routing import default_locale, public_pages
@@ -51,7 +52,7 @@ def _nearest(rows, *, latitude, longitude, limit: int, max_km: float) -> list[Ne
 # What a nearby place's line reads (site/templates/tourism/includes/nearby.html), with what
 # localize_pages and Page.get_url read.
 NEARBY_FIELDS = ("title", "url_path", "locale", "translation_key", "latitude", "longitude", "category", "district",
-                 "main_image")
+                 *picture_columns("main_image"))
 
 
 @dataclass(frozen=True)

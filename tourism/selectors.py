@@ -13,6 +13,7 @@ from config.renditions import (
     HOME_HERO,
     PRODUCT_CARD,
     TOURISM_CARD,
+    picture_columns,
     renditions_attach,
     with_image_renditions,
 )
@@ -30,9 +31,9 @@ PAST_EVENTS_PER_PAGE = 12
 # spent more building its rails' rows than querying them.
 CARD_FIELDS = {
     DestinationPage: ("title", "url_path", "locale", "translation_key", "summary", "category", "district",
-                      "ticket_price_idr", "main_image"),
+                      "ticket_price_idr", *picture_columns("main_image")),
     EventPage: ("title", "url_path", "locale", "translation_key", "summary", "start", "end", "district",
-                "venue__title", "main_image"),
+                "venue__title", *picture_columns("main_image")),
 }
 
 
@@ -55,18 +56,22 @@ def localize_pages(pages: list, *, filter_specs=TOURISM_CARD, only=None) -> list
     if language == default_locale()[1] or not pages:
         return pages
     model = type(pages[0])
-    related = [name for name in _related_for(model)  # those the caller reads (a deferred one cannot be joined)
-               if only is None or any(field == name or field.startswith(f"{name}__") for field in only)]
+    related = [name for name in _related_for(model) if _reads(only, name)]  # a deferred one cannot be joined
     translated = (public_pages(model.objects.live())
                   .filter(locale__language_code=language, translation_key__in=[p.translation_key for p in pages]))
     if related:  # select_related() of nothing would join every relation
         translated = translated.select_related(*related)
     if only is not None:
         translated = translated.only(*only)
-    if only is None or "main_image" in only:  # joined when the caller reads it (not a map's points)
+    if _reads(only, "main_image"):  # joined when the caller reads it (not a map's points)
         translated = with_card_images(translated, filter_specs=filter_specs)
     translations = {page.translation_key: page for page in translated}
     return [translations.get(page.translation_key, page) for page in pages]
+
+
+def _reads(only, relation: str) -> bool:
+    """Whether columns `only` (None: all) read the relation, itself or some of its columns."""
+    return only is None or any(field == relation or field.startswith(f"{relation}__") for field in only)
 
 
 def _related_for(model) -> list[str]:

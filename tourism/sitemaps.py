@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Page
+
+from tourism.routing import default_locale, locale_codes, public_pages
 
 
 @dataclass
@@ -38,9 +40,10 @@ def sitemap_source_register(source: EntrySource) -> EntrySource:
 
 
 def page_entries() -> list[SitemapEntry]:
-    """The live, public pages, grouped with their translations."""
-    default = Locale.get_default()
-    pages = list(Page.objects.live().public().filter(depth__gt=1).select_related("locale")
+    """The live, public pages, grouped with their translations. The default locale, the locales'
+    codes and whether any page is restricted as every page asks them (tourism.routing), remembered."""
+    default_id, codes = default_locale()[0], locale_codes()
+    pages = list(public_pages(Page.objects.live()).filter(depth__gt=1)
                  .order_by("path").only("pk", "translation_key", "url_path", "locale", "last_published_at",
                                          "depth", "path"))
     groups: dict = {}
@@ -50,8 +53,8 @@ def page_entries() -> list[SitemapEntry]:
         url_parts = page.get_url_parts()
         if not url_parts:
             continue
-        groups.setdefault(page.translation_key, {})[page.locale.language_code] = url_parts[2]
-        if page.locale_id == default.pk or page.translation_key not in lastmods:
+        groups.setdefault(page.translation_key, {})[codes[page.locale_id]] = url_parts[2]
+        if page.locale_id == default_id or page.translation_key not in lastmods:
             lastmods[page.translation_key] = page.last_published_at
     return [SitemapEntry(urls=urls, lastmod=lastmods.get(key)) for key, urls in groups.items()]
 

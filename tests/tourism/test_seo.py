@@ -225,6 +225,16 @@ class TestSitemap:
             client.get("/sitemap.xml")
         assert len(many) <= len(few) + 2, [query["sql"] for query in many.captured_queries]
 
+    def test_a_crawler_asks_no_site_wide_fact_again(self, client, content):
+        """The default locale, the locales' codes and whether any page is restricted are what every
+        page asks (tourism.routing, remembered): a sitemap request reads only what it lists."""
+        client.get("/sitemap.xml")
+        with CaptureQueriesContext(connection) as second:
+            assert client.get("/sitemap.xml").status_code == 200
+        asked = [query["sql"] for query in second.captured_queries
+                 if '"wagtailcore_locale"' in query["sql"] or '"wagtailcore_pageviewrestriction"' in query["sql"]]
+        assert not asked, asked
+
 
 def test_robots_txt_points_to_the_sitemap(client):
     response = client.get("/robots.txt")

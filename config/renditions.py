@@ -96,10 +96,10 @@ def _renditions_prefetch(image: str, filter_specs):
 
 
 # The columns of an image that a picture in a list reads: its file (and whether it is an SVG), its size
-# and focal point (a placeholder's box, the worker's crop), its alt text. A list's rows skip the rest
-# (who uploaded it and when, its collection, size in bytes and hash): a third of the image's columns,
-# which cost a rail's first render more in building its rows than the database in reading them.
-PICTURE_COLUMNS = ("file", "width", "height", "title", "description",
+# and focal point (a placeholder's box, the worker's crop), its alt text, and its hash (Wagtail's
+# `get_rendition` reads it when a size is made in the request, without a worker). A list's rows skip
+# the rest: who uploaded it and when, its collection, its size in bytes.
+PICTURE_COLUMNS = ("file", "width", "height", "title", "description", "file_hash",
                    "focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height")
 
 

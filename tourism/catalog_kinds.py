@@ -130,10 +130,14 @@ class DestinationKind(PageKind):
         images = [image_for(item, context=context) for item in cleaned["images"]]
         page.main_image = images[0] if images else None
         credit = (GALLERY_CREDIT.get() or {}).get(page.locale.language_code, "")
-        page.gallery_images.set([
-            DestinationGalleryImage(image=image, sort_order=position, credit=credit)
-            for position, image in enumerate(images)
-        ])
+        # The page's rows rewritten in order, new ones only past their end: an English page starts
+        # as a copy of the Indonesian one (its gallery rows saved), and rows replaced in the same
+        # transaction were gone when the worker indexed their references (a failed task each).
+        rows = list(page.gallery_images.all())[:len(images)]
+        rows += [DestinationGalleryImage() for _ in range(len(images) - len(rows))]
+        for position, (row, image) in enumerate(zip(rows, images, strict=True)):
+            row.image, row.sort_order, row.credit = image, position, credit
+        page.gallery_images.set(rows)
 
 
 class EventKind(PageKind):

@@ -286,3 +286,31 @@ def test_a_failed_write_leaves_no_stored_picture_behind(tmp_path, home_page, set
         import_catalog(write_catalog(tmp_path, VALID))
     assert not DestinationPage.objects.exists()
     assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))
+
+
+def test_an_import_leaves_the_task_queue_no_failure_and_editors_see_where_pictures_are_used(
+        tmp_path, home_page, settings, monkeypatch):
+    """The English page of an imported destination starts as a copy of the Indonesian one, gallery
+    included; its gallery is then the catalogue's. Rows the copy made and the import replaced were
+    gone when the worker came to index their references (Wagtail's update_reference_index_task):
+    a FAILED task per translated destination, in the failures an operator reads. The copy's rows
+    are kept and rewritten instead, and the image's usage names both languages' pages."""
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import ReferenceIndex
+
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    data = copy.deepcopy(VALID)
+    Image.new("RGB", (64, 48), (40, 80, 200)).save(tmp_path / "river.png")
+    data["destinations"][0]["images"] = ["boat.png", "river.png"]
+    import_catalog(write_catalog(tmp_path, data))
+    run_worker_here()
+
+    failed = list(DBTaskResult.objects.filter(status="FAILED").values_list("task_path", "args_kwargs"))
+    assert not failed, failed
+    lok_baintan = DestinationPage.objects.get(slug="pasar-terapung-lok-baintan", locale__language_code="id")
+    english = DestinationPage.objects.get(translation_key=lok_baintan.translation_key, locale__language_code="en")
+    river = english.gallery_images.get(sort_order=1).image
+    users = {reference.object_id for reference in ReferenceIndex.get_references_to(river)}
+    assert {str(lok_baintan.pk), str(english.pk)} <= users, users

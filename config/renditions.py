@@ -96,9 +96,10 @@ def _renditions_prefetch(image: str, filter_specs):
 
 
 # The columns of an image that a picture in a list reads: its file (and whether it is an SVG), its size
-# and focal point (a placeholder's box, the worker's crop), its alt text, and its hash (Wagtail's
-# `get_rendition` reads it when a size is made in the request, without a worker). A list's rows skip
-# the rest: who uploaded it and when, its collection, its size in bytes.
+# (a placeholder's box), its alt text, its focal point (Wagtail's lookup of a `fill` rendition names
+# it) and its hash (Wagtail's `get_rendition` reads it when a size is made in the request, without a
+# worker). Any other column read would be a query per card; a list's rows skip them: who uploaded the
+# image and when, its collection, its size in bytes.
 PICTURE_COLUMNS = ("file", "width", "height", "title", "description", "file_hash",
                    "focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height")
 

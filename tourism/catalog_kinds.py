@@ -133,10 +133,12 @@ class DestinationKind(PageKind):
         # The page's rows rewritten in order, new ones only past their end: an English page starts
         # as a copy of the Indonesian one (its gallery rows saved), and rows replaced in the same
         # transaction were gone when the worker indexed their references (a failed task each).
+        # Rewritten whole, as new rows were: the catalogue has no captions, and a caption kept by
+        # position would sit under another picture (and be its alt text).
         rows = list(page.gallery_images.all())[:len(images)]
         rows += [DestinationGalleryImage() for _ in range(len(images) - len(rows))]
         for position, (row, image) in enumerate(zip(rows, images, strict=True)):
-            row.image, row.sort_order, row.credit = image, position, credit
+            row.image, row.sort_order, row.caption, row.credit = image, position, "", credit
         page.gallery_images.set(rows)
 
 

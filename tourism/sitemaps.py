@@ -51,9 +51,10 @@ def page_entries() -> list[SitemapEntry]:
     for page in pages:
         # Only pages under a site (not Wagtail's bare root) have URLs.
         url_parts = page.get_url_parts()
-        if not url_parts:
+        language = codes.get(page.locale_id)  # a locale made since the codes were remembered: next time
+        if not url_parts or language is None:
             continue
-        groups.setdefault(page.translation_key, {})[codes[page.locale_id]] = url_parts[2]
+        groups.setdefault(page.translation_key, {})[language] = url_parts[2]
         if page.locale_id == default_id or page.translation_key not in lastmods:
             lastmods[page.translation_key] = page.last_published_at
     return [SitemapEntry(urls=urls, lastmod=lastmods.get(key)) for key, urls in groups.items()]

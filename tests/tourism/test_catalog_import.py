@@ -314,3 +314,27 @@ def test_an_import_leaves_the_task_queue_no_failure_and_editors_see_where_pictur
     river = english.gallery_images.get(sort_order=1).image
     users = {reference.object_id for reference in ReferenceIndex.get_references_to(river)}
     assert {str(lok_baintan.pk), str(english.pk)} <= users, users
+
+
+def test_a_new_import_of_a_gallery_sets_its_pictures_in_the_new_order_without_captions(tmp_path, home_page):
+    """The catalogue owns an imported gallery: a second import with fewer pictures, in another order,
+    leaves exactly those, in that order, in both languages; a caption an editor gave the first row
+    does not stay under the picture that now comes first (rows are rewritten, not replaced)."""
+    for name, colour in (("river.png", (40, 80, 200)), ("hill.png", (40, 160, 60))):
+        Image.new("RGB", (64, 48), colour).save(tmp_path / name)
+    data = copy.deepcopy(VALID)
+    data["destinations"][0]["images"] = ["boat.png", "river.png", "hill.png"]
+    import_catalog(write_catalog(tmp_path, data))
+    lok_baintan = DestinationPage.objects.get(slug="pasar-terapung-lok-baintan", locale__language_code="id")
+    boat, _river, hill = lok_baintan.gallery_images.order_by("sort_order").values_list("image_id", flat=True)
+    first = lok_baintan.gallery_images.get(sort_order=0)
+    first.caption = "Perahu di pagi hari"
+    first.save()
+
+    data["destinations"][0]["images"] = ["hill.png", "boat.png"]
+    import_catalog(write_catalog(tmp_path, data))
+    pages = DestinationPage.objects.filter(translation_key=lok_baintan.translation_key)
+    assert pages.count() == 2
+    for page in pages:
+        rows = list(page.gallery_images.order_by("sort_order"))
+        assert [(row.image_id, row.caption) for row in rows] == [(hill, ""), (boat, "")], page.locale

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.formats import ADMIN_DATE_FORMAT, ADMIN_DATETIME_FORMAT
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -271,8 +273,13 @@ PHOTO_MAX_DECODED_PIXELS = 16_000_000
 PHOTO_REQUEST_PIXEL_BUDGET = 64_000_000
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"jpeg": "webp", "png": "webp", "gif": "webp", "bmp": "webp"}
-WAGTAIL_DATE_FORMAT = "%d-%m-%Y"
-WAGTAIL_DATETIME_FORMAT = "%d-%m-%Y %H:%M"
+# The admin's date fields as Indonesians write dates; both admin languages read them back
+# (config/formats). The admin speaks the site's two languages only: another language's formats
+# would not read these back.
+WAGTAIL_DATE_FORMAT = ADMIN_DATE_FORMAT
+WAGTAIL_DATETIME_FORMAT = ADMIN_DATETIME_FORMAT
+FORMAT_MODULE_PATH = ["config.formats"]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Search (our own engines: search/) -----------------------------------------

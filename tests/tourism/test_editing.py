@@ -1,15 +1,18 @@
 """What editors rely on: moderation, scheduled publishing, previews."""
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 
 from tests.tourism import factories
+from tests.tourism.gebrak_factories import campaign
 from tourism.models import DestinationIndexPage, DestinationPage
 from tourism.roles import EDITORS, MODERATORS
 from tourism.snippets import Category, District
@@ -99,3 +102,20 @@ def test_admin_page_editor_opens_for_every_page_type(client, home_page):
     event = factories.event(slug="diedit-acara")
     for page in (home_page, destination, event, Page.objects.get(pk=destination.get_parent().pk)):
         assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_editor_saving_unchanged_dates_keeps_them(home_page, language):
+    """What the admin's date fields show (30-01-2027 19:30) is what they read back, in either admin
+    language: an event or a campaign saved without touching its dates is not refused as invalid."""
+    editor = staff("editor-tanggal", EDITORS)
+    start = datetime(2027, 1, 30, 19, 30, tzinfo=ZoneInfo("Asia/Makassar"))
+    event = factories.event(slug="festival-tanggal", start=start, end=start + timedelta(hours=3))
+    running = campaign(slug="kampanye-tanggal", start=date(2027, 1, 2), end=date(2027, 2, 28))
+    with translation.override(language):
+        for page in (event, running):
+            form = type(page).get_edit_handler().get_form_class()(instance=page, for_user=editor)
+            for name in ("start", "end"):
+                shown = re.search(r'value="([^"]*)"', str(form[name])).group(1)
+                assert re.fullmatch(r"\d\d-\d\d-\d{4}( \d\d:\d\d)?", shown), shown  # as Indonesians write dates
+                assert form.fields[name].clean(shown) == getattr(page, name), (type(page).__name__, name, shown)

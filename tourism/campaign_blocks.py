@@ -5,6 +5,7 @@ fetches every chosen destination, event and product of a page in one query per k
 so a campaign costs the same few queries however many cards it has.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
@@ -75,7 +76,7 @@ class CallToActionBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value.get("page") and not value.get("url"):
             raise blocks.StructBlockValidationError(
-                block_errors={"page": blocks.BlockValidationError(_("Pilih halaman tujuan atau isi alamat web."))})
+                block_errors={"page": ValidationError(_("Pilih halaman tujuan atau isi alamat web."))})
         return value
 
 

@@ -218,3 +218,20 @@ def test_every_page_sees_a_campaign_start_change_and_end_though_the_running_one_
         running.unpublish()
     assert shared_as(client, place) == {"gebrak"}
     assert "Kampanye Baru" not in client.get("/id/").text
+
+
+@pytest.mark.parametrize("destination", [{"page": None, "url": ""}, {"page": 999_999, "url": ""}])
+def test_a_call_to_action_leading_nowhere_is_explained_to_the_editor(home_page, destination):
+    """Neither a page (or one deleted meanwhile) nor an address: the editor's form says what is
+    missing, under the page field, in Indonesian (before, a 500)."""
+    from django.core.exceptions import ValidationError
+
+    from tourism.campaign_blocks import CampaignBodyBlock
+
+    body = CampaignBodyBlock()
+    value = body.to_python([{"type": "call_to_action", "value": {
+        "heading": "Ayo", "text": "", "button_label": "Lihat peta", **destination}}])
+    with pytest.raises(ValidationError) as refused:
+        body.clean(value)
+    errors = refused.value.as_json_data()
+    assert errors["blockErrors"][0]["blockErrors"]["page"] == {"messages": ["Pilih halaman tujuan atau isi alamat web."]}

@@ -68,7 +68,7 @@ def rate_table_export() -> str:
 
 def _whole_number(value: str, *, line: int, column: str, maximum: int) -> int:
     text = value.strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # str.isdigit() takes ² and ١٢, int() refuses or reads them
         raise RateTableError(_("harus angka utuh 0 atau lebih, tanpa titik; tertulis “%(value)s”.")
                              % {"value": value}, line=line, column=column)
     number = int(text)
@@ -87,9 +87,21 @@ def _text(value: str, *, line: int, column: str, max_length: int, blank: bool = 
     return text
 
 
+def _rows(reader):
+    """The reader's rows; what the csv module cannot read (a quote left open until a cell longer
+    than its limit) is the editor's error with its line, not a 500."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise RateTableError(_("tidak terbaca sebagai CSV: periksa tanda kutip dan panjang isinya."),
+                             line=reader.line_num) from error
+
+
 def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
+    # Universal line endings: a spreadsheet's "CSV (Macintosh)" ends its lines with CR alone.
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=None))
+    rows = _rows(reader)
+    header = next(rows, None)
     if header is None:
         raise RateTableError(_("Berkas kosong."))
     header = [name.strip().lower() for name in header]
@@ -100,7 +112,7 @@ def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:
     services: dict[str, dict] = {}
     rates: list[dict] = []
     seen = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(rates) >= MAX_ROWS:

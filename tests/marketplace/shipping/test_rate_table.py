@@ -73,6 +73,11 @@ def test_a_good_file_replaces_the_table_and_switches_off_services_left_out():
     ("jne-reg,jne,REG,,300,jawa-bali,42000,42000,2,4\n", "baris 2, kolom label"),
     ("jne-reg,jne,REG,JNE REG,300,jawa-bali\n", "baris 2:"),
     ("jne-reg,jne,REG,JNE REG,300,jawa-bali,999999999999,1,2,4\n", "baris 2, kolom first_kg_idr"),
+    # Digits that are not 0-9: Python's int() refuses the superscript and reads the Arabic-Indic ones.
+    ("jne-reg,jne,REG,JNE REG,³00,jawa-bali,42000,42000,2,4\n", "baris 2, kolom weight_tolerance_g"),
+    ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,٢,4\n", "baris 2, kolom days_min"),
+    # A quote left open runs past the csv module's cell limit.
+    ('jne-reg,jne,REG,"JNE REG' + "x" * 140_000 + "\n", "baris 2:"),
 ])
 def test_a_bad_row_names_its_line_and_column_and_changes_nothing(rows, where):
     before = table()
@@ -101,6 +106,12 @@ def test_english_names_come_in_their_own_column_and_a_file_without_it_keeps_them
                           + "pos-ems,pos,EMS,POS EMS (luar negeri),0,asean,290000,95000,4,7," + "x" * 61 + "\n")
     assert str(caught.value).startswith("baris 2, kolom label_en"), str(caught.value)
     assert english_names()["pos-ems"] == "POS EMS (abroad)"
+
+
+def test_a_file_with_lines_ended_by_cr_alone_is_read():
+    """A spreadsheet's "CSV (Macintosh)" ends its lines with CR alone."""
+    rate_table_import((HEADER + "jne-reg,jne,REG,JNE REG,300,jawa-bali,45000,45000,2,3\n").replace("\n", "\r"))
+    assert table() == [("jne-reg", "jawa-bali", 45000, 45000, 2, 3)]
 
 
 def test_a_file_without_the_columns_or_rates_is_refused():

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tourism.trips.models import MAX_DAYS, MAX_STOPS, TripPlan, TripStop
@@ -21,6 +23,11 @@ SESSION_KEY = "gebrak_trip"
 COOKIE_NAME = "gebrak_trip"
 COOKIE_SALT = "tourism.trips.owner"
 COOKIE_MAX_AGE = int(timedelta(days=365).total_seconds())
+# A trip's first day, from a year back (a plan kept as the record of a trip) to two years ahead. Any
+# date Python reads was taken before: year 9999 (or 1) broke every page that drew the plan, its
+# shared link included, with a 500 until the visitor changed it.
+START_DATE_PAST = timedelta(days=365)
+START_DATE_AHEAD = timedelta(days=2 * 365)
 
 
 class TripError(Exception):
@@ -244,14 +251,25 @@ def day_remove(*, plan: TripPlan, day) -> TripPlan:
     return plan
 
 
+def start_date_bounds() -> tuple[date, date]:
+    """The earliest and latest first day a plan takes (WITA)."""
+    today = timezone.localdate()
+    return today - START_DATE_PAST, today + START_DATE_AHEAD
+
+
 def start_date_set(*, plan: TripPlan, raw: str) -> TripPlan:
     raw = (raw or "").strip()
     if not raw:
         plan.start_date = None
     else:
         try:
-            plan.start_date = date.fromisoformat(raw)
+            start = date.fromisoformat(raw)
         except ValueError:
             raise TripError(_("Tanggal tidak dikenal; tulis seperti 2026-12-31.")) from None
+        earliest, latest = start_date_bounds()
+        if not earliest <= start <= latest:
+            raise TripError(_("Pilih tanggal antara %(earliest)s dan %(latest)s.")
+                            % {"earliest": date_format(earliest, "j F Y"), "latest": date_format(latest, "j F Y")})
+        plan.start_date = start
     plan.save(update_fields=["start_date", "updated_at"])
     return plan

@@ -52,6 +52,7 @@ def plan_page(request):
     plan = services.plan_for_request(request)
     context = selectors.plan_view(plan, request=request)
     context["editable"] = True
+    context["start_date_min"], context["start_date_max"] = services.start_date_bounds()
     back = request.GET.get("dari", "")
     if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         context["back_url"] = back

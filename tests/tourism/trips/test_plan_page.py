@@ -126,6 +126,28 @@ def test_a_bad_date_is_refused(client, places):
     assert TripPlan.objects.get().start_date is None
 
 
+@pytest.mark.parametrize("raw", ["0001-01-01", "9999-12-31", "far"])
+def test_a_date_outside_the_years_a_trip_takes_is_refused_and_the_plan_still_shows(client, places, raw):
+    """Before, any date Python reads was kept: year 9999 or 1 then broke the plan's page and its
+    shared link with a 500 until the visitor changed it."""
+    save(client, f"destination:{places['mosque'].pk}")
+    today = timezone.localdate()
+    if raw == "far":
+        raw = (today + timedelta(days=2 * 365 + 1)).isoformat()
+    response = client.post("/id/rencana/tanggal/", {"start_date": raw})
+    assert response.status_code == 400 and "Pilih tanggal antara" in response.text
+    assert TripPlan.objects.get().start_date is None
+    page = client.get("/id/rencana/")
+    assert page.status_code == 200
+    picker = BeautifulSoup(page.text, "html.parser").select_one("#trip-start")
+    assert (picker["min"], picker["max"]) == ((today - timedelta(days=365)).isoformat(),
+                                              (today + timedelta(days=2 * 365)).isoformat())
+    assert client.post("/id/rencana/tanggal/", {"start_date": picker["max"]}).status_code == 302
+    assert client.get("/id/rencana/").status_code == 200
+    english = client.post("/en/my-trip/tanggal/", {"start_date": "9999-12-31"})
+    assert english.status_code == 400 and "Choose a date between" in english.text
+
+
 def test_events_on_the_chosen_dates_and_places_worth_adding(client, places):
     factories.destination(slug="masjid-dekat", title="Masjid Dekat", latitude="-3.415", longitude="114.850")
     save(client, f"destination:{places['mosque'].pk}")

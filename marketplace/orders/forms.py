@@ -10,8 +10,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.orders import payouts
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
 from marketplace.shipping.regions import COUNTRIES, COUNTRY_NAMES
@@ -260,4 +262,7 @@ class SettlementForm(forms.Form):
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", _("Akhir periode harus sesudah awalnya."))
+        if end and end > payouts.period_end_latest():
+            self.add_error("period_end", _("Akhir periode paling lambat %(latest)s.")
+                           % {"latest": date_format(payouts.period_end_latest(), "j F Y")})
         return cleaned

@@ -184,6 +184,13 @@ def earnings_csv(*, rows: list[SubOrderEarnings]) -> str:
 # --- Settling -----------------------------------------------------------------------------
 
 SETTLEABLE_SUB_ORDER_STATUSES = [*SENT_STATUSES, SubOrderStatus.CANCELED]
+# A period may end in the days ahead (the admin proposes this month, to its last day), not years on:
+# the last day of year 9999 has no day after it, and settling a period ending there was a 500.
+PERIOD_END_AHEAD = timedelta(days=366)
+
+
+def period_end_latest() -> date:
+    return timezone.localdate() + PERIOD_END_AHEAD
 
 
 def _period_end_moment(period_end: date) -> datetime:

@@ -11,7 +11,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from marketplace.orders import fulfilment, payouts, refunds
@@ -123,6 +123,24 @@ def test_editors_settle_in_the_admin_and_download_the_report(client, sales):
     assert report.status_code == 200 and rows(report.content.decode())[0]["jumlah_rp"] == "368500"
     assert client.get("/admin/settlements/report.csv?period_start=kemarin").status_code == 400
     assert client.get("/admin/settlements/").status_code == 200
+
+
+def test_a_period_ending_years_ahead_is_refused_beside_the_field(client, sales):
+    """The last day of year 9999 has no day after it: settling up to it, or previewing it, was a 500."""
+    editor = UserFactory(username="editor-keuangan")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    preview = client.get(f"/admin/settlements/settle/?period_start={TODAY}&period_end=9999-12-31")
+    assert preview.status_code == 200 and "Rp 368.500" not in preview.content.decode()
+    refused = client.post("/admin/settlements/settle/", {"period_start": str(TODAY), "period_end": "9999-12-31"})
+    assert refused.status_code == 400 and "Akhir periode paling lambat" in refused.content.decode()
+    assert not Settlement.objects.exists()
+    with pytest.raises(CommandError, match="--end must not be after"):
+        call_command("payouts_settle", "--start", str(TODAY), "--end", "9999-12-31")
+    assert not Settlement.objects.exists()
+    end_of_month = client.post("/admin/settlements/settle/", {"period_start": str(TODAY), "period_end": str(
+        TODAY + timedelta(days=30))})  # the admin proposes this month to its last day
+    assert end_of_month.status_code == 302 and Settlement.objects.count() == 1
 
 
 def test_settle_command_writes_the_report(sales, tmp_path):

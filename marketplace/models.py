@@ -13,7 +13,7 @@ properties without a suffix (`title`, `story`, ...) pick the language being read
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -89,7 +89,9 @@ class Color(models.Model):
                             help_text=_("Kata warna dalam bahasa Indonesia, mis. 'merah', 'merah-muda'."))
     name_id = models.CharField(_("nama (Indonesia)"), max_length=40)
     name_en = models.CharField(_("nama (Inggris)"), max_length=40, blank=True)
-    hex = models.CharField(_("contoh warna"), max_length=7, blank=True, help_text=_("mis. #b22222"))
+    # Drawn as the swatch's CSS colour (product_detail.html): six hex digits, nothing else.
+    hex = models.CharField(_("contoh warna"), max_length=7, blank=True, help_text=_("mis. #b22222"),
+                           validators=[RegexValidator(r"^#[0-9a-fA-F]{6}\Z", _("Tulis kode warna seperti #b22222."))])
 
     panels = [FieldPanel("slug"), FieldPanel("name_id"), FieldPanel("name_en"), FieldPanel("hex")]
 

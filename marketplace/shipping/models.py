@@ -52,6 +52,12 @@ class CourierService(models.Model):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        # The rate table's CSV writes codes and couriers in lower case (table_csv): a service saved
+        # here as JNE-KILAT came back from an export and import as a second service, jne-kilat, and
+        # the first was switched off. Lower case before the uniqueness check, which runs after this.
+        self.code, self.courier = self.code.lower(), self.courier.lower()
+
 
 class ShippingRate(models.Model):
     """What a service charges from Banjar to one zone, and how long it takes."""

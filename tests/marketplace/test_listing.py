@@ -159,3 +159,17 @@ def test_shop_and_motif_pages_cost_the_same_queries_at_any_length(client):
     for _ in range(10):
         add_photo(ProductFactory(shop=shop, motif=motif), is_main=True)
     assert counts() == few
+
+
+@pytest.mark.parametrize("written", ["abc", "red;x:y", "#12345g", "b22222"])
+def test_a_colours_swatch_takes_six_hex_digits_and_nothing_else(written):
+    """A colour's example is drawn as the swatch's CSS colour on product pages; any other text an
+    editor typed went into the style attribute as it was."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        Color(slug="uji-warna", name_id="uji", hex=written).full_clean()
+    assert refused.value.message_dict == {"hex": ["Tulis kode warna seperti #b22222."]}
+    Color(slug="uji-warna", name_id="uji", hex="#B22222").full_clean()
+    for seeded in Color.objects.all():  # the colours the site starts with
+        seeded.full_clean()

@@ -114,6 +114,25 @@ def test_a_file_with_lines_ended_by_cr_alone_is_read():
     assert table() == [("jne-reg", "jawa-bali", 45000, 45000, 2, 3)]
 
 
+def test_a_service_an_editor_writes_in_capitals_survives_an_export_and_import():
+    """The CSV writes codes and couriers in lower case: a service saved as JNE-KILAT came back from
+    an export and import as a second service, and the first was switched off."""
+    from django.core.exceptions import ValidationError
+
+    service = CourierService(code="JNE-KILAT", courier="JNE", service="KILAT", label="JNE Kilat")
+    service.full_clean()
+    service.save()
+    ShippingRate.objects.create(service=service, zone="banjar", first_kg_idr=9000, next_kg_idr=9000,
+                                days_min=1, days_max=1)
+    summary = rate_table_import(rate_table_export())
+    assert summary.switched_off == []
+    assert CourierService.objects.filter(code__iexact="jne-kilat").count() == 1
+    assert CourierService.objects.get(code="jne-kilat").is_active
+    with pytest.raises(ValidationError) as refused:
+        CourierService(code="JNE-REG", courier="jne", service="REG", label="JNE REG lagi").full_clean()
+    assert "code" in refused.value.message_dict
+
+
 def test_a_file_without_the_columns_or_rates_is_refused():
     with pytest.raises(RateTableError, match="kolom yang wajib tidak ada: days_max"):
         rate_table_import(HEADER.replace(",days_max", ""))

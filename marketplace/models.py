@@ -24,6 +24,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from config.digits import ascii_digits
 from marketplace import labels
 from tourism.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 from tourism.snippets import District
@@ -217,7 +218,7 @@ class Shop(models.Model):
 
     @property
     def whatsapp_url(self) -> str:
-        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        digits = "".join(ch for ch in self.phone if ascii_digits(ch))
         return f"https://wa.me/{digits}" if digits else ""
 
 

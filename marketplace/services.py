@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.digits import ascii_digits
 from config.tasks import email_send
 from marketplace.models import (
     MAX_PHOTOS_PER_PRODUCT,
@@ -251,7 +252,7 @@ def _apply_photos(product: Product, changes: PhotoChanges, *, new_images: list) 
         main_index = next((i for i, photo in enumerate(ordered) if str(photo.pk) == wanted and photo.pk), None)
     elif changes.main.startswith("new-"):
         number = changes.main.removeprefix("new-")
-        if number.isdigit() and int(number) < len(created):
+        if ascii_digits(number) and int(number) < len(created):
             main_index = len(remaining) + int(number)
     if main_index is None:
         main_index = next((i for i, photo in enumerate(ordered) if photo.is_main), 0)

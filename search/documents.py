@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import pgettext_lazy
 
+from config.digits import ascii_digits
 from search.analysis import LANGUAGES, analyse, tokenise, words
 
 logger = logging.getLogger(__name__)
@@ -413,7 +414,7 @@ class ModelDocument(DocumentType):
         pks = {}
         for key in keys:
             identifier = key.split(":", 1)[1]
-            if identifier.isdigit():
+            if ascii_digits(identifier):
                 pks[int(identifier)] = key
         found = list(self.searchable().filter(pk__in=list(pks)))
         context = self.build_context(found)

@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.models import Locale, Page
 
 from config import dependencies
+from config.digits import ascii_digits
 from config.remembered import remember_read
 from config.renditions import (
     CAMPAIGN_HERO,
@@ -57,7 +58,7 @@ def _raw_ids(raw_list) -> list:
     ids = []
     for item in raw_list or []:
         value = item.get("value") if isinstance(item, dict) else item
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, int) or (isinstance(value, str) and ascii_digits(value)):
             ids.append(int(value))
     return ids
 

@@ -18,6 +18,7 @@ from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page, Site
 
 from config import dependencies
+from config.digits import ascii_digits
 from config.page_cache import page_translations_listed
 from config.remembered import remember_read
 from config.renditions import rendition_of
@@ -369,7 +370,7 @@ def default_canonical(request) -> str:
     """For pages without their own meta: the path, keeping only the listing's page number."""
     path = request.path
     page_number = request.GET.get("page", "")
-    if page_number.isdigit() and page_number != "1":
+    if ascii_digits(page_number) and page_number != "1":
         path += f"?page={page_number}"
     return absolute(request, path)
 

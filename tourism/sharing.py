@@ -29,6 +29,7 @@ from wagtail.models import Page
 
 from config import dependencies
 from config.client_address import client_key
+from config.digits import ascii_digits
 from config.remembered import remember_read
 from config.translations import default_original
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
@@ -121,7 +122,7 @@ def share_target(obj) -> ShareTarget | None:
 def share_target_parse(token: str) -> ShareTarget | None:
     """'destination:12' -> ShareTarget, only for things that exist and the public can see."""
     kind, _sep, raw_id = (token or "").partition(":")
-    if (kind not in TARGET_TYPES and kind not in COUNTED_KINDS) or not raw_id.isdigit() or len(raw_id) > 18:
+    if (kind not in TARGET_TYPES and kind not in COUNTED_KINDS) or not ascii_digits(raw_id) or len(raw_id) > 18:
         return None
     pk = int(raw_id)
     shareable = shareable_of(kind=kind)

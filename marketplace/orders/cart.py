@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from config.digits import ascii_digits
 from marketplace.models import Product, ProductPhoto, ProductSize, Shop
 from marketplace.orders.models import SavedCart
 from marketplace.payments import stripe_client
@@ -46,7 +47,7 @@ def _parse_key(key) -> tuple[int, int | None] | None:
     if not isinstance(key, str) or key.count(":") != 1:
         return None
     product, size = key.split(":")
-    if not (product.isdigit() and size.isdigit()) or len(product) > 18 or len(size) > 18:
+    if not (ascii_digits(product) and ascii_digits(size)) or len(product) > 18 or len(size) > 18:
         return None
     return int(product), (int(size) or None)
 

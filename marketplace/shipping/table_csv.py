@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.digits import ascii_digits
 from marketplace.shipping.models import MAX_DAYS, MAX_RATE_IDR, CourierService, ShippingRate
 from marketplace.shipping.regions import Zone
 
@@ -68,7 +69,7 @@ def rate_table_export() -> str:
 
 def _whole_number(value: str, *, line: int, column: str, maximum: int) -> int:
     text = value.strip()
-    if not (text.isascii() and text.isdigit()):  # str.isdigit() takes ² and ١٢, int() refuses or reads them
+    if not ascii_digits(text):
         raise RateTableError(_("harus angka utuh 0 atau lebih, tanpa titik; tertulis “%(value)s”.")
                              % {"value": value}, line=line, column=column)
     number = int(text)
@@ -89,12 +90,18 @@ def _text(value: str, *, line: int, column: str, max_length: int, blank: bool = 
 
 def _rows(reader):
     """The reader's rows; what the csv module cannot read (a quote left open until a cell longer
-    than its limit) is the editor's error with its line, not a 500."""
-    try:
-        yield from reader
-    except csv.Error as error:
-        raise RateTableError(_("tidak terbaca sebagai CSV: periksa tanda kutip dan panjang isinya."),
-                             line=reader.line_num) from error
+    than its limit) is the editor's error, named by the line where the unreadable row starts (the
+    module gives up thousands of lines further on), not a 500."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise RateTableError(_("tidak terbaca sebagai CSV: periksa tanda kutip dan panjang isinya."),
+                                 line=line) from error
+        yield row
 
 
 def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:

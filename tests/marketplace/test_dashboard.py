@@ -257,6 +257,17 @@ def test_a_new_upload_can_be_the_main_photo(client, artisan):
     assert main.pk != old.pk and main.image.title == "Kain Sasirangan Gigi Haruan"
 
 
+def test_a_main_photo_choice_that_names_no_upload_keeps_the_main_photo(client, artisan):
+    """A choice the form never offers (new-², new-99) is ignored, not a 500."""
+    product = ProductFactory(shop=artisan)
+    old = add_photo(product, is_main=True)
+    for choice in ("new-²", "new-99"):
+        data = product_post(main_photo=choice)
+        data["new_photos"] = [upload("baru.jpg")]
+        assert client.post(f"/toko/produk/{product.pk}/", data).status_code == 302
+        assert product.photos.get(is_main=True).pk == old.pk
+
+
 def test_the_photo_the_artisan_makes_main_is_the_one_every_card_shows(client, artisan):
     """A product's cards (listing, shop, home, campaigns) show its cover: the main photo, as the
     artisan chose it, the next one when it is deleted, and the placeholder when none is left."""

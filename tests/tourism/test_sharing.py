@@ -148,6 +148,7 @@ class TestClickBeacon:
         ({"target": "destination:1", "channel": "myspace"}, "channel"),
         ({"target": "destination:999999", "channel": "whatsapp"}, "target"),
         ({"target": "../../etc", "channel": "whatsapp"}, "target"),
+        ({"target": "destination:²", "channel": "whatsapp"}, "target"),
         ({"target": "destination:{pk}", "channel": "whatsapp", "campaign": "<script>"}, "campaign"),
     ])
     def test_bad_input_is_a_clear_400(self, client, place, data, field):

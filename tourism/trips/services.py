@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config.digits import ascii_digits
 from tourism.trips.models import MAX_DAYS, MAX_STOPS, TripPlan, TripStop
 from tourism.trips.registry import stop_kind
 
@@ -122,7 +123,7 @@ def stop_key_parse(raw: str) -> tuple[str, int]:
     kind, _sep, raw_id = (raw or "").partition(":")
     if stop_kind(kind) is None:
         raise TripError(_("Jenis tempat ini tidak dikenal."))
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    if not ascii_digits(raw_id) or len(raw_id) > 18:
         raise TripError(_("Tempat ini tidak dikenal."))
     return kind, int(raw_id)
 
@@ -161,7 +162,7 @@ def stop_remove(*, plan: TripPlan, kind: str, object_id: int) -> None:
 
 
 def _stop_of(plan: TripPlan, raw_id) -> TripStop:
-    stop = plan.stops.filter(pk=int(raw_id)).first() if str(raw_id or "").isdigit() and len(str(raw_id)) < 19 else None
+    stop = plan.stops.filter(pk=int(raw_id)).first() if ascii_digits(str(raw_id or "")) and len(str(raw_id)) < 19 else None
     if stop is None:
         raise TripError(_("Tempat itu tidak ada di rencana Anda."), status=404)
     return stop
@@ -169,7 +170,7 @@ def _stop_of(plan: TripPlan, raw_id) -> TripStop:
 
 def _day_number(plan: TripPlan, raw) -> int:
     raw = str(raw or "").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= plan.day_count:
+    if not ascii_digits(raw) or not 1 <= int(raw) <= plan.day_count:
         raise TripError(_("Pilih hari 1 sampai %(days)s.") % {"days": plan.day_count})
     return int(raw)
 

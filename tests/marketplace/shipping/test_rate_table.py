@@ -76,14 +76,15 @@ def test_a_good_file_replaces_the_table_and_switches_off_services_left_out():
     # Digits that are not 0-9: Python's int() refuses the superscript and reads the Arabic-Indic ones.
     ("jne-reg,jne,REG,JNE REG,³00,jawa-bali,42000,42000,2,4\n", "baris 2, kolom weight_tolerance_g"),
     ("jne-reg,jne,REG,JNE REG,300,jawa-bali,42000,42000,٢,4\n", "baris 2, kolom days_min"),
-    # A quote left open runs past the csv module's cell limit.
-    ('jne-reg,jne,REG,"JNE REG' + "x" * 140_000 + "\n", "baris 2:"),
+    # A quote left open runs past the csv module's cell limit, many lines on: named where it opened.
+    ('jne-reg,jne,REG,"JNE REG,300,jawa-bali,42000,42000,2,4\n' + "jne-yes,jne,YES,JNE YES,300,banjar,1,1,1,1\n" * 3100,
+     "baris 2:"),
 ])
 def test_a_bad_row_names_its_line_and_column_and_changes_nothing(rows, where):
     before = table()
     with pytest.raises(RateTableError) as caught:
         rate_table_import(HEADER + rows)
-    assert str(caught.value).startswith(where), str(caught.value)
+    assert str(caught.value).startswith(where), str(caught.value)[:200]
     assert table() == before and CourierService.objects.filter(is_active=False).count() == 0
 
 

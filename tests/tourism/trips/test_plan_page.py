@@ -90,6 +90,7 @@ def test_days_and_order_without_javascript(client, places):
     ({"day": "-1"}, 400, "Pilih hari 1 sampai 1."),
     ({"day": "0"}, 400, "Pilih hari 1 sampai 1."),
     ({"day": "3"}, 400, "Pilih hari 1 sampai 1."),
+    ({"day": "²"}, 400, "Pilih hari 1 sampai 1."),
     ({"direction": "sideways"}, 400, "Arah pindah tidak dikenal."),
 ])
 def test_bad_moves_are_refused_and_change_nothing(client, places, data, status, message):

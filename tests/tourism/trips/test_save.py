@@ -119,6 +119,7 @@ def test_pages_every_visitor_shares_never_show_one_visitor_saved_state(client, p
     ("castle:1", 400, "Jenis tempat ini tidak dikenal."),
     ("destination:abc", 400, "Tempat ini tidak dikenal."),
     ("destination:-3", 400, "Tempat ini tidak dikenal."),
+    ("destination:²", 400, "Tempat ini tidak dikenal."),  # str.isdigit() takes it, int() does not
     ("destination:999999", 404, "Tempat ini tidak ada atau belum terbit."),
     ("", 400, "Jenis tempat ini tidak dikenal."),
 ])

@@ -238,6 +238,11 @@ class EventTag(TaggedItemBase):
                                  on_delete=models.CASCADE)
 
 
+# The years an event's moments may fall in: any the regency will list, and only moments Python can
+# move between time zones (the admin's 01-01-0001 00:00 WITA is before year 1 in UTC: a 500 on save).
+EVENT_YEARS = range(1900, 2101)
+
+
 class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, RoutablePageMixin,
                 LocatedMixin, Page):
     summary = models.TextField(_("ringkasan"), max_length=400)
@@ -281,6 +286,11 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
 
     def clean(self):
         super().clean()
+        for name in ("start", "end"):
+            moment = getattr(self, name)
+            if moment and moment.year not in EVENT_YEARS:
+                raise ValidationError({name: _("Tahunnya harus antara %(first)s dan %(last)s.")
+                                       % {"first": EVENT_YEARS[0], "last": EVENT_YEARS[-1]}})
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("Waktu selesai tidak boleh sebelum waktu mulai.")})
 

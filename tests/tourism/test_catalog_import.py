@@ -147,6 +147,8 @@ BAD_INPUTS = {
                                "location.lon must be between -180 and 180"),
     "missing id text": (lambda d: d["destinations"][1].update(title={"en": "Riam Kanan Reservoir"}),
                         'destinations[1] (slug "waduk-riam-kanan"): title.id (the Indonesian text) is required'),
+    "year out of range": (lambda d: d["events"][0].update(start="0001-01-01T00:00:00+08:00"),
+                          'events[0] (slug "festival-jukung-2027"): start must be in the years 1900 to 2100'),
     "end before start": (lambda d: d["events"][0].update(end="2027-08-01T06:00:00+08:00"),
                          'events[0] (slug "festival-jukung-2027"): end must not be before start'),
     "unknown destination": (lambda d: d["events"][0].update(destination="pantai-antah-berantah"),

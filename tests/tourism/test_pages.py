@@ -156,6 +156,17 @@ class TestEvents:
             page.full_clean()
         assert "end" in raised.value.message_dict
 
+    @pytest.mark.parametrize("name, year", [("start", 1), ("end", 9999)])
+    def test_a_year_no_event_falls_in_is_refused_by_validation(self, home_page, name, year):
+        """01-01-0001 00:00 WITA, typed in the admin, is before year 1 in UTC: saving it was a 500."""
+        from django.core.exceptions import ValidationError
+
+        page = factories.event(slug="tahun-salah", start=timezone.now() + timedelta(days=2))
+        setattr(page, name, datetime(year, 1 if year == 1 else 12, 1 if year == 1 else 31, tzinfo=ZoneInfo("Asia/Makassar")))
+        with pytest.raises(ValidationError) as raised:
+            page.full_clean()
+        assert raised.value.message_dict[name] == ["Tahunnya harus antara 1900 dan 2100."]
+
 
 class TestCalendarFile:
     def test_ics_download(self, client, home_page):

@@ -249,11 +249,18 @@ class RefundForm(forms.Form):
         self.fields["target"].initial = "order"
 
 
+# A date picker reads and writes ISO dates only: in the language's own format (31-05-2026 in
+# Indonesian) the browser dropped the value and the proposed period showed empty.
+PICKED_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class SettlementForm(forms.Form):
-    period_start = forms.DateField(label=_("Awal periode"), widget=forms.DateInput(attrs={"type": "date"}),
+    """A period of settlements, as the report reads it."""
+
+    period_start = forms.DateField(label=_("Awal periode"), widget=PICKED_DATE,
                                    error_messages={"required": _("Pilih tanggal awal."),
                                                    "invalid": _("Tanggal tidak valid.")})
-    period_end = forms.DateField(label=_("Akhir periode"), widget=forms.DateInput(attrs={"type": "date"}),
+    period_end = forms.DateField(label=_("Akhir periode"), widget=PICKED_DATE,
                                  error_messages={"required": _("Pilih tanggal akhir."),
                                                  "invalid": _("Tanggal tidak valid.")})
 
@@ -262,7 +269,16 @@ class SettlementForm(forms.Form):
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", _("Akhir periode harus sesudah awalnya."))
-        if end and end > payouts.period_end_latest():
-            self.add_error("period_end", _("Akhir periode paling lambat %(latest)s.")
-                           % {"latest": date_format(payouts.period_end_latest(), "j F Y")})
+        return cleaned
+
+
+class SettleForm(SettlementForm):
+    """A period to settle: it ends today at the latest (payouts.period_end_latest)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        end, latest = cleaned.get("period_end"), payouts.period_end_latest()
+        if end and end > latest:
+            self.add_error("period_end", _("Akhir periode paling lambat hari ini, %(latest)s.")
+                           % {"latest": date_format(latest, "j F Y")})
         return cleaned

@@ -184,13 +184,13 @@ def earnings_csv(*, rows: list[SubOrderEarnings]) -> str:
 # --- Settling -----------------------------------------------------------------------------
 
 SETTLEABLE_SUB_ORDER_STATUSES = [*SENT_STATUSES, SubOrderStatus.CANCELED]
-# A period may end in the days ahead (the admin proposes this month, to its last day), not years on:
-# the last day of year 9999 has no day after it, and settling a period ending there was a 500.
-PERIOD_END_AHEAD = timedelta(days=366)
 
 
 def period_end_latest() -> date:
-    return timezone.localdate() + PERIOD_END_AHEAD
+    """The last day a settlement may cover: today (WITA). A period ending later would claim days not
+    lived yet (the admin proposes last month); and the last day of year 9999, which has no day after
+    it, was a 500 when settled."""
+    return timezone.localdate()
 
 
 def _period_end_moment(period_end: date) -> datetime:

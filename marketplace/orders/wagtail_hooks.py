@@ -28,7 +28,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from marketplace.orders import payouts, refunds
-from marketplace.orders.forms import RefundForm, SettlementForm
+from marketplace.orders.forms import RefundForm, SettleForm, SettlementForm
 from marketplace.orders.models import Order, OrderStatus, RefundStatus, Settlement, SubOrder
 from marketplace.payments import methods
 from tourism.templatetags.gebrak import rupiah
@@ -178,7 +178,7 @@ def _month_bounds(today: date) -> tuple[date, date]:
 
 
 class SettleView(WagtailAdminTemplateMixin, FormView):
-    form_class = SettlementForm
+    form_class = SettleForm
     template_name = "orders/admin/settle.html"
     header_icon = "doc-full"
 
@@ -195,16 +195,24 @@ class SettleView(WagtailAdminTemplateMixin, FormView):
         return {"period_start": self.request.GET.get("period_start", start),
                 "period_end": self.request.GET.get("period_end", end)}
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET" and self.request.GET.keys() & {"period_start", "period_end"}:
+            kwargs["data"] = self.get_initial()  # the period asked for, checked as a settlement is
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_bound and not form.is_valid():
+            return self.form_invalid(form)  # its errors beside the fields, and a 400
+        return self.render_to_response(self.get_context_data(form=form))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        period_end = None
-        if form.is_bound and form.is_valid():
-            period_end = form.cleaned_data["period_end"]
-        else:
-            bound = SettlementForm(data=self.get_initial())
-            if bound.is_valid():
-                period_end = bound.cleaned_data["period_end"]
+        if not form.is_bound:
+            form = SettleForm(data=self.get_initial())  # the period proposed: last month
+        period_end = form.cleaned_data["period_end"] if form.is_valid() else None
         context["preview"] = payouts.settlement_preview(period_end=period_end) if period_end else []
         context["preview_total"] = sum(row.amount_idr for row in context["preview"])
         return context

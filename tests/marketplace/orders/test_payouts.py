@@ -125,22 +125,36 @@ def test_editors_settle_in_the_admin_and_download_the_report(client, sales):
     assert client.get("/admin/settlements/").status_code == 200
 
 
-def test_a_period_ending_years_ahead_is_refused_beside_the_field(client, sales):
-    """The last day of year 9999 has no day after it: settling up to it, or previewing it, was a 500."""
+@pytest.mark.parametrize("end", [TODAY + timedelta(days=1), "9999-12-31"])
+def test_a_period_ending_after_today_is_refused_beside_the_field(client, sales, end):
+    """A settlement covers days lived: the last day of year 9999 (no day after it) was a 500 in the
+    preview, the settle form and the command."""
     editor = UserFactory(username="editor-keuangan")
     editor.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(editor)
-    preview = client.get(f"/admin/settlements/settle/?period_start={TODAY}&period_end=9999-12-31")
-    assert preview.status_code == 200 and "Rp 368.500" not in preview.content.decode()
-    refused = client.post("/admin/settlements/settle/", {"period_start": str(TODAY), "period_end": "9999-12-31"})
-    assert refused.status_code == 400 and "Akhir periode paling lambat" in refused.content.decode()
-    assert not Settlement.objects.exists()
+    preview = client.get(f"/admin/settlements/settle/?period_start={TODAY}&period_end={end}")
+    assert preview.status_code == 400
+    assert "Akhir periode paling lambat hari ini" in preview.content.decode()
+    assert "Rp 368.500" not in preview.content.decode()
+    refused = client.post("/admin/settlements/settle/", {"period_start": str(TODAY), "period_end": str(end)})
+    assert refused.status_code == 400 and "Akhir periode paling lambat hari ini" in refused.content.decode()
     with pytest.raises(CommandError, match="--end must not be after"):
-        call_command("payouts_settle", "--start", str(TODAY), "--end", "9999-12-31")
+        call_command("payouts_settle", "--start", str(TODAY), "--end", str(end))
     assert not Settlement.objects.exists()
-    end_of_month = client.post("/admin/settlements/settle/", {"period_start": str(TODAY), "period_end": str(
-        TODAY + timedelta(days=30))})  # the admin proposes this month to its last day
-    assert end_of_month.status_code == 302 and Settlement.objects.count() == 1
+    assert client.post("/admin/settlements/settle/", {"period_start": str(TODAY), "period_end": str(TODAY)}
+                       ).status_code == 302 and Settlement.objects.count() == 1
+
+
+def test_the_proposed_period_shows_in_the_date_pickers(client, sales):
+    """A date picker keeps only an ISO value: the Indonesian 31-05-2026 showed an empty field."""
+    editor = UserFactory(username="editor-keuangan")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    page = BeautifulSoup(client.get("/admin/settlements/settle/").content, "html.parser")
+    last_of_previous_month = TODAY.replace(day=1) - timedelta(days=1)
+    assert page.select_one('input[name="period_start"][type="date"]')["value"] == str(
+        last_of_previous_month.replace(day=1))
+    assert page.select_one('input[name="period_end"][type="date"]')["value"] == str(last_of_previous_month)
 
 
 def test_settle_command_writes_the_report(sales, tmp_path):

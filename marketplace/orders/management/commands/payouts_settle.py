@@ -28,8 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, start, end, report=None, **options):
         if start > end:
             raise CommandError("--end must not be before --start")
-        if end > payouts.period_end_latest():
-            raise CommandError(f"--end must not be after {payouts.period_end_latest()}")
+        latest = payouts.period_end_latest()
+        if end > latest:
+            raise CommandError(f"--end must not be after {latest} (today)")
         created = payouts.settlements_create(period_start=start, period_end=end)
         for settlement in created:
             self.stdout.write(f"{settlement.shop.name}: Rp {settlement.amount_idr} ({settlement.method}, "

@@ -152,7 +152,8 @@ def moderation(home_page):
     """An editor's destination waiting for the moderators, another sent back with changes
     requested, an image, a shop waiting for a decision."""
     editor = staff("penyunting", EDITORS)
-    # What a moderator picks in Akun > Bahasa ("id-id" is Wagtail's code for Indonesian).
+    # What a moderator picked in Akun > Bahasa before it offered the site's two languages only
+    # ("id-id", Wagtail's code for Indonesian; kept by Wagtail once saved).
     moderator = staff("moderator1", MODERATORS, preferred_language="id-id")
     waiting = factories.destination(slug="air-terjun-menunggu", title="Air Terjun Menunggu")
     sent_back = factories.destination(slug="danau-dikembalikan", title="Danau Dikembalikan")

@@ -286,11 +286,11 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
 
     def clean(self):
         super().clean()
-        for name in ("start", "end"):
-            moment = getattr(self, name)
-            if moment and moment.year not in EVENT_YEARS:
-                raise ValidationError({name: _("Tahunnya harus antara %(first)s dan %(last)s.")
-                                       % {"first": EVENT_YEARS[0], "last": EVENT_YEARS[-1]}})
+        out_of_years = {name: _("Tahunnya harus antara %(first)s dan %(last)s.")
+                        % {"first": EVENT_YEARS[0], "last": EVENT_YEARS[-1]}
+                        for name in ("start", "end") if getattr(self, name) and getattr(self, name).year not in EVENT_YEARS}
+        if out_of_years:
+            raise ValidationError(out_of_years)
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("Waktu selesai tidak boleh sebelum waktu mulai.")})
 

@@ -344,7 +344,7 @@ def page_share_images_refresh(page) -> list[str]:
 
 # --- Who asks for which image, and the worker that draws it ---------------------------------------
 
-OG_KEY = re.compile(r"^(?:(?P<kind>[a-z]{1,20})-)?(?P<pk>\d{1,18})-(?P<language>id|en)$")
+OG_KEY = re.compile(r"^(?:(?P<kind>[a-z]{1,20})-)?(?P<pk>[0-9]{1,18})-(?P<language>id|en)$")
 
 
 def spec_for_key(key: str) -> ShareImageSpec | None:

@@ -197,7 +197,7 @@ class SettleView(WagtailAdminTemplateMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        if self.request.method == "GET" and self.request.GET.keys() & {"period_start", "period_end"}:
+        if self.request.method in ("GET", "HEAD") and self.request.GET.keys() & {"period_start", "period_end"}:
             kwargs["data"] = self.get_initial()  # the period asked for, checked as a settlement is
         return kwargs
 
@@ -213,6 +213,7 @@ class SettleView(WagtailAdminTemplateMixin, FormView):
         if not form.is_bound:
             form = SettleForm(data=self.get_initial())  # the period proposed: last month
         period_end = form.cleaned_data["period_end"] if form.is_valid() else None
+        context["period_checked"] = period_end is not None  # else the errors say why, not "nothing to pay"
         context["preview"] = payouts.settlement_preview(period_end=period_end) if period_end else []
         context["preview_total"] = sum(row.amount_idr for row in context["preview"])
         return context

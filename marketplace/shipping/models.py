@@ -56,6 +56,7 @@ class CourierService(models.Model):
         # The rate table's CSV writes codes and couriers in lower case (table_csv): a service saved
         # here as JNE-KILAT came back from an export and import as a second service, jne-kilat, and
         # the first was switched off. Lower case before the uniqueness check, which runs after this.
+        super().clean()
         self.code, self.courier = self.code.lower(), self.courier.lower()
 
 

@@ -26,7 +26,7 @@ from marketplace.shipping.regions import country_find, province_find, province_n
 
 MAX_QUANTITY = 99
 MAX_ITEMS = 50
-ITEM_PATTERN = re.compile(r"^(?P<slug>[a-z0-9-]{1,140}):(?P<quantity>-?\d{1,6})$")
+ITEM_PATTERN = re.compile(r"^(?P<slug>[a-z0-9-]{1,140}):(?P<quantity>-?[0-9]{1,6})$")
 ITEMS_FORMAT = r"^[a-z0-9-]{1,140}:[0-9]{1,2}(,[a-z0-9-]{1,140}:[0-9]{1,2})*$"
 ITEMS_REQUIRED = gettext_noop("items wajib diisi: daftar slug-produk:jumlah dipisah koma, "
                               "mis. kain-sasirangan-gigi-haruan:2.")

@@ -89,9 +89,10 @@ def _text(value: str, *, line: int, column: str, max_length: int, blank: bool = 
 
 
 def _rows(reader):
-    """The reader's rows; what the csv module cannot read (a quote left open until a cell longer
-    than its limit) is the editor's error, named by the line where the unreadable row starts (the
-    module gives up thousands of lines further on), not a 500."""
+    """The reader's rows, each with the line of the file it starts on (what a spreadsheet numbers; a
+    quoted cell may span lines). What the csv module cannot read (a quote left open until a cell
+    longer than its limit) is the editor's error at the line its row starts (the module gives up
+    thousands of lines further on), not a 500."""
     while True:
         line = reader.line_num + 1
         try:
@@ -101,14 +102,14 @@ def _rows(reader):
         except csv.Error as error:
             raise RateTableError(_("tidak terbaca sebagai CSV: periksa tanda kutip dan panjang isinya."),
                                  line=line) from error
-        yield row
+        yield line, row
 
 
 def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:
     # Universal line endings: a spreadsheet's "CSV (Macintosh)" ends its lines with CR alone.
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=None))
     rows = _rows(reader)
-    header = next(rows, None)
+    _line, header = next(rows, (1, None))
     if header is None:
         raise RateTableError(_("Berkas kosong."))
     header = [name.strip().lower() for name in header]
@@ -119,7 +120,7 @@ def _parse(text: str) -> tuple[dict[str, dict], list[dict]]:
     services: dict[str, dict] = {}
     rates: list[dict] = []
     seen = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(rates) >= MAX_ROWS:

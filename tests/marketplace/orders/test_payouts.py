@@ -136,6 +136,7 @@ def test_a_period_ending_after_today_is_refused_beside_the_field(client, sales, 
     assert preview.status_code == 400
     assert "Akhir periode paling lambat hari ini" in preview.content.decode()
     assert "Rp 368.500" not in preview.content.decode()
+    assert "Tidak ada yang perlu dibayarkan" not in preview.content.decode()
     refused = client.post("/admin/settlements/settle/", {"period_start": str(TODAY), "period_end": str(end)})
     assert refused.status_code == 400 and "Akhir periode paling lambat hari ini" in refused.content.decode()
     with pytest.raises(CommandError, match="--end must not be after"):

@@ -109,6 +109,14 @@ def test_english_names_come_in_their_own_column_and_a_file_without_it_keeps_them
     assert english_names()["pos-ems"] == "POS EMS (abroad)"
 
 
+def test_a_bad_row_after_a_cell_spanning_lines_is_named_by_the_line_it_starts_on():
+    """A spreadsheet numbers lines of the file; a quoted cell may take two."""
+    with pytest.raises(RateTableError) as caught:
+        rate_table_import(HEADER + 'jne-reg,jne,REG,"JNE\nREG",300,jawa-bali,42000,42000,2,4\n'
+                          "jne-yes,jne,YES,JNE YES,300,banjar,satu,1,1,1\n")
+    assert str(caught.value).startswith("baris 4, kolom first_kg_idr"), str(caught.value)
+
+
 def test_a_file_with_lines_ended_by_cr_alone_is_read():
     """A spreadsheet's "CSV (Macintosh)" ends its lines with CR alone."""
     rate_table_import((HEADER + "jne-reg,jne,REG,JNE REG,300,jawa-bali,45000,45000,2,3\n").replace("\n", "\r"))

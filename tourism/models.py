@@ -286,9 +286,10 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
 
     def clean(self):
         super().clean()
+        moments = {"start": self.start, "end": self.end}
         out_of_years = {name: _("Tahunnya harus antara %(first)s dan %(last)s.")
                         % {"first": EVENT_YEARS[0], "last": EVENT_YEARS[-1]}
-                        for name in ("start", "end") if getattr(self, name) and getattr(self, name).year not in EVENT_YEARS}
+                        for name, moment in moments.items() if moment and moment.year not in EVENT_YEARS}
         if out_of_years:
             raise ValidationError(out_of_years)
         if self.start and self.end and self.end < self.start:

@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from config.admin_dates import ADMIN_YEARS
 from config.translations import default_original
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
@@ -238,9 +239,9 @@ class EventTag(TaggedItemBase):
                                  on_delete=models.CASCADE)
 
 
-# The years an event's moments may fall in: any the regency will list, and only moments Python can
-# move between time zones (the admin's 01-01-0001 00:00 WITA is before year 1 in UTC: a 500 on save).
-EVENT_YEARS = range(1900, 2101)
+# The years an event's moments may fall in, the admin's (config/admin_dates.py): checked here too for
+# what reaches an event another way (the catalogue import reads the model's clean()).
+EVENT_YEARS = ADMIN_YEARS
 
 
 class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, RoutablePageMixin,

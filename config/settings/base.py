@@ -273,6 +273,8 @@ PHOTO_MAX_DECODED_PIXELS = 16_000_000
 PHOTO_REQUEST_PIXEL_BUDGET = 64_000_000
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"jpeg": "webp", "png": "webp", "gif": "webp", "bmp": "webp"}
+# Wagtail's image form, which refuses a damaged or truncated file with a message (config/library_images.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "config.library_images.LibraryImageForm"
 # The admin's date fields as Indonesians write dates; both admin languages read them back
 # (config/formats). The admin speaks the site's two languages only: another language's formats
 # would not read these back.

@@ -1,0 +1,44 @@
+"""The image library's upload form (WAGTAILIMAGES_IMAGE_FORM_BASE): Wagtail's, refusing with a
+message an image Pillow cannot finish decoding.
+
+Wagtail's image field decodes an upload to count its pixels and lets Pillow's `OSError` for a
+truncated or damaged file through: a 500 for the editor. `LibraryImageForm` serves the library's
+upload, multiple upload and chooser upload alike (all build their form from that setting).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
+
+
+class LibraryImageField(WagtailImageField):
+    """Wagtail's image field; a file that stops decoding part-way is refused with a message."""
+
+    def check_image_pixel_size(self, f):
+        try:
+            super().check_image_pixel_size(f)
+        except (OSError, SyntaxError, ValueError, EOFError):
+            # Pillow's errors for data that ends early or does not decode (Wagtail catches only
+            # its decompression-bomb errors here).
+            raise ValidationError(
+                _("Berkas “%(name)s” bukan gambar yang utuh: rusak atau terpotong. Simpan ulang "
+                  "gambarnya di ponsel atau komputer, lalu unggah lagi."),
+                code="broken_image", params={"name": f.name}) from None
+
+
+class LibraryImageForm(BaseImageForm):
+    """Wagtail's image form with `LibraryImageField` as its file field.
+
+    Wagtail builds the file field itself (`wagtail.images.forms.formfield_for_dbfield`, passed to
+    `modelform_factory`), and a field declared here would be added to forms that leave the file
+    out (the multiple uploader's edit form), so each form's own field is replaced as it is made."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("file")
+        if field is not None and not isinstance(field, LibraryImageField):
+            self.fields["file"] = LibraryImageField(
+                label=field.label, required=field.required, widget=field.widget, initial=field.initial)

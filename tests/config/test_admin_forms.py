@@ -1,0 +1,139 @@
+"""What an editor gets in the Wagtail admin for input Wagtail's own code answered with a 500:
+a damaged or truncated image in the image library (config/library_images.py) and a date-time
+whose year Python cannot move between time zones (config/admin_dates.py)."""
+
+import html
+import io
+import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
+from wagtail.admin.widgets import AdminDateTimeInput
+from wagtail.images import get_image_model
+from wagtail.users.models import UserProfile
+
+from tests.tourism import factories
+from tourism.models import DestinationPage, EventPage
+
+pytestmark = pytest.mark.django_db
+
+BROKEN = "bukan gambar yang utuh"
+
+
+def picture(image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.effect_noise((300, 200), 60).convert("RGB").save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def cut_short(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+@pytest.fixture
+def editor_client(client, home_page):
+    client.force_login(User.objects.create_superuser("redaksi", "redaksi@banjarkab.go.id", "pw"))
+    return client
+
+
+@pytest.mark.parametrize("name,data", [
+    ("pasar-terapung.png", cut_short(picture("PNG"))),
+    ("pasar-terapung.jpg", cut_short(picture("JPEG"))),
+])
+def test_a_truncated_image_in_the_library_upload_is_refused_with_a_message(editor_client, name, data):
+    response = editor_client.post("/admin/images/add/", {
+        "title": "Pasar terapung", "collection": 1, "file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert any(BROKEN in error and name in error for error in errors), errors
+    assert not get_image_model().objects.exists()
+
+
+def test_a_truncated_image_in_the_multiple_uploader_is_refused_with_a_message(editor_client):
+    response = editor_client.post("/admin/images/multiple/add/", {
+        "files[]": SimpleUploadedFile("intan.png", cut_short(picture("PNG")))})
+    answer = json.loads(response.content)
+    assert answer["success"] is False
+    assert BROKEN in answer["error_message"]
+    assert not get_image_model().objects.exists()
+
+
+def test_a_whole_image_is_still_taken_by_both_uploads(editor_client):
+    response = editor_client.post("/admin/images/add/", {
+        "title": "Pasar terapung", "collection": 1, "file": SimpleUploadedFile("pasar.png", picture("PNG"))})
+    assert response.status_code == 302
+    answer = json.loads(editor_client.post("/admin/images/multiple/add/", {
+        "files[]": SimpleUploadedFile("intan.jpg", picture("JPEG"))}).content)
+    assert answer["success"] is True
+    assert sorted(get_image_model().objects.values_list("width", "height")) == [(300, 200), (300, 200)]
+
+
+def edit_form_data(client, page) -> dict:
+    """What the page's edit form sends when saved unchanged (its StreamField is written by the
+    editor's JavaScript: sent empty here)."""
+    page_html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    data = {"body-count": "0"}
+    for tag in re.findall(r"<input[^>]*>", page_html):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or ('type="checkbox"' in tag and "checked" not in tag):
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page_html, re.S):
+        data[name] = html.unescape(text).removeprefix("\n")
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page_html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+        data[name] = chosen.group(1) if chosen else ""
+    return data
+
+
+@pytest.mark.parametrize("field,typed", [
+    ("go_live_at", "01-01-0001 00:00"),
+    ("expire_at", "01-01-0001 00:00"),
+    ("expire_at", "31-12-9999 23:59"),
+])
+def test_a_schedule_outside_the_years_is_refused_beside_its_field(editor_client, field, typed):
+    page = factories.destination(slug="jadwal-aneh")
+    revisions = page.revisions.count()
+    data = edit_form_data(editor_client, page)
+    data[field] = typed
+    response = editor_client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Tahunnya harus antara 1900 dan 2100."]
+    assert page.revisions.count() == revisions, "nothing is saved"
+
+
+def test_a_schedule_in_the_years_is_saved(editor_client):
+    page = factories.destination(slug="jadwal-biasa")
+    data = edit_form_data(editor_client, page)
+    data["go_live_at"] = "01-02-2027 08:00"
+    response = editor_client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 302
+    draft = DestinationPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert draft.go_live_at == datetime(2027, 2, 1, 8, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+
+
+def test_every_admin_date_time_keeps_wagtails_picker_and_the_years():
+    """Fails if Wagtail's form field registry stops applying config.admin_dates' registration."""
+    event = EventPage.get_edit_handler().get_form_class()
+    for name in ("start", "end", "go_live_at", "expire_at"):
+        field = event.base_fields[name]
+        assert isinstance(field.widget, AdminDateTimeInput), name
+        with pytest.raises(ValidationError) as refused:
+            field.clean("01-01-0001 00:00")
+        assert refused.value.messages == ["Tahunnya harus antara 1900 dan 2100."], name
+
+
+def test_an_english_editor_reads_the_refusal_in_english(editor_client):
+    editor = User.objects.get(username="redaksi")
+    UserProfile.objects.filter(pk=UserProfile.get_for_user(editor).pk).update(preferred_language="en")
+    response = editor_client.post("/admin/images/add/", {
+        "title": "Floating market", "collection": 1,
+        "file": SimpleUploadedFile("market.png", cut_short(picture("PNG")))})
+    assert "The file “market.png” is not a whole image" in response.content.decode()

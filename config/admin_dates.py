@@ -19,7 +19,7 @@ ADMIN_YEARS = range(1900, 2101)
 
 
 def admin_years_validate(moment) -> None:
-    """Refuse a date or date-time outside `ADMIN_YEARS`, in the editor's language."""
+    """Refuse a date-time outside `ADMIN_YEARS`, in the editor's language."""
     if moment is not None and moment.year not in ADMIN_YEARS:
         raise ValidationError(
             _("Tahunnya harus antara %(first)s dan %(last)s."),
@@ -27,13 +27,20 @@ def admin_years_validate(moment) -> None:
 
 
 def register_date_time_years() -> None:
-    """Every admin form's date-time field keeps Wagtail's widget and takes the years in ADMIN_YEARS.
+    """Every admin form's date-time field takes the years in ADMIN_YEARS, beside what Wagtail gives it.
 
-    Wagtail registers `{"widget": AdminDateTimeInput}` for DateTimeField; a registration for the
-    same class replaces it, so the widget is named again here (tests/config/test_admin_forms.py
-    fails if Wagtail's registry or widget changes under it)."""
-    from wagtail.admin.forms.models import register_form_field_override
-    from wagtail.admin.widgets import AdminDateTimeInput
+    A registration for a field class replaces the one before it, so Wagtail's (today its date-time
+    widget alone) is read and kept; a shape this does not know stops the start-up rather than
+    dropping it (tests/config/test_admin_forms.py checks the widget is still there)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from wagtail.admin.forms.models import register_form_field_override, registry
 
-    register_form_field_override(models.DateTimeField, override={
-        "widget": AdminDateTimeInput, "validators": (admin_years_validate,)})
+    validators = (admin_years_validate,)
+    wagtails = registry.get_by_type(models.DateTimeField)
+    if isinstance(wagtails, dict) and wagtails.get("validators") == validators:
+        return  # registered already
+    if not isinstance(wagtails, dict) or "validators" in wagtails:
+        raise ImproperlyConfigured(
+            f"Wagtail's form field override for DateTimeField is {wagtails!r}; config.admin_dates "
+            "adds its validators to a dict without any")
+    register_form_field_override(models.DateTimeField, override={**wagtails, "validators": validators})

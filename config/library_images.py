@@ -23,10 +23,12 @@ class LibraryImageField(WagtailImageField):
         except (OSError, SyntaxError, ValueError, EOFError):
             # Pillow's errors for data that ends early or does not decode (Wagtail catches only
             # its decompression-bomb errors here).
+            # The file's name is not in the message: the multiple uploader's script inserts its
+            # messages as HTML, and a name is the uploader's to choose (and it shows the name).
             raise ValidationError(
-                _("Berkas “%(name)s” bukan gambar yang utuh: rusak atau terpotong. Simpan ulang "
-                  "gambarnya di ponsel atau komputer, lalu unggah lagi."),
-                code="broken_image", params={"name": f.name}) from None
+                _("Berkas ini bukan gambar yang utuh: rusak atau terpotong. Simpan ulang gambarnya di "
+                  "ponsel atau komputer, lalu unggah lagi."),
+                code="broken_image") from None
 
 
 class LibraryImageForm(BaseImageForm):

@@ -51,17 +51,40 @@ def test_a_truncated_image_in_the_library_upload_is_refused_with_a_message(edito
         "title": "Pasar terapung", "collection": 1, "file": SimpleUploadedFile(name, data)})
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
-    assert any(BROKEN in error and name in error for error in errors), errors
+    assert any(BROKEN in error for error in errors), errors
     assert not get_image_model().objects.exists()
 
 
 def test_a_truncated_image_in_the_multiple_uploader_is_refused_with_a_message(editor_client):
+    # The uploader's script inserts its messages as HTML: a name chosen to be a tag is not in them.
     response = editor_client.post("/admin/images/multiple/add/", {
-        "files[]": SimpleUploadedFile("intan.png", cut_short(picture("PNG")))})
+        "files[]": SimpleUploadedFile("<img src=x onerror=alert(1)>.png", cut_short(picture("PNG")))})
     answer = json.loads(response.content)
     assert answer["success"] is False
     assert BROKEN in answer["error_message"]
+    assert "<" not in answer["error_message"]
     assert not get_image_model().objects.exists()
+
+
+def test_a_truncated_image_in_the_page_editors_chooser_is_refused_with_a_message(editor_client):
+    response = editor_client.post("/admin/images/chooser/create/", {
+        "image-chooser-upload-title": "Riam Kanan", "image-chooser-upload-collection": 1,
+        "image-chooser-upload-file": SimpleUploadedFile("riam-kanan.jpg", cut_short(picture("JPEG")))})
+    assert response.status_code == 200
+    assert BROKEN in response.content.decode()
+    assert not get_image_model().objects.exists()
+
+
+def test_an_image_whose_file_is_replaced_by_a_truncated_one_keeps_its_file(editor_client):
+    editor_client.post("/admin/images/add/", {
+        "title": "Pasar terapung", "collection": 1, "file": SimpleUploadedFile("pasar.png", picture("PNG"))})
+    image = get_image_model().objects.get()
+    response = editor_client.post(f"/admin/images/{image.pk}/", {
+        "title": "Pasar terapung", "collection": 1,
+        "file": SimpleUploadedFile("pasar-baru.png", cut_short(picture("PNG")))})
+    assert response.status_code == 200
+    assert any(BROKEN in error for error in response.context["form"].errors["file"])
+    assert get_image_model().objects.get().file.name == image.file.name
 
 
 def test_a_whole_image_is_still_taken_by_both_uploads(editor_client):
@@ -136,4 +159,4 @@ def test_an_english_editor_reads_the_refusal_in_english(editor_client):
     response = editor_client.post("/admin/images/add/", {
         "title": "Floating market", "collection": 1,
         "file": SimpleUploadedFile("market.png", cut_short(picture("PNG")))})
-    assert "The file “market.png” is not a whole image" in response.content.decode()
+    assert "This file is not a whole image" in response.content.decode()

@@ -121,14 +121,27 @@ def worker_start(env: dict) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def worker_stop(worker: subprocess.Popen) -> None:
+def process_group_stop(process: subprocess.Popen, *, timeout: float) -> None:
+    """Ask a process started in a session of its own to stop, with whatever it started (runserver's
+    and the worker's reloaders are two processes each); kill them after `timeout` seconds."""
     try:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def worker_stop(worker: subprocess.Popen) -> None:
+    process_group_stop(worker, timeout=30)
+
+
+def _stop_on_signal(signum, frame):
+    # A terminal closed (SIGHUP) or a `kill` (SIGTERM) stops what this run started, as Ctrl-C
+    # does: the worker and the emulator run in sessions of their own, which no such signal
+    # reaches, and would otherwise be left running.
+    raise SystemExit(128 + signum)
 
 
 def dev_environment(environ, *, host: str, port: str) -> dict:
@@ -161,18 +174,27 @@ def main() -> int:
     )
     env = dev_environment(os.environ, host=args.host, port=args.port)
     (ROOT / "var").mkdir(exist_ok=True)
-    emulator = start_stripe_emulator(base)
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _stop_on_signal)
+    emulator, worker, site = None, None, None
     stop = threading.Event()
-    threading.Thread(target=publish_scheduled_every_minute, args=(env, stop), daemon=True).start()
-    worker = worker_start(env)
-    command = [sys.executable, str(ROOT / "manage.py"), "runserver", f"{args.host}:{args.port}"]
     try:
-        return subprocess.call(command, env=env, cwd=ROOT)
+        emulator = start_stripe_emulator(base)
+        threading.Thread(target=publish_scheduled_every_minute, args=(env, stop), daemon=True).start()
+        worker = worker_start(env)
+        # In a session of its own too, so that however this run ends, runserver and its reloader's
+        # child are stopped together (process_group_stop), never one left holding the port.
+        site = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", f"{args.host}:{args.port}"],
+                                env=env, cwd=ROOT, start_new_session=True)
+        return site.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         stop.set()
-        worker_stop(worker)
+        if site is not None:
+            process_group_stop(site, timeout=10)
+        if worker is not None:
+            worker_stop(worker)
         if emulator is not None:
             emulator.stop()
 

@@ -1,5 +1,6 @@
-"""Site-wide wiring that belongs to no single app: the page cache's purge, the
-renditions made at publish time and the admin's date-time years (config/admin_dates.py). Listed in INSTALLED_APPS as "config.apps.SiteWideConfig"."""
+"""Site-wide wiring that belongs to no single app: the page cache's purge, the renditions made
+at publish time and the admin's date-time years (config/admin_dates.py). Listed in
+INSTALLED_APPS as "config.apps.SiteWideConfig"."""
 
 from django.apps import AppConfig
 

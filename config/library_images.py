@@ -3,7 +3,8 @@ message an image Pillow cannot finish decoding.
 
 Wagtail's image field decodes an upload to count its pixels and lets Pillow's `OSError` for a
 truncated or damaged file through: a 500 for the editor. `LibraryImageForm` serves the library's
-upload, multiple upload and chooser upload alike (all build their form from that setting).
+upload, its multiple uploader, the page editor's chooser upload and a file replaced in an image's
+edit view alike (all build their form from that setting).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ class LibraryImageField(WagtailImageField):
             super().check_image_pixel_size(f)
         except (OSError, SyntaxError, ValueError, EOFError):
             # Pillow's errors for data that ends early or does not decode (Wagtail catches only
-            # its decompression-bomb errors here).
-            # The file's name is not in the message: the multiple uploader's script inserts its
-            # messages as HTML, and a name is the uploader's to choose (and it shows the name).
+            # its decompression-bomb errors here). The message names no file: the multiple
+            # uploader's script inserts its messages as HTML (it shows each file's name itself),
+            # and a name is whatever the uploader chose.
             raise ValidationError(
                 _("Berkas ini bukan gambar yang utuh: rusak atau terpotong. Simpan ulang gambarnya di "
                   "ponsel atau komputer, lalu unggah lagi."),

@@ -190,6 +190,9 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        # Stopping already: a second `kill` or hang-up must not cut the clean-up short.
+        for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, signal.SIG_IGN)
         stop.set()
         if site is not None:
             process_group_stop(site, timeout=10)

@@ -2,7 +2,9 @@
 message an image Pillow cannot finish decoding.
 
 Wagtail's image field decodes an upload to count its pixels and lets Pillow's `OSError` for a
-truncated or damaged file through: a 500 for the editor. `LibraryImageForm` serves the library's
+truncated or damaged file through: a 500 for the editor. And an image with a side longer than WebP
+allows (16383 pixels: a phone's panorama) was taken, then every rendition of it failed, its edit
+page too, since every size is written as WebP (WAGTAILIMAGES_FORMAT_CONVERSIONS). `LibraryImageForm` serves the library's
 upload, its multiple uploader, the page editor's chooser upload and a file replaced in an image's
 edit view alike (all build their form from that setting).
 """
@@ -11,16 +13,23 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+# The longest side libwebp writes: every rendition, the admin's "original" too, is WebP.
+WEBP_MAX_SIDE = 16383
+
 
 class LibraryImageField(WagtailImageField):
-    """Wagtail's image field; a file that stops decoding part-way is refused with a message."""
+    """Wagtail's image field; a file that stops decoding part-way, or with a side longer than any
+    rendition may have, is refused with a message."""
 
     def check_image_pixel_size(self, f):
         try:
             super().check_image_pixel_size(f)
+            with PILImage.open(f) as picture:  # its header: Wagtail's check decoded it already
+                width, height = picture.size
         except (OSError, SyntaxError, ValueError, EOFError):
             # Pillow's errors for data that ends early or does not decode (Wagtail catches only
             # its decompression-bomb errors here). The message names no file: the multiple
@@ -30,6 +39,13 @@ class LibraryImageField(WagtailImageField):
                 _("Berkas ini bukan gambar yang utuh: rusak atau terpotong. Simpan ulang gambarnya di "
                   "ponsel atau komputer, lalu unggah lagi."),
                 code="broken_image") from None
+        finally:
+            f.seek(0)
+        if max(width, height) > WEBP_MAX_SIDE:
+            raise ValidationError(
+                _("Gambar ini %(width)s×%(height)s piksel; sisi terpanjangnya paling banyak %(max)s piksel. "
+                  "Perkecil dulu, lalu unggah lagi."),
+                code="side_too_long", params={"width": width, "height": height, "max": WEBP_MAX_SIDE})
 
 
 class LibraryImageForm(BaseImageForm):

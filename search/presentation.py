@@ -161,10 +161,17 @@ def search_page_context(request) -> tuple[dict, int]:
 
 
 def _count_query(query: str) -> None:
-    """Daily hits for Wagtail's "Popular search terms" report, where editors pick promotions."""
+    """Daily hits for Wagtail's "Popular search terms" report, where editors pick promotions.
+
+    Counted as the words read, without control characters: the report's spreadsheet export
+    (openpyxl) refuses a cell holding one, so a single visitor's `q=pasar%01terapung` made the
+    export fail for the editors."""
+    words = " ".join("".join(character if character.isprintable() else " " for character in query).split())
+    if not words:
+        return
     try:
         from wagtail.contrib.search_promotions.models import Query
 
-        Query.get(query).add_hit()
+        Query.get(words).add_hit()
     except DatabaseError:
         logger.warning("could not count a search query", exc_info=True)

@@ -282,7 +282,9 @@ WAGTAIL_DATE_FORMAT = ADMIN_DATE_FORMAT
 WAGTAIL_DATETIME_FORMAT = ADMIN_DATETIME_FORMAT
 FORMAT_MODULE_PATH = ["config.formats"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (the admin's search boxes), safe on SQLite for a word with a double
+# quote in it (config/admin_search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "config.admin_search_backend"}}
 
 # --- Search (our own engines: search/) -----------------------------------------
 # Unset: the database engine answers. A comma list of node URLs switches on Elasticsearch.

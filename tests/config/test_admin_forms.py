@@ -160,3 +160,23 @@ def test_an_english_editor_reads_the_refusal_in_english(editor_client):
         "title": "Floating market", "collection": 1,
         "file": SimpleUploadedFile("market.png", cut_short(picture("PNG")))})
     assert "This file is not a whole image" in response.content.decode()
+
+
+@pytest.mark.parametrize("size,taken", [((16384, 8), False), ((8, 16384), False), ((16383, 8), True)])
+def test_an_image_with_a_side_no_rendition_can_have_is_refused(editor_client, size, taken):
+    """Every rendition is WebP, whose side is at most 16383 pixels: a longer panorama was taken,
+    then its edit page and every size of it failed."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, (20, 90, 160)).save(buffer, "PNG")
+    response = editor_client.post("/admin/images/add/", {
+        "title": "Panorama Riam Kanan", "collection": 1, "file": SimpleUploadedFile("panorama.png", buffer.getvalue())})
+    if taken:
+        assert response.status_code == 302
+        image = get_image_model().objects.get()
+        assert editor_client.get(f"/admin/images/{image.pk}/").status_code == 200
+    else:
+        assert response.status_code == 200
+        assert response.context["form"].errors["file"] == [
+            f"Gambar ini {size[0]}×{size[1]} piksel; sisi terpanjangnya paling banyak 16383 piksel. "
+            "Perkecil dulu, lalu unggah lagi."]
+        assert not get_image_model().objects.exists()

@@ -170,3 +170,19 @@ def test_promoted_results_come_first_for_their_query(client, corpus):
     _response, soup = page(client, q="makam")
     assert soup.select_one(".search-result--promoted .search-result__title a")["href"].endswith(
         "/haul-datu-kelampayan/")
+
+
+def test_a_search_with_control_characters_is_counted_as_its_words(client, corpus):
+    """Editors export the search terms report as a spreadsheet, which refuses control characters:
+    a visitor's `q=Pasar%01Terapung` is counted as "pasar terapung", and the export still works."""
+    from django.contrib.auth import get_user_model
+    from wagtail.contrib.search_promotions.models import Query
+
+    for q in ("Pasar\x01Terapung", "pasar terapung", "\x0b"):
+        assert page(client, q=q)[0].status_code in (200, 400)
+    assert sorted(Query.objects.values_list("query_string", flat=True)) == ["pasar terapung"]
+    assert Query.objects.get().daily_hits.get().hits == 2
+    client.force_login(get_user_model().objects.create_superuser("redaksi", "redaksi@banjarkab.go.id", "pw"))
+    export = client.get("/admin/searchpicks/reports/search-terms/", {"export": "xlsx"})
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")

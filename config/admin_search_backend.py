@@ -14,8 +14,8 @@ from __future__ import annotations
 import functools
 
 from django.db import connection
-from modelsearch.backends.database import SearchBackend as database_search_backend
-from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
+from wagtail.search.backends.database import SearchBackend as database_search_backend
+from wagtail.search.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
 
 UNSAFE = str.maketrans({'"': " ", "\x00": " "})
 
@@ -23,7 +23,10 @@ UNSAFE = str.maketrans({'"': " ", "\x00": " "})
 def words_safe(query):
     """The query (a string or Wagtail's query objects) with its words' double quotes and NULs spaced."""
     if isinstance(query, str):
-        return query.translate(UNSAFE)
+        words = query.translate(UNSAFE)
+        # Nothing but quotes is no search, as an empty one is to Wagtail (not a blank string:
+        # that reaches the compiler, which has no word to write).
+        return words if words.strip() else ""
     if isinstance(query, PlainText):
         return PlainText(query.query_string.translate(UNSAFE), operator=query.operator, boost=query.boost)
     if isinstance(query, Phrase):
@@ -42,7 +45,7 @@ def words_safe(query):
 @functools.cache
 def sqlite_words_safe_backend_class():
     """Made once, on SQLite only: Wagtail's SQLite backend module defines its models only there."""
-    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+    from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
 
     class SQLiteWordsSafeSearchBackend(SQLiteSearchBackend):
         def search(self, query, *args, **kwargs):

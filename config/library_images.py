@@ -3,8 +3,8 @@ message an image Pillow cannot finish decoding.
 
 Wagtail's image field decodes an upload to count its pixels and lets Pillow's `OSError` for a
 truncated or damaged file through: a 500 for the editor. And an image with a side longer than WebP
-allows (16383 pixels: a phone's panorama) was taken, then every rendition of it failed, its edit
-page too, since every size is written as WebP (WAGTAILIMAGES_FORMAT_CONVERSIONS). `LibraryImageForm` serves the library's
+allows (16383 pixels: a phone's panorama) was taken, then its edit page and any size at least that
+long failed, since every size is written as WebP (WAGTAILIMAGES_FORMAT_CONVERSIONS). `LibraryImageForm` serves the library's
 upload, its multiple uploader, the page editor's chooser upload and a file replaced in an image's
 edit view alike (all build their form from that setting).
 """

@@ -137,10 +137,21 @@ def worker_stop(worker: subprocess.Popen) -> None:
     process_group_stop(worker, timeout=30)
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _stopping_ignore_signals() -> None:
+    # Stopping already: a second signal (make forwards its own SIGTERM a moment after a
+    # `kill -- -PGID` reached this script) must not cut the clean-up short. Its waits are bounded.
+    for stop_signal in (*STOP_SIGNALS, signal.SIGINT):
+        signal.signal(stop_signal, signal.SIG_IGN)
+
+
 def _stop_on_signal(signum, frame):
     # A terminal closed (SIGHUP) or a `kill` (SIGTERM) stops what this run started, as Ctrl-C
     # does: the worker and the emulator run in sessions of their own, which no such signal
     # reaches, and would otherwise be left running.
+    _stopping_ignore_signals()
     raise SystemExit(128 + signum)
 
 
@@ -174,8 +185,9 @@ def main() -> int:
     )
     env = dev_environment(os.environ, host=args.host, port=args.port)
     (ROOT / "var").mkdir(exist_ok=True)
-    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(stop_signal, _stop_on_signal)
+    for stop_signal in STOP_SIGNALS:
+        if signal.getsignal(stop_signal) is not signal.SIG_IGN:  # `nohup make run` keeps running
+            signal.signal(stop_signal, _stop_on_signal)
     emulator, worker, site = None, None, None
     stop = threading.Event()
     try:
@@ -190,9 +202,7 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        # Stopping already: a second `kill` or hang-up must not cut the clean-up short.
-        for stop_signal in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(stop_signal, signal.SIG_IGN)
+        _stopping_ignore_signals()
         stop.set()
         if site is not None:
             process_group_stop(site, timeout=10)

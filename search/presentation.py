@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+import unicodedata
 from urllib.parse import urlencode
 
 from django.db import DatabaseError
@@ -163,11 +164,12 @@ def search_page_context(request) -> tuple[dict, int]:
 def _count_query(query: str) -> None:
     """Daily hits for Wagtail's "Popular search terms" report, where editors pick promotions.
 
-    Counted as the words read, without control characters: the report's spreadsheet export
+    Counted with a space for each control character (Wagtail then lowercases it and joins its
+    spaces, as for a promotion's lookup): the report's spreadsheet export
     (openpyxl) refuses a cell holding one, so a single visitor's `q=pasar%01terapung` made the
     export fail for the editors."""
-    words = " ".join("".join(character if character.isprintable() else " " for character in query).split())
-    if not words:
+    words = "".join(" " if unicodedata.category(character) == "Cc" else character for character in query)
+    if not words.strip():
         return
     try:
         from wagtail.contrib.search_promotions.models import Query

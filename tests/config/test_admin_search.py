@@ -52,7 +52,7 @@ def test_the_admin_listing_and_chooser_find_them_by_name(editor, model, query, w
         assert wanted in text and unwanted not in text, url
 
 
-@pytest.mark.parametrize("query", ['Pasar "Terapung', '16"', 'a"b', '"Lok', '"Pasar Terapung"'])
+@pytest.mark.parametrize("query", ['Pasar "Terapung', '16"', 'a"b', '"Lok', '"Pasar Terapung"', '"', '""'])
 def test_an_admin_search_with_a_double_quote_finds_what_its_words_name(editor, home_page, query):
     """On SQLite Wagtail's backend wrote a word's quote into SQL unescaped: "unterminated string"
     (config/admin_search_backend.py). Each search answers, and the words without the quote are found."""
@@ -65,4 +65,5 @@ def test_an_admin_search_with_a_double_quote_finds_what_its_words_name(editor, h
     for url in ("/admin/images/", "/admin/images/chooser/results/", "/admin/pages/search/", "/admin/documents/"):
         response = editor.get(url, {"q": query})
         assert response.status_code == 200, url
-    assert b"Pasar Terapung 16 Lok a b" in editor.get("/admin/images/", {"q": query}).content
+    if query.strip('"'):  # quotes alone search for nothing, as an empty search does in Wagtail
+        assert b"Pasar Terapung 16 Lok a b" in editor.get("/admin/images/", {"q": query}).content

@@ -68,14 +68,7 @@ def site_answers(base: str) -> bool:
         return False
 
 
-@pytest.mark.parametrize("stop_signal,to_its_group", [
-    (signal.SIGTERM, False), (signal.SIGHUP, False), (signal.SIGINT, True),
-], ids=["kill", "terminal-closed", "ctrl-c"])
-def test_the_site_and_its_worker_stop_with_make_run(tmp_path, stop_signal, to_its_group):
-    """A Ctrl-C reaches the terminal's foreground group (here run_dev.py's own session); a `kill`
-    or a closed window may reach run_dev.py alone."""
-    mark = f"GEBRAK_RUN_TEST={uuid.uuid4().hex}"
-    port = free_port()
+def run_dev_start(tmp_path, mark: str, port: int, **popen) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -86,26 +79,64 @@ def test_the_site_and_its_worker_stop_with_make_run(tmp_path, stop_signal, to_it
     })
     run = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_dev.py"), "--port", str(port)],
                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           start_new_session=True)
+                           start_new_session=True, **popen)
+    wait_for(lambda: site_answers(f"http://127.0.0.1:{port}"), seconds=90, what="the site")
+    wait_for(lambda: any("tasks_worker" in command for command in processes_marked(mark).values()),
+             seconds=60, what="the worker")
+    return run
+
+
+def nothing_left(run: subprocess.Popen, mark: str) -> dict[int, str]:
+    run.wait(timeout=60)
+    deadline = time.monotonic() + 5  # a process signalled last may still be exiting
+    while (left := processes_marked(mark)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+def kill_marked(run: subprocess.Popen, mark: str) -> None:
+    for pid in processes_marked(mark):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if run.poll() is None:
+        run.kill()
+
+
+@pytest.mark.parametrize("stop_signal,to_its_group,times", [
+    (signal.SIGTERM, False, 1), (signal.SIGHUP, False, 1), (signal.SIGINT, True, 1), (signal.SIGTERM, False, 2),
+], ids=["kill", "terminal-closed", "ctrl-c", "kill-twice"])
+def test_the_site_and_its_worker_stop_with_make_run(tmp_path, stop_signal, to_its_group, times):
+    """A Ctrl-C reaches the terminal's foreground group (here run_dev.py's own session); a `kill`
+    or a closed window may reach run_dev.py alone, and a second one follows when make forwards it."""
+    mark = f"GEBRAK_RUN_TEST={uuid.uuid4().hex}"
+    port = free_port()
+    run = run_dev_start(tmp_path, mark, port)
     try:
-        wait_for(lambda: site_answers(f"http://127.0.0.1:{port}"), seconds=90, what="the site")
-        wait_for(lambda: any("tasks_worker" in command for command in processes_marked(mark).values()),
-                 seconds=60, what="the worker")
-        if to_its_group:
-            os.killpg(run.pid, stop_signal)
-        else:
-            run.send_signal(stop_signal)
-        run.wait(timeout=60)
-        deadline = time.monotonic() + 5  # a process signalled last may still be exiting
-        while (left := processes_marked(mark)) and time.monotonic() < deadline:
-            time.sleep(0.2)
+        for _ in range(times):
+            if to_its_group:
+                os.killpg(run.pid, stop_signal)
+            else:
+                run.send_signal(stop_signal)
+            time.sleep(0.05)
+        left = nothing_left(run, mark)
         assert not left, f"left running after {stop_signal.name}: {left}"
         assert not site_answers(f"http://127.0.0.1:{port}")
     finally:
-        for pid in processes_marked(mark):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if run.poll() is None:
-            run.kill()
+        kill_marked(run, mark)
+
+
+def test_make_run_under_nohup_outlives_its_terminal(tmp_path):
+    mark = f"GEBRAK_RUN_TEST={uuid.uuid4().hex}"
+    port = free_port()
+    run = run_dev_start(tmp_path, mark, port, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    try:
+        run.send_signal(signal.SIGHUP)
+        time.sleep(2)
+        assert run.poll() is None
+        assert site_answers(f"http://127.0.0.1:{port}")
+        run.send_signal(signal.SIGTERM)
+        assert not nothing_left(run, mark)
+    finally:
+        kill_marked(run, mark)

@@ -17,8 +17,7 @@ from PIL import Image as PILImage
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-# The longest side libwebp writes: every rendition, the admin's "original" too, is WebP.
-WEBP_MAX_SIDE = 16383
+from config.photos import WEBP_MAX_SIDE
 
 
 class LibraryImageField(WagtailImageField):

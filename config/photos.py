@@ -49,6 +49,10 @@ logger = logging.getLogger(__name__)
 
 # Judged by what Pillow finds in the file, never by the name's extension.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# The longest side libwebp writes. Every rendition, the admin's "original" too, is WebP
+# (WAGTAILIMAGES_FORMAT_CONVERSIONS), so an image with a longer side can have no picture made of it:
+# the library's form (config.library_images) and the catalogue import refuse it.
+WEBP_MAX_SIDE = 16383
 
 
 def max_upload_bytes() -> int:

@@ -30,7 +30,7 @@ from django.utils.module_loading import import_string
 from PIL import Image as PILImage
 
 from config.media import MediaUnavailable
-from config.photos import CheckedPhoto, photo_reencode, photo_store, photos_discard
+from config.photos import WEBP_MAX_SIDE, CheckedPhoto, photo_reencode, photo_store, photos_discard
 
 # Order matters: events refer to destinations, products to artisans.
 KINDS = {
@@ -259,6 +259,9 @@ class Record:
                 width, height = picture.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise self.error(where, f"{relative!r} has more than 40 megapixels")
+                if max(width, height) > WEBP_MAX_SIDE:
+                    raise self.error(where, f"{relative!r} is {width}x{height} pixels; its longest side "
+                                            f"may be at most {WEBP_MAX_SIDE} (shrink it first)")
                 picture.verify()
             content = path.read_bytes()
         except CatalogError:

@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.utils.html import escape
 from wagtail.models import Locale
 
+from config.admin_dates import ADMIN_YEARS
 from tourism.catalog import ImportContext, Record, fingerprint, image_for
 from tourism.models import (
-    EVENT_YEARS,
     DestinationGalleryImage,
     DestinationIndexPage,
     DestinationPage,
@@ -154,8 +154,8 @@ class EventKind(PageKind):
         start = record.timestamp("start", required=True)
         end = record.timestamp("end")
         for name, moment in (("start", start), ("end", end)):
-            if moment is not None and moment.year not in EVENT_YEARS:
-                raise record.error(name, f"must be in the years {EVENT_YEARS[0]} to {EVENT_YEARS[-1]}; got {moment.year}")
+            if moment is not None and moment.year not in ADMIN_YEARS:
+                raise record.error(name, f"must be in the years {ADMIN_YEARS[0]} to {ADMIN_YEARS[-1]}; got {moment.year}")
         if end is not None and end < start:
             raise record.error("end", "must not be before start")
         destination = record.text("destination", max_length=255)

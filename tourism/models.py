@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from config.admin_dates import ADMIN_YEARS
+from config.admin_dates import admin_years_validate
 from config.translations import default_original
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
@@ -239,11 +239,6 @@ class EventTag(TaggedItemBase):
                                  on_delete=models.CASCADE)
 
 
-# The years an event's moments may fall in, the admin's (config/admin_dates.py): checked here too for
-# what reaches an event another way (the catalogue import reads the model's clean()).
-EVENT_YEARS = ADMIN_YEARS
-
-
 class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, RoutablePageMixin,
                 LocatedMixin, Page):
     summary = models.TextField(_("ringkasan"), max_length=400)
@@ -287,10 +282,14 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
 
     def clean(self):
         super().clean()
-        moments = {"start": self.start, "end": self.end}
-        out_of_years = {name: _("Tahunnya harus antara %(first)s dan %(last)s.")
-                        % {"first": EVENT_YEARS[0], "last": EVENT_YEARS[-1]}
-                        for name, moment in moments.items() if moment and moment.year not in EVENT_YEARS}
+        # The admin's years (config/admin_dates.py), checked here too for what reaches an event
+        # another way: the catalogue import reads this clean().
+        out_of_years = {}
+        for name in ("start", "end"):
+            try:
+                admin_years_validate(getattr(self, name))
+            except ValidationError as refused:
+                out_of_years[name] = refused
         if out_of_years:
             raise ValidationError(out_of_years)
         if self.start and self.end and self.end < self.start:

@@ -198,6 +198,21 @@ def test_unreadable_image_is_refused(tmp_path, home_page):
     assert content_snapshot() == before
 
 
+def test_a_panorama_longer_than_a_picture_can_be_is_refused(tmp_path, home_page):
+    """Every picture of an image is WebP, whose sides stop at 16383 px: such a panorama (under the
+    40 megapixels) would be stored and then show nowhere, its edit page failing."""
+    Image.new("L", (16384, 40), 128).save(tmp_path / "boat.png")
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(VALID), encoding="utf-8")
+    before = content_snapshot()
+    with pytest.raises(CatalogError, match=r"destinations\[0\] \(slug \"pasar-terapung-lok-baintan\"\): images\[0\] "
+                                           r"'boat.png' is 16384x40 pixels; its longest side may be at most 16383"):
+        import_catalog(path)
+    assert content_snapshot() == before
+    from wagtail.images import get_image_model
+    assert not get_image_model().objects.exists()
+
+
 def test_a_late_bad_record_rolls_back_earlier_good_ones(tmp_path, home_page):
     """Validation fails on the event, after two valid destinations: none of them is written."""
     data = mutate(lambda d: d["events"][0].update(destination="tidak-ada"))

@@ -36,18 +36,23 @@ def emulator_start(*, port: int, state_dir: Path = EMULATOR_STATE) -> subprocess
     """Start localstripe with its state in `state_dir` and wait until it listens.
 
     In a session of its own, so a Ctrl-C meant for the site does not cut it off mid-write;
-    the caller stops it (Emulator.stop)."""
+    the caller stops it (Emulator.stop). A Ctrl-C or a kill while it starts stops it here: the
+    caller has nothing to stop yet."""
     state_dir.mkdir(parents=True, exist_ok=True)
     with open(state_dir / "localstripe.log", "ab") as log:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "stripe_emulator.py"), "--port", str(port),
              "--state", str(state_dir / "state.pickle")],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    for _ in range(200):
-        if _listening(port) or process.poll() is not None:
-            break
-        time.sleep(0.1)
-    (state_dir / "pid").write_text(str(process.pid))
+    try:
+        (state_dir / "pid").write_text(str(process.pid))
+        for _ in range(200):
+            if _listening(port) or process.poll() is not None:
+                break
+            time.sleep(0.1)
+    except BaseException:
+        Emulator(process=process).stop()
+        raise
     return process
 
 
@@ -97,7 +102,11 @@ def start_stripe_emulator(site_base: str, *, port: int | None = None,
         emulator = Emulator(process=emulator_start(port=port, state_dir=state_dir))
     data = urllib.parse.urlencode({"url": f"{site_base}/payments/stripe/webhook/",
                                    "secret": EMULATOR_WEBHOOK_SECRET}).encode()
-    urllib.request.urlopen(f"http://127.0.0.1:{port}/_config/webhooks/gebrak", data=data, timeout=5)
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_config/webhooks/gebrak", data=data, timeout=5)
+    except BaseException:  # stopped meanwhile, or the emulator did not answer: the caller holds nothing yet
+        emulator.stop()
+        raise
     print(f"  Stripe emulator (localstripe) on http://127.0.0.1:{port}: pay with 4242 4242 4242 4242; "
           f"4000 0000 0000 0341 is declined. What it made is kept in {state_dir}/")
     return emulator

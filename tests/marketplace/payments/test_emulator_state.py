@@ -7,6 +7,7 @@ var/localstripe/ (here a folder of the test's own), and reuses one left running.
 """
 
 import importlib.util
+import os
 import signal
 import socket
 from pathlib import Path
@@ -88,3 +89,41 @@ def test_a_running_emulator_is_reused_not_doubled(tmp_path, emulators, monkeypat
     assert payment_intent_get(base, intent["id"]).status_code == 200
     second.stop()  # this run ends normally and stops the one it took over
     first.process.wait(timeout=10)
+
+
+def assert_not_running(pid: int) -> None:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return
+    os.kill(pid, signal.SIGKILL)  # not left running after this test either
+    pytest.fail(f"the emulator (pid {pid}) was left running")
+
+
+def test_an_emulator_stopped_while_it_starts_is_not_left_running(tmp_path, monkeypatch):
+    """A Ctrl-C or a kill in the moment the emulator takes to listen: `make run` has nothing to stop
+    yet, so the start-up stops it (it was left running, and every later run took it over)."""
+    script = run_dev()
+    port, state = free_port(), tmp_path / "localstripe"
+
+    def interrupted(port):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(script, "_listening", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        script.emulator_start(port=port, state_dir=state)
+    assert_not_running(int((state / "pid").read_text()))
+
+
+def test_an_emulator_stopped_while_its_webhook_is_registered_is_not_left_running(tmp_path, monkeypatch):
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    script = run_dev()
+    port, state = free_port(), tmp_path / "localstripe"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(script.urllib.request, "urlopen", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        script.start_stripe_emulator("http://127.0.0.1:9", port=port, state_dir=state)
+    assert_not_running(int((state / "pid").read_text()))

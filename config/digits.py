@@ -1,4 +1,12 @@
-"""Whether text is a whole number written with 0-9: what may be handed to int()."""
+"""Whole numbers as people type them: what may be handed to int(), and the form field that reads them."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# Thousands grouped by dots, as Indonesians write amounts: 175.000, 1.500.000.
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def ascii_digits(text: str) -> bool:
@@ -9,3 +17,39 @@ def ascii_digits(text: str) -> bool:
     Arabic-Indic digits, which int() reads as numbers nobody typed on purpose.
     """
     return text.isascii() and text.isdigit()
+
+
+def whole_number_read(text: str) -> int | None:
+    """A whole number as it is written in Indonesia: 175000 or 175.000 (dots between the thousands),
+    with "Rp" before it or not, a minus sign for a negative one; None for anything else (a decimal
+    part, a comma, a stray dot), never a guess."""
+    text = text.strip()
+    if text[:2].lower() == "rp":  # "Rp 175.000", "Rp.175.000", "rp175000"
+        text = text[2:].lstrip(" .")
+    sign, text = (-1, text[1:].lstrip()) if text.startswith("-") else (1, text)
+    if _GROUPED.fullmatch(text):
+        text = text.replace(".", "")
+    return sign * int(text) if ascii_digits(text) else None
+
+
+class WholeNumberField(forms.IntegerField):
+    """Django's IntegerField reading `whole_number_read`'s numbers, in a text box.
+
+    Django's own field drops a decimal part of zeros, and a browser's number box reads a dot as a
+    decimal point: "150.000", an artisan's Rp 150.000, was saved as Rp 150 with a success message.
+    In a text box (a phone still shows its number pad, `inputmode`) the server gets what was typed,
+    and reads the dots as thousands."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        number = whole_number_read(str(value))
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number

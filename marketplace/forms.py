@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.digits import WholeNumberField
 from marketplace import services
 from marketplace.models import (
     MAX_PHOTOS_PER_PRODUCT,
@@ -43,8 +44,8 @@ class ListingFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "")] + list(ProductKind.choices))
     color = forms.SlugField(required=False)
     dye = forms.ChoiceField(required=False, choices=[("", "")] + list(Dye.choices))
-    price_min = forms.IntegerField(required=False, min_value=0, max_value=MAX_PRICE_IDR)
-    price_max = forms.IntegerField(required=False, min_value=0, max_value=MAX_PRICE_IDR)
+    price_min = WholeNumberField(required=False, min_value=0, max_value=MAX_PRICE_IDR)
+    price_max = WholeNumberField(required=False, min_value=0, max_value=MAX_PRICE_IDR)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
     in_stock = forms.BooleanField(required=False)
 
@@ -296,17 +297,15 @@ class ProductForm(forms.Form):
                                      help_text=_("Ukuran kain, bahan, cara merawat."))
     description_en = forms.CharField(label=_("Deskripsi (bahasa Inggris)"), max_length=5000,
                                      required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    price_idr = forms.IntegerField(
+    price_idr = WholeNumberField(
         label=_("Harga (Rp)"), min_value=0, max_value=MAX_PRICE_IDR,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
-        help_text=_("Rupiah utuh tanpa titik, mis. 175000."),
+        help_text=_("Rupiah utuh, mis. 175000 atau 175.000."),
         error_messages={"required": _("Harga wajib diisi."),
-                        "invalid": _("Tulis harga sebagai angka rupiah utuh, mis. 175000."),
+                        "invalid": _("Tulis harga sebagai angka rupiah utuh, mis. 175000 atau 175.000."),
                         "min_value": _("Harga tidak boleh kurang dari 0."),
                         "max_value": _("Harga terlalu besar.")})
-    stock = forms.IntegerField(
+    stock = WholeNumberField(
         label=_("Stok"), min_value=0, max_value=MAX_STOCK, required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
         help_text=_("Jika produk punya ukuran, stok dihitung dari stok tiap ukuran."),
         error_messages={"invalid": _("Tulis stok sebagai angka utuh, mis. 5."),
                         "min_value": _("Stok tidak boleh kurang dari 0."),
@@ -326,9 +325,8 @@ class ProductForm(forms.Form):
                                             to_field_name="slug", widget=forms.CheckboxSelectMultiple,
                                             error_messages={"invalid_choice": _("Pilih warna dari daftar."),
                                                             "invalid_pk_value": _("Pilih warna dari daftar.")})
-    weight_g = forms.IntegerField(
+    weight_g = WholeNumberField(
         label=_("Berat setelah dikemas (gram)"), min_value=MIN_WEIGHT_G, max_value=MAX_WEIGHT_G, required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
         help_text=_("Untuk ongkos kirim, mis. 300 untuk selembar kain. Tanpa berat, produk hanya bisa diambil "
                     "di tempat."),
         error_messages={"invalid": _("Tulis berat sebagai angka gram utuh, mis. 300."),
@@ -425,10 +423,9 @@ class ProductForm(forms.Form):
 class SizeForm(forms.Form):
     label = forms.CharField(label=_("Ukuran"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"placeholder": _("mis. M")}))
-    stock = forms.IntegerField(label=_("Stok"), min_value=0, max_value=MAX_STOCK, required=False,
-                               widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
-                               error_messages={"invalid": _("Tulis stok sebagai angka utuh, mis. 5."),
-                                               "min_value": _("Stok tidak boleh kurang dari 0.")})
+    stock = WholeNumberField(label=_("Stok"), min_value=0, max_value=MAX_STOCK, required=False,
+                             error_messages={"invalid": _("Tulis stok sebagai angka utuh, mis. 5."),
+                                             "min_value": _("Stok tidak boleh kurang dari 0.")})
 
     def clean(self):
         cleaned = super().clean()

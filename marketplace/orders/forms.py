@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from config.digits import WholeNumberField
 from marketplace.orders import payouts
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
@@ -213,27 +214,39 @@ class CancelForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
+# Indonesian banks' account numbers are 10-16 digits; a little room either way.
+ACCOUNT_DIGITS = (6, 30)
+
+
 class BankAccountForm(forms.Form):
     bank_name = forms.CharField(label=_("Nama bank"), max_length=60,
                                 error_messages=_required(_("Tulis nama bank, mis. BRI, BNI, Bank Kalsel.")))
-    account_number = forms.RegexField(label=_("Nomor rekening"), regex=r"^[0-9][0-9 \-]{4,28}[0-9]$",
+    # Pasted from a chat or a note, a number comes with spaces around it (kept out by `strip`).
+    account_number = forms.RegexField(label=_("Nomor rekening"), regex=r"^[0-9][0-9 \-]*[0-9]$", strip=True,
+                                      max_length=80,
                                       error_messages={"required": _("Tulis nomor rekening."),
                                                       "invalid": _("Nomor rekening hanya berisi angka.")})
     account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=120,
                                      error_messages=_required(_("Tulis nama pemilik rekening seperti di buku tabungan.")))
 
     def clean_account_number(self):
-        return re.sub(r"[\s\-]", "", self.cleaned_data["account_number"])
+        number = re.sub(r"[\s\-]", "", self.cleaned_data["account_number"])
+        if not ACCOUNT_DIGITS[0] <= len(number) <= ACCOUNT_DIGITS[1]:
+            raise ValidationError(_("Nomor rekening terdiri dari %(min)s sampai %(max)s angka; yang ditulis %(count)s."),
+                                  code="length", params={"min": ACCOUNT_DIGITS[0], "max": ACCOUNT_DIGITS[1],
+                                                         "count": len(number)})
+        return number
 
 
 class RefundForm(forms.Form):
     """For editors in the Wagtail admin: all of the order or one shop's part, all or some of it."""
 
     target = forms.ChoiceField(label=_("Yang dikembalikan"), widget=forms.RadioSelect)
-    amount_idr = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1, required=False,
-                                    help_text=_("Kosongkan untuk mengembalikan semua yang tersisa."),
-                                    error_messages={"invalid": _("Jumlah ditulis dalam rupiah utuh, tanpa titik."),
-                                                    "min_value": _("Jumlah harus lebih dari Rp 0.")})
+    amount_idr = WholeNumberField(label=_("Jumlah (Rp)"), min_value=1, required=False,
+                                  help_text=_("Kosongkan untuk mengembalikan semua yang tersisa."),
+                                  error_messages={"invalid": _("Jumlah ditulis dalam rupiah utuh, mis. 50000 atau "
+                                                               "50.000."),
+                                                  "min_value": _("Jumlah harus lebih dari Rp 0.")})
     reason = forms.CharField(label=_("Alasan (dibaca pembeli)"), max_length=300,
                              error_messages=_required(_("Tulis alasannya: pembeli akan membacanya.")),
                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -84,7 +84,7 @@ def test_artisan_applies_is_approved_sells_and_ships(site, journey_factory, mail
     page.get_by_label("Deskripsi (bahasa Indonesia)").fill(
         "Kain katun 2 meter bermotif ombak sinapur karang, biru tua dan putih, dicelup tangan.")
     page.get_by_label("Jenis").select_option(label="Kain")
-    page.get_by_label("Harga (Rp)").fill("210000")
+    page.get_by_label("Harga (Rp)").fill("210.000")  # as Indonesians write it: a number box read it as 210
     page.locator("#id_stock").fill("3")  # labelled "Stok (boleh dikosongkan)"
     page.get_by_label("Berat setelah dikemas (gram)").fill("350")  # so couriers can carry it
     page.get_by_label("Tambah foto").set_input_files(

@@ -210,6 +210,33 @@ def test_product_field_errors_are_indonesian_and_beside_the_field(client, artisa
     assert not Product.objects.exists()
 
 
+@pytest.mark.parametrize(("typed", "price"), [("150.000", 150_000), ("Rp 150.000", 150_000), ("1.500.000", 1_500_000),
+                                             ("150000", 150_000), ("rp.175000", 175_000)])
+def test_a_price_written_the_indonesian_way_is_read_in_thousands(client, artisan, typed, price):
+    """Django's own field read "150.000" as 150 (a decimal part of zeros dropped) and the browser's number
+    box did the same: an artisan's Rp 150.000 went on sale at Rp 150, with a success message."""
+    response = client.post("/toko/produk/baru/", product_post(price_idr=typed, stock="1.000"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product = Product.objects.get(shop=artisan)
+    assert (product.price_idr, product.stock) == (price, 1000)
+
+
+@pytest.mark.parametrize("typed", ["150,000", "150.5", "150.00", "15.0000", "Rp", "1.2.3"])
+def test_a_price_that_is_not_whole_rupiah_is_refused_not_guessed(client, artisan, typed):
+    response = client.post("/toko/produk/baru/", product_post(price_idr=typed))
+    assert response.status_code == 400
+    assert field_errors(response, "id_price_idr") == ["Tulis harga sebagai angka rupiah utuh, mis. 175000 atau 175.000."]
+    assert not Product.objects.exists()
+
+
+def test_the_price_box_sends_what_was_typed(client, artisan):
+    """A number box (type=number) reads a dot as a decimal point before the server sees it."""
+    soup = BeautifulSoup(client.get("/toko/produk/baru/").content, "html.parser")
+    for name in ("price_idr", "stock", "weight_g"):
+        box = soup.select_one(f"#id_{name}")
+        assert (box["type"], box["inputmode"]) == ("text", "numeric"), name
+
+
 def test_more_than_eight_photos_is_refused(client, artisan):
     product = ProductFactory(shop=artisan)
     for position in range(7):

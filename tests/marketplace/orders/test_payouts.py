@@ -73,6 +73,19 @@ def test_bank_details_are_kept_and_checked(client, sales):
     assert (account.bank_name, account.account_number) == ("Bank Kalsel", "00123456789")
 
 
+def test_a_pasted_account_number_with_spaces_around_it_is_taken_and_a_long_one_is_told_its_length(client, sales):
+    client.force_login(sales["aminah"].owner)
+    pasted = client.post("/toko/pendapatan/rekening/", {"bank_name": "BRI", "account_number": " 0123 0100 0123 501 ",
+                                                        "account_holder": "Aminah"})
+    assert pasted.status_code == 302
+    assert PayoutAccount.objects.get(shop=sales["aminah"]).account_number == "012301000123501"
+    long = client.post("/toko/pendapatan/rekening/", {"bank_name": "BNI", "account_number": "1" * 60,
+                                                      "account_holder": "Aminah"})
+    assert long.status_code == 400
+    assert "Nomor rekening terdiri dari 6 sampai 30 angka; yang ditulis 60." in long.content.decode()
+    assert PayoutAccount.objects.get(shop=sales["aminah"]).bank_name == "BRI"
+
+
 def test_settling_a_period_pays_only_shipped_goods_once(sales):
     payouts.payout_account_update_bank(shop=sales["aminah"], bank_name="Bank Kalsel", account_number="00123456789",
                                        account_holder="Aminah binti Usman")

@@ -263,7 +263,8 @@ def test_gopay_is_refunded_in_part(client, pay_url, editor, django_capture_on_co
     assert "Dibayar dengan: GoPay." in form.text and form.select_one("[role=note]") is None
     one_shop = order.sub_orders.get(shop__name="Kelompok Tambak Baru")
     response = client.post(f"/admin/orders/refund/{order.pk}/",
-                           {"target": str(one_shop.pk), "amount_idr": "20000", "reason": "Warna berbeda"})
+                           # Written as Indonesians write it: Django's own field read it as Rp 20.
+                           {"target": str(one_shop.pk), "amount_idr": "20.000", "reason": "Warna berbeda"})
     assert response.status_code == 302
     assert Refund.objects.get().amount_idr == 20_000
 

@@ -254,6 +254,23 @@ def product_list(request, shop):
                   {"shop": shop, "section": "products", "products": selectors.products_for_dashboard(shop=shop)})
 
 
+def _stock_moved_tell(request, form, sizes, moved) -> None:
+    """The form again, as typed, with the stock it showed brought up to date: saving it once more
+    writes what the artisan typed, now knowing what was sold meanwhile."""
+    message = _("Sejak halaman ini dibuka, stoknya berubah dari %(seen)s menjadi %(now)s (ada yang terjual). "
+                "Periksa stok yang Anda tulis, lalu simpan lagi.") % {"seen": moved.seen, "now": moved.now}
+    if moved.size:
+        row = sizes.forms[moved.index]
+        row.data = row.data.copy()
+        row.data[row.add_prefix("stock_seen")] = str(moved.now)
+        row.add_error("stock", message)
+    else:
+        form.data = form.data.copy()
+        form.data["stock_seen"] = str(moved.now)
+        form.add_error("stock", message)
+    messages.error(request, _("Stok berubah selama Anda mengubah produk ini; belum ada yang disimpan."))
+
+
 def _product_form_page(request, shop, product):
     form = ProductForm(request.POST or None, request.FILES or None, product=product)
     sizes = SizeFormSet(request.POST or None, prefix="sizes", initial=size_initial(product))
@@ -262,10 +279,14 @@ def _product_form_page(request, shop, product):
             try:
                 saved = services.product_save(
                     shop=shop, product=product, fields=form.service_fields(), colors=form.cleaned_data["colors"],
-                    sizes=sizes.size_rows(), photos=form.cleaned_data["photo_changes"], by=request.user)
+                    sizes=sizes.size_rows(), photos=form.cleaned_data["photo_changes"], by=request.user,
+                    stock_seen=form.cleaned_data.get("stock_seen"))
             except MediaUnavailable as error:
                 form.add_error(None, error.message)
                 status = STORAGE_DOWN
+            except services.StockMoved as moved:
+                _stock_moved_tell(request, form, sizes, moved)
+                status = 409
             else:
                 if product is None:
                     messages.success(request, _("Produk “%(title)s” ditambahkan.") % {"title": saved.title_id})

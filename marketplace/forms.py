@@ -337,6 +337,8 @@ class ProductForm(forms.Form):
                                     help_text=_("Boleh beberapa sekaligus. JPEG, PNG, atau WebP; maksimal 10 MB "
                                                 "dan 40 megapiksel per foto; paling banyak 8 foto."))
     main_photo = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The stock the form showed (services.stock_to_write): sales may move it while the form is open.
+    stock_seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, product=None, **kwargs):
         if product is not None and "initial" not in kwargs:
@@ -346,7 +348,7 @@ class ProductForm(forms.Form):
                 "price_idr": product.price_idr, "stock": product.stock, "kind": product.kind,
                 "motif": product.motif.slug if product.motif_id else "", "fabric": product.fabric,
                 "dye": product.dye, "colors": [color.slug for color in product.colors.all()],
-                "is_published": product.is_published, "weight_g": product.weight_g,
+                "is_published": product.is_published, "weight_g": product.weight_g, "stock_seen": product.stock,
             }
         super().__init__(*args, **kwargs)
         self.product = product
@@ -426,6 +428,7 @@ class SizeForm(forms.Form):
     stock = WholeNumberField(label=_("Stok"), min_value=0, max_value=MAX_STOCK, required=False,
                              error_messages={"invalid": _("Tulis stok sebagai angka utuh, mis. 5."),
                                              "min_value": _("Stok tidak boleh kurang dari 0.")})
+    stock_seen = forms.IntegerField(required=False, widget=forms.HiddenInput)  # as ProductForm's
 
     def clean(self):
         cleaned = super().clean()
@@ -452,12 +455,13 @@ class BaseSizeFormSet(forms.BaseFormSet):
 
     def size_rows(self) -> list[services.SizeRow]:
         rows = []
-        for form in self.forms:
+        for index, form in enumerate(self.forms):
             if form in self.deleted_forms:
                 continue
             label = form.cleaned_data.get("label", "")
             if label:
-                rows.append(services.SizeRow(label=label, stock=form.cleaned_data.get("stock") or 0))
+                rows.append(services.SizeRow(label=label, stock=form.cleaned_data.get("stock") or 0,
+                                             stock_seen=form.cleaned_data.get("stock_seen"), index=index))
         return rows
 
 
@@ -468,4 +472,4 @@ SizeFormSet = forms.formset_factory(SizeForm, formset=BaseSizeFormSet, extra=3, 
 def size_initial(product) -> list[dict]:
     if product is None:
         return []
-    return [{"label": size.label, "stock": size.stock} for size in product.sizes.all()]
+    return [{"label": size.label, "stock": size.stock, "stock_seen": size.stock} for size in product.sizes.all()]

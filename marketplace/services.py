@@ -204,6 +204,29 @@ class PhotoChanges:
 class SizeRow:
     label: str
     stock: int
+    stock_seen: int | None = None  # the size's stock as the form showed it (None: a new size)
+    index: int = 0  # its row in the form
+
+
+class StockMoved(Exception):
+    """The artisan changed a stock that sales (or another tab) moved since the form was opened: which
+    one (`size`: its label, "" for the product's own), what the form showed and what it is now."""
+
+    def __init__(self, *, size: str, seen: int, now: int, index: int = 0):
+        super().__init__(f"stock of {size or 'the product'} moved from {seen} to {now}")
+        self.size, self.seen, self.now, self.index = size, seen, now, index
+
+
+def stock_to_write(*, typed: int, seen: int | None, now: int, size: str = "", index: int = 0) -> int:
+    """The stock a product form writes. A buyer's order takes stock while the artisan has the form
+    open: writing back the number the form showed would put a sold cloth on sale again. So a stock
+    the artisan left as shown keeps what sales made of it; one they changed is written when nothing
+    moved it meanwhile; when both happened the artisan decides again (StockMoved)."""
+    if seen is None or now == seen:
+        return typed
+    if typed == seen:
+        return now
+    raise StockMoved(size=size, seen=seen, now=now, index=index)
 
 
 def product_stock_recount(*, product: Product) -> None:
@@ -216,11 +239,16 @@ def product_stock_recount(*, product: Product) -> None:
 
 
 def _apply_sizes(product: Product, sizes: list[SizeRow]) -> None:
-    existing = {size.label.lower(): size for size in product.sizes.all()}
+    existing = {size.label.lower(): size for size in product.sizes.select_for_update()}
     keep = []
     for position, row in enumerate(sizes):
-        size = existing.get(row.label.lower()) or ProductSize(product=product)
-        size.label, size.stock, size.sort_order = row.label, row.stock, position
+        size = existing.get(row.label.lower())
+        if size is None:
+            size, stock = ProductSize(product=product), row.stock
+        else:
+            stock = stock_to_write(typed=row.stock, seen=row.stock_seen, now=size.stock, size=row.label,
+                                   index=row.index)
+        size.label, size.stock, size.sort_order = row.label, stock, position
         size.save()
         keep.append(size.pk)
     product.sizes.exclude(pk__in=keep).delete()
@@ -265,8 +293,9 @@ def _apply_photos(product: Product, changes: PhotoChanges, *, new_images: list) 
 
 
 def product_save(*, shop: Shop, product: Product | None, fields: dict, colors, sizes: list[SizeRow],
-                 photos: PhotoChanges, by) -> Product:
-    """Create or edit a product with its sizes and photos, all or nothing."""
+                 photos: PhotoChanges, by, stock_seen: int | None = None) -> Product:
+    """Create or edit a product with its sizes and photos, all or nothing. `stock_seen`: the stock the
+    form showed (stock_to_write); StockMoved when the artisan has to look again, nothing saved."""
     title = fields.get("title_id") or (product.title_id if product else "")
     with _stored_photos_kept_on_success([]) as images:
         for photo in photos.new:
@@ -274,14 +303,17 @@ def product_save(*, shop: Shop, product: Product | None, fields: dict, colors, s
         with transaction.atomic():
             if product is None:
                 product = Product(shop=shop, slug=unique_slug(Product, fields["title_id"], max_length=140))
+            elif not sizes:
+                # Read under the row's lock: a checkout taking stock waits for this save, or this for it.
+                now = Product.objects.select_for_update().values_list("stock", flat=True).get(pk=product.pk)
+                fields = {**fields, "stock": stock_to_write(typed=fields["stock"], seen=stock_seen, now=now)}
             for name, value in fields.items():
                 setattr(product, name, value)
-            if sizes:
-                # The sizes' total, saved with the product (before the size rows are written).
-                product.stock = sum(row.stock for row in sizes)
             product.save()
             product.colors.set(colors)
             _apply_sizes(product, sizes)
+            if sizes:
+                product_stock_recount(product=product)  # the sizes' total, as sales left them
             _apply_photos(product, photos, new_images=images)
     return product
 

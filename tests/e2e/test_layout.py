@@ -34,6 +34,7 @@ from tests.e2e.test_reviews import delivered_order_review_path
 
 pytestmark = E2E_DB
 
+LONG_WORD_TITLE = "#SasiranganAsliBanjarMotifKambangKacangPewarnaAlamiTenunTangan"
 WIDTHS = {"360": {"width": 360, "height": 780}, "1366": {"width": 1366, "height": 768}}
 ARTISAN = "sasirangan-galuh-banjar"
 ARTISAN_EMAIL = "norhayati@galuhbanjar.example"
@@ -178,6 +179,12 @@ def test_every_page_fits_a_phone_and_a_laptop(site, journey_factory):
         motif = Motif.objects.order_by("pk").first()
     shipped_order, to_ship = orders_for_the_artisan(site)
     product = site.content.products_of(ARTISAN)[0]["slug"]
+    with site.database():
+        from marketplace.models import Product
+
+        # A title typed as a hashtag, one long word: it pushed the product page and the shop's
+        # product list sideways on a phone.
+        Product.objects.filter(slug=product).update(title_id=LONG_WORD_TITLE, title_en=LONG_WORD_TITLE)
     event = site.content.events[0]["slug"]
 
     # A visitor with something in the cart, so every header shows the cart's badge.
@@ -193,6 +200,7 @@ def test_every_page_fits_a_phone_and_a_laptop(site, journey_factory):
         ("product", f"/kampung-sasirangan/produk/{product}/"), ("artisans", "/kampung-sasirangan/perajin/"),
         ("artisan", f"/kampung-sasirangan/perajin/{ARTISAN}/"), ("motifs", "/kampung-sasirangan/motif/"),
         ("search", "/cari/?q=sasirangan"), ("search-empty", "/cari/"),
+        ("search-long-word", "/cari/?q=https://www.tokopedia.com/sasiranganbanjar/kain-sasirangan-motif-gigi-haruan"),
         ("visitor-photo", f"/foto-pengunjung/{destination_pk}/"), ("cart", "/kampung-sasirangan/keranjang/"),
         ("checkout", "/kampung-sasirangan/checkout/"), ("buyer-sign-in", "/kampung-sasirangan/akun/masuk/"),
         ("buyer-sign-up", "/kampung-sasirangan/akun/daftar/"),

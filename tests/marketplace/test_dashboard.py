@@ -10,10 +10,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from marketplace.models import Product, ProductPhoto, Shop, ShopStatus
+from marketplace.models import Product, ProductPhoto, ProductSize, Shop, ShopStatus
 from tests.marketplace.factories import (
     ProductFactory,
     ShopFactory,
@@ -338,6 +339,94 @@ def test_editing_sizes_keeps_stock_in_step(client, artisan):
     product.refresh_from_db()
     assert [(size.label, size.stock) for size in product.sizes.all()] == [("M", 4), ("XL", 1)]
     assert product.stock == 5
+
+
+def form_as_shown(client, url) -> dict:
+    """What the artisan's browser would send back for the form at `url`, untouched."""
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    form = soup.select_one("form[enctype]") or soup.select_one("main form")
+    data = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name, kind = field["name"], field.get("type", "")
+        if kind in {"checkbox", "radio"}:
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        elif kind == "file" or name == "csrfmiddlewaretoken":
+            continue
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]")
+            data[name] = chosen["value"] if chosen else ""
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def sold(product, quantity, size=None):
+    """What a buyer's order does to the stock (marketplace.orders.stock)."""
+    Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
+    if size is not None:
+        ProductSize.objects.filter(pk=size.pk).update(stock=F("stock") - quantity)
+
+
+def test_a_form_opened_before_a_sale_does_not_put_the_sold_cloth_back_on_sale(client, artisan):
+    product = ProductFactory(shop=artisan, stock=1, description_id="Kain lama.")
+    shown = form_as_shown(client, f"/toko/produk/{product.pk}/")
+    sold(product, 1)  # a buyer takes the last one while the form is open
+    shown["description_id"] = "Kain katun 2 meter, dicelup tangan."
+    response = client.post(f"/toko/produk/{product.pk}/", shown)
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.description_id, product.stock) == ("Kain katun 2 meter, dicelup tangan.", 0)
+
+
+def test_a_stock_changed_by_both_the_artisan_and_a_sale_is_asked_again_then_saved(client, artisan):
+    product = ProductFactory(shop=artisan, stock=2, price_idr=200_000)
+    shown = form_as_shown(client, f"/toko/produk/{product.pk}/")
+    sold(product, 2)
+    shown.update(stock="5", price_idr="250.000")  # restocked, and a new price
+    asked = client.post(f"/toko/produk/{product.pk}/", shown)
+    assert asked.status_code == 409
+    assert field_errors(asked, "id_stock") == [
+        "Sejak halaman ini dibuka, stoknya berubah dari 2 menjadi 0 (ada yang terjual). "
+        "Periksa stok yang Anda tulis, lalu simpan lagi."]
+    product.refresh_from_db()
+    assert (product.stock, product.price_idr) == (0, 200_000)  # nothing saved
+    again = form_from(asked)
+    assert (again["stock"], again["stock_seen"], again["price_idr"]) == ("5", "0", "250.000")  # as typed
+    assert client.post(f"/toko/produk/{product.pk}/", again).status_code == 302
+    product.refresh_from_db()
+    assert (product.stock, product.price_idr) == (5, 250_000)
+
+
+def test_a_size_sold_while_the_form_is_open_keeps_its_sale(client, artisan):
+    product = ProductFactory(shop=artisan, kind="kemeja", stock=5)
+    medium, _large = add_size(product, "M", 2, 0), add_size(product, "L", 3, 1)
+    shown = form_as_shown(client, f"/toko/produk/{product.pk}/")
+    sold(product, 1, size=medium)
+    assert client.post(f"/toko/produk/{product.pk}/", shown).status_code == 302
+    product.refresh_from_db()
+    assert [(size.label, size.stock) for size in product.sizes.all()] == [("M", 1), ("L", 3)]
+    assert product.stock == 4
+    shown = form_as_shown(client, f"/toko/produk/{product.pk}/")
+    sold(product, 1, size=medium)
+    shown["sizes-0-stock"] = "6"
+    asked = client.post(f"/toko/produk/{product.pk}/", shown)
+    assert asked.status_code == 409
+    assert "stoknya berubah dari 1 menjadi 0" in asked.content.decode()
+    assert client.post(f"/toko/produk/{product.pk}/", form_from(asked)).status_code == 302
+    product.refresh_from_db()
+    assert [(size.label, size.stock) for size in product.sizes.all()] == [("M", 6), ("L", 3)]
+    assert product.stock == 9
+
+
+def form_from(response) -> dict:
+    """form_as_shown for a page already answered."""
+    class Answered:
+        def get(self, url):
+            return response
+    return form_as_shown(Answered(), "")
 
 
 def test_duplicate_size_labels_are_refused(client, artisan):

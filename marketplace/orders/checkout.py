@@ -389,6 +389,10 @@ def card_decline_message(code: str) -> str:
     return messages.get(code, _("Pembayaran tidak berhasil. Periksa data kartu atau coba kartu lain."))
 
 
+# A PaymentIntent's states in which the buyer has paid (or the bank is still at it): never confirmed again.
+PAID_OR_PAYING = ("succeeded", "processing")
+
+
 def emulator_card_pay(*, order: Order, token_id: str) -> dict:
     """What the page's JavaScript does in the emulator, whose Stripe.js stand-in can only make a
     card token and complete 3-D Secure: attach the card to the order's PaymentIntent and confirm.
@@ -402,6 +406,10 @@ def emulator_card_pay(*, order: Order, token_id: str) -> dict:
     ready = checkout_payment_prepare(order=order)
     try:
         intent = stripe_client.payment_intent_retrieve(ready.payment_intent_id).to_dict()
+        if intent.get("status") in PAID_OR_PAYING:
+            # Paid already, its webhook still on its way (the buyer went back to the pay page and
+            # paid again): confirming again would be refused as if the card were wrong.
+            return {"status": intent["status"], "client_secret": ready.client_secret}
         if intent.get("status") == "requires_payment_method" and intent.get("latest_charge"):
             # No transaction is open across these calls: the order's row is locked only to read and record.
             with transaction.atomic():

@@ -378,8 +378,9 @@ def _pay_page(request, order: Order, *, method: str = "", errors=(), status: int
 @require_http_methods(["GET", "HEAD"])
 def pay_view(request, token):
     order = _order_or_404(token)
-    if order.status == OrderStatus.AWAITING_PAYMENT and request.GET.get("metode") in stripe_client.PAYMENT_METHODS:
-        # The QRIS or GoPay page waits for the webhook; a lost one is asked of Stripe (rate-limited).
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        # The QRIS or GoPay page waits for the webhook, and a buyer who paid by card may come back to
+        # this page before it came: a late or lost one is asked of Stripe (rate-limited).
         order = _reconcile_if_waiting(order)
     if order.status != OrderStatus.AWAITING_PAYMENT:
         # The QRIS or GoPay page turns into the confirmation once the webhook has marked the order paid.

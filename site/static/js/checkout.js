@@ -280,6 +280,10 @@
   }
 
   function afterIntent(result) {
+    // Paid already (the buyer came back to this page before the order showed it, and paid again):
+    // Stripe refuses to confirm it twice and says in what state it is.
+    var already = result.error && result.error.payment_intent && result.error.payment_intent.status;
+    if (already === "succeeded" || already === "processing") { return finished(); }
     if (result.error) { throw new Failure(stripeErrorMessage(result.error)); }
     var status = result.paymentIntent && result.paymentIntent.status;
     if (status === "succeeded" || status === "processing") { return finished(); }

@@ -13,6 +13,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.cache import cache
 from django.utils import timezone
 
 from marketplace.models import Product
@@ -200,3 +201,23 @@ def test_localstripe_delivers_the_webhook_itself(client, live_server, stripe_emu
     event = StripeEvent.objects.get(type="payment_intent.succeeded", object_id=order.stripe_payment_intent_id)
     assert event.handled
     assert order.status == OrderStatus.PAID
+
+
+def test_paying_again_before_the_webhook_came_goes_to_the_confirmation_not_a_card_error(client, goods, stripe_emulator):
+    """Found by a buyer's journey: paid, then Back to the pay page (the webhook not in yet) and "Bayar"
+    again. The PaymentIntent had succeeded; confirming it again was refused, and the buyer read that
+    the card number was wrong."""
+    fill_cart(client, goods)
+    pay_url = emulator.checkout_form(client)["Location"]
+    assert emulator.pay_with_card(client, stripe_emulator, pay_url).json()["status"] == "succeeded"
+    order = Order.objects.get()
+    assert order.status == OrderStatus.AWAITING_PAYMENT  # no webhook yet
+    again = emulator.pay_with_card(client, stripe_emulator, pay_url)
+    assert again.status_code == 200 and again.json()["status"] == "succeeded", again.content
+    assert Order.objects.get().payment_intent_count == 1
+    # Past the webhook's grace the pay page asks Stripe and sends the buyer to the order instead.
+    Order.objects.filter(pk=order.pk).update(payment_prepared_at=timezone.now() - timedelta(seconds=11))
+    cache.clear()
+    back = client.get(pay_url)
+    assert back.status_code == 302 and back["Location"] == f"/id/kampung-sasirangan/pesanan/{order.token}/"
+    assert Order.objects.get().status == OrderStatus.PAID

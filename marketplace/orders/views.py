@@ -202,16 +202,21 @@ def cart_remove_view(request):
 
 # --- Checkout -----------------------------------------------------------------------------
 
-def _checkout_initial(request) -> dict:
+CHECKOUT_FILLED = ("name", "email", "phone", "country", "province", "regency", "district", "postal_code", "street")
+
+
+def _checkout_initial(request, previous: Order | None) -> dict:
+    """The checkout form as the buyer left it: their unpaid attempt of this session (back from the pay
+    page, by its "Data pengiriman" link), else a signed-in buyer's last order, else where the cart's
+    estimate went."""
     initial = {"checkout_key": secrets.token_urlsafe(24)}
-    if request.user.is_authenticated:
+    last = previous
+    if last is None and request.user.is_authenticated:
         last = Order.objects.filter(user=request.user).order_by("-created_at").first()
-        if last is not None:
-            initial.update({field: getattr(last, field) for field in
-                            ("name", "email", "phone", "country", "province", "regency", "district",
-                             "postal_code", "street")})
-        else:
+        if last is None:
             initial["email"] = request.user.email
+    if last is not None:
+        initial.update({field: getattr(last, field) for field in CHECKOUT_FILLED})
     remembered = request.session.get(SESSION_DESTINATION) or {}
     if "country" not in initial and remembered:
         # Where the cart's estimate went: the checkout's options come for it at once (checkout.js).
@@ -251,10 +256,12 @@ def _delivery_context(request, contents, address: checkout.Address) -> dict:
             "total_idr": contents.total_idr + shipping}
 
 
-def _delivery_placeholder(contents) -> list[dict]:
-    """Each shop's delivery fieldset before any address is priced (checkout.js fills it in)."""
-    return [{"shop": group.shop, "field": choice_field(group.shop), "options": [], "unavailable": "", "chosen": "",
-             "subtotal_idr": group.subtotal_idr} for group in contents.groups]
+def _delivery_placeholder(contents, previous: Order | None) -> list[dict]:
+    """Each shop's delivery fieldset before any address is priced (checkout.js fills it in, choosing
+    again what the buyer chose in their unpaid attempt)."""
+    chosen = dict(previous.sub_orders.values_list("shop_id", "delivery_option_id")) if previous is not None else {}
+    return [{"shop": group.shop, "field": choice_field(group.shop), "options": [], "unavailable": "",
+             "chosen": chosen.get(group.shop.pk, ""), "subtotal_idr": group.subtotal_idr} for group in contents.groups]
 
 
 def _delivery_script(contents) -> dict:
@@ -290,9 +297,11 @@ def checkout_view(request):
         return redirect("orders:cart")
     if contents.too_large:
         return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
-    form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request))
+    form = CheckoutForm(request.POST if request.method == "POST" else None,
+                        initial=_checkout_initial(request, previous))
     context = {"cart": contents, "form": form, "errors": [], "delivery": None, "delivery_errors": {},
-               "delivery_shops": _delivery_placeholder(contents), "delivery_script": _delivery_script(contents)}
+               "delivery_shops": _delivery_placeholder(contents, previous),
+               "delivery_script": _delivery_script(contents)}
     if request.method != "POST":
         return render(request, "orders/checkout.html", context)
     if not form.is_valid():

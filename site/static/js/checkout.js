@@ -81,7 +81,8 @@
   function fillShop(set, options, reason) {
     var field = set.getAttribute("data-field");
     var checked = set.querySelector("input[type=radio]:checked");
-    var wanted = checked ? checked.value : "";
+    // Before any option is drawn, the one the buyer chose on an earlier visit (back from the pay page).
+    var wanted = checked ? checked.value : (set.getAttribute("data-wanted") || "");
     var chosen = null;
     options.forEach(function (option) { if (option.id === wanted) { chosen = option; } });
     if (!chosen) {

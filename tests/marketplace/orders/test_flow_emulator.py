@@ -221,3 +221,25 @@ def test_paying_again_before_the_webhook_came_goes_to_the_confirmation_not_a_car
     back = client.get(pay_url)
     assert back.status_code == 302 and back["Location"] == f"/id/kampung-sasirangan/pesanan/{order.token}/"
     assert Order.objects.get().status == OrderStatus.PAID
+
+
+def test_back_to_the_delivery_details_from_the_pay_page_keeps_what_the_buyer_wrote(client, goods):
+    """The pay page's "Data pengiriman" link opened the checkout with name, email, phone, district,
+    postal code and street empty, and each shop's courier back to the cheapest."""
+    fill_cart(client, goods)
+    first = client.get("/id/kampung-sasirangan/checkout/")
+    chosen = {}
+    for radio in BeautifulSoup(emulator.checkout_form(client, action="quote").content, "html.parser").select(
+            "input[type=radio][name^=shipping-]"):
+        chosen.setdefault(radio["name"], radio["value"])  # not the page's default: the first offered
+    assert first.status_code == 200
+    emulator.checkout_form(client, **chosen)
+    order = Order.objects.get()
+    back = BeautifulSoup(client.get("/id/kampung-sasirangan/checkout/").content, "html.parser")
+    values = {field: back.select_one(f"[name={field}]") for field in
+              ("name", "email", "phone", "district", "postal_code", "street")}
+    assert {field: (box.get("value") or box.get_text()).strip() for field, box in values.items()} == {
+        "name": "Rina Wulandari", "email": "rina@contoh.id", "phone": order.phone, "district": "Gubeng",
+        "postal_code": "60281", "street": "Jl. Kertajaya No. 12"}
+    wanted = {fieldset["data-field"]: fieldset.get("data-wanted") for fieldset in back.select("fieldset[data-field]")}
+    assert wanted == chosen

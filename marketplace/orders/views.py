@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -276,6 +276,8 @@ def _delivery_script(contents) -> dict:
         "goodsIdr": contents.total_idr,
         "messages": {
             "free": _("gratis"), "days": _("%(low)s–%(high)s hari"),
+            # Same-day and next-day couriers: "1 hari", not "1–1 hari".
+            "day": ngettext("%(days)s hari", "%(days)s hari", 1), "daysSame": ngettext("%(days)s hari", "%(days)s hari", 2),
             "goods": _("Barang"), "shipping": _("Ongkos kirim"), "total": _("Total"),
             "goodsTotal": _("Total barang"), "fromAddress": _("Ongkos kirim dihitung dari alamat Anda."),
             "working": _("Menghitung ongkos kirim…"),

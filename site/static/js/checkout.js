@@ -46,7 +46,10 @@
     if (option.kind === "pickup") {
       return words + (option.address ? " · " + option.address : "") + (option.hours ? " (" + option.hours + ")" : "");
     }
-    return words + " · " + text.days.replace("%(low)s", option.days_min).replace("%(high)s", option.days_max);
+    var days = option.days_min === option.days_max
+      ? (option.days_max === 1 ? text.day : text.daysSame).replace("%(days)s", option.days_max)
+      : text.days.replace("%(low)s", option.days_min).replace("%(high)s", option.days_max);
+    return words + " · " + days;
   }
 
   function line(label, amount, className) {

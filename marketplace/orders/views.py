@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -149,8 +150,20 @@ def cart_view(request):
     return _cart_page(request)
 
 
+def _cart_change(view):
+    """A change to the cart is a POST. A GET of its address shows the cart rather than a bare 405: the
+    language switch of the page a refused change answered links to it, as do a reload and the back
+    button."""
+    @wraps(view)
+    def change(request, *args, **kwargs):
+        if request.method != "POST":
+            return redirect("orders:cart")
+        return view(request, *args, **kwargs)
+    return require_http_methods(["GET", "HEAD", "POST"])(change)
+
+
 @never_cache
-@require_POST
+@_cart_change
 def cart_add_view(request):
     form = AddToCartForm(request.POST)
     if not form.is_valid():
@@ -177,7 +190,7 @@ def cart_add_view(request):
 
 
 @never_cache
-@require_POST
+@_cart_change
 def cart_update_view(request):
     form = CartUpdateForm(request.POST)
     if not form.is_valid():
@@ -190,7 +203,7 @@ def cart_update_view(request):
 
 
 @never_cache
-@require_POST
+@_cart_change
 def cart_remove_view(request):
     form = CartRemoveForm(request.POST)
     if not form.is_valid():

@@ -170,3 +170,13 @@ def test_the_header_badge_needs_no_session_for_a_new_visitor(client, goods):
     assert response.status_code == 200
     assert not BeautifulSoup(response.content, "html.parser").select(".header-cart__count")
     assert "sessionid" not in response.cookies
+
+
+@pytest.mark.parametrize("change", ["tambah", "ubah", "hapus"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_opening_a_cart_change_by_its_address_shows_the_cart(client, lang, change):
+    """The page a refused change answers (a quantity left empty) has the address of the change; its
+    language switch, a reload or the back button opened it with a GET: a blank 405 in Chromium."""
+    response = client.get(f"/{lang}/kampung-sasirangan/keranjang/{change}/")
+    assert response.status_code == 302 and response["Location"] == f"/{lang}/kampung-sasirangan/keranjang/"
+    assert client.get(response["Location"]).status_code == 200

@@ -148,6 +148,11 @@ class SubOrderEarnings:
     def is_settled(self) -> bool:
         return self.owed_idr == self.settled_idr
 
+    @property
+    def nothing_owed(self) -> bool:
+        """Refunded in full (a cancelled order): nothing was or will be paid out for it."""
+        return self.owed_idr == 0 and self.settled_idr == 0
+
 
 def earnings_for_shop(*, shop: Shop) -> list[SubOrderEarnings]:
     """Every sub-order of the shop that has ledger lines, newest first, in two queries."""

@@ -266,3 +266,18 @@ def test_a_transfer_stripe_does_not_answer_waits_and_is_sent_once_stripe_is_back
     assert settlement.status == SettlementStatus.TRANSFERRED and settlement.stripe_transfer_id.startswith("tr_fake_")
     assert payouts.settlements_transfer_pending(older_than_seconds=0) == 0
     assert [transfer["amount"] for transfer in fake_stripe.transfers.values()] == [36_850_000]
+
+
+def test_a_cancelled_order_refunded_in_full_reads_nothing_owed_not_paid_out(client, sales):
+    """Its row said "Sudah dibayarkan" (paid out to you) for money the artisan never had."""
+    from marketplace.orders import refunds
+    from marketplace.orders.models import Refund
+
+    fulfilment.suborder_cancel(sub_order=sales["waiting"], reason="Kainnya rusak terkena air.")
+    refunds.refund_mark_succeeded(refund=Refund.objects.get(), stripe_refund_id="re_test_1")  # Stripe's answer
+    [row] = payouts.earnings_for_shop(shop=sales["tambak"])
+    assert (row.owed_idr, row.settled_idr) == (0, 0)
+    client.force_login(sales["tambak"].owner)
+    page = BeautifulSoup(client.get("/toko/pendapatan/").content, "html.parser")
+    [cell] = page.select("td[data-label=Pembayaran]")
+    assert cell.get_text(strip=True) == "Tidak ada (dikembalikan ke pembeli)"

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -33,7 +33,7 @@ from marketplace.forms import (
     SizeFormSet,
     size_initial,
 )
-from marketplace.models import MAX_PHOTOS_PER_PRODUCT, ShopStatus
+from marketplace.models import MAX_PHOTOS_PER_PRODUCT, Product, ShopStatus
 
 LOGIN_URL = reverse_lazy("dashboard:login")
 # The photo storage failed: the artisan may try again soon; nothing was saved.
@@ -254,6 +254,14 @@ def product_list(request, shop):
                   {"shop": shop, "section": "products", "products": selectors.products_for_dashboard(shop=shop)})
 
 
+def _made_by_form(shop, product, form):
+    """The product this "new product" form made already (sent twice: Back then save, a double tap)."""
+    key = form.data.get("form_key", "") if product is None else ""
+    if not key or len(key) > 64:
+        return None
+    return Product.objects.filter(shop=shop, form_key=key).first()
+
+
 def _stock_moved_tell(request, form, sizes, moved) -> None:
     """The form again, as typed, with the stock it showed brought up to date: saving it once more
     writes what the artisan typed, now knowing what was sold meanwhile."""
@@ -275,6 +283,10 @@ def _product_form_page(request, shop, product):
     form = ProductForm(request.POST or None, request.FILES or None, product=product)
     sizes = SizeFormSet(request.POST or None, prefix="sizes", initial=size_initial(product))
     if request.method == "POST":
+        made = _made_by_form(shop, product, form)
+        if made is not None:
+            messages.info(request, _("Produk “%(title)s” sudah disimpan; ini halamannya.") % {"title": made.title_id})
+            return redirect("dashboard:product_edit", pk=made.pk)
         if form.is_valid() and sizes.is_valid():
             try:
                 saved = services.product_save(
@@ -287,6 +299,13 @@ def _product_form_page(request, shop, product):
             except services.StockMoved as moved:
                 _stock_moved_tell(request, form, sizes, moved)
                 status = 409
+            except IntegrityError:
+                made = _made_by_form(shop, product, form)
+                if made is None:
+                    raise
+                # The same form a moment earlier, in another request (a double tap): the product it made.
+                messages.info(request, _("Produk “%(title)s” sudah disimpan; ini halamannya.") % {"title": made.title_id})
+                return redirect("dashboard:product_edit", pk=made.pk)
             else:
                 if product is None:
                     messages.success(request, _("Produk “%(title)s” ditambahkan.") % {"title": saved.title_id})

@@ -7,6 +7,8 @@ written, so a bad photo among several leaves the product untouched.
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
@@ -339,8 +341,12 @@ class ProductForm(forms.Form):
     main_photo = forms.CharField(required=False, widget=forms.HiddenInput)
     # The stock the form showed (services.stock_to_write): sales may move it while the form is open.
     stock_seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A new product's form, once only (Product.form_key).
+    form_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, product=None, **kwargs):
+        if product is None and "initial" not in kwargs:
+            kwargs["initial"] = {"form_key": secrets.token_urlsafe(24)}
         if product is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "title_id": product.title_id, "title_en": product.title_en,
@@ -419,6 +425,8 @@ class ProductForm(forms.Form):
         fields["description_id"] = fields["description_id"].strip()
         fields["description_en"] = fields["description_en"].strip()
         fields["stock"] = data.get("stock") or 0
+        if self.product is None and data.get("form_key"):
+            fields["form_key"] = data["form_key"]
         return fields
 
 

@@ -286,6 +286,9 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The once-only key of the dashboard's "new product" form that made it: the same form sent again
+    # (a double tap on a slow network, Back then "Simpan produk") finds this product, not a second one.
+    form_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
 

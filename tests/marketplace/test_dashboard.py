@@ -491,3 +491,43 @@ def test_a_missing_product_is_a_plain_404_not_a_redirect(client, artisan):
     response = client.get("/toko/produk/999999/")
     assert response.status_code == 404
     assert "Tidak ditemukan" in response.content.decode()
+
+
+def test_a_new_product_form_sent_twice_makes_one_product(client, artisan):
+    """Back after saving, then "Simpan produk" again (or a double tap on a slow network) made a second
+    product: the form is once only."""
+    shown = form_as_shown(client, "/toko/produk/baru/")
+    assert shown["form_key"]
+    data = product_post(form_key=shown["form_key"])
+    first = client.post("/toko/produk/baru/", data)
+    assert first.status_code == 302
+    again = client.post("/toko/produk/baru/", data)
+    product = Product.objects.get(shop=artisan)
+    assert again.status_code == 302 and again["Location"] == first["Location"] == f"/toko/produk/{product.pk}/"
+    page = client.get(again["Location"]).content.decode()
+    assert "sudah disimpan; ini halamannya." in page
+    # A new form is a new product.
+    other = product_post(form_key=form_as_shown(client, "/toko/produk/baru/")["form_key"], title_id="Selendang")
+    assert client.post("/toko/produk/baru/", other).status_code == 302
+    assert Product.objects.filter(shop=artisan).count() == 2
+
+
+def test_two_sends_of_a_new_product_form_at_once_make_one_product(client, artisan, monkeypatch):
+    """The second of two simultaneous sends does not find the first's product before saving; the
+    database's unique key stops it, and it answers with the first one's page."""
+    from marketplace import dashboard_views
+
+    data = product_post(form_key=form_as_shown(client, "/toko/produk/baru/")["form_key"])
+    assert client.post("/toko/produk/baru/", data).status_code == 302
+    real = dashboard_views._made_by_form
+    calls = []
+
+    def not_yet_then_found(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(dashboard_views, "_made_by_form", not_yet_then_found)
+    racing = client.post("/toko/produk/baru/", data)
+    product = Product.objects.get(shop=artisan)
+    assert racing.status_code == 302 and racing["Location"] == f"/toko/produk/{product.pk}/"
+    assert len(calls) == 2

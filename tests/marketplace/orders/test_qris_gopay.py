@@ -298,3 +298,10 @@ def test_each_attempt_has_its_own_idempotency_key(client, pay_url, monkeypatch):
     client.post(reverse("orders:pay_method", kwargs={"token": order.token}), {"method": "gopay"})
     assert keys == [f"order-{order.pk}-payment-intent-qris", f"order-{order.pk}-payment-intent-2",
                     f"order-{order.pk}-payment-intent-3-gopay"]
+
+
+def test_only_the_card_tab_speaks_of_card_numbers(client, pay_url):
+    card_note = "Data kartu diproses oleh Stripe; situs ini tidak pernah melihat nomor kartu Anda."
+    assert card_note in page(client.get(pay_url)).text
+    for method in ("qris", "gopay"):
+        assert card_note not in page(client.get(f"{pay_url}?metode={method}")).text, method

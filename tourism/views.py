@@ -7,7 +7,8 @@ The work is in tourism.share_images, tourism.sharing, tourism.seo and tourism.vi
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -91,6 +92,12 @@ def visitor_photo_submit(request, page_id):
     destination = public_pages(DestinationPage.objects.live()).select_related("district").filter(pk=page_id).first()
     if destination is None:
         raise Http404("no such destination")
+    localized = destination.localized
+    if request.method == "GET" and localized.pk != destination.pk and localized.live:
+        # The address names one language's page: the language switch keeps the number, and the other
+        # language's reader belongs on their own page of the same place (its name in their language).
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(reverse("visitor_photos:submit", kwargs={"page_id": localized.pk}) + query)
     context = {"destination": destination, "page_title": _("Kirim foto Anda")}
     if request.method == "GET":
         context["sent"] = request.GET.get("terkirim") == "1"

@@ -51,7 +51,19 @@ def test_the_form_is_linked_from_the_destination_in_both_languages(client, place
         html = client.get(f"/{language}/destinasi/lok-baintan/").text
         assert f'href="/{language}/foto-pengunjung/' in html
     assert "CC BY 4.0" in client.get(form_url(place)).text
-    assert "Send your photo" in client.get(form_url(place, "en")).text
+    assert "Send your photo" in client.get(form_url(place, "en"), follow=True).text
+
+
+def test_the_language_switch_leads_to_the_same_place_in_the_other_language(client, place):
+    """The address names one language's page, and the switch keeps its number: the Indonesian form
+    read "Kirim foto Anda: Lok Baintan Floating Market"."""
+    english = place.get_translation(place.locale.__class__.objects.get(language_code="en"))
+    to_english = client.get(f"/en/foto-pengunjung/{place.pk}/?terkirim=1")
+    assert to_english.status_code == 302 and to_english["Location"] == f"/en/foto-pengunjung/{english.pk}/?terkirim=1"
+    to_indonesian = client.get(f"/id/foto-pengunjung/{english.pk}/")
+    assert to_indonesian.status_code == 302 and to_indonesian["Location"] == f"/id/foto-pengunjung/{place.pk}/"
+    assert "Pasar Terapung Lok Baintan" in client.get(to_indonesian["Location"]).text
+    assert "Lok Baintan Floating Market" in client.get(f"/en/foto-pengunjung/{english.pk}/").text
 
 
 def test_a_sent_photo_waits_for_moderation_without_its_location(client, place, settings):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
@@ -60,8 +60,8 @@ def _public_id(queryset):
     return canonical
 
 
-SHOP = StopKind(kind="shop", label=_("Perajin"), resolve=_resolve_shops, canonical=_public_id(Shop.objects.public))
-PRODUCT = StopKind(kind="product", label=_("Produk"), resolve=_resolve_products,
+SHOP = StopKind(kind="shop", label=pgettext_lazy("satu perhentian rencana", "Perajin"), resolve=_resolve_shops, canonical=_public_id(Shop.objects.public))
+PRODUCT = StopKind(kind="product", label=pgettext_lazy("satu perhentian rencana", "Produk"), resolve=_resolve_products,
                    canonical=_public_id(Product.objects.public))
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, pgettext_lazy
 from wagtail.images import get_image_model
 
 from config.renditions import NEARBY_THUMB
@@ -80,6 +79,10 @@ def _resolve_destinations(ids: list[int]) -> dict[int, StopFacts]:
 def _resolve_events(ids: list[int]) -> dict[int, StopFacts]:
     originals = _originals(EventPage, ids, "district", "venue")
     locales = locale_codes()
+    # The venue's name in the reader's language too (it is a destination page of its own).
+    venues = [original.venue for original in originals if original.venue_id]
+    venue_titles = {venue.pk: shown.title for venue, shown in zip(
+        venues, localize_pages(venues, filter_specs=None, only=("title", "translation_key")), strict=True)}
     found = {}
     for original, page in zip(originals, localize_pages(originals, filter_specs=None), strict=True):
         coordinates = original.coordinates
@@ -88,15 +91,15 @@ def _resolve_events(ids: list[int]) -> dict[int, StopFacts]:
             latitude=float(coordinates[0]) if coordinates else None,
             longitude=float(coordinates[1]) if coordinates else None,
             image=original.main_image, starts_at=original.start, ends_at=original.end,
-            note=(original.venue.title + ", " if original.venue_id else "") + original.district.name,
+            note=(venue_titles[original.venue_id] + ", " if original.venue_id else "") + original.district.name,
             extra={"calendar_url": page_url_in_reading_language(page, locales) + "kalender/"},
         )
     return found
 
 
-DESTINATION = StopKind(kind="destination", label=_("Destinasi"), resolve=_resolve_destinations,
+DESTINATION = StopKind(kind="destination", label=pgettext_lazy("satu perhentian rencana", "Destinasi"), resolve=_resolve_destinations,
                        canonical=_canonical(DestinationPage), shown_as=_shown_as(DestinationPage))
-EVENT = StopKind(kind="event", label=_("Acara"), resolve=_resolve_events,
+EVENT = StopKind(kind="event", label=pgettext_lazy("satu perhentian rencana", "Acara"), resolve=_resolve_events,
                  canonical=_canonical(EventPage), shown_as=_shown_as(EventPage))
 
 

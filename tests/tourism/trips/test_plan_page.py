@@ -63,6 +63,26 @@ def test_the_page_shows_each_stop_with_its_facts_the_leg_and_how_it_is_estimated
     assert "24.3 km in a straight line · about 55 minutes" in english and "Day 1" in english
 
 
+def test_the_english_plan_names_each_stop_in_english_and_in_the_singular(client, places):
+    """It read "1 Destinations" and an event's venue by its Indonesian name."""
+    from tourism.models import EventPage
+
+    EventPage.objects.filter(pk=places["festival"].pk).update(venue=places["mosque"])
+    save(client, f"destination:{places['mosque'].pk}")
+    save(client, f"event:{places['festival'].pk}")
+    save(client, f"product:{places['product'].pk}")
+    save(client, f"shop:{places['shop'].pk}")
+    english = BeautifulSoup(client.get("/en/my-trip/").text, "html.parser")
+    kinds = [" ".join(kind.get_text(" ", strip=True).split()[1:]) for kind in english.select(".trip-stop__kind")]
+    assert kinds == ["Destination", "Event", "Product", "Artisan"]
+    notes = [note.get_text(strip=True) for note in english.select(".trip-stop__note")]
+    assert any(note.startswith("Test Mosque, ") for note in notes), notes
+    indonesian = BeautifulSoup(client.get("/id/rencana/").text, "html.parser")
+    assert [" ".join(kind.get_text(" ", strip=True).split()[1:]) for kind in indonesian.select(".trip-stop__kind")] == [
+        "Destinasi", "Acara", "Produk", "Perajin"]
+    assert any(note.get_text(strip=True).startswith("Masjid Uji, ") for note in indonesian.select(".trip-stop__note"))
+
+
 def test_days_and_order_without_javascript(client, places):
     for key in ("mosque", "market"):
         save(client, f"destination:{places[key].pk}")

@@ -103,13 +103,26 @@ def start_stripe_emulator(site_base: str, *, port: int | None = None,
     data = urllib.parse.urlencode({"url": f"{site_base}/payments/stripe/webhook/",
                                    "secret": EMULATOR_WEBHOOK_SECRET}).encode()
     try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/_config/webhooks/gebrak", data=data, timeout=5)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_config/webhooks/{webhook_name(site_base)}", data=data,
+                               timeout=5)
     except BaseException:  # stopped meanwhile, or the emulator did not answer: the caller holds nothing yet
         emulator.stop()
         raise
+    ours = emulator.process is not None or emulator.left_over_pid is not None
+    kept = (f"What it made is kept in {state_dir}/" if ours
+            else "Another run started it and keeps what it made; it stops with that run")
     print(f"  Stripe emulator (localstripe) on http://127.0.0.1:{port}: pay with 4242 4242 4242 4242; "
-          f"4000 0000 0000 0341 is declined. What it made is kept in {state_dir}/")
+          f"4000 0000 0000 0341 is declined. {kept}.")
     return emulator
+
+
+def webhook_name(site_base: str) -> str:
+    """The site's webhook at the emulator, one per site address: two checkouts run side by side share
+    one emulator (its port), and each gets every event; under one name the last site to start took
+    the other's payments, whose orders then waited for the reconciliation. An event for another
+    database's order is ignored (marketplace.orders.webhooks)."""
+    address = urllib.parse.urlsplit(site_base)
+    return f"gebrak-{address.hostname or 'localhost'}-{address.port or 80}".replace(".", "-")
 
 
 def publish_scheduled_every_minute(env: dict, stop: threading.Event) -> None:

@@ -10,6 +10,7 @@ import importlib.util
 import os
 import signal
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,54 @@ def test_an_emulator_stopped_while_its_webhook_is_registered_is_not_left_running
     with pytest.raises(KeyboardInterrupt):
         script.start_stripe_emulator("http://127.0.0.1:9", port=port, state_dir=state)
     assert_not_running(int((state / "pid").read_text()))
+
+
+def test_two_sites_sharing_one_emulator_each_hear_their_payments(tmp_path, emulators, monkeypatch, settings):
+    """Two checkouts run side by side (`make run` in each) share the emulator on its port. Under one
+    webhook name the second site took the first one's events, and its orders waited for the
+    reconciliation."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.marketplace.orders.emulator import CARD_OK, card_token
+
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    heard = {}
+
+    def site():
+        class Webhook(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                heard.setdefault(self.server.server_port, []).append(json.loads(body)["type"])
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    first, second = site(), site()
+    script = run_dev()
+    port, state = free_port(), tmp_path / "localstripe"
+    base = f"http://127.0.0.1:{port}"
+    try:
+        started = script.start_stripe_emulator(f"http://127.0.0.1:{first.server_port}", port=port, state_dir=state)
+        emulators.append(started.process)
+        script.start_stripe_emulator(f"http://127.0.0.1:{second.server_port}", port=port, state_dir=state)
+        intent = payment_intent_create(base)
+        settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE = "", base  # as tests/conftest.stripe_emulator
+        card = stripe_client.payment_method_from_token(card_token(base, CARD_OK))
+        confirmed = stripe_client.payment_intent_confirm_with(payment_intent_id=intent["id"], payment_method_id=card)
+        assert confirmed.status == "succeeded"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(
+                "payment_intent.succeeded" in heard.get(server.server_port, []) for server in (first, second)):
+            time.sleep(0.1)
+        assert all("payment_intent.succeeded" in heard.get(server.server_port, []) for server in (first, second)), heard
+    finally:
+        first.shutdown()
+        second.shutdown()

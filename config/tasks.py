@@ -159,9 +159,28 @@ class QueueSummary:
     retried: int
     gave_up: int
     recent_failures: tuple[TaskFailure, ...]
+    moot: int = 0  # failed with nothing left to do (_moot), not counted in gave_up
 
 
 RETRYING_PATH = f"{TaskRetrying.__module__}.{TaskRetrying.__qualname__}"
+# Wagtail's tasks that index one object by (app label, model name, pk), enqueued when it is saved. One
+# deleted before the worker reached it (an artisan's photo removed while the queue was busy) fails
+# with DoesNotExist: there was nothing left to index, and no monitor should be woken for it.
+OBJECT_TASKS = frozenset({"wagtail.tasks.update_reference_index_task",
+                          "modelsearch.tasks.insert_or_update_object_task"})
+
+
+def _moot(result) -> bool:
+    """A failed result of OBJECT_TASKS whose object is still gone."""
+    from django.apps import apps
+
+    if result.task_path not in OBJECT_TASKS or not result.exception_class_path.endswith(".DoesNotExist"):
+        return False
+    try:
+        app_label, model_name, pk = result.args_kwargs["args"]
+        return not apps.get_model(app_label, model_name).objects.filter(pk=pk).exists()
+    except (KeyError, ValueError, TypeError, LookupError, AttributeError):
+        return False
 
 
 def queue_summary(*, since, failures: int = 10) -> QueueSummary:
@@ -176,12 +195,14 @@ def queue_summary(*, since, failures: int = 10) -> QueueSummary:
     finished = results.filter(finished_at__gte=since)
     failed = finished.filter(status="FAILED")
     gave_up = failed.exclude(exception_class_path=RETRYING_PATH)
+    moot = [result.pk for result in gave_up.filter(task_path__in=OBJECT_TASKS) if _moot(result)]
+    gave_up = gave_up.exclude(pk__in=moot)
     recent = [
         TaskFailure(task_name=result.task_name, arguments=result.args_kwargs.get("kwargs") or {},
                     error=(result.traceback.strip().splitlines() or [result.exception_class_path])[-1],
                     finished_at=result.finished_at)
         for result in gave_up.order_by("-finished_at")[:failures]]
-    return QueueSummary(
+    return QueueSummary(moot=len(moot),
         waiting=ready_now.count(),
         oldest_waiting_seconds=(timezone.now() - oldest).total_seconds() if oldest else 0.0,
         scheduled=later.count(), running=results.filter(status="RUNNING").count(),

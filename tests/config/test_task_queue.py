@@ -142,3 +142,22 @@ def test_a_worker_process_runs_what_the_site_enqueued(database_backend, tmp_path
     assert worker.returncode == 0, worker.stdout + worker.stderr
     assert [note.read_text() for note in notes] == ["catatan 0", "catatan 1", "catatan 2"]
     assert statuses_seen_by(database_url) == ["SUCCESSFUL"] * 3
+
+
+@pytest.mark.django_db
+def test_wagtails_indexing_of_an_image_deleted_before_the_worker_came_wakes_no_monitor(database_backend):
+    """An artisan removed a photo while the queue was busy: Wagtail's indexing and reference tasks for
+    it failed on the missing image, and tasks_status called ten of them "gave up" (exit 1)."""
+    from django.core.files.base import ContentFile
+    from wagtail.images import get_image_model
+
+    from tests.marketplace.factories import jpeg_bytes
+
+    image = get_image_model().objects.create(title="Kain", file=ContentFile(jpeg_bytes(), name="kain.jpg"))
+    pending = set(DBTaskResult.objects.ready().values_list("task_path", flat=True))
+    assert pending & tasks.OBJECT_TASKS, pending  # what Wagtail asks of the worker for a saved image
+    image.delete()
+    run_worker_here()
+    assert DBTaskResult.objects.filter(status="FAILED", task_path__in=tasks.OBJECT_TASKS).exists()
+    report, code = status()
+    assert "0 gave up" in report and "with nothing left to do" in report and code == 0, report

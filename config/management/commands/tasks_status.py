@@ -44,6 +44,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Running: {summary.running}")
         self.stdout.write(f"Last {hours} h: {summary.succeeded} done, {summary.retried} failed and tried again, "
                           f"{summary.gave_up} gave up")
+        if summary.moot:
+            self.stdout.write(f"  and {summary.moot} with nothing left to do: Wagtail's indexing of something "
+                              "deleted before the worker reached it")
         for failure in summary.recent_failures:
             self.stdout.write(f"  {timezone.localtime(failure.finished_at):%Y-%m-%d %H:%M} {failure.task_name} "
                               f"{failure.arguments}: {failure.error}")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 # Thousands grouped by dots, as Indonesians write amounts: 175.000, 1.500.000.
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+MAX_DIGITS = 18  # a bigint; a field's own max_value says what it takes
 
 
 def ascii_digits(text: str) -> bool:
@@ -24,12 +25,15 @@ def whole_number_read(text: str) -> int | None:
     with "Rp" before it or not, a minus sign for a negative one; None for anything else (a decimal
     part, a comma, a stray dot), never a guess."""
     text = text.strip()
-    if text[:2].lower() == "rp":  # "Rp 175.000", "Rp.175.000", "rp175000"
-        text = text[2:].lstrip(" .")
+    if text[:2].lower() == "rp":  # "Rp 175.000", "Rp.175.000", "rp175000", "Rp\xa0175.000" pasted
+        text = text[2:].lstrip().lstrip(".").lstrip()
     sign, text = (-1, text[1:].lstrip()) if text.startswith("-") else (1, text)
     if _GROUPED.fullmatch(text):
         text = text.replace(".", "")
-    return sign * int(text) if ascii_digits(text) else None
+    # Longer than any amount (Python refuses to read more than 4300 digits: a 500 where a form asks).
+    if len(text) > MAX_DIGITS or not ascii_digits(text):
+        return None
+    return sign * int(text)
 
 
 class WholeNumberField(forms.IntegerField):

@@ -262,10 +262,24 @@ def _made_by_form(shop, product, form):
     return Product.objects.filter(shop=shop, form_key=key).first()
 
 
+def _made_already(request, made, form):
+    """The product page of what this form made before; what was changed since is not applied, and
+    the artisan is told so."""
+    changed = form.is_valid() and any(
+        getattr(made, name) != value for name, value in form.service_fields().items()
+        if name not in ("form_key", "stock", "motif", "is_published"))
+    if changed:
+        messages.warning(request, _("Produk “%(title)s” sudah dibuat dari formulir ini, jadi perubahan terakhir "
+                                    "belum disimpan. Ubah di sini, lalu simpan.") % {"title": made.title_id})
+    else:
+        messages.info(request, _("Produk “%(title)s” sudah disimpan; ini halamannya.") % {"title": made.title_id})
+    return redirect("dashboard:product_edit", pk=made.pk)
+
+
 def _stock_moved_tell(request, form, sizes, moved) -> None:
     """The form again, as typed, with the stock it showed brought up to date: saving it once more
     writes what the artisan typed, now knowing what was sold meanwhile."""
-    message = _("Sejak halaman ini dibuka, stoknya berubah dari %(seen)s menjadi %(now)s (ada yang terjual). "
+    message = _("Sejak halaman ini dibuka, stoknya berubah dari %(seen)s menjadi %(now)s (pesanan pembeli). "
                 "Periksa stok yang Anda tulis, lalu simpan lagi.") % {"seen": moved.seen, "now": moved.now}
     if moved.size:
         row = sizes.forms[moved.index]
@@ -285,8 +299,7 @@ def _product_form_page(request, shop, product):
     if request.method == "POST":
         made = _made_by_form(shop, product, form)
         if made is not None:
-            messages.info(request, _("Produk “%(title)s” sudah disimpan; ini halamannya.") % {"title": made.title_id})
-            return redirect("dashboard:product_edit", pk=made.pk)
+            return _made_already(request, made, form)
         if form.is_valid() and sizes.is_valid():
             try:
                 saved = services.product_save(
@@ -304,8 +317,7 @@ def _product_form_page(request, shop, product):
                 if made is None:
                     raise
                 # The same form a moment earlier, in another request (a double tap): the product it made.
-                messages.info(request, _("Produk “%(title)s” sudah disimpan; ini halamannya.") % {"title": made.title_id})
-                return redirect("dashboard:product_edit", pk=made.pk)
+                return _made_already(request, made, form)
             else:
                 if product is None:
                     messages.success(request, _("Produk “%(title)s” ditambahkan.") % {"title": saved.title_id})

@@ -288,7 +288,7 @@ class Product(models.Model):
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # The once-only key of the dashboard's "new product" form that made it: the same form sent again
     # (a double tap on a slow network, Back then "Simpan produk") finds this product, not a second one.
-    form_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    form_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -314,6 +314,9 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(price_idr__gte=0), name="marketplace_product_price_gte_0"),
             models.CheckConstraint(condition=Q(weight_g__isnull=True) | Q(weight_g__gte=MIN_WEIGHT_G, weight_g__lte=MAX_WEIGHT_G),
                                    name="marketplace_product_weight_g_range"),
+            # One product per shop's form (form_key), as the dashboard looks it up.
+            models.UniqueConstraint(fields=["shop", "form_key"], condition=~Q(form_key=""),
+                                    name="marketplace_product_shop_form_key"),
         ]
 
     def __str__(self):

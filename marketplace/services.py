@@ -222,7 +222,7 @@ def stock_to_write(*, typed: int, seen: int | None, now: int, size: str = "", in
     open: writing back the number the form showed would put a sold cloth on sale again. So a stock
     the artisan left as shown keeps what sales made of it; one they changed is written when nothing
     moved it meanwhile; when both happened the artisan decides again (StockMoved)."""
-    if seen is None or now == seen:
+    if seen is None or now == seen or typed == now:
         return typed
     if typed == seen:
         return now

@@ -222,7 +222,7 @@ class BankAccountForm(forms.Form):
     bank_name = forms.CharField(label=_("Nama bank"), max_length=60,
                                 error_messages=_required(_("Tulis nama bank, mis. BRI, BNI, Bank Kalsel.")))
     # Pasted from a chat or a note, a number comes with spaces around it (kept out by `strip`).
-    account_number = forms.RegexField(label=_("Nomor rekening"), regex=r"^[0-9][0-9 \-]*[0-9]$", strip=True,
+    account_number = forms.RegexField(label=_("Nomor rekening"), regex=r"^[0-9]([0-9 \-]*[0-9])?$", strip=True,
                                       max_length=80,
                                       error_messages={"required": _("Tulis nomor rekening."),
                                                       "invalid": _("Nomor rekening hanya berisi angka.")})

@@ -151,7 +151,7 @@ class SubOrderEarnings:
     @property
     def nothing_owed(self) -> bool:
         """Refunded in full (a cancelled order): nothing was or will be paid out for it."""
-        return self.owed_idr == 0 and self.settled_idr == 0
+        return self.owed_idr == 0 and self.settled_idr == 0 and self.refunds_idr > 0
 
 
 def earnings_for_shop(*, shop: Shop) -> list[SubOrderEarnings]:

@@ -218,6 +218,15 @@ def cart_remove_view(request):
 CHECKOUT_FILLED = ("name", "email", "phone", "country", "province", "regency", "district", "postal_code", "street")
 
 
+def _own_attempt(request, previous: Order | None) -> Order | None:
+    """The session's unpaid attempt when it is this buyer's and still holds its goods: a browser shared
+    at an internet café keeps its session, and the next person must not read the last one's address."""
+    buyer = request.user.pk if request.user.is_authenticated else None
+    if previous is None or previous.user_id != buyer:
+        return None
+    return previous if previous.reserved_until is not None and previous.reserved_until > timezone.now() else None
+
+
 def _checkout_initial(request, previous: Order | None) -> dict:
     """The checkout form as the buyer left it: their unpaid attempt of this session (back from the pay
     page, by its "Data pengiriman" link), else a signed-in buyer's last order, else where the cart's
@@ -312,10 +321,10 @@ def checkout_view(request):
         return redirect("orders:cart")
     if contents.too_large:
         return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
-    form = CheckoutForm(request.POST if request.method == "POST" else None,
-                        initial=_checkout_initial(request, previous))
+    own = _own_attempt(request, previous)
+    form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request, own))
     context = {"cart": contents, "form": form, "errors": [], "delivery": None, "delivery_errors": {},
-               "delivery_shops": _delivery_placeholder(contents, previous),
+               "delivery_shops": _delivery_placeholder(contents, own),
                "delivery_script": _delivery_script(contents)}
     if request.method != "POST":
         return render(request, "orders/checkout.html", context)

@@ -212,7 +212,7 @@ def test_product_field_errors_are_indonesian_and_beside_the_field(client, artisa
 
 
 @pytest.mark.parametrize(("typed", "price"), [("150.000", 150_000), ("Rp 150.000", 150_000), ("1.500.000", 1_500_000),
-                                             ("150000", 150_000), ("rp.175000", 175_000)])
+                                             ("150000", 150_000), ("rp.175000", 175_000), ("Rp\xa0175.000", 175_000)])
 def test_a_price_written_the_indonesian_way_is_read_in_thousands(client, artisan, typed, price):
     """Django's own field read "150.000" as 150 (a decimal part of zeros dropped) and the browser's number
     box did the same: an artisan's Rp 150.000 went on sale at Rp 150, with a success message."""
@@ -222,7 +222,7 @@ def test_a_price_written_the_indonesian_way_is_read_in_thousands(client, artisan
     assert (product.price_idr, product.stock) == (price, 1000)
 
 
-@pytest.mark.parametrize("typed", ["150,000", "150.5", "150.00", "15.0000", "Rp", "1.2.3"])
+@pytest.mark.parametrize("typed", ["150,000", "150.5", "150.00", "15.0000", "Rp", "1.2.3", "9" * 5000])
 def test_a_price_that_is_not_whole_rupiah_is_refused_not_guessed(client, artisan, typed):
     response = client.post("/toko/produk/baru/", product_post(price_idr=typed))
     assert response.status_code == 400
@@ -389,7 +389,7 @@ def test_a_stock_changed_by_both_the_artisan_and_a_sale_is_asked_again_then_save
     asked = client.post(f"/toko/produk/{product.pk}/", shown)
     assert asked.status_code == 409
     assert field_errors(asked, "id_stock") == [
-        "Sejak halaman ini dibuka, stoknya berubah dari 2 menjadi 0 (ada yang terjual). "
+        "Sejak halaman ini dibuka, stoknya berubah dari 2 menjadi 0 (pesanan pembeli). "
         "Periksa stok yang Anda tulis, lalu simpan lagi."]
     product.refresh_from_db()
     assert (product.stock, product.price_idr) == (0, 200_000)  # nothing saved
@@ -398,6 +398,16 @@ def test_a_stock_changed_by_both_the_artisan_and_a_sale_is_asked_again_then_save
     assert client.post(f"/toko/produk/{product.pk}/", again).status_code == 302
     product.refresh_from_db()
     assert (product.stock, product.price_idr) == (5, 250_000)
+
+
+def test_a_stock_typed_as_it_already_is_is_saved_without_asking(client, artisan):
+    product = ProductFactory(shop=artisan, stock=5)
+    shown = form_as_shown(client, f"/toko/produk/{product.pk}/")
+    sold(product, 1)
+    shown["stock"] = "4"  # the artisan counted the shelf: four, as the sale left it
+    assert client.post(f"/toko/produk/{product.pk}/", shown).status_code == 302
+    product.refresh_from_db()
+    assert product.stock == 4
 
 
 def test_a_size_sold_while_the_form_is_open_keeps_its_sale(client, artisan):
@@ -506,6 +516,11 @@ def test_a_new_product_form_sent_twice_makes_one_product(client, artisan):
     assert again.status_code == 302 and again["Location"] == first["Location"] == f"/toko/produk/{product.pk}/"
     page = client.get(again["Location"]).content.decode()
     assert "sudah disimpan; ini halamannya." in page
+    # Back, a price corrected, saved again: the artisan is told the correction is not in yet.
+    corrected = client.post("/toko/produk/baru/", {**data, "price_idr": "185.000"})
+    assert corrected["Location"] == first["Location"]
+    assert "perubahan terakhir belum disimpan" in client.get(corrected["Location"]).content.decode()
+    assert Product.objects.get(shop=artisan).price_idr == 175_000
     # A new form is a new product.
     other = product_post(form_key=form_as_shown(client, "/toko/produk/baru/")["form_key"], title_id="Selendang")
     assert client.post("/toko/produk/baru/", other).status_code == 302

@@ -21,6 +21,7 @@ from marketplace.orders import cart
 from marketplace.orders.models import Order, OrderStatus, PayoutLine, StockState, SubOrderStatus
 from marketplace.payments import stripe_client
 from marketplace.payments.models import StripeEvent
+from tests.marketplace.factories import UserFactory
 from tests.marketplace.orders import emulator
 from tests.marketplace.orders import factories as f
 
@@ -255,3 +256,21 @@ def test_a_courier_of_one_day_reads_one_day_not_a_range_of_one(client, goods, la
     # What checkout.js writes when the address changes: the same words.
     script = json.loads(quote.select_one("#ko-delivery-config").string)
     assert script["messages"]["day"] == same_day.split(" · ")[1].replace("1", "%(days)s")
+
+
+def test_the_next_person_at_a_shared_browser_does_not_read_the_last_ones_address(client, goods):
+    """The unpaid attempt's details fill the form for the same buyer only, while it holds its goods."""
+    fill_cart(client, goods)
+    emulator.checkout_form(client)
+    order = Order.objects.get()
+
+    def street_shown():
+        page = BeautifulSoup(client.get("/id/kampung-sasirangan/checkout/").content, "html.parser")
+        return page.select_one("[name=street]").get_text().strip()
+
+    assert street_shown() == "Jl. Kertajaya No. 12"
+    Order.objects.filter(pk=order.pk).update(reserved_until=timezone.now() - timedelta(minutes=1))
+    assert street_shown() == ""  # left long ago: the goods went back to the shelf
+    Order.objects.filter(pk=order.pk).update(reserved_until=timezone.now() + timedelta(minutes=10))
+    client.force_login(UserFactory())  # another person signs in on the same browser
+    assert street_shown() == ""

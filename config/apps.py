@@ -1,6 +1,6 @@
 """Site-wide wiring that belongs to no single app: the page cache's purge, the renditions made
-at publish time and the admin's date-time years (config/admin_dates.py). Listed in
-INSTALLED_APPS as "config.apps.SiteWideConfig"."""
+at publish time, the admin's date-time years (config/admin_dates.py) and its whole numbers
+(config/digits.py). Listed in INSTALLED_APPS as "config.apps.SiteWideConfig"."""
 
 from django.apps import AppConfig
 
@@ -17,9 +17,10 @@ class SiteWideConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from config import admin_dates, dependencies, page_cache, renditions
+        from config import admin_dates, dependencies, digits, page_cache, renditions
 
         admin_dates.register_date_time_years()
+        digits.register_admin_whole_numbers()
 
         # A content write makes stale what showed it (config/dependencies.py; a model no app
         # registered: everything; page_cache.IGNORED_MODELS: nothing). Pages are Wagtail's, so

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Thousands grouped by dots, as Indonesians write amounts: 175.000, 1.500.000.
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
@@ -44,6 +45,9 @@ class WholeNumberField(forms.IntegerField):
     In a text box (a phone still shows its number pad, `inputmode`) the server gets what was typed,
     and reads the dots as thousands."""
 
+    # Django's "Masukkan bilangan bulat." does not say that dots between the thousands are fine.
+    default_error_messages = {"invalid": _("Tulis angka utuh, mis. 25000 atau 25.000.")}
+
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
         super().__init__(**kwargs)
@@ -57,3 +61,26 @@ class WholeNumberField(forms.IntegerField):
         if number is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+def register_admin_whole_numbers() -> None:
+    """Every whole-number field of a Wagtail admin form (a destination's ticket price, a product's
+    price and stock, a courier's rates) reads numbers as `WholeNumberField` does, through Wagtail's
+    public form field registry, at start-up (config/apps.py).
+
+    Django's field took an editor's "25.000" as Rp 25 and saved it without a word. Wagtail registers
+    nothing for integer fields today; should an upgrade register something, the start-up stops
+    rather than replace it unseen (tests/config/test_admin_forms.py checks a form's field)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import models
+    from wagtail.admin.forms.models import register_form_field_override, registry
+
+    ours = {"form_class": WholeNumberField}
+    wagtails = registry.get_by_type(models.IntegerField)
+    if wagtails == ours:
+        return  # registered already
+    if wagtails is not None:
+        raise ImproperlyConfigured(
+            f"Wagtail's form field override for IntegerField is {wagtails!r}; config.digits "
+            "expected none to replace")
+    register_form_field_override(models.IntegerField, override=ours)

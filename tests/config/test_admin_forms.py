@@ -1,6 +1,7 @@
 """What an editor gets in the Wagtail admin for input Wagtail's own code answered with a 500:
 a damaged or truncated image in the image library (config/library_images.py) and a date-time
-whose year Python cannot move between time zones (config/admin_dates.py)."""
+whose year Python cannot move between time zones (config/admin_dates.py); and for an amount
+written the Indonesian way, which Django's integer field misread (config/digits.py)."""
 
 import html
 import io
@@ -18,6 +19,9 @@ from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.images import get_image_model
 from wagtail.users.models import UserProfile
 
+from config.digits import WholeNumberField
+from marketplace.shipping.models import ShippingRate
+from tests.marketplace.orders import factories as shop_factories
 from tests.tourism import factories
 from tourism.models import DestinationPage, EventPage
 
@@ -97,11 +101,10 @@ def test_a_whole_image_is_still_taken_by_both_uploads(editor_client):
     assert sorted(get_image_model().objects.values_list("width", "height")) == [(300, 200), (300, 200)]
 
 
-def edit_form_data(client, page) -> dict:
-    """What the page's edit form sends when saved unchanged (its StreamField is written by the
-    editor's JavaScript: sent empty here)."""
-    page_html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
-    data = {"body-count": "0"}
+def form_data(client, url: str) -> dict:
+    """What the admin form at `url` sends when saved unchanged."""
+    page_html = client.get(url).content.decode()
+    data = {}
     for tag in re.findall(r"<input[^>]*>", page_html):
         name = re.search(r'name="([^"]+)"', tag)
         if not name or ('type="checkbox"' in tag and "checked" not in tag):
@@ -110,10 +113,17 @@ def edit_form_data(client, page) -> dict:
         data[name.group(1)] = html.unescape(value.group(1)) if value else ""
     for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page_html, re.S):
         data[name] = html.unescape(text).removeprefix("\n")
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page_html, re.S):
+    for tag, name, options in re.findall(r'(<select[^>]*name="([^"]+)"[^>]*>)(.*?)</select>', page_html, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
-        data[name] = chosen.group(1) if chosen else ""
+        if chosen or " multiple" not in tag:  # a list with nothing chosen sends nothing
+            data[name] = chosen.group(1) if chosen else ""
     return data
+
+
+def edit_form_data(client, page) -> dict:
+    """What the page's edit form sends when saved unchanged (its StreamField is written by the
+    editor's JavaScript: sent empty here)."""
+    return {**form_data(client, f"/admin/pages/{page.pk}/edit/"), "body-count": "0"}
 
 
 @pytest.mark.parametrize("field,typed", [
@@ -180,3 +190,49 @@ def test_an_image_with_a_side_no_rendition_can_have_is_refused(editor_client, si
             f"Gambar ini {size[0]}×{size[1]} piksel; sisi terpanjangnya paling banyak 16383 piksel. "
             "Perkecil dulu, lalu unggah lagi."]
         assert not get_image_model().objects.exists()
+
+
+@pytest.mark.parametrize("typed,price", [("25.000", 25_000), ("Rp 25.000", 25_000), ("25000", 25_000),
+                                         ("1.500.000", 1_500_000)])
+def test_an_editors_ticket_price_is_read_with_its_thousands(editor_client, typed, price):
+    """Django's integer field took "25.000" as Rp 25 (a decimal part of zeros dropped) and saved it."""
+    page = factories.destination(slug="tiket-bertitik")
+    data = edit_form_data(editor_client, page)
+    data["ticket_price_idr"] = typed
+    response = editor_client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert DestinationPage.objects.get(pk=page.pk).get_latest_revision_as_object().ticket_price_idr == price
+
+
+@pytest.mark.parametrize("typed", ["25,000", "25.5", "25.00", "Rp", "9" * 5000])
+def test_a_ticket_price_that_is_not_whole_rupiah_is_refused_beside_its_field(editor_client, typed):
+    page = factories.destination(slug="tiket-aneh")
+    revisions = page.revisions.count()
+    data = edit_form_data(editor_client, page)
+    data["ticket_price_idr"] = typed
+    response = editor_client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["ticket_price_idr"] == ["Tulis angka utuh, mis. 25000 atau 25.000."]
+    assert page.revisions.count() == revisions, "nothing is saved"
+
+
+def test_an_editor_corrects_a_products_price_and_weight_written_with_dots(editor_client):
+    product = shop_factories.product(shop=shop_factories.shop(), price_idr=100_000, weight_g=500)
+    url = f"/admin/snippets/marketplace/product/edit/{product.pk}/"
+    data = form_data(editor_client, url)
+    data.update(price_idr="175.000", weight_g="1.200")
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    product.refresh_from_db()
+    assert (product.price_idr, product.weight_g) == (175_000, 1_200)
+
+
+def test_every_admin_whole_number_box_sends_what_was_typed():
+    """Fails if Wagtail's form field registry stops applying config.digits' registration (a number box
+    reads "25.000" as 25 before the server sees it)."""
+    destination = DestinationPage.get_edit_handler().get_form_class()
+    rate = ShippingRate.snippet_viewset.get_edit_handler().get_form_class()
+    for form, name in ((destination, "ticket_price_idr"), (rate, "first_kg_idr"), (rate, "next_kg_idr")):
+        field = form.base_fields[name]
+        assert isinstance(field, WholeNumberField), name
+        assert (field.widget.input_type, field.widget.attrs["inputmode"]) == ("text", "numeric"), name

@@ -9,6 +9,7 @@ urlpatterns = [
     path("pesanan/", views.order_list, name="orders"),
     path("pesanan/<int:pk>/", views.order_detail, name="order_detail"),
     path("pesanan/<int:pk>/kirim/", views.order_ship, name="order_ship"),
+    path("pesanan/<int:pk>/resi/", views.order_tracking, name="order_tracking"),
     path("pesanan/<int:pk>/diterima/", views.order_delivered, name="order_delivered"),
     path("pesanan/<int:pk>/siap-diambil/", views.order_ready, name="order_ready"),
     path("pesanan/<int:pk>/diambil/", views.order_collect, name="order_collect"),

@@ -52,11 +52,15 @@ def order_list(request, shop):
 
 
 def _detail(request, shop, sub_order, *, ship_form=None, cancel_form=None, collect_form=None, status=200):
+    if ship_form is None:
+        # A parcel on its way: the form corrects its courier and receipt number, so it starts with them.
+        ship_form = ShipForm(initial={"courier": sub_order.courier, "tracking_number": sub_order.tracking_number}
+                             if sub_order.status == SubOrderStatus.SHIPPED else None)
     return render(request, "orders/dashboard/order_detail.html", {
         "shop": shop, "section": "orders", "sub_order": sub_order, "order": sub_order.order,
         "lines": list(sub_order.lines.all()),
         "refunded_idr": selectors.sub_order_refunded_idr(sub_order=sub_order),
-        "ship_form": ship_form or ShipForm(), "cancel_form": cancel_form or CancelForm(),
+        "ship_form": ship_form, "cancel_form": cancel_form or CancelForm(),
         "collect_form": collect_form or CollectForm(),
         "cancel_refusal": fulfilment.cancel_refusal(sub_order=sub_order),
     }, status=status)
@@ -99,6 +103,28 @@ def order_ship(request, shop, sub_order):
                    _("Pesanan %(number)s ditandai dikirim. Pembeli diberi tahu lewat email.")
                    % {"number": sub_order.order.number},
                    courier=form.cleaned_data["courier"], tracking_number=form.cleaned_data["tracking_number"])
+
+
+@shop_owner_required(approved=True)
+@with_sub_order
+@require_POST
+def order_tracking(request, shop, sub_order):
+    """A mistyped receipt number (or courier) corrected while the parcel is on its way."""
+    form = ShipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nomor resi belum diperbaiki; periksa isian di bawah."))
+        return _detail(request, shop, sub_order, ship_form=form, status=400)
+    try:
+        changed = fulfilment.suborder_correct_tracking(
+            sub_order=sub_order, courier=form.cleaned_data["courier"], tracking_number=form.cleaned_data["tracking_number"])
+    except fulfilment.FulfilmentError as error:
+        return _refused(request, shop, sub_order, error)
+    if changed:
+        messages.success(request, _("Nomor resi pesanan %(number)s diperbaiki. Pembeli diberi tahu lewat email.")
+                         % {"number": sub_order.order.number})
+    else:
+        messages.info(request, _("Kurir dan nomor resinya sama dengan sebelumnya; tidak ada yang diubah."))
+    return redirect("dashboard:order_detail", pk=sub_order.pk)
 
 
 @shop_owner_required(approved=True)

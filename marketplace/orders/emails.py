@@ -56,14 +56,17 @@ def order_paid_emails(*, order_pk: int) -> None:
                   recipient=sub_order.shop.owner.email)
 
 
-def sub_order_shipped_email(*, sub_order: SubOrder) -> None:
+def sub_order_shipped_email(*, sub_order: SubOrder, corrected: bool = False) -> None:
+    """The parcel is on its way: the courier, the receipt number and its tracking link. `corrected`:
+    the artisan corrected a mistyped number, and the buyer is told to use this one."""
     order = sub_order.order
     with translation.override(order.language):
-        _send(subject=_("Pesanan %(number)s dikirim oleh %(shop)s") % {"number": order.number,
-                                                                       "shop": sub_order.shop.name},
+        subject = (_("Nomor resi pesanan %(number)s diperbaiki oleh %(shop)s") if corrected
+                   else _("Pesanan %(number)s dikirim oleh %(shop)s"))
+        _send(subject=subject % {"number": order.number, "shop": sub_order.shop.name},
               template="orders/email/shipped.txt",
               context={"order": order, "sub_order": sub_order, "lines": list(sub_order.lines.all()),
-                       "status_url": order_status_url(order)},
+                       "status_url": order_status_url(order), "corrected": corrected},
               recipient=order.email)
 
 

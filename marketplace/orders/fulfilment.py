@@ -1,7 +1,8 @@
 """What happens to a paid sub-order: the artisan ships it (or cancels it while it is still on their
 shelf), then the buyer receives it.
 
-Courier: paid -> shipped (courier and receipt number; the buyer gets the tracking link) -> delivered.
+Courier: paid -> shipped (courier and receipt number; the buyer gets the tracking link; a mistyped
+number may be corrected until the parcel arrives) -> delivered.
 Pickup at the workshop: paid -> ready for pickup (the buyer is emailed the code, address and hours)
 -> collected (the artisan types the code the buyer shows). Collected is received, like delivered:
 reviews and payouts follow it the same way (models.RECEIVED_STATUSES).
@@ -50,6 +51,27 @@ def suborder_mark_shipped(*, sub_order: SubOrder, courier: str, tracking_number:
         sub_order.save(update_fields=["status", "courier", "tracking_number", "shipped_at"])
         transaction.on_commit(lambda: emails.sub_order_shipped_email(sub_order=sub_order), robust=True)
     return sub_order
+
+
+def suborder_correct_tracking(*, sub_order: SubOrder, courier: str, tracking_number: str) -> bool:
+    """The artisan mistyped the receipt number (or chose the wrong courier) when marking the parcel
+    shipped: while it is on its way the two may be corrected, and the buyer is emailed the new
+    tracking link. True when something changed; the same courier and number change nothing and send
+    nothing (a second tap)."""
+    with transaction.atomic():
+        sub_order = _lock(sub_order)
+        if sub_order.status in (SubOrderStatus.DELIVERED, SubOrderStatus.COLLECTED):
+            raise FulfilmentError(_("Paket sudah diterima pembeli; nomor resinya tidak diubah lagi."))
+        if sub_order.status != SubOrderStatus.SHIPPED:
+            raise FulfilmentError(_("Hanya pesanan yang sedang dikirim yang nomor resinya dapat diperbaiki."))
+        if (sub_order.courier, sub_order.tracking_number) == (courier, tracking_number):
+            return False
+        sub_order.courier = courier
+        sub_order.tracking_number = tracking_number
+        sub_order.save(update_fields=["courier", "tracking_number"])
+        transaction.on_commit(
+            lambda: emails.sub_order_shipped_email(sub_order=sub_order, corrected=True), robust=True)
+    return True
 
 
 def suborder_mark_delivered(*, sub_order: SubOrder) -> SubOrder:

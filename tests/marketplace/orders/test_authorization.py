@@ -19,8 +19,8 @@ from tests.marketplace.orders import factories as f
 pytestmark = pytest.mark.django_db
 
 # Name one sub-order by its id: only the shop that fulfils it may reach it.
-SUB_ORDER_URLS = {"order_detail", "order_ship", "order_delivered", "order_cancel", "order_ready", "order_collect",
-                  "order_packing_slip"}
+SUB_ORDER_URLS = {"order_detail", "order_ship", "order_tracking", "order_delivered", "order_cancel", "order_ready",
+                  "order_collect", "order_packing_slip"}
 # About the requester's own shop: nothing in the URL says whose.
 OWN_SHOP_ORDER_URLS = {"orders", "earnings", "earnings_csv", "payout_bank"}
 # Stripe Connect onboarding: only with STRIPE_CONNECT_ENABLED (tested in test_connect.py).
@@ -61,6 +61,7 @@ def snapshot(world):
 
 def post_data(name):
     return {"order_ship": {"courier": "JNE", "tracking_number": "JNE123456789"},
+            "order_tracking": {"courier": "JNE", "tracking_number": "JNE123456789"},
             "order_cancel": {"reason": "Diretas"},
             "payout_bank": {"bank_name": "Bank Diretas", "account_number": "1234567890", "account_holder": "X"},
             }.get(name, {})
@@ -89,9 +90,11 @@ def test_dashboard_order_authorization(client, world, name, role, method):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("dashboard:login") + "?next=")
     elif role == "owner":
-        # The world's sub-order is paid, not shipped: the owner cannot mark it received yet (409); it goes by
-        # courier, so it is not made ready for pickup (409) nor collected (400: no code typed).
-        refused = {"order_delivered": {409}, "order_ready": {409}, "order_collect": {400}}.get(name, set())
+        # The world's sub-order is paid, not shipped: the owner cannot mark it received yet (409) nor correct
+        # its receipt number (409); it goes by courier, so it is not made ready for pickup (409) nor collected
+        # (400: no code typed).
+        refused = {"order_delivered": {409}, "order_tracking": {409}, "order_ready": {409},
+                   "order_collect": {400}}.get(name, set())
         assert response.status_code in {200, 302, 405} | refused, response.status_code
     elif role in {"applicant", "no_shop"}:
         assert response.status_code == 403

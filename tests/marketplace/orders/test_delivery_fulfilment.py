@@ -175,6 +175,97 @@ def test_courier_shipping_gives_the_buyer_a_tracking_link(client, django_capture
     assert f'href="{link}"' in page
 
 
+@pytest.fixture
+def shipped(client, django_capture_on_commit_callbacks):
+    """A JNE parcel marked shipped with a mistyped receipt number; the artisan signed in, emails cleared."""
+    shop = f.shop(name="Sasirangan Ibu Aminah")
+    order = paid_with(JNE_REG, (f.product(shop=shop, title_id="Selendang Kulat Karikit", price_idr=120_000,
+                                           stock=3), 1))
+    sub_order = order.sub_orders.get()
+    client.force_login(shop.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("dashboard:order_ship", args=[sub_order.pk]),
+                           {"courier": "JNE", "tracking_number": "0113234567890999"}).status_code == 302
+    mail.outbox.clear()
+    return {"order": order, "sub_order": sub_order, "shop": shop}
+
+
+def test_a_mistyped_receipt_number_is_corrected_and_the_buyer_gets_the_new_link(
+        client, shipped, django_capture_on_commit_callbacks):
+    order, sub_order = shipped["order"], shipped["sub_order"]
+    url = reverse("dashboard:order_tracking", args=[sub_order.pk])
+    page = client.get(reverse("dashboard:order_detail", args=[sub_order.pk])).content.decode()
+    assert f'action="{url}"' in page and 'value="0113234567890999"' in page, "the form starts with what was typed"
+
+    bad = client.post(url, {"courier": "SiCepat", "tracking_number": "SC-12"})
+    assert bad.status_code == 400 and "Nomor resi SiCepat tidak seperti itu" in bad.content.decode()
+    assert SubOrder.objects.get(pk=sub_order.pk).tracking_number == "0113234567890999"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"courier": "JNE", "tracking_number": "0113 2345 6789 0123"}, follow=True)
+    assert "Nomor resi pesanan" in response.content.decode() and "diperbaiki" in response.content.decode()
+    sub_order.refresh_from_db()
+    assert (sub_order.status, sub_order.courier, sub_order.tracking_number) == (
+        SubOrderStatus.SHIPPED, "JNE", "0113234567890123")
+    [corrected] = mail.outbox
+    assert corrected.subject == f"Nomor resi pesanan {order.number} diperbaiki oleh Sasirangan Ibu Aminah"
+    assert "https://www.jne.co.id/tracking-package?awb=0113234567890123" in corrected.body
+    assert "bukan yang dikirim sebelumnya" in corrected.body and "0113234567890999" not in corrected.body
+    status_page = client.get(order.get_absolute_url()).content.decode()
+    assert "0113234567890123" in status_page and "0113234567890999" not in status_page
+
+    # The same again (a second tap) changes nothing and emails nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"courier": "JNE", "tracking_number": "0113234567890123"}, follow=True)
+    assert "tidak ada yang diubah" in again.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_a_received_parcels_receipt_number_stays_and_a_paid_one_is_shipped_first(client, shipped):
+    sub_order = shipped["sub_order"]
+    fulfilment.suborder_mark_delivered(sub_order=sub_order)
+    url = reverse("dashboard:order_tracking", args=[sub_order.pk])
+    refused = client.post(url, {"courier": "JNE", "tracking_number": "0113234567890123"})
+    assert refused.status_code == 409 and "Paket sudah diterima pembeli" in refused.content.decode()
+    assert SubOrder.objects.get(pk=sub_order.pk).tracking_number == "0113234567890999"
+    assert "Salah ketik nomor resi" not in client.get(reverse("dashboard:order_detail", args=[sub_order.pk])).content.decode()
+
+    unshipped = paid_with(JNE_REG, (f.product(shop=shipped["shop"], title_id="Kain Bayam Raja", stock=2), 1))
+    unshipped_part = unshipped.sub_orders.get()
+    early = client.post(reverse("dashboard:order_tracking", args=[unshipped_part.pk]),
+                        {"courier": "JNE", "tracking_number": "0113234567890123"})
+    assert early.status_code == 409 and "Hanya pesanan yang sedang dikirim" in early.content.decode()
+    assert SubOrder.objects.get(pk=unshipped_part.pk).status == SubOrderStatus.PAID
+
+
+def test_another_shops_artisan_cannot_correct_a_receipt_number(client, shipped):
+    sub_order = shipped["sub_order"]
+    client.force_login(f.shop(name="Toko Lain").owner)
+    assert client.post(reverse("dashboard:order_tracking", args=[sub_order.pk]),
+                       {"courier": "JNE", "tracking_number": "0113234567890123"}).status_code == 404
+    assert SubOrder.objects.get(pk=sub_order.pk).tracking_number == "0113234567890999"
+
+
+@pytest.mark.parametrize("language,expected", [("id", "Perkiraan sampai 1 hari setelah dikirim."),
+                                               ("en", "Expected 1 day after shipping.")])
+def test_a_one_day_courier_is_one_day_in_the_shipped_email_and_on_the_dashboard(
+        client, django_capture_on_commit_callbacks, language, expected):
+    shop = f.shop()
+    same_day = {**JNE_REG, "delivery_label": "JNE YES", "delivery_days_min": 1, "delivery_days_max": 1}
+    order = paid_with(same_day, (f.product(shop=shop, title_id="Selendang Kulat Karikit", stock=3), 1),
+                      language=language)
+    sub_order = order.sub_orders.get()
+    client.force_login(shop.owner)
+    dashboard = client.get(reverse("dashboard:order_detail", args=[sub_order.pk])).content.decode()
+    assert "Perkiraan sampai 1 hari setelah dikirim." in dashboard and "1–1" not in dashboard
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("dashboard:order_ship", args=[sub_order.pk]),
+                    {"courier": "JNE", "tracking_number": "0113234567890123"})
+    [shipped_email] = mail.outbox
+    assert expected in shipped_email.body and "1–1" not in shipped_email.body
+
+
 def test_the_order_page_and_confirmation_show_goods_shipping_and_total(client, django_capture_on_commit_callbacks):
     shop = f.shop()
     with django_capture_on_commit_callbacks(execute=True):

@@ -46,7 +46,7 @@ class WholeNumberField(forms.IntegerField):
     and reads the dots as thousands."""
 
     # Django's "Masukkan bilangan bulat." does not say that dots between the thousands are fine.
-    default_error_messages = {"invalid": _("Tulis angka utuh, mis. 25000 atau 25.000.")}
+    default_error_messages = {"invalid": _("Tulis angka utuh, mis. 5 atau 25.000.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))

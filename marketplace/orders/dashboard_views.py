@@ -110,6 +110,9 @@ def order_ship(request, shop, sub_order):
 @require_POST
 def order_tracking(request, shop, sub_order):
     """A mistyped receipt number (or courier) corrected while the parcel is on its way."""
+    refusal = fulfilment.tracking_correction_refusal(sub_order)
+    if refusal:  # said before what was typed: the page it would be said on has no such form
+        return _refused(request, shop, sub_order, fulfilment.FulfilmentError(refusal))
     form = ShipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nomor resi belum diperbaiki; periksa isian di bawah."))

@@ -10,6 +10,8 @@ reviews and payouts follow it the same way (models.RECEIVED_STATUSES).
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,8 @@ from marketplace.orders.models import (
 )
 from marketplace.orders.signals import sub_order_delivered
 from marketplace.payments import methods
+
+logger = logging.getLogger(__name__)
 
 
 class FulfilmentError(Exception):
@@ -53,19 +57,29 @@ def suborder_mark_shipped(*, sub_order: SubOrder, courier: str, tracking_number:
     return sub_order
 
 
+def tracking_correction_refusal(sub_order: SubOrder) -> str | None:
+    """Why this sub-order's receipt number cannot be corrected (for the artisan), or None."""
+    if sub_order.status in (SubOrderStatus.DELIVERED, SubOrderStatus.COLLECTED):
+        return _("Paket sudah diterima pembeli; nomor resinya tidak diubah lagi.")
+    if sub_order.status != SubOrderStatus.SHIPPED:
+        return _("Hanya pesanan yang sedang dikirim yang nomor resinya dapat diperbaiki.")
+    return None
+
+
 def suborder_correct_tracking(*, sub_order: SubOrder, courier: str, tracking_number: str) -> bool:
     """The artisan mistyped the receipt number (or chose the wrong courier) when marking the parcel
     shipped: while it is on its way the two may be corrected, and the buyer is emailed the new
     tracking link. True when something changed; the same courier and number change nothing and send
-    nothing (a second tap)."""
+    nothing (a second tap). The number it replaces goes to the log, for support in a dispute."""
     with transaction.atomic():
         sub_order = _lock(sub_order)
-        if sub_order.status in (SubOrderStatus.DELIVERED, SubOrderStatus.COLLECTED):
-            raise FulfilmentError(_("Paket sudah diterima pembeli; nomor resinya tidak diubah lagi."))
-        if sub_order.status != SubOrderStatus.SHIPPED:
-            raise FulfilmentError(_("Hanya pesanan yang sedang dikirim yang nomor resinya dapat diperbaiki."))
+        refusal = tracking_correction_refusal(sub_order)
+        if refusal:
+            raise FulfilmentError(refusal)
         if (sub_order.courier, sub_order.tracking_number) == (courier, tracking_number):
             return False
+        logger.info("Sub-order %s: receipt number corrected from %s %s to %s %s", sub_order.pk,
+                    sub_order.courier, sub_order.tracking_number, courier, tracking_number)
         sub_order.courier = courier
         sub_order.tracking_number = tracking_number
         sub_order.save(update_fields=["courier", "tracking_number"])

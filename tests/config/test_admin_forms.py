@@ -212,7 +212,7 @@ def test_a_ticket_price_that_is_not_whole_rupiah_is_refused_beside_its_field(edi
     data["ticket_price_idr"] = typed
     response = editor_client.post(f"/admin/pages/{page.pk}/edit/", data)
     assert response.status_code == 200
-    assert response.context["form"].errors["ticket_price_idr"] == ["Tulis angka utuh, mis. 25000 atau 25.000."]
+    assert response.context["form"].errors["ticket_price_idr"] == ["Tulis angka utuh, mis. 5 atau 25.000."]
     assert page.revisions.count() == revisions, "nothing is saved"
 
 

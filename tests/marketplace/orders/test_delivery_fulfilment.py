@@ -199,11 +199,16 @@ def test_a_mistyped_receipt_number_is_corrected_and_the_buyer_gets_the_new_link(
 
     bad = client.post(url, {"courier": "SiCepat", "tracking_number": "SC-12"})
     assert bad.status_code == 400 and "Nomor resi SiCepat tidak seperti itu" in bad.content.decode()
+    assert '<details class="db-details" open>' in bad.content.decode(), "the form with its error is open"
     assert SubOrder.objects.get(pk=sub_order.pk).tracking_number == "0113234567890999"
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"courier": "JNE", "tracking_number": "0113 2345 6789 0123"}, follow=True)
-    assert "Nomor resi pesanan" in response.content.decode() and "diperbaiki" in response.content.decode()
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(url, {"courier": "JNE", "tracking_number": "0113 2345 6789 0123"})
+    assert response.status_code == 302 and mail.outbox == [], "the email leaves after the commit"
+    for callback in after_commit:
+        callback()
+    assert (f"Nomor resi pesanan {order.number} diperbaiki. Pembeli diberi tahu lewat email."
+            in client.get(response["Location"]).content.decode())
     sub_order.refresh_from_db()
     assert (sub_order.status, sub_order.courier, sub_order.tracking_number) == (
         SubOrderStatus.SHIPPED, "JNE", "0113234567890123")
@@ -228,7 +233,10 @@ def test_a_received_parcels_receipt_number_stays_and_a_paid_one_is_shipped_first
     refused = client.post(url, {"courier": "JNE", "tracking_number": "0113234567890123"})
     assert refused.status_code == 409 and "Paket sudah diterima pembeli" in refused.content.decode()
     assert SubOrder.objects.get(pk=sub_order.pk).tracking_number == "0113234567890999"
-    assert "Salah ketik nomor resi" not in client.get(reverse("dashboard:order_detail", args=[sub_order.pk])).content.decode()
+    assert f'action="{url}"' not in client.get(reverse("dashboard:order_detail", args=[sub_order.pk])).content.decode()
+    # Said before what was typed is looked at: the received parcel's page has no form to show errors in.
+    typo = client.post(url, {"courier": "SiCepat", "tracking_number": "SC-12"})
+    assert typo.status_code == 409 and "Paket sudah diterima pembeli" in typo.content.decode()
 
     unshipped = paid_with(JNE_REG, (f.product(shop=shipped["shop"], title_id="Kain Bayam Raja", stock=2), 1))
     unshipped_part = unshipped.sub_orders.get()
@@ -236,6 +244,25 @@ def test_a_received_parcels_receipt_number_stays_and_a_paid_one_is_shipped_first
                         {"courier": "JNE", "tracking_number": "0113234567890123"})
     assert early.status_code == 409 and "Hanya pesanan yang sedang dikirim" in early.content.decode()
     assert SubOrder.objects.get(pk=unshipped_part.pk).status == SubOrderStatus.PAID
+
+
+def test_an_english_buyer_is_told_of_a_new_courier_in_english(client, django_capture_on_commit_callbacks):
+    shop = f.shop(name="Sasirangan Ibu Aminah")
+    order = paid_with(JNE_REG, (f.product(shop=shop, title_id="Selendang Kulat Karikit", stock=3), 1), language="en")
+    sub_order = order.sub_orders.get()
+    client.force_login(shop.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("dashboard:order_ship", args=[sub_order.pk]),
+                    {"courier": "JNE", "tracking_number": "0113234567890123"})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dashboard:order_tracking", args=[sub_order.pk]),
+                               {"courier": "SiCepat", "tracking_number": "000123456789"})
+    assert response.status_code == 302
+    [corrected] = mail.outbox
+    assert corrected.subject == f"The receipt number of order {order.number} was corrected by Sasirangan Ibu Aminah"
+    assert "Use the number below, not the one sent before." in corrected.body
+    assert "https://www.sicepat.com/checkAwb/000123456789" in corrected.body and "jne.co.id" not in corrected.body
 
 
 def test_another_shops_artisan_cannot_correct_a_receipt_number(client, shipped):
@@ -246,18 +273,22 @@ def test_another_shops_artisan_cannot_correct_a_receipt_number(client, shipped):
     assert SubOrder.objects.get(pk=sub_order.pk).tracking_number == "0113234567890999"
 
 
-@pytest.mark.parametrize("language,expected", [("id", "Perkiraan sampai 1 hari setelah dikirim."),
-                                               ("en", "Expected 1 day after shipping.")])
+@pytest.mark.parametrize("language,days,artisan_reads,expected", [
+    ("id", (1, 1), "Perkiraan sampai 1 hari setelah dikirim.", "Perkiraan sampai 1 hari setelah dikirim."),
+    ("en", (1, 1), "Perkiraan sampai 1 hari setelah dikirim.", "Expected 1 day after shipping."),
+    # A rate may start at 0 days (same day): the range, as checkout showed it.
+    ("id", (0, 2), "Perkiraan sampai 0–2 hari setelah dikirim.", "Perkiraan sampai 0–2 hari setelah dikirim."),
+])
 def test_a_one_day_courier_is_one_day_in_the_shipped_email_and_on_the_dashboard(
-        client, django_capture_on_commit_callbacks, language, expected):
+        client, django_capture_on_commit_callbacks, language, days, artisan_reads, expected):
     shop = f.shop()
-    same_day = {**JNE_REG, "delivery_label": "JNE YES", "delivery_days_min": 1, "delivery_days_max": 1}
-    order = paid_with(same_day, (f.product(shop=shop, title_id="Selendang Kulat Karikit", stock=3), 1),
+    fast = {**JNE_REG, "delivery_label": "JNE YES", "delivery_days_min": days[0], "delivery_days_max": days[1]}
+    order = paid_with(fast, (f.product(shop=shop, title_id="Selendang Kulat Karikit", stock=3), 1),
                       language=language)
     sub_order = order.sub_orders.get()
     client.force_login(shop.owner)
     dashboard = client.get(reverse("dashboard:order_detail", args=[sub_order.pk])).content.decode()
-    assert "Perkiraan sampai 1 hari setelah dikirim." in dashboard and "1–1" not in dashboard
+    assert artisan_reads in dashboard and "1–1" not in dashboard
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("dashboard:order_ship", args=[sub_order.pk]),

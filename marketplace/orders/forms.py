@@ -64,6 +64,11 @@ class CartRemoveForm(forms.Form):
 class CartDestinationForm(forms.Form):
     """Where to, for the cart's shipping estimate (a GET form: works without JavaScript)."""
 
+    # The province is asked for Indonesia only, and the cart has no script to say so to the browser:
+    # a `required` on it stopped a buyer abroad at "Pilih provinsi" before the form was sent. The
+    # server asks for what is missing (clean_province), beside the field.
+    use_required_attribute = False
+
     country = forms.ChoiceField(label=_("Negara"), choices=COUNTRY_CHOICES, initial="ID",
                                 error_messages={"required": _("Pilih negara."),
                                                 "invalid_choice": _("Pilih negara dari daftar.")})

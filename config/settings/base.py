@@ -138,6 +138,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A form refused as a possible forgery (an old page, cookies blocked) says so in the site's words.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # --- Cache --------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/cache/

@@ -7,6 +7,7 @@ not stored (never_cache), and save buttons on cached pages learn their state fro
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -106,8 +107,13 @@ def status(request):
     """The visitor's saved stops, for the save buttons of pages that every visitor shares."""
     plan = services.plan_for_request(request)
     keys = selectors.saved_keys(plan)
-    # The CSRF token for js/trips.js's POSTs: the pages themselves carry none (they are the same for everyone).
-    return JsonResponse({"saved": keys, "count": plan.stops.count() if plan else 0, "csrf": get_token(request)})
+    # The CSRF token for js/trips.js's POSTs: the pages themselves carry none (they are the same for
+    # everyone). A visitor without a CSRF cookie is given one only when the script asks (`?csrf=1`, at
+    # their first tap): made on every page load, its new cookie raced the one a page with a form makes,
+    # and a quick tap from a listing to a product's "add to cart" was refused as a forgery.
+    wants_token = settings.CSRF_COOKIE_NAME in request.COOKIES or "csrf" in request.GET
+    return JsonResponse({"saved": keys, "count": plan.stops.count() if plan else 0,
+                         "csrf": get_token(request) if wants_token else ""})
 
 
 @never_cache

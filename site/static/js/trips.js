@@ -57,9 +57,27 @@
     });
   });
 
+  // A visitor without a CSRF cookie gets a token at their first tap, not with every page's status:
+  // a cookie made by every page load raced the one a page with a form makes (trips/views.py, status).
+  function token() {
+    if (csrf) return Promise.resolve(csrf);
+    var url = form.getAttribute("data-trip-status");
+    return fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "csrf=1",
+                 {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (status) { csrf = status.csrf || ""; return csrf; })
+      .catch(function () { return ""; });
+  }
+
   function toggle(button) {
+    token().then(function (found) {
+      if (!found) { form.requestSubmit(button); return; }  // no token: the page without JavaScript
+      send(button);
+    });
+  }
+
+  function send(button) {
     var saved = button.getAttribute("aria-pressed") === "true";
-    if (!csrf) { form.requestSubmit(button); return; }  // the status never came: the page without JavaScript
     var data = new FormData(form);
     data.set("stop", button.value);
     data.set("action", saved ? "remove" : "save");

@@ -132,8 +132,17 @@ def search_results(*, request: SearchRequest) -> dict:
         "per_page": request.per_page,
         "results": items,
         "facets": {facet: result.facets.get(facet, {}) for facet in FACETS},
-        "suggestion": result.suggestion,
+        "suggestion": suggestion_that_finds(result.suggestion, language=request.lang),
     }
+
+
+def suggestion_that_finds(suggestion: str | None, *, language: str) -> str | None:
+    """The engine's "did you mean" when its search (the page links it alone, without the filters)
+    finds something; None when it finds nothing: "things to do" was offered "takings to do", a link to
+    no results. One more search, only for a query the engine thought misspelled."""
+    if not suggestion:
+        return None
+    return suggestion if run_search(SearchRequest(q=suggestion, lang=language, per_page=1)).total else None
 
 
 def search_suggestions(*, query: str, language: str, types: list[str] | None = None) -> dict:

@@ -48,6 +48,12 @@ def test_did_you_mean_corrects_an_unknown_word(client, engine):
     assert api(client, q="sasirangan")["suggestion"] is None
 
 
+def test_did_you_mean_is_offered_only_when_it_finds_something(client, engine):
+    """The page links the suggestion: one that finds nothing ("things to do" -> "takings to do") is none."""
+    assert api(client, q="sasirngan qwrtyp")["suggestion"] is None
+    assert api(client, q="kain sasirngan")["suggestion"] == "kain sasirangan"
+
+
 def test_stemming_berwisata_finds_wisata_and_back(client, engine):
     # "Wisata perahu di waduk" (Riam Kanan) and "Berwisata alam" (Tiwingan).
     assert {"waduk-riam-kanan", "air-terjun-tiwingan"} <= set(slugs(api(client, q="berwisata")))

@@ -62,6 +62,9 @@ class PlanStop:
     leg_to_next: Leg | None = None
     number: int = 0  # its number on the map, across days
     joined: bool = False  # joined by itself (a pickup of what the visitor bought), not saved: no buttons
+    # An event placed on a day of another date: True, and the plan's day it is on (None: none of them).
+    off_its_date: bool = False
+    its_day: int | None = None
 
     @property
     def key(self) -> str:
@@ -173,6 +176,9 @@ def plan_view(plan: TripPlan | None, *, request=None) -> dict:
         stops.append(stop)
     for facts in joined:
         _place_joined(days, facts)
+    if plan.start_date is not None:
+        for stop in stops:
+            _check_event_date(stop, days[stop.day - 1], plan)
     map_points = []
     for day in days:
         for current, following in zip(day.stops, day.stops[1:], strict=False):
@@ -195,6 +201,20 @@ def plan_view(plan: TripPlan | None, *, request=None) -> dict:
     return {"plan": plan if plan.pk else None, "days": days, "stop_count": len(stops) + len(joined),
             "map_points": map_points,
             "suggestions": suggestions(stops), "boat_speed": BOAT_KMH}
+
+
+def _check_event_date(stop: PlanStop, day: PlanDay, plan: TripPlan) -> None:
+    """Mark an event saved on a day whose date it is not on (WITA), and the day of the plan it is on:
+    a visitor who gives the plan its dates after saving events sees which ones moved away."""
+    if stop.facts.starts_at is None:
+        return
+    first = timezone.localdate(stop.facts.starts_at)
+    last = timezone.localdate(stop.facts.ends_at) if stop.facts.ends_at else first
+    if first <= day.date <= last:
+        return
+    stop.off_its_date = True
+    number = (first - plan.start_date).days + 1
+    stop.its_day = number if 1 <= number <= plan.day_count else None
 
 
 def plan_by_share_token(token: str) -> TripPlan | None:

@@ -227,3 +227,25 @@ def test_the_plan_page_costs_the_same_queries_for_four_stops_or_ten(client, plac
     save(client, f"product:{ProductFactory(shop=places['shop']).pk}")
     assert TripStop.objects.count() == 10
     assert plan_queries() == few == PLAN_PAGE_QUERIES
+
+
+def test_an_event_saved_on_a_day_of_another_date_says_which_day_it_is_on(client, places):
+    """Dates given after events were saved (all on day 1): each event that is not on its day says so."""
+    save(client, f"event:{places['festival'].pk}")
+    festival_day = timezone.localdate(places["festival"].start)
+    client.post("/id/rencana/tanggal/", {"start_date": (festival_day - timedelta(days=2)).isoformat()})
+
+    def warning(path="/id/rencana/"):
+        note = BeautifulSoup(client.get(path).text, "html.parser").select_one(".trip-stop__warning")
+        return note.get_text(" ", strip=True) if note else None
+
+    date = f"{festival_day.day} {['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'][festival_day.month - 1]} {festival_day.year}"
+    assert warning() == f"Acara ini pada {date}, di luar tanggal rencana ini."
+    client.post("/id/rencana/hari/tambah/")
+    client.post("/id/rencana/hari/tambah/")
+    assert warning() == f"Acara ini pada {date}, bukan pada hari ini: pindahkan ke Hari 3."
+    english = warning("/en/my-trip/")
+    assert english.startswith("This event is on ") and english.endswith(", not on this day: move it to Day 3.")
+    stop = TripStop.objects.get()
+    client.post("/id/rencana/pindah/", {"stop_id": stop.pk, "day": 3})
+    assert warning() is None

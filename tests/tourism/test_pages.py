@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from tests.tourism import factories
@@ -146,6 +147,14 @@ class TestEvents:
                         start=datetime(2030, 8, 17, 0, 30, tzinfo=ZoneInfo("UTC")))
         text = client.get("/id/acara/lomba-jukung/").text
         assert "08:30" in text and "WITA" in text
+
+    def test_an_event_over_two_days_names_the_weekday_of_each(self, client, home_page):
+        factories.event(slug="festival-malam", title="Festival Malam",
+                        start=datetime(2027, 1, 30, 19, 30, tzinfo=WITA), end=datetime(2027, 1, 31, 22, 30, tzinfo=WITA))
+        text = BeautifulSoup(client.get("/id/acara/festival-malam/").text, "html.parser").get_text(" ")
+        assert "Sabtu, 30 Januari 2027, 19:30 – Minggu, 31 Januari 2027, 22:30 WITA" in " ".join(text.split())
+        english = BeautifulSoup(client.get("/en/acara/festival-malam/").text, "html.parser").get_text(" ")
+        assert "Saturday, 30 January 2027, 19:30 – Sunday, 31 January 2027, 22:30 WITA" in " ".join(english.split())
 
     def test_end_before_start_is_refused_by_validation(self, home_page):
         from django.core.exceptions import ValidationError

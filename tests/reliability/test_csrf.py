@@ -83,3 +83,31 @@ def test_a_refusal_without_a_cookie_says_to_allow_cookies_and_never_links_elsewh
     text = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
     assert "Izinkan kuki untuk situs ini" in text
     assert "evil.example" not in response.text and "Kembali ke halaman tadi" not in text
+
+
+def test_the_refusal_page_switches_language_to_the_page_the_form_was_on(product):
+    visitor = Client(enforce_csrf_checks=True)
+    page_url = product.get_absolute_url()
+    visitor.get(page_url)
+    response = visitor.post(ADD, {"product": product.pk, "quantity": 1, "csrfmiddlewaretoken": "x" * 64},
+                            HTTP_REFERER=f"http://testserver{page_url}")
+    switch = BeautifulSoup(response.content, "html.parser").select_one(".language-switch a[hreflang=en]")
+    assert switch["href"] == page_url.replace("/id/", "/en/", 1), "not the refused POST's address (a 405)"
+
+
+def test_a_scripts_refused_request_gets_the_words_as_json(product):
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get(product.get_absolute_url())
+    response = visitor.post("/id/rencana/simpan/", {"stop": f"product:{product.pk}"},
+                            HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN="x" * 64)
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+    assert "muat ulang halamannya" in response.json()["error"]
+
+
+def test_a_form_sent_from_another_site_is_told_so(product):
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(product.get_absolute_url())
+    response = visitor.post(ADD, {"product": product.pk, "quantity": 1, "csrfmiddlewaretoken": form_token(page)},
+                            HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
+    assert "tidak datang dari halaman situs ini" in BeautifulSoup(response.content, "html.parser").get_text(" ")

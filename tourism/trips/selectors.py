@@ -209,12 +209,16 @@ def _check_event_date(stop: PlanStop, day: PlanDay, plan: TripPlan) -> None:
     if stop.facts.starts_at is None:
         return
     first = timezone.localdate(stop.facts.starts_at)
-    last = timezone.localdate(stop.facts.ends_at) if stop.facts.ends_at else first
+    last = first
+    if stop.facts.ends_at and stop.facts.ends_at > stop.facts.starts_at:
+        # An event that ends at midnight is not on the day that begins then.
+        last = max(first, timezone.localdate(stop.facts.ends_at - timedelta(microseconds=1)))
     if first <= day.date <= last:
         return
     stop.off_its_date = True
-    number = (first - plan.start_date).days + 1
-    stop.its_day = number if 1 <= number <= plan.day_count else None
+    on = max(first, plan.start_date)  # one that began before the plan: its first day in the plan
+    number = (on - plan.start_date).days + 1
+    stop.its_day = number if on <= last and number <= plan.day_count else None
 
 
 def plan_by_share_token(token: str) -> TripPlan | None:

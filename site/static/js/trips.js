@@ -59,14 +59,19 @@
 
   // A visitor without a CSRF cookie gets a token at their first tap, not with every page's status:
   // a cookie made by every page load raced the one a page with a form makes (trips/views.py, status).
+  // One request for it however many taps come before it answers: two would make two cookies.
+  var asking = null;
   function token() {
     if (csrf) return Promise.resolve(csrf);
+    if (asking) return asking;
     var url = form.getAttribute("data-trip-status");
-    return fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "csrf=1",
-                 {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    asking = fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "csrf=1",
+                   {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.ok ? response.json() : {}; })
       .then(function (status) { csrf = status.csrf || ""; return csrf; })
-      .catch(function () { return ""; });
+      .catch(function () { return ""; })
+      .then(function (found) { asking = null; return found; });
+    return asking;
   }
 
   function toggle(button) {

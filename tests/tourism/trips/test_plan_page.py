@@ -249,3 +249,33 @@ def test_an_event_saved_on_a_day_of_another_date_says_which_day_it_is_on(client,
     stop = TripStop.objects.get()
     client.post("/id/rencana/pindah/", {"stop_id": stop.pk, "day": 3})
     assert warning() is None
+
+
+def test_a_festival_over_several_days_is_on_each_of_them_and_the_shared_plan_only_says_which(client, home_page):
+    from datetime import datetime, time
+
+    first = timezone.localdate() + timedelta(days=20)
+    zone = timezone.get_current_timezone()
+    festival = factories.event(slug="festival-empat-hari", title="Festival Empat Hari",
+                               start=datetime.combine(first, time(19, 0), tzinfo=zone),
+                               end=datetime.combine(first + timedelta(days=4), time(0, 0), tzinfo=zone))
+    save(client, f"event:{festival.pk}")
+    # The plan starts on the festival's third day, for three days: the festival's days 3 and 4, then one after.
+    client.post("/id/rencana/tanggal/", {"start_date": (first + timedelta(days=2)).isoformat()})
+    client.post("/id/rencana/hari/tambah/")
+    client.post("/id/rencana/hari/tambah/")
+
+    def warning(path="/id/rencana/"):
+        note = BeautifulSoup(client.get(path).text, "html.parser").select_one(".trip-stop__warning")
+        return note.get_text(" ", strip=True) if note else None
+
+    assert warning() is None, "on day 1, one of the festival's days"
+    stop = TripStop.objects.get()
+    client.post("/id/rencana/pindah/", {"stop_id": stop.pk, "day": 2})
+    assert warning() is None
+    # Day 3 begins at the midnight the festival ends: not one of its days.
+    client.post("/id/rencana/pindah/", {"stop_id": stop.pk, "day": 3})
+    assert warning().endswith("bukan pada hari ini: pindahkan ke Hari 1.")
+    # The shared plan cannot be changed by its reader: it says which day, not to move it.
+    shared = f"/id/rencana/lihat/{TripPlan.objects.get().share_token}/"
+    assert warning(shared).endswith(", di Hari 1 rencana ini.")

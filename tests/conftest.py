@@ -18,6 +18,18 @@ import pytest
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language. A request in English leaves English active in
+    the thread (Django's LocaleMiddleware does not switch back), and a later test's message read in
+    process, outside a request, came out in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def require_service(available: bool, name: str, how: str) -> None:
     """Skip (laptop) or fail (CI) when a service the test needs is absent."""
     if available:

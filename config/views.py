@@ -55,7 +55,7 @@ def csrf_failure(request, reason=""):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""
     return render(request, "403_csrf.html", {
-        "back": back, "why": why, "message": CSRF_REFUSALS[why],
+        "back": back, "message": CSRF_REFUSALS[why],
         # The language switch leads to the page the form was on, never to the refused POST's address.
         "language_alternates": _in_each_language(urlsplit(back).path if back else ""),
     }, status=403)

@@ -33,6 +33,9 @@ POSTAL_CODE = re.compile(r"^[1-9][0-9]{4}$")
 # Abroad: postal codes as the country writes them (letters, digits, spaces, hyphens), or none.
 FOREIGN_POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{0,10}$")
 FOREIGN_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+# Countries whose postal addresses name a state, province or territory, without which a parcel is held
+# or returned: the region is asked there and optional elsewhere abroad (Singapore has none).
+REGION_REQUIRED = frozenset("AU BR CA CN IN MX MY US".split())
 COUNTRY_CHOICES = ([(code, name) for code, name in COUNTRY_NAMES.items()]
                    + [(code, code) for code in sorted(COUNTRIES - set(COUNTRY_NAMES))])
 QUANTITY_ERRORS = {"invalid": _("Jumlah harus berupa angka."),
@@ -105,6 +108,13 @@ class CheckoutForm(forms.Form):
                                  choices=[("", _("Pilih provinsi"))] + [(p, p) for p in PROVINCES],
                                  error_messages={"required": _("Pilih provinsi."),
                                                  "invalid_choice": _("Pilih provinsi dari daftar.")})
+    region = forms.CharField(
+        label=_("Negara bagian/provinsi (di luar negeri)"), max_length=60, required=False,
+        help_text=_("Mis. NSW, California atau Selangor; wajib untuk Amerika Serikat, Australia, Brasil, India, "
+                    "Kanada, Malaysia, Meksiko dan Tiongkok."),
+        error_messages={"required": _("Tulis negara bagian atau provinsinya: alamat di negara ini memerlukannya."),
+                        "max_length": _("Negara bagian terlalu panjang; tulis singkatannya, mis. NSW.")},
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}))
     regency = forms.CharField(label=_("Kabupaten/kota (di luar negeri: kota)"), max_length=100,
                               error_messages=_required(_("Tulis kabupaten atau kota.")),
                               widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
@@ -135,6 +145,7 @@ class CheckoutForm(forms.Form):
             # Abroad: no province nor kecamatan, and a postal code only where the country has one.
             for name in ("province", "district", "postal_code"):
                 self.fields[name].required = False
+            self.fields["region"].required = self.data.get("country") in REGION_REQUIRED
 
     def _abroad(self) -> bool:
         return self.cleaned_data.get("country", "ID") != "ID"
@@ -154,6 +165,13 @@ class CheckoutForm(forms.Form):
         if self._abroad():
             return ""
         return self.cleaned_data["province"]
+
+    def clean_region(self):
+        """Abroad, the state or region as the buyer writes it (stored where an Indonesian address keeps
+        its province); in Indonesia, nothing (the province list says it)."""
+        if not self._abroad():
+            return ""
+        return " ".join(self.cleaned_data["region"].split())
 
     def clean_postal_code(self):
         value = " ".join(self.cleaned_data["postal_code"].split()).upper()

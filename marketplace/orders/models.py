@@ -55,8 +55,8 @@ class Order(models.Model):
     name = models.CharField(_("nama"), max_length=120)
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("nomor WhatsApp"), max_length=20)
-    # Shipping address: in Indonesia a BPS province; abroad (`country` not ID) no province and a free
-    # postal code.
+    # Shipping address: in Indonesia a BPS province; abroad (`country` not ID) the state or region as
+    # the buyer wrote it, or none, and a free postal code.
     country = models.CharField(_("negara"), max_length=2, default="ID")
     province = models.CharField(_("provinsi"), max_length=60, blank=True)
     regency = models.CharField(_("kabupaten/kota"), max_length=100)
@@ -104,7 +104,9 @@ class Order(models.Model):
     @property
     def address_lines(self) -> list[str]:
         if self.country != "ID":
-            return [self.street, f"{self.regency} {self.postal_code}".strip(), country_name(self.country)]
+            # As most countries write it: city, state and postal code on one line ("Sydney NSW 2000").
+            city_line = " ".join(part for part in (self.regency, self.province, self.postal_code) if part)
+            return [self.street, city_line, country_name(self.country)]
         return [self.street, f"{self.district}, {self.regency}", f"{self.province} {self.postal_code}"]
 
     # The cost lines (goods, shipping, total) read the sub-orders: prefetch them (selectors do).

@@ -239,6 +239,8 @@ def _checkout_initial(request, previous: Order | None) -> dict:
             initial["email"] = request.user.email
     if last is not None:
         initial.update({field: getattr(last, field) for field in CHECKOUT_FILLED})
+        if last.country != "ID":  # abroad, the order's province is the state the buyer wrote
+            initial["region"], initial["province"] = last.province, ""
     remembered = request.session.get(SESSION_DESTINATION) or {}
     if "country" not in initial and remembered:
         # Where the cart's estimate went: the checkout's options come for it at once (checkout.js).
@@ -248,7 +250,8 @@ def _checkout_initial(request, previous: Order | None) -> dict:
 
 
 def _checkout_address(data) -> checkout.Address:
-    return checkout.Address(country=data["country"], province=data["province"], regency=data["regency"],
+    # One column for both: an Indonesian province from the list, or the state or region written abroad.
+    return checkout.Address(country=data["country"], province=data["province"] or data["region"], regency=data["regency"],
                             district=data["district"], postal_code=data["postal_code"], street=data["street"])
 
 

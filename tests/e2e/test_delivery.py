@@ -241,7 +241,10 @@ def test_jakarta_buyer_pays_by_card_for_a_courier_and_gets_the_tracking_link(sit
 def address_fill_singapore(page, *, phone: str) -> None:
     page.get_by_label("Full name").fill("Tan Wei Ling")
     page.get_by_label("Email").fill("weiling@example.sg")
+    page.get_by_label("Country").select_option(label="Indonesia")
+    expect(page.get_by_label("State/province (abroad)")).to_be_hidden()  # an Indonesian address has its province
     page.get_by_label("Country").select_option(label="Singapore")
+    expect(page.get_by_label("State/province (abroad)")).to_be_visible()  # optional: Singapore has none
     page.get_by_label("WhatsApp number").fill(phone)
     page.get_by_label("Regency/city").fill("Singapore")
     page.get_by_label("Postal code").fill("018956")  # six digits: Singapore's, not Indonesia's five

@@ -179,8 +179,10 @@
   // The address fits the country: abroad there is no province nor kecamatan to give and the postal
   // code is the country's own (the server asks for none of them then), so the two are hidden and
   // nothing of the three is required by the browser; back to Indonesia, all three are asked again.
+  // The state or region is for addresses abroad only (the server says where it is needed).
   var indonesianOnly = [province, form.elements.district];
   var postalCode = form.elements.postal_code;
+  var region = form.elements.region;
   function addressFitCountry() {
     var abroad = Boolean(country && country.value && country.value !== "ID");
     indonesianOnly.forEach(function (field) {
@@ -190,6 +192,8 @@
       field.required = !abroad;
     });
     if (postalCode) { postalCode.required = !abroad; }
+    var regionWrapper = region && region.closest(".ko-field");
+    if (regionWrapper) { regionWrapper.hidden = !abroad; }
   }
   if (country) { country.addEventListener("change", addressFitCountry); addressFitCountry(); }
 

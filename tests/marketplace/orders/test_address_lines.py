@@ -19,3 +19,11 @@ def test_an_address_in_indonesia_keeps_its_province_and_postal_code():
     order = Order(country="ID", province="Kalimantan Selatan", regency="Kabupaten Banjar", district="Martapura",
                   postal_code="70614", street="Jl. Ahmad Yani Km 39")
     assert order.address_lines == ["Jl. Ahmad Yani Km 39", "Martapura, Kabupaten Banjar", "Kalimantan Selatan 70614"]
+
+
+def test_an_address_abroad_names_its_state_between_the_city_and_the_postal_code():
+    order = Order(country="AU", province="NSW", regency="Sydney", postal_code="2000", street="1 Macquarie Street")
+    with translation.override("en"):
+        assert order.address_lines == ["1 Macquarie Street", "Sydney NSW 2000", "Australia (AU)"]
+    assert Order(country="MY", province="Selangor", regency="Shah Alam",
+                 street="Jalan Plumbum 7").address_lines[1] == "Shah Alam Selangor"

@@ -136,12 +136,58 @@ def test_a_singapore_buyer_buys_from_a_shop_that_ships_abroad(client):
     assert (order.country, order.province, order.postal_code, order.phone) == ("SG", "", "018956", "+6591234567")
 
 
+AUSTRALIA = {"country": "AU", "phone": "+61 412 345 678", "province": "", "regency": "Sydney", "district": "",
+             "postal_code": "2000", "street": "1 Macquarie Street"}
+
+
+def test_an_australian_buyer_is_asked_for_the_state_and_the_parcel_carries_it(
+        client, mailoutbox, django_capture_on_commit_callbacks):
+    """A parcel to Australia without its state is held by the post: the form asks for it (optional in
+    Singapore, which has none), and the order, the buyer's email and the artisan's slip name it."""
+    galeri = f.shop(name="Galeri Sasirangan Banjarmasin", ships_abroad=True)
+    kain = f.product(shop=galeri, price_idr=300_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    refused = emulator.checkout_form(client, lang="en", **AUSTRALIA)
+    assert refused.status_code == 400
+    field = BeautifulSoup(refused.content, "html.parser").select_one("#id_region").find_parent(class_="ko-field")
+    assert "Write the state or province: addresses in this country need it." in field.get_text(" ", strip=True)
+    assert not Order.objects.exists() and Product.objects.get(pk=kain.pk).stock == 5
+    response = emulator.checkout_form(client, lang="en", **AUSTRALIA, region="  NSW ")
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert (order.country, order.province, order.regency, order.postal_code) == ("AU", "NSW", "Sydney", "2000")
+    with django_capture_on_commit_callbacks(execute=True):  # the emails leave after the commit
+        checkout.order_mark_paid(order=order, intent=f.intent_for(order, payment_intent_id="pi_sydney"))
+    confirmation = next(message for message in mailoutbox if message.to == ["rina@contoh.id"])
+    assert "Sydney NSW 2000\nAustralia (AU)" in confirmation.body
+
+
+def test_a_region_sent_with_an_indonesian_address_is_not_kept(client, aminah):
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, region="California")
+    assert response.status_code == 302
+    assert Order.objects.get().province == "Jawa Timur"
+
+
+def test_a_buyer_abroad_back_at_the_checkout_finds_the_state_in_its_own_box(client):
+    galeri = f.shop(name="Galeri Sasirangan Banjarmasin", ships_abroad=True)
+    kain = f.product(shop=galeri, price_idr=300_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    assert emulator.checkout_form(client, **AUSTRALIA, region="NSW").status_code == 302
+    page = BeautifulSoup(client.get(CHECKOUT).content, "html.parser")
+    assert page.select_one("[name=region]")["value"] == "NSW"
+    assert page.select_one("[name=province] option[selected]") is None or \
+        page.select_one("[name=province] option[selected]")["value"] == ""
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"shipping-{shop}": "jne-kilat-gratis"}, "Pilihan pengiriman untuk Sasirangan Ibu Aminah sudah tidak tersedia; "
                                               "pilih lagi."),
     ({"shipping-{shop}": None}, "Pilih cara pengiriman untuk Sasirangan Ibu Aminah."),
     # Pickup is for buyers in Indonesia: abroad, the id the page had is refused.
-    ({"shipping-{shop}": "pickup", "country": "MY", "phone": "+60 12 345 6789", "postal_code": "50088"},
+    ({"shipping-{shop}": "pickup", "country": "MY", "phone": "+60 12 345 6789", "postal_code": "50088",
+      "region": "Kuala Lumpur"},
      "Sasirangan Ibu Aminah hanya mengirim ke alamat di Indonesia."),
     ({"country": "XX"}, "Pilih negara dari daftar."),
 ])

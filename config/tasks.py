@@ -240,3 +240,25 @@ def task_results_prune() -> int:
         Q(status="SUCCESSFUL", finished_at__lt=now - KEEP_SUCCEEDED)
         | Q(status="FAILED", finished_at__lt=now - KEEP_FAILED)).delete()
     return deleted
+
+
+# What a cron line beside the worker would otherwise have to run: one schedule, the worker's.
+@periodic(every=timedelta(minutes=1))
+@retried_task(attempts=2)
+def pages_publish_scheduled() -> None:
+    """Wagtail's `publish_scheduled`: pages (and snippets) scheduled to go live or to expire do so
+    within a minute of their time. Running it again publishes nothing twice."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("publish_scheduled", stdout=StringIO())
+
+
+@periodic(every=timedelta(days=1))
+@retried_task(attempts=2)
+def sessions_clear() -> None:
+    """Django's `clearsessions`: expired sessions deleted, so the session table stays small."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")

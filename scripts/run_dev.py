@@ -6,7 +6,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -125,13 +124,6 @@ def webhook_name(site_base: str) -> str:
     return f"gebrak-{address.hostname or 'localhost'}-{address.port or 80}".replace(".", "-")
 
 
-def publish_scheduled_every_minute(env: dict, stop: threading.Event) -> None:
-    """What cron does in production: make scheduled pages go live (and expire) on time."""
-    while not stop.wait(60):
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), "publish_scheduled"], env=env, cwd=ROOT,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False)
-
-
 def worker_start(env: dict) -> subprocess.Popen:
     """The task queue's worker (emails, Stripe's events, refunds, the periodic sweeps), as production
     runs it beside the web server; what it prints (the console's emails too) comes here.
@@ -211,10 +203,8 @@ def main() -> int:
         if signal.getsignal(stop_signal) is not signal.SIG_IGN:  # `nohup make run` keeps running
             signal.signal(stop_signal, _stop_on_signal)
     emulator, worker, site = None, None, None
-    stop = threading.Event()
     try:
         emulator = start_stripe_emulator(base)
-        threading.Thread(target=publish_scheduled_every_minute, args=(env, stop), daemon=True).start()
         worker = worker_start(env)
         # In a session of its own too, so that however this run ends, runserver and its reloader's
         # child are stopped together (process_group_stop), never one left holding the port.
@@ -225,7 +215,6 @@ def main() -> int:
         return 0
     finally:
         _stopping_ignore_signals()
-        stop.set()
         if site is not None:
             process_group_stop(site, timeout=10)
         if worker is not None:

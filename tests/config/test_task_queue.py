@@ -164,3 +164,15 @@ def test_wagtails_indexing_of_an_image_deleted_before_the_worker_came_wakes_no_m
     assert DBTaskResult.objects.filter(status="FAILED", task_path__in=tasks.OBJECT_TASKS).exists()
     report, code = status()
     assert "0 gave up" in report and "with nothing left to do" in report and code == 0, report
+
+
+@pytest.mark.django_db
+def test_the_worker_s_daily_schedule_deletes_expired_sessions_and_keeps_live_ones():
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.create(session_key="expired" * 4, session_data="x", expire_date=timezone.now() - timedelta(days=1))
+    Session.objects.create(session_key="current" * 4, session_data="x", expire_date=timezone.now() + timedelta(days=1))
+    assert {entry.task.name: entry.every for entry in tasks.PERIODIC}["sessions_clear"] == timedelta(days=1)
+    tasks.sessions_clear.enqueue()  # the tests run tasks at once
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["current" * 4]

@@ -31,6 +31,8 @@ css = static("css/site.css")
 client = Client(HTTP_HOST=os.environ["ALLOWED_HOSTS"])
 https = client.get(css, HTTP_X_FORWARDED_PROTO="https")
 plain = client.get(css)
+# A load balancer's or a monitor's health check over plain HTTP, which cannot follow a redirect to HTTPS.
+health = client.get("/healthz")
 print(json.dumps({
     "leaflet": static("vendor/leaflet/leaflet.js"),
     "css": css,
@@ -41,6 +43,7 @@ print(json.dumps({
               "nosniff": https.get("X-Content-Type-Options")},
     "plain": {"status": plain.status_code, "location": plain.get("Location"),
               "hsts": plain.get("Strict-Transport-Security")},
+    "health": {"status": health.status_code, "body": health.json() if health.status_code != 301 else None},
 }))
 """
 
@@ -57,7 +60,9 @@ def production(tmp_path_factory):
     (folder / "deploy_settings.py").write_text(
         f"from config.settings.production import *  # noqa\nSTATIC_ROOT = {str(folder / 'static')!r}\n")
     env.update({"DJANGO_SETTINGS_MODULE": "deploy_settings", "SECRET_KEY": "k3y-" + "a1b2c3d4e5" * 6,
-                "ALLOWED_HOSTS": HOST, "PYTHONPATH": f"{folder}{os.pathsep}{ROOT}"})
+                "ALLOWED_HOSTS": HOST, "PYTHONPATH": f"{folder}{os.pathsep}{ROOT}",
+                # The health check's one query (SELECT 1) goes to a database file of the test's own.
+                "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"})
     result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -94,3 +99,10 @@ def test_production_answers_https_with_hsts_and_redirects_plain_http(production)
     plain = production["plain"]
     assert plain["status"] == 301 and plain["location"] == f"https://{HOST}{production['css']}"
     assert plain["hsts"] is None
+
+
+def test_the_health_check_answers_plain_http_without_a_redirect(production):
+    """A load balancer or monitor asks over plain HTTP on the private side of the proxy; a redirect to
+    HTTPS read as "down" (the operator's walk through the README met it)."""
+    assert production["health"] == {"status": 200, "body": production["health"]["body"]}
+    assert production["health"]["body"]["database"] == "ok"

@@ -33,7 +33,8 @@ def translation_publish(page, locale, **fields):
 
 @transaction.atomic
 def ensure_site_structure() -> HomePage:
-    """Create whatever of the home and index pages is missing; return the Indonesian home."""
+    """Create whatever of the home and index pages is missing, in both languages, and change nothing
+    that exists; return the Indonesian home."""
     indonesian = Locale.objects.get_or_create(language_code="id")[0]
     english = Locale.objects.get_or_create(language_code="en")[0]
     site = Site.objects.filter(is_default_site=True).first()
@@ -62,16 +63,20 @@ def ensure_site_structure() -> HomePage:
         if type(old_root.specific) is Page and not old_root.get_children().exists():
             old_root.delete()
 
-    translation_publish(home, english, title="Gebrak Banjar Tourism",
-                        hero_title="Banjar, from floating markets to sasirangan cloth",
-                        hero_text="Explore Banjar Regency: the Lok Baintan floating market, Martapura's diamond "
-                                  "market, the Sekumpul pilgrimage, the Riam Kanan reservoir, and the artisans "
-                                  "of Kampung Sasirangan.")
+    # English pages are made when missing, never changed after: every catalogue import calls this, and
+    # an editor's English hero text or intro must survive it (as campaigns.campaign_index_ensure).
+    if home.get_translation_or_none(english) is None:
+        translation_publish(home, english, title="Gebrak Banjar Tourism",
+                            hero_title="Banjar, from floating markets to sasirangan cloth",
+                            hero_text="Explore Banjar Regency: the Lok Baintan floating market, Martapura's "
+                                      "diamond market, the Sekumpul pilgrimage, the Riam Kanan reservoir, and "
+                                      "the artisans of Kampung Sasirangan.")
     for model, spec in ((DestinationIndexPage, DESTINATION_INDEX), (EventIndexPage, EVENT_INDEX)):
         index_page = model.objects.filter(locale=indonesian).first()
         if index_page is None:
             index_page = model(title=spec["id"], slug=spec["slug"], intro=spec["intro_id"], locale=indonesian)
             home.add_child(instance=index_page)
             index_page.save_revision().publish()
-        translation_publish(index_page, english, title=spec["en"], intro=spec["intro_en"])
+        if index_page.get_translation_or_none(english) is None:
+            translation_publish(index_page, english, title=spec["en"], intro=spec["intro_en"])
     return home

@@ -152,6 +152,11 @@ class DestinationTag(TaggedItemBase):
     content_object = ParentalKey("tourism.DestinationPage", related_name="tagged_items",
                                  on_delete=models.CASCADE)
 
+    class Meta:
+        # Named in the admin's messages (what an English refresh brought in), in the editors' language.
+        verbose_name = _("tag destinasi")
+        verbose_name_plural = _("tag destinasi")
+
 
 class DestinationPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, LocatedMixin,
                       Page):
@@ -237,6 +242,11 @@ class EventIndexPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Regi
 class EventTag(TaggedItemBase):
     content_object = ParentalKey("tourism.EventPage", related_name="tagged_items",
                                  on_delete=models.CASCADE)
+
+    class Meta:
+        # Named in the admin's messages (what an English refresh brought in), in the editors' language.
+        verbose_name = _("tag acara")
+        verbose_name_plural = _("tag acara")
 
 
 class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, RegisteredContextMixin, RoutablePageMixin,

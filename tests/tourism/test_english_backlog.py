@@ -4,6 +4,7 @@ Indonesian, and one action creates or refreshes the English copy to translate.""
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from wagtail.models import Locale, PageLogEntry
+from wagtail.rich_text import RichText
 
 from tests.marketplace.factories import ImageFactory
 from tests.tourism import factories
@@ -115,3 +116,35 @@ def test_the_action_only_answers_a_post(client, editor, home_page):
     page = factories.destination(slug="tanpa-inggris", title="Tanpa Inggris")
     assert client.get(f"/admin/gebrak/salinan-inggris/{page.pk}/").status_code == 405
     assert client.post("/admin/gebrak/salinan-inggris/999999/").status_code == 404
+
+
+def test_a_refresh_keeps_the_english_body_when_only_the_admin_s_paragraph_keys_and_the_tags_order_differ(
+        client, editor, home_page):
+    """An imported page's first save in the admin gives each paragraph a `data-block-key` and may read
+    the tags back in another order: no word changed, yet the refresh wrote the Indonesian body and
+    tags over the English (found by an editor's walk)."""
+    page = factories.destination(slug="kiram", title="Kiram Park", english_title="Kiram Park")
+    page = DestinationPage.objects.get(pk=page.pk)
+    page.body = [("paragraph", RichText("<p>Kiram Park berada di Desa Kiram.</p>"))]
+    page.tags.add("alam", "keluarga", "danau")
+    page.save_revision().publish()
+    translation = english(page)
+    translation.body = [("paragraph", RichText("<p>Kiram Park lies in Kiram village.</p>"))]
+    translation.save_revision().publish()
+
+    # The editor changes the ticket price only; the admin writes the paragraph back with its key.
+    page = DestinationPage.objects.get(pk=page.pk)
+    page.body = [("paragraph", RichText('<p data-block-key="rfrh0">Kiram Park berada di Desa Kiram.</p>'))]
+    page.ticket_price_idr = 25_000
+    page.save_revision().publish()
+    DestinationPage.tags.through.objects.filter(content_object=page).delete()
+    page = DestinationPage.objects.get(pk=page.pk)
+    page.tags.add("danau", "alam", "keluarga")  # the same tags, read back in another order
+    page.save_revision().publish()
+
+    response = client.post(f"/admin/gebrak/salinan-inggris/{page.pk}/", follow=True)
+    draft = english(page).get_latest_revision_as_object()
+    assert draft.ticket_price_idr == 25_000
+    assert draft.body[0].value.source == "<p>Kiram Park lies in Kiram village.</p>"
+    message = str(list(response.context["messages"])[0])
+    assert "harga tiket" in message and "isi" not in message.split(":")[-1] and "tag" not in message

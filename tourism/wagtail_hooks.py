@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from config.media import MediaUnavailable, media_store_guard, private_storage
@@ -187,3 +187,16 @@ def share_dashboard_menu_item():
     return PermissionMenuItem(gettext_lazy("Viralitas"), reverse("tourism_share_dashboard"), icon_name="pick",
                               order=270, permission=VIEW_STATS)
 
+
+
+@hooks.register("construct_translated_pages_to_cascade_actions")
+def english_unpublished_with_its_original(pages: list[Page], action: str):
+    """Unpublishing an Indonesian page unpublishes its English translation with it, as Wagtail's
+    confirmation page then says ("and its translation"): a cancelled event or a closed destination
+    stayed live in English, in the sitemap and in English search. Unpublishing the English alone
+    leaves the Indonesian; moves and deletions are left to Wagtail (nothing is added for them)."""
+    if action != "unpublish":
+        return None
+    default_id = Locale.get_default().pk
+    return {page: Page.objects.translation_of(page, inclusive=False).filter(alias_of__isnull=True, live=True)
+            for page in pages if page.locale_id == default_id}

@@ -128,3 +128,29 @@ def test_an_editor_saving_unchanged_dates_keeps_them(home_page, language):
                 shown = re.search(r'value="([^"]*)"', str(form[name])).group(1)
                 assert re.fullmatch(r"\d\d-\d\d-\d{4}( \d\d:\d\d)?", shown), shown  # as Indonesians write dates
                 assert form.fields[name].clean(shown) == getattr(page, name), (type(page).__name__, name, shown)
+
+
+def test_unpublishing_an_indonesian_page_takes_its_english_down_too(client, home_page, django_capture_on_commit_callbacks):
+    """An editor cancelling an event unpublished the Indonesian page; the English one stayed public, in
+    the sitemap and in English search (found by an editor's walk)."""
+    page = factories.destination(slug="ditarik", title="Ditarik", english_title="Withdrawn")
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
+    assert client.get("/en/destinasi/ditarik/").status_code == 200
+    confirm = client.get(f"/admin/pages/{page.pk}/unpublish/").content.decode()
+    assert "Ini juga akan menarik publikasi 1 terjemahan halaman ini." in confirm  # Wagtail's line, in Indonesian
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/pages/{page.pk}/unpublish/")
+    assert response.status_code == 302
+    assert not Page.objects.get(pk=page.pk).live and not Page.objects.get(pk=english.pk).live
+    client.logout()
+    assert client.get("/id/destinasi/ditarik/").status_code == 404
+    assert client.get("/en/destinasi/ditarik/").status_code == 404
+
+
+def test_unpublishing_the_english_page_alone_leaves_the_indonesian(client, home_page):
+    page = factories.destination(slug="hanya-inggris", title="Hanya Inggris", english_title="English only")
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
+    assert client.post(f"/admin/pages/{english.pk}/unpublish/").status_code == 302
+    assert Page.objects.get(pk=page.pk).live and not Page.objects.get(pk=english.pk).live

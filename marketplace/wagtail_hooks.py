@@ -11,17 +11,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from config.admin_search import database_search_chooser
 from marketplace import services
@@ -103,8 +104,23 @@ class StatusColumn(Column):
     cell_template_name = "marketplace/admin/status_cell.html"
 
 
+class ShopEditView(EditView):
+    """A shop's edit page leads to its decision: the status shows there read-only (it changes only
+    with the reason the artisan reads, ShopDecideView), and an editor who opened an application from
+    the list looked for the button to approve it (found by an editor's walk)."""
+
+    @cached_property
+    def header_buttons(self):
+        if not shop_permission_policy.user_has_permission(self.request.user, "change"):
+            return []
+        label = _("Putuskan") if self.object.status == ShopStatus.PENDING else _("Ubah keputusan")
+        return [HeaderButton(label, url=reverse(Shop.snippet_viewset.get_url_name("decide"), args=[self.object.pk]),
+                             icon_name="tick")]
+
+
 class ShopViewSet(SnippetViewSet):
     model = Shop
+    edit_view_class = ShopEditView
     icon = "home"
     menu_label = _("Toko perajin")
     list_display = ["name", Column("owner", label=_("Pemilik")), "district",

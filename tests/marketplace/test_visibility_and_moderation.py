@@ -104,6 +104,23 @@ def test_editor_sees_pending_shops_and_a_decide_button(editor_client):
     assert "1 toko menunggu persetujuan" in dashboard
 
 
+def test_a_shop_s_edit_page_has_the_button_to_decide(editor_client):
+    """Its status is read-only there; an editor who opened an application from the list looked for the
+    way to approve it (found by an editor's walk)."""
+    from bs4 import BeautifulSoup
+
+    shop = ShopFactory(name="Toko Baru", status=ShopStatus.PENDING)
+    page = BeautifulSoup(editor_client.get(reverse(Shop.snippet_viewset.get_url_name("edit"), args=[shop.pk])).content,
+                         "html.parser")
+    button = page.select_one(f"header a[href='{decide_url(shop)}']")
+    assert button is not None and button.get_text(strip=True) == "Putuskan"
+    shop.status = ShopStatus.APPROVED
+    shop.save()
+    page = BeautifulSoup(editor_client.get(reverse(Shop.snippet_viewset.get_url_name("edit"), args=[shop.pk])).content,
+                         "html.parser")
+    assert page.select_one(f"header a[href='{decide_url(shop)}']").get_text(strip=True) == "Ubah keputusan"
+
+
 def test_editor_approves_and_the_artisan_gets_an_email(editor_client, django_capture_on_commit_callbacks):
     shop = ShopFactory(status=ShopStatus.PENDING, owner__email="ibu@contoh.id")
     assert editor_client.get(decide_url(shop)).status_code == 200

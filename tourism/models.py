@@ -363,7 +363,8 @@ class CampaignPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Regist
     end = models.DateField(_("selesai"), help_text=_("Hari terakhir kampanye tampil di beranda (WITA)."))
     main_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("gambar utama"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   help_text=_("Untuk beranda, kartu, dan gambar berbagi."))
+                                   help_text=_("Untuk kartu di halaman Kampanye dan gambar berbagi. Gambar besar di halaman "
+                                               "kampanye dipasang lewat blok “Bagian utama” di isi."))
     body = StreamField(CampaignBodyBlock(), verbose_name=_("isi"), blank=True)
 
     content_panels = Page.content_panels + [

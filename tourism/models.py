@@ -310,6 +310,12 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
         return (self.end or self.start) < timezone.now()
 
     @property
+    def ends_another_day(self) -> bool:
+        """Whether it ends on a later day than it starts (WITA): a list names its last day too, or a
+        festival over two days and a night market until one in the morning read as one evening."""
+        return self.end is not None and timezone.localdate(self.end) != timezone.localdate(self.start)
+
+    @property
     def coordinates(self):
         """The event's own location, else its venue's."""
         if self.has_location:

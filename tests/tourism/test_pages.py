@@ -156,6 +156,26 @@ class TestEvents:
         english = BeautifulSoup(client.get("/en/acara/festival-malam/").text, "html.parser").get_text(" ")
         assert "Saturday, 30 January 2027, 19:30 – Sunday, 31 January 2027, 22:30 WITA" in " ".join(english.split())
 
+    def test_a_list_names_the_last_day_of_an_event_over_two_days(self, client, home_page):
+        """The events list and the home page showed only the start: a festival over two days and a
+        night market until one in the morning read as one evening (found by an editor's walk)."""
+        factories.event(slug="festival-dua-hari", title="Festival Dua Hari",
+                        start=datetime(2030, 12, 30, 8, 0, tzinfo=WITA), end=datetime(2030, 12, 31, 17, 0, tzinfo=WITA))
+        factories.event(slug="pasar-malam", title="Pasar Malam",
+                        start=datetime(2030, 12, 27, 19, 30, tzinfo=WITA), end=datetime(2030, 12, 28, 1, 0, tzinfo=WITA))
+        factories.event(slug="lomba-sehari", title="Lomba Sehari",
+                        start=datetime(2030, 12, 20, 8, 0, tzinfo=WITA), end=datetime(2030, 12, 20, 12, 0, tzinfo=WITA))
+
+        def card_time(html, title):
+            card = BeautifulSoup(html, "html.parser").find("a", string=title).find_parent("li", class_="card")
+            return " ".join(card.select_one(".card__meta li").get_text(" ").split())
+
+        for path in ("/id/acara/", "/id/"):
+            html = client.get(path).text
+            assert card_time(html, "Festival Dua Hari") == "30 Desember 2030, 08:00 – 31 Desember, 17:00 WITA"
+            assert card_time(html, "Pasar Malam") == "27 Desember 2030, 19:30 – 28 Desember, 01:00 WITA"
+            assert card_time(html, "Lomba Sehari") == "20 Desember 2030, 08:00 WITA"
+
     def test_end_before_start_is_refused_by_validation(self, home_page):
         from django.core.exceptions import ValidationError
 

@@ -26,6 +26,20 @@ def admin_years_validate(moment) -> None:
             code="year_out_of_range", params={"first": ADMIN_YEARS[0], "last": ADMIN_YEARS[-1]})
 
 
+def typed_date_time_input():
+    """Wagtail's date-time picker keeping what the editor typed when it cannot read it: on leaving the
+    field it put the current moment in place of "2026-12-28 19:00" (typed the ISO way), without a word,
+    and the page was published with it (found by an editor's walk). The form reads an ISO date itself
+    (Django's DateTimeField) and says so beside the field when it cannot read one."""
+    from wagtail.admin.widgets import AdminDateTimeInput
+
+    class TypedDateTimeInput(AdminDateTimeInput):
+        def get_config(self):
+            return {**super().get_config(), "validateOnBlur": False}
+
+    return TypedDateTimeInput
+
+
 def register_date_time_years() -> None:
     """Every admin form's date-time field takes the years in ADMIN_YEARS, beside what Wagtail gives it.
 
@@ -34,13 +48,15 @@ def register_date_time_years() -> None:
     dropping it (tests/config/test_admin_forms.py checks the widget is still there)."""
     from django.core.exceptions import ImproperlyConfigured
     from wagtail.admin.forms.models import register_form_field_override, registry
+    from wagtail.admin.widgets import AdminDateTimeInput
 
     validators = (admin_years_validate,)
     wagtails = registry.get_by_type(models.DateTimeField)
     if isinstance(wagtails, dict) and wagtails.get("validators") == validators:
         return  # registered already
-    if not isinstance(wagtails, dict) or "validators" in wagtails:
+    if not isinstance(wagtails, dict) or "validators" in wagtails or wagtails.get("widget") is not AdminDateTimeInput:
         raise ImproperlyConfigured(
             f"Wagtail's form field override for DateTimeField is {wagtails!r}; config.admin_dates "
-            "adds its validators to a dict without any")
-    register_form_field_override(models.DateTimeField, override={**wagtails, "validators": validators})
+            "adds its validators to a dict without any, and keeps Wagtail's picker, typed dates kept")
+    register_form_field_override(models.DateTimeField, override={
+        **wagtails, "widget": typed_date_time_input(), "validators": validators})

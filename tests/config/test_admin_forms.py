@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image as PILImage
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.images import get_image_model
@@ -161,6 +162,23 @@ def test_every_admin_date_time_keeps_wagtails_picker_and_the_years():
         with pytest.raises(ValidationError) as refused:
             field.clean("01-01-0001 00:00")
         assert refused.value.messages == ["Tahunnya harus antara 1900 dan 2100."], name
+
+
+@pytest.mark.django_db
+def test_a_date_typed_the_iso_way_is_kept_and_read_or_refused_with_a_message():
+    """Wagtail's picker replaced a date it could not read with the current moment when the field lost
+    focus (`validateOnBlur`), and the event was published on today's date without a word (found by an
+    editor's walk). The picker now keeps the text; the form reads it, or says it cannot. (The schedule
+    dialog's two fields are Wagtail's PublishingPanel's own widgets, left as Wagtail makes them.)"""
+    event = EventPage.get_edit_handler().get_form_class()
+    for name in ("start", "end"):
+        field = event.base_fields[name]
+        assert field.widget.get_config()["validateOnBlur"] is False, name
+        assert field.clean("2030-12-28 19:00") == datetime(2030, 12, 28, 19, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+        assert field.clean("28-12-2030 19:00") == datetime(2030, 12, 28, 19, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+        with translation.override("id"), pytest.raises(ValidationError) as refused:
+            field.clean("28 Desember")
+        assert refused.value.messages == ["Masukkan tanggal/waktu yang valid."], name
 
 
 def test_an_english_editor_reads_the_refusal_in_english(editor_client):

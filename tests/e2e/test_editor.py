@@ -128,3 +128,24 @@ def test_saving_a_new_page_posts_it_once(site, journey_factory):
     with site.database():
         assert DestinationPage.objects.filter(title="Riam Kanan dari Tiwingan").count() == 1
     assert editor.errors == []
+
+
+def test_a_date_typed_the_iso_way_stays_as_typed(site, journey_factory):
+    """Wagtail's picker put the current moment in place of a date it could not read when the field lost
+    focus, and the event was published on today's date without a word (found by an editor's walk)."""
+    from tourism.models import EventIndexPage
+
+    with site.database():
+        index = EventIndexPage.objects.get(locale=Locale.objects.get(language_code="id"))
+    editor = journey_factory("editor", viewport=DESKTOP, locale="id-ID")
+    admin = editor.page
+    admin_sign_in(admin, site.url, "editor")
+    admin.goto(f"{site.url}/admin/pages/add/tourism/eventpage/{index.pk}/")
+    start = admin.locator("#id_start")
+    start.fill("2030-12-28 19:00")
+    admin.locator("#id_title").click()  # leave the field
+    expect(start).to_have_value("2030-12-28 19:00")
+    start.fill("28-12-2030 19:00")  # the picker's own format, as before
+    admin.locator("#id_title").click()
+    expect(start).to_have_value("28-12-2030 19:00")
+    editor.shot("typed-date-kept")

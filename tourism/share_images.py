@@ -298,22 +298,25 @@ def share_image_ensure(spec: ShareImageSpec) -> str:
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # drawn at the same moment by another request
             default_storage.delete(saved)
-        _remove_stale(spec)
+        _remove_stored(spec.key, keep=Path(name).name)
     return name
 
 
-def _remove_stale(spec: ShareImageSpec) -> None:
+def _remove_stored(key: str, *, keep: str = "") -> list[str]:
+    """Delete the stored drawings of `key` but `keep` (a file name); returns what was deleted."""
     try:
         _folders, files = default_storage.listdir(FOLDER)
     except (FileNotFoundError, NotImplementedError, OSError):
-        return
-    current = Path(spec.file_name).name
-    prefix = f"{spec.key}-"
+        return []
+    prefix = f"{key}-"
+    removed = []
     for file_name in files:
         rest = file_name[len(prefix):] if file_name.startswith(prefix) else ""
         # "12-id-<hash>.jpg" must not match "12-id-..." of another key such as "produk-12-id".
-        if rest and "-" not in rest and file_name != current:
+        if rest and "-" not in rest and file_name != keep:
             default_storage.delete(f"{FOLDER}/{file_name}")
+            removed.append(f"{FOLDER}/{file_name}")
+    return removed
 
 
 def _stored_keys() -> set[str]:
@@ -408,9 +411,13 @@ def share_image_make(*, key: str, digest: str = "") -> str:
 
 @retried_task(attempts=3, first_delay_seconds=30)
 def page_share_images_make(*, page_id: int) -> list[str]:
-    """After a publish: the page's share images (page_share_images_refresh); nothing when the page
-    is no longer live and public."""
+    """After a publish: the page's share images (page_share_images_refresh). After an unpublish, or
+    once the page is no longer public: its stored images are deleted, in every language, since their
+    addresses (in the page's og:image while it was live) kept showing the title and summary of a page
+    withdrawn (found by an editor's walk). Returns the files drawn or deleted."""
     from wagtail.models import Page
 
     page = Page.objects.live().public().filter(pk=page_id).first()
-    return page_share_images_refresh(page.specific) if page is not None else []
+    if page is None:
+        return [name for language in LANGUAGES for name in _remove_stored(f"{page_id}-{language}")]
+    return page_share_images_refresh(page.specific)

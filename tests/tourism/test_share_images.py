@@ -152,6 +152,26 @@ def test_publishing_a_change_redraws_the_image(client, place, django_capture_on_
     assert size_of(after) == (1200, 630) and after.content != before
 
 
+def test_unpublishing_deletes_the_stored_images_in_every_language(client, place, django_capture_on_commit_callbacks,
+                                                                  drawn):
+    """Their addresses were in the page's og:image while it was live, and kept showing the title and
+    summary of a page withdrawn (found by an editor's walk)."""
+    path = og_image_path(client.get("/id/destinasi/lok-baintan/").text)
+    drawn(path)
+    drawn(path.replace("-id.jpg", "-en.jpg"))  # its English image, drawn when asked for
+    assert stored_files(f"{place.pk}-id") and stored_files(f"{place.pk}-en")
+    other = factories.destination(slug="tetap", title="Tetap Tayang", main_image=picture())
+    with django_capture_on_commit_callbacks(execute=True):
+        other.save_revision().publish()
+    assert len(stored_files(f"{other.pk}-id")) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        place.unpublish()
+    assert stored_files(f"{place.pk}-id") == [] and stored_files(f"{place.pk}-en") == []
+    assert len(stored_files(f"{other.pk}-id")) == 1  # another page's image stays
+    assert client.get(path).status_code == 404
+
+
 def test_publishing_draws_the_image_of_the_page_language_only(client, place, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         place.save_revision().publish()

@@ -17,6 +17,20 @@ def _draw_share_images(sender, instance, **kwargs):
     enqueue_on_commit(page_share_images_make, page_id=instance.pk)
 
 
+def _english_unpublished_with_its_original(sender, instance, **kwargs):
+    """An Indonesian page unpublished by any way (the page listing's bulk action, its expiry time run by
+    the worker's schedule, code) takes its live English translations down with it; the admin's own
+    unpublish page says so first (tourism.wagtail_hooks.english_unpublished_with_its_original) and has
+    done it by the time this runs, so then there is nothing left to do."""
+    from wagtail.models import Locale, Page
+
+    if instance.locale_id != Locale.get_default().pk:
+        return
+    for translation in Page.objects.translation_of(instance, inclusive=False).filter(alias_of__isnull=True,
+                                                                                        live=True):
+        translation.specific.unpublish()
+
+
 def _campaigns_changed(sender, instance, **kwargs):
     from tourism.sharing import CAMPAIGNS
 
@@ -29,5 +43,6 @@ def connect():
     page_published.connect(_draw_share_images, dispatch_uid="tourism-share-images-redraw")
     # Unpublished: the same task deletes them (it draws only for a live, public page).
     page_unpublished.connect(_draw_share_images, dispatch_uid="tourism-share-images-remove")
+    page_unpublished.connect(_english_unpublished_with_its_original, dispatch_uid="tourism-english-unpublished")
     for name, signal in (("published", page_published), ("unpublished", page_unpublished), ("deleted", post_delete)):
         signal.connect(_campaigns_changed, sender=CampaignPage, dispatch_uid=f"tourism-campaign-{name}")

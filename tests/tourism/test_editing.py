@@ -154,3 +154,16 @@ def test_unpublishing_the_english_page_alone_leaves_the_indonesian(client, home_
     client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
     assert client.post(f"/admin/pages/{english.pk}/unpublish/").status_code == 302
     assert Page.objects.get(pk=page.pk).live and not Page.objects.get(pk=english.pk).live
+
+
+def test_an_indonesian_page_expiring_on_schedule_takes_its_english_down_too(client, home_page,
+                                                                            django_capture_on_commit_callbacks):
+    """Not only the admin's unpublish page: its expiry time, run by the worker's schedule (and the page
+    listing's bulk action, any code) unpublish the English translation with it."""
+    page = factories.destination(slug="berakhir", title="Berakhir", english_title="Ended")
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    Page.objects.filter(pk=page.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.pages_publish_scheduled.enqueue().status == "SUCCESSFUL"
+    assert not Page.objects.get(pk=page.pk).live and not Page.objects.get(pk=english.pk).live
+    assert client.get("/en/destinasi/berakhir/").status_code == 404

@@ -3,7 +3,8 @@
     manage.py tasks_worker [--queue-name '*'] [--interval 1] [--no-schedule] [--batch] ...
 
 Every option of `db_worker` applies. Beside the worker a thread enqueues the periodic tasks
-(config.tasks.PERIODIC: reservation expiry, payment reconciliation, pruning old results) when
+(config.tasks.PERIODIC: scheduled pages published, reservation expiry, payment reconciliation, search
+reconciliation, expired sessions and old results deleted) when
 they are due, skipping one whose earlier run is still waiting; with several workers, give all
 but one `--no-schedule` (an extra schedule does no harm, only a few more queries).
 """

@@ -114,7 +114,9 @@ class CheckoutForm(forms.Form):
                     "Kanada, Malaysia, Meksiko dan Tiongkok."),
         error_messages={"required": _("Tulis negara bagian atau provinsinya: alamat di negara ini memerlukannya."),
                         "max_length": _("Negara bagian terlalu panjang; tulis singkatannya, mis. NSW.")},
-        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}))
+        # checkout.js reads where it is asked for: the label's "(boleh dikosongkan)" goes there.
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1",
+                                      "data-required-in": " ".join(sorted(REGION_REQUIRED))}))
     regency = forms.CharField(label=_("Kabupaten/kota (di luar negeri: kota)"), max_length=100,
                               error_messages=_required(_("Tulis kabupaten atau kota.")),
                               widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))

@@ -243,8 +243,12 @@ def address_fill_singapore(page, *, phone: str) -> None:
     page.get_by_label("Email").fill("weiling@example.sg")
     page.get_by_label("Country").select_option(label="Indonesia")
     expect(page.get_by_label("State/province (abroad)")).to_be_hidden()  # an Indonesian address has its province
+    page.get_by_label("Country").select_option(label="Australia")
+    optional = page.locator("label[for=id_region] small")
+    expect(optional).to_be_hidden()  # asked for in Australia: not "(optional)"
     page.get_by_label("Country").select_option(label="Singapore")
-    expect(page.get_by_label("State/province (abroad)")).to_be_visible()  # optional: Singapore has none
+    expect(page.get_by_label("State/province (abroad)")).to_be_visible()
+    expect(optional).to_have_text("(optional)")  # Singapore has none
     page.get_by_label("WhatsApp number").fill(phone)
     page.get_by_label("Regency/city").fill("Singapore")
     page.get_by_label("Postal code").fill("018956")  # six digits: Singapore's, not Indonesia's five

@@ -193,7 +193,13 @@
     });
     if (postalCode) { postalCode.required = !abroad; }
     var regionWrapper = region && region.closest(".ko-field");
-    if (regionWrapper) { regionWrapper.hidden = !abroad; }
+    if (regionWrapper) {
+      regionWrapper.hidden = !abroad;
+      // "(boleh dikosongkan)" only where the country's addresses do without a state.
+      var optional = regionWrapper.querySelector("label small");
+      var requiredIn = (region.getAttribute("data-required-in") || "").split(" ");
+      if (optional) { optional.hidden = requiredIn.indexOf(country.value) >= 0; }
+    }
   }
   if (country) { country.addEventListener("change", addressFitCountry); addressFitCountry(); }
 

@@ -7,6 +7,7 @@ Every error is a sentence a person can act on, in the reader's language
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -176,11 +177,13 @@ class CheckoutForm(forms.Form):
         return " ".join(self.cleaned_data["region"].split())
 
     def clean_postal_code(self):
-        value = " ".join(self.cleaned_data["postal_code"].split()).upper()
+        # NFKC: digits typed on a phone's full-width keyboard read as digits.
+        value = " ".join(unicodedata.normalize("NFKC", self.cleaned_data["postal_code"]).split()).upper()
         if self._abroad():
             if value and not FOREIGN_POSTAL_CODE.match(value):
                 raise ValidationError(_("Kode pos hanya berisi huruf, angka, spasi atau tanda hubung."))
             return value
+        value = re.sub(r"[\s.-]", "", value)  # "70 111", "70-111": five digits as people group them
         if not POSTAL_CODE.match(value):
             raise ValidationError(_("Kode pos terdiri dari 5 angka, mis. 70614."))
         return value

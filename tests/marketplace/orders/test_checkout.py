@@ -58,6 +58,15 @@ def test_bad_contact_or_address_is_400_with_the_reason_beside_the_field(client, 
     assert not Order.objects.exists() and stock_now(kain) == 3
 
 
+@pytest.mark.parametrize("written", ["70 111", "70-111", "７０１１１", " 70111 "])
+def test_a_postal_code_written_as_people_group_it_is_read(client, kain, written):
+    """A buyer on a phone wrote "70 111" and was told a postal code has five digits (found by a
+    tourist's walk)."""
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    assert emulator.checkout_form(client, postal_code=written).status_code == 302
+    assert Order.objects.get().postal_code == "70111"
+
+
 def test_order_keeps_what_was_bought_as_it_was(client, kain):
     kemeja = f.product(shop=f.shop(name="Kelompok Tambak Baru"), title_id="Kemeja Sasirangan", price_idr=250_000,
                        stock=2)

@@ -216,6 +216,14 @@ class SubOrder(models.Model):
         return self.delivery_kind == DeliveryKind.PICKUP
 
     @property
+    def status_for_buyer(self) -> str:
+        """The status as the buyer reads it on their order's page: paid is "being prepared" (the
+        artisan's "Perlu dikirim", to ship, read to a buyer collecting it as a parcel on its way)."""
+        if self.status == SubOrderStatus.PAID:
+            return _("Sedang disiapkan")
+        return self.get_status_display()
+
+    @property
     def total_idr(self) -> int:
         """What the buyer paid for this shop's part: goods plus shipping."""
         return self.amount_idr + self.shipping_idr

@@ -4,6 +4,7 @@ cart too: on the pay page, the order's pages and in their emails. Artisans read 
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 
 from marketplace.orders import checkout, fulfilment
@@ -81,3 +82,24 @@ def test_a_shipped_part_reads_shipped_in_both_places(client):
 
     assert status("en") == ("Shipped", "Shipped with JNE")
     assert status("id") == ("Dikirim", "Dikirim dengan JNE")
+
+
+@pytest.mark.parametrize("kind", ["pickup", "courier"])
+def test_a_paid_order_reads_as_being_prepared_and_a_pickup_is_not_said_to_be_shipped(client, kind):
+    """A buyer collecting at the workshop read "Perlu dikirim" (the artisan's "to ship"), "the artisans
+    will ship your items and send the tracking number" and "Dikirim ke" their home address (found by
+    a tourist's walk)."""
+    shop = f.shop(name="Sasirangan Ibu Aminah", offers_pickup=True, pickup_address="Jl. Pasayangan No. 7")
+    kain = f.product(shop=shop, title_id="Kain Gigi Haruan", stock=4)
+    order = f.paid_order((kain, 1), kind=kind)
+    url = reverse("orders:confirmation", kwargs={"token": order.token})
+    page = BeautifulSoup(client.get(url, follow=True).content, "html.parser")
+    text = " ".join(page.get_text(" ").split())
+    assert "Terima kasih! Pembayaran diterima." in text
+    assert page.select_one(".ko-pill").get_text(strip=True) == "Sedang disiapkan"
+    street = order.address_lines[0]
+    if kind == "pickup":
+        assert "siap diambil" in text and "nomor resi" not in text
+        assert "Dikirim ke" not in text and street not in text
+    else:
+        assert "memberi tahu nomor resi" in text and "Dikirim ke" in text and street in text

@@ -121,3 +121,25 @@ def test_tourist_finds_a_place_and_buys_from_two_artisans(site, journey_factory,
     assert tourist.errors == []
     # The only failed request: the site saying 402 to the declined card.
     assert tourist.failed_responses == [(402, f"/en/kampung-sasirangan/checkout/{order.token}/emulator/")]
+
+
+def test_a_finger_swiping_over_a_map_on_a_phone_scrolls_the_page(site, journey_factory):
+    """The destinations list's map took a one-finger swipe for itself and the page stood still
+    (found by a tourist's walk on a phone). On a phone the map leaves one-finger panning to the
+    browser (CSS touch-action, which decides what a swipe does) and keeps pinching; a computer's
+    mouse still drags it."""
+    phone = journey_factory("phone", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                            locale="id-ID", user_agent=("Mozilla/5.0 (Linux; Android 13; SM-A146P) AppleWebKit/537.36 "
+                                                        "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"))
+    computer = journey_factory("computer", viewport={"width": 1280, "height": 900}, locale="id-ID")
+    for journey, swipe_scrolls in ((phone, True), (computer, False)):
+        page = journey.page
+        page.goto(f"{site.url}/id/destinasi/")
+        the_map = page.locator("[data-map=destinations]")
+        expect(the_map).to_have_class(re.compile("leaflet-container"))
+        touch_action = the_map.evaluate("box => getComputedStyle(box).touchAction")
+        classes = the_map.get_attribute("class").split()
+        if swipe_scrolls:
+            assert "pan-y" in touch_action and "leaflet-grab" not in classes, (touch_action, classes)
+        else:
+            assert "leaflet-grab" in classes, classes  # dragged with the mouse

@@ -16,6 +16,8 @@
     });
   }
 
+  // On a phone one finger scrolls the page, as everywhere else on it: a map that took the swipe
+  // trapped a visitor scrolling the destinations list (two fingers still move and zoom it).
   function addTiles(map, box) {
     var loaded = 0, failed = 0, warned = false;
     function warn() {
@@ -48,7 +50,7 @@
     var lat = parseFloat(box.getAttribute("data-lat")), lon = parseFloat(box.getAttribute("data-lon"));
     if (isNaN(lat) || isNaN(lon)) return;
     box.classList.add("is-active");
-    var map = L.map(box, { scrollWheelZoom: false }).setView([lat, lon], 14);
+    var map = L.map(box, { scrollWheelZoom: false, dragging: !L.Browser.mobile }).setView([lat, lon], 14);
     addTiles(map, box);
     L.marker([lat, lon], { title: box.getAttribute("data-label") || "" }).addTo(map);
   });
@@ -60,7 +62,7 @@
     if (!points.length) return;
     var section = index.closest(".destinations-map");
     if (section) section.classList.add("is-active");
-    var map = L.map(index, { scrollWheelZoom: false });
+    var map = L.map(index, { scrollWheelZoom: false, dragging: !L.Browser.mobile });
     addTiles(map, index);
     var groups = {};
     var bounds = [];

@@ -153,6 +153,8 @@ def search_page_context(request) -> tuple[dict, int]:
         "pages": pages,
         "previous_url": _query_string(params, page=search_request.page - 1) if search_request.page > 1 else "",
         "next_url": _query_string(params, page=search_request.page + 1) if search_request.page < pages else "",
+        # A page past the last (an old link, a hand-typed number): the way back to the results.
+        "first_page_url": _query_string(params, page=None) if body["total"] and search_request.page > pages else "",
         "suggestion": body["suggestion"],
         "suggestion_url": _query_string({"q": body["suggestion"]}) if body["suggestion"] else "",
         "clear_url": _query_string({"q": search_request.q}),

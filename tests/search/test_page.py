@@ -92,6 +92,14 @@ def test_no_results_say_what_to_try(client, corpus):
     assert "Tidak ada hasil" in soup.select_one(".search-results__empty").get_text()
 
 
+def test_a_page_past_the_last_says_so_and_leads_to_the_first(client, corpus):
+    """"41 hasil" stood above "Tidak ada hasil" on page 999 of a search (found by a tourist's walk)."""
+    _response, soup = page(client, type="destination", per_page="3", page="999")
+    empty = " ".join(soup.select_one(".search-results__empty").get_text(" ").split())
+    assert "Halaman 999 tidak ada: hasilnya ada di 3 halaman." in empty and "Tidak ada hasil" not in empty
+    assert soup.select_one(".search-results__empty a")["href"] == "?type=destination&per_page=3"
+
+
 def test_bad_parameters_show_a_message_not_an_error_page(client, corpus):
     response, soup = page(client, q="pasar", page="0")
     assert response.status_code == 400

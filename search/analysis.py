@@ -296,6 +296,8 @@ class Clause:
 class QueryPlan:
     text: str
     clauses: list[Clause]
+    # Any one clause is enough: the search page's second try when no document matched enough of them.
+    any_word: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -304,6 +306,8 @@ class QueryPlan:
     def minimum_should_match(self) -> int:
         """All clauses for one or two words; three in four beyond that, so that
         one stray word of a long query does not empty the results."""
+        if self.any_word:
+            return 1
         count = len(self.clauses)
         return count if count <= 2 else max(2, (count * 3) // 4)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import math
 import unicodedata
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.db import DatabaseError
@@ -114,6 +115,9 @@ def search_page_context(request) -> tuple[dict, int]:
         return context, 400
     try:
         body = search_results(request=search_request)
+        partial = _any_word_results(search_request, body)
+        if partial is not None:
+            body = partial
     except DatabaseError:
         logger.exception("search page: the database is unreachable")
         context["error"] = _("Pencarian sedang tidak tersedia. Coba lagi sebentar.")
@@ -159,8 +163,20 @@ def search_page_context(request) -> tuple[dict, int]:
         "suggestion_url": _query_string({"q": body["suggestion"]}) if body["suggestion"] else "",
         "clear_url": _query_string({"q": search_request.q}),
         "engine": body["engine"],
+        "partial_match": partial is not None,
     })
     return context, 200
+
+
+def _any_word_results(search_request, body: dict) -> dict | None:
+    """When no result holds enough of the query's words (and no correction is offered), what holds
+    any of them, for the page to say so: "makanan khas" found nothing, though "makanan" finds the
+    Banjar food places (found by a tourist's walk). The API keeps its contract's meaning."""
+    plan = search_request.query_plan()
+    if body["total"] or body["suggestion"] or len(plan.clauses) < 2:
+        return None
+    relaxed = search_results(request=replace(search_request, plan=replace(plan, any_word=True)))
+    return relaxed if relaxed["total"] else None
 
 
 def _count_query(query: str) -> None:

@@ -92,6 +92,20 @@ def test_no_results_say_what_to_try(client, corpus):
     assert "Tidak ada hasil" in soup.select_one(".search-results__empty").get_text()
 
 
+def test_when_nothing_holds_every_word_the_page_shows_what_holds_some_and_says_so(client, corpus):
+    """"makanan khas" found nothing, though "makanan" finds the Banjar food places (found by a
+    tourist's walk): the page now shows what holds some of the words, and says that it does."""
+    response, soup = page(client, q="pasar pesawat")
+    titles = [item.get_text(" ", strip=True) for item in soup.select(".search-results__list h3")]
+    assert response.status_code == 200 and titles and any("Pasar" in title for title in titles), titles
+    note = soup.select_one(".search-results__partial").get_text(" ", strip=True)
+    assert note == "Tidak ada yang memuat semua kata “pasar pesawat”; ini hasil yang memuat sebagian katanya."
+    # Every word found: no note. The API keeps its meaning (every word, or three in four).
+    _response, soup = page(client, q="pasar terapung")
+    assert soup.select(".search-results__list li") and soup.select_one(".search-results__partial") is None
+    assert api(client, q="pasar pesawat")["total"] == 0
+
+
 def test_a_page_past_the_last_says_so_and_leads_to_the_first(client, corpus):
     """"41 hasil" stood above "Tidak ada hasil" on page 999 of a search (found by a tourist's walk)."""
     _response, soup = page(client, type="destination", per_page="3", page="999")

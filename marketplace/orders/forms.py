@@ -110,9 +110,11 @@ class CheckoutForm(forms.Form):
                                  error_messages={"required": _("Pilih provinsi."),
                                                  "invalid_choice": _("Pilih provinsi dari daftar.")})
     region = forms.CharField(
-        label=_("Negara bagian/provinsi (di luar negeri)"), max_length=60, required=False,
-        help_text=_("Mis. NSW, California atau Selangor; wajib untuk Amerika Serikat, Australia, Brasil, India, "
-                    "Kanada, Malaysia, Meksiko dan Tiongkok."),
+        # Named apart from "Negara" and "Provinsi" (the boxes beside it): a label beginning or holding the
+        # same word left a voice command, or a test finding a box by its label, two boxes to choose from.
+        label=_("Wilayah (di luar negeri)"), max_length=60, required=False,
+        help_text=_("Negara bagian atau provinsinya, mis. NSW, California atau Selangor; wajib untuk Amerika "
+                    "Serikat, Australia, Brasil, India, Kanada, Malaysia, Meksiko dan Tiongkok."),
         error_messages={"required": _("Tulis negara bagian atau provinsinya: alamat di negara ini memerlukannya."),
                         "max_length": _("Negara bagian terlalu panjang; tulis singkatannya, mis. NSW.")},
         # checkout.js reads where it is asked for: the label's "(boleh dikosongkan)" goes there.

@@ -242,12 +242,12 @@ def address_fill_singapore(page, *, phone: str) -> None:
     page.get_by_label("Full name").fill("Tan Wei Ling")
     page.get_by_label("Email").fill("weiling@example.sg")
     page.get_by_label("Country").select_option(label="Indonesia")
-    expect(page.get_by_label("State/province (abroad)")).to_be_hidden()  # an Indonesian address has its province
+    expect(page.get_by_label("State/region (abroad)")).to_be_hidden()  # an Indonesian address has its province
     page.get_by_label("Country").select_option(label="Australia")
     optional = page.locator("label[for=id_region] small")
     expect(optional).to_be_hidden()  # asked for in Australia: not "(optional)"
     page.get_by_label("Country").select_option(label="Singapore")
-    expect(page.get_by_label("State/province (abroad)")).to_be_visible()
+    expect(page.get_by_label("State/region (abroad)")).to_be_visible()
     expect(optional).to_have_text("(optional)")  # Singapore has none
     page.get_by_label("WhatsApp number").fill(phone)
     page.get_by_label("Regency/city").fill("Singapore")

@@ -22,9 +22,11 @@ def _english_unpublished_with_its_original(sender, instance, **kwargs):
     the worker's schedule, code) takes its live English translations down with it; the admin's own
     unpublish page says so first (tourism.wagtail_hooks.english_unpublished_with_its_original) and has
     done it by the time this runs, so then there is nothing left to do."""
-    from wagtail.models import Locale, Page
+    from wagtail.models import Page
 
-    if instance.locale_id != Locale.get_default().pk:
+    from tourism.routing import default_locale
+
+    if instance.locale_id != default_locale()[0]:
         return
     for translation in Page.objects.translation_of(instance, inclusive=False).filter(alias_of__isnull=True,
                                                                                         live=True):

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from config.media import MediaUnavailable, media_store_guard, private_storage
 from tourism import share_stats, translations, visitor_photos
 from tourism.models import VisitorPhoto
+from tourism.routing import default_locale
 
 MODERATE = "tourism.moderate_visitorphoto"
 VIEW_STATS = "tourism.view_sharetally"
@@ -197,6 +198,5 @@ def english_unpublished_with_its_original(pages: list[Page], action: str):
     leaves the Indonesian; moves and deletions are left to Wagtail (nothing is added for them)."""
     if action != "unpublish":
         return None
-    default_id = Locale.get_default().pk
     return {page: Page.objects.translation_of(page, inclusive=False).filter(alias_of__isnull=True, live=True)
-            for page in pages if page.locale_id == default_id}
+            for page in pages if page.locale_id == default_locale()[0]}

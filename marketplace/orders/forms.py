@@ -18,7 +18,7 @@ from config.digits import WholeNumberField
 from marketplace.orders import payouts
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
-from marketplace.shipping.regions import COUNTRIES, COUNTRY_NAMES
+from marketplace.shipping.regions import country_choices
 
 # The 38 provinces of Indonesia (2022 onwards).
 PROVINCES = [
@@ -37,8 +37,6 @@ FOREIGN_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 # Countries whose postal addresses name a state, province or territory, without which a parcel is held
 # or returned: the region is asked there and optional elsewhere abroad (Singapore has none).
 REGION_REQUIRED = frozenset("AU BR CA CN IN MX MY US".split())
-COUNTRY_CHOICES = ([(code, name) for code, name in COUNTRY_NAMES.items()]
-                   + [(code, code) for code in sorted(COUNTRIES - set(COUNTRY_NAMES))])
 QUANTITY_ERRORS = {"invalid": _("Jumlah harus berupa angka."),
                    "min_value": _("Jumlah paling sedikit %(limit_value)s."),
                    "max_value": _("Jumlah paling banyak %(limit_value)s."),
@@ -73,7 +71,7 @@ class CartDestinationForm(forms.Form):
     # server asks for what is missing (clean_province), beside the field.
     use_required_attribute = False
 
-    country = forms.ChoiceField(label=_("Negara"), choices=COUNTRY_CHOICES, initial="ID",
+    country = forms.ChoiceField(label=_("Negara"), choices=country_choices, initial="ID",
                                 error_messages={"required": _("Pilih negara."),
                                                 "invalid_choice": _("Pilih negara dari daftar.")})
     province = forms.ChoiceField(label=_("Provinsi (di Indonesia)"),
@@ -98,12 +96,13 @@ class CheckoutForm(forms.Form):
                              error_messages={"required": _("Tulis alamat email: bukti pesanan dikirim ke sana."),
                                              "invalid": _("Tulis alamat email yang benar, mis. nama@contoh.id.")},
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    country = forms.ChoiceField(label=_("Negara"), choices=COUNTRY_CHOICES, initial="ID",
+    country = forms.ChoiceField(label=_("Negara"), choices=country_choices, initial="ID",
                                 error_messages={"required": _("Pilih negara."),
                                                 "invalid_choice": _("Pilih negara dari daftar.")},
                                 widget=forms.Select(attrs={"autocomplete": "country"}))
     phone = forms.CharField(label=_("Nomor WhatsApp"), max_length=20,
-                            error_messages=_required(_("Tulis nomor WhatsApp agar perajin dapat menghubungi Anda.")),
+                            error_messages={"required": _("Tulis nomor WhatsApp agar perajin dapat menghubungi Anda."),
+                                            "max_length": _("Nomor WhatsApp terlalu panjang. Contoh: 0812 3456 7890.")},
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     province = forms.ChoiceField(label=_("Provinsi (di Indonesia)"),
                                  choices=[("", _("Pilih provinsi"))] + [(p, p) for p in PROVINCES],
@@ -138,7 +137,11 @@ class CheckoutForm(forms.Form):
                                                     "invalid": _("Formulir kedaluwarsa; muat ulang halaman.")})
 
     def clean_name(self):
-        return " ".join(self.cleaned_data["name"].split())
+        name = " ".join(self.cleaned_data["name"].split())
+        # One word is a whole name in Indonesia ("Sukarno"), one letter is not: a courier cannot find "A".
+        if sum(character.isalpha() for character in name) < 2:
+            raise ValidationError(_("Tulis nama penerima seperti di KTP atau paspor, mis. Siti Aminah."))
+        return name
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

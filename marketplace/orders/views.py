@@ -45,7 +45,7 @@ from marketplace.payments import methods, stripe_client
 from marketplace.payments.models import PaymentMethod
 from marketplace.shipping.options import choice_field
 from marketplace.shipping.rates import Destination
-from marketplace.shipping.regions import COUNTRY_NAMES, province_find
+from marketplace.shipping.regions import country_label, province_find
 
 SESSION_CHECKOUT_TOKEN = "kampung_sasirangan_checkout"
 # Where the buyer said the parcels go (the cart's estimate form, the checkout's address): {"country",
@@ -120,7 +120,7 @@ def _cart_estimate(request, contents, form: CartDestinationForm) -> dict | None:
         place = data["province"]
     else:
         destination = Destination(country=data["country"])
-        place = str(COUNTRY_NAMES.get(data["country"], data["country"]))
+        place = country_label(data["country"])
     estimate = cart_estimate(contents, destination=destination, language=get_language() or "id")
     return {"place": place, "shops": estimate.shops, "shipping_idr": estimate.shipping_idr,
             "total_idr": estimate.total_idr}

@@ -10,7 +10,12 @@ Provinces are written as Statistics Indonesia (BPS) writes them, with BPS's two-
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+
+from babel import Locale, UnknownLocaleError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -139,7 +144,9 @@ def country_zone(code: str) -> Zone:
         return Zone.ASIA_PACIFIC
     return Zone.WORLD
 
-# The countries buyers from abroad come from most, by name; the rest by their ISO code.
+# The countries buyers from abroad come from most, first in the list, by the names this project
+# writes (translated in locale/); every other country by its name in Unicode's CLDR (Babel), in the
+# reading language. A few of CLDR's names are written as Indonesia writes them.
 COUNTRY_NAMES = {
     "ID": _("Indonesia"), "SG": _("Singapura"), "MY": _("Malaysia"), "BN": _("Brunei Darussalam"),
     "TH": _("Thailand"), "PH": _("Filipina"), "VN": _("Vietnam"), "TL": _("Timor-Leste"),
@@ -148,10 +155,51 @@ COUNTRY_NAMES = {
     "NL": _("Belanda"), "DE": _("Jerman"), "FR": _("Prancis"), "GB": _("Britania Raya"),
     "US": _("Amerika Serikat"), "SA": _("Arab Saudi"), "AE": _("Uni Emirat Arab"),
 }
+# CLDR's "Makau DAK Tiongkok" and "Wilayah Palestina", as Indonesia names them.
+COUNTRY_NAMES_WRITTEN = {"MO": _("Makau"), "PS": _("Palestina")}
+
+
+@functools.lru_cache(maxsize=8)
+def _cldr_names(language: str) -> dict[str, str]:
+    try:
+        return Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("id").territories
+
+
+def country_label(code: str) -> str:
+    """The country's name in the reading language: "Jerman"; its ISO code if it has none."""
+    name = COUNTRY_NAMES.get(code) or COUNTRY_NAMES_WRITTEN.get(code)
+    if name:
+        return str(name)
+    return _cldr_names(_reading_language()).get(code, code)
 
 
 def country_name(code: str) -> str:
-    """The country as a buyer reads it (its name where known, in the reading language), with its ISO
-    code, which couriers abroad read: "Singapura (SG)"."""
-    name = COUNTRY_NAMES.get(code)
-    return f"{name} ({code})" if name else code
+    """The country as a buyer reads it (its name, in the reading language), with its ISO code, which
+    couriers abroad read: "Singapura (SG)"."""
+    label = country_label(code)
+    return f"{label} ({code})" if label != code else code
+
+
+def country_choices() -> tuple:
+    """Every country for a select, in the reading language, in two groups: those buyers choose most
+    (COUNTRY_NAMES, Indonesia first), then all the others alphabetically ("Côte d'Ivoire" under C)."""
+    return _country_choices(_reading_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _country_choices(language: str) -> tuple:
+    with translation.override(language):
+        common = tuple((code, str(name)) for code, name in COUNTRY_NAMES.items())
+        rest = sorted(((code, country_label(code)) for code in COUNTRIES - set(COUNTRY_NAMES)),
+                      key=lambda choice: _sort_key(choice[1]))
+        return ((str(_("Sering dipilih")), common), (str(_("Negara lain (A-Z)")), tuple(rest)))
+
+
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def _reading_language() -> str:
+    return (translation.get_language() or "id").split("-")[0]

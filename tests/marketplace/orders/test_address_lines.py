@@ -11,8 +11,12 @@ def test_an_address_abroad_names_its_country_in_the_reading_language_with_its_co
         assert order.address_lines == ["10 Bayfront Avenue, #12-03", "Singapore 018956", "Singapura (SG)"]
     with translation.override("en"):
         assert order.address_lines[-1] == "Singapore (SG)"
-    # A country the list does not name: its ISO code, which couriers read.
-    assert Order(country="CL", regency="Santiago", street="Av. Providencia 1234").address_lines[-1] == "CL"
+    # Beyond the countries buyers choose most: its name all the same (Unicode's CLDR), with the code.
+    chile = Order(country="CL", regency="Santiago", street="Av. Providencia 1234")
+    with translation.override("id"):
+        assert chile.address_lines[-1] == "Cile (CL)"
+    with translation.override("en"):
+        assert chile.address_lines[-1] == "Chile (CL)"
 
 
 def test_an_address_in_indonesia_keeps_its_province_and_postal_code():

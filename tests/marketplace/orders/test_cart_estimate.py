@@ -79,6 +79,14 @@ def test_abroad_a_shop_that_ships_only_in_indonesia_says_so_and_there_is_no_tota
     assert not text(response, ".ko-estimate-total")
 
 
+def test_the_estimate_names_a_country_beyond_the_most_chosen_by_its_name(client):
+    shop = f.shop(name="Galeri Sasirangan Banjarmasin", ships_abroad=True)
+    client.post(ADD, {"product": f.product(shop=shop, price_idr=300_000, weight_g=350, stock=5).pk, "quantity": 1})
+    estimate = text(client.get(CART, {"country": "KE"}), ".ko-estimate")
+    assert "Perkiraan ongkir ke Kenya: mulai Rp" in estimate and "KE" not in estimate.split()
+    assert "Dengan kurir termurah ke Kenya;" in text(client.get(CART, {"country": "KE"}))
+
+
 @pytest.mark.parametrize(("query", "field", "message"), [
     ({"country": "ID", "province": "Atlantis"}, "province", "Pilih provinsi dari daftar."),
     ({"country": "ID", "province": ""}, "province", "Pilih provinsi untuk melihat perkiraan ongkir."),

@@ -44,9 +44,12 @@ def test_empty_cart_goes_back_to_the_cart(client):
     ("postal_code", "07061", "Kode pos terdiri dari 5 angka, mis. 70614."),
     ("postal_code", "7O614", "Kode pos terdiri dari 5 angka, mis. 70614."),
     ("phone", "12345", "Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890."),
+    ("phone", "0812 3456 7890 ext. 12345", "Nomor WhatsApp terlalu panjang. Contoh: 0812 3456 7890."),
     ("province", "Atlantis", "Pilih provinsi dari daftar."),
     ("email", "rina@", "Tulis alamat email yang benar, mis. nama@contoh.id."),
     ("name", "", "Tulis nama penerima."),
+    ("name", " A. ", "Tulis nama penerima seperti di KTP atau paspor, mis. Siti Aminah."),
+    ("name", "--", "Tulis nama penerima seperti di KTP atau paspor, mis. Siti Aminah."),
     ("district", "   ", "Tulis kecamatan."),
     ("checkout_key", "", "Formulir kedaluwarsa; muat ulang halaman."),
 ])
@@ -65,6 +68,13 @@ def test_a_postal_code_written_as_people_group_it_is_read(client, kain, written)
     client.post(ADD, {"product": kain.pk, "quantity": 1})
     assert emulator.checkout_form(client, postal_code=written).status_code == 302
     assert Order.objects.get().postal_code == "70111"
+
+
+@pytest.mark.parametrize("name", ["Sukarno", "Nguyễn Thị Lan", "李娜", "O'Neil Jr."])
+def test_a_name_of_one_word_or_another_script_is_a_name(client, kain, name):
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    assert emulator.checkout_form(client, name=name).status_code == 302
+    assert Order.objects.get().name == name
 
 
 def test_order_keeps_what_was_bought_as_it_was(client, kain):

@@ -162,6 +162,40 @@ def test_an_australian_buyer_is_asked_for_the_state_and_the_parcel_carries_it(
     assert "Sydney NSW 2000\nAustralia (AU)" in confirmation.body
 
 
+@pytest.mark.parametrize(("lang", "most_chosen", "others", "germany", "ivory_coast"), [
+    ("id", "Sering dipilih", "Negara lain (A-Z)", "Jerman", "Côte d’Ivoire"),
+    ("en", "Most chosen", "Other countries (A-Z)", "Germany", "Côte d’Ivoire"),
+])
+def test_every_country_is_listed_by_its_name_in_the_reading_language(
+        client, aminah, lang, most_chosen, others, germany, ivory_coast):
+    """A buyer from Chile or Kenya finds their country by its name, not its ISO code: the countries
+    buyers choose most first, then all the others from A to Z."""
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    page = BeautifulSoup(client.get(CHECKOUT.replace("/id/", f"/{lang}/")).content, "html.parser")
+    select = page.select_one("select#id_country")
+    groups = select.find_all("optgroup")
+    assert [group["label"] for group in groups] == [most_chosen, others]
+    assert groups[0].find("option")["value"] == "ID" and "selected" in groups[0].find("option").attrs
+    options = {option["value"]: option.get_text() for option in select.find_all("option")}
+    assert len(options) == 249 and all(name != code for code, name in options.items())
+    assert options["DE"] == germany and options["CI"] == ivory_coast
+    others_names = [option.get_text() for option in groups[1].find_all("option")]
+    assert others_names[0].startswith("Af") and others_names[-1] == "Zimbabwe"
+    assert others_names.index(ivory_coast) < others_names.index("Kenya")  # Côte under C
+
+
+def test_a_country_beyond_the_most_chosen_is_bought_to_by_name(client):
+    galeri = f.shop(name="Galeri Sasirangan Banjarmasin", ships_abroad=True)
+    kain = f.product(shop=galeri, price_idr=300_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, **{**SINGAPORE, "country": "CL", "phone": "+56 9 1234 5678",
+                                                 "regency": "Santiago", "postal_code": "7500000"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.country == "CL" and order.address_lines[-1] == "Cile (CL)"
+
+
 def test_a_region_sent_with_an_indonesian_address_is_not_kept(client, aminah):
     kain = f.product(shop=aminah, price_idr=175_000, stock=5)
     client.post(ADD, {"product": kain.pk, "quantity": 1})

@@ -100,6 +100,13 @@ class ShopDecideView(WagtailAdminTemplateMixin, FormView):
         return redirect(self.viewset.get_url_name("list"))
 
 
+def shop_decision_link(shop) -> tuple[str, str]:
+    """The label and address of the button that leads to a shop's decision, on its edit page and in
+    the list: "Putuskan" while it waits, "Ubah keputusan" once decided."""
+    label = _("Putuskan") if shop.status == ShopStatus.PENDING else _("Ubah keputusan")
+    return label, reverse(Shop.snippet_viewset.get_url_name("decide"), args=[shop.pk])
+
+
 class StatusColumn(Column):
     cell_template_name = "marketplace/admin/status_cell.html"
 
@@ -113,9 +120,8 @@ class ShopEditView(EditView):
     def header_buttons(self):
         if not shop_permission_policy.user_has_permission(self.request.user, "change"):
             return []
-        label = _("Putuskan") if self.object.status == ShopStatus.PENDING else _("Ubah keputusan")
-        return [HeaderButton(label, url=reverse(Shop.snippet_viewset.get_url_name("decide"), args=[self.object.pk]),
-                             icon_name="tick")]
+        label, url = shop_decision_link(self.object)
+        return [HeaderButton(label, url=url, icon_name="tick")]
 
 
 class ShopViewSet(SnippetViewSet):
@@ -196,9 +202,8 @@ register_snippet(KampungSasiranganGroup)
 @hooks.register("register_snippet_listing_buttons")
 def shop_decide_button(snippet, user, next_url=None):
     if isinstance(snippet, Shop) and shop_permission_policy.user_has_permission(user, "change"):
-        label = _("Putuskan") if snippet.status == ShopStatus.PENDING else _("Ubah keputusan")
-        yield Button(label, reverse(Shop.snippet_viewset.get_url_name("decide"), args=[snippet.pk]),
-                     icon_name="tick", priority=5)
+        label, url = shop_decision_link(snippet)
+        yield Button(label, url, icon_name="tick", priority=5)
 
 
 class PendingShopsPanel(Component):

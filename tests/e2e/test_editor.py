@@ -21,14 +21,21 @@ SUMMARY = ("Kampung nelayan di tepi Waduk Riam Kanan: rumah lanting, keramba ika
            "menuju Bukit Batas.")
 
 
+def new_page_opened(site, journey_factory, index_model, page_type: str):
+    """The editor, signed in, on the empty form for a new page of `page_type` under the Indonesian
+    index `index_model`."""
+    with site.database():
+        index = index_model.objects.get(locale=Locale.objects.get(language_code="id"))
+    editor = journey_factory("editor", viewport=DESKTOP, locale="id-ID")
+    admin_sign_in(editor.page, site.url, "editor")
+    editor.page.goto(f"{site.url}/admin/pages/add/tourism/{page_type}/{index.pk}/")
+    return editor
+
+
 def new_destination_started(site, journey_factory, *, title: str, summary: str):
     """The editor, signed in, on the form for a new destination with all but its longitude filled in."""
-    with site.database():
-        index = DestinationIndexPage.objects.get(locale=Locale.objects.get(language_code="id"))
-    editor = journey_factory("editor", viewport=DESKTOP, locale="id-ID")
+    editor = new_page_opened(site, journey_factory, DestinationIndexPage, "destinationpage")
     admin = editor.page
-    admin_sign_in(admin, site.url, "editor")
-    admin.goto(f"{site.url}/admin/pages/add/tourism/destinationpage/{index.pk}/")
     admin.locator("#id_title").fill(title)
     admin.locator("#id_summary").fill(summary)
     choose_snippet(admin, "Pilih kategori", "Alam")
@@ -135,12 +142,8 @@ def test_a_date_typed_the_iso_way_stays_as_typed(site, journey_factory):
     focus, and the event was published on today's date without a word (found by an editor's walk)."""
     from tourism.models import EventIndexPage
 
-    with site.database():
-        index = EventIndexPage.objects.get(locale=Locale.objects.get(language_code="id"))
-    editor = journey_factory("editor", viewport=DESKTOP, locale="id-ID")
+    editor = new_page_opened(site, journey_factory, EventIndexPage, "eventpage")
     admin = editor.page
-    admin_sign_in(admin, site.url, "editor")
-    admin.goto(f"{site.url}/admin/pages/add/tourism/eventpage/{index.pk}/")
     start = admin.locator("#id_start")
     start.fill("2030-12-28 19:00")
     admin.locator("#id_title").click()  # leave the field

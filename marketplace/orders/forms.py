@@ -143,8 +143,14 @@ class CheckoutForm(forms.Form):
             raise ValidationError(_("Tulis nama penerima seperti di KTP atau paspor, mis. Siti Aminah."))
         return name
 
-    def __init__(self, *args, **kwargs):
+    # What a buyer who collects everything at the workshops need not give (CheckoutForm(collecting_only=True)).
+    HOME_ADDRESS = ("regency", "district", "postal_code", "street")
+
+    def __init__(self, *args, collecting_only: bool = False, **kwargs):
+        """`collecting_only`: every shop's delivery chosen is pickup, so no parcel needs an address: in
+        Indonesia only the province is asked (it prices the other choices); the rest is not kept."""
         super().__init__(*args, **kwargs)
+        self.collecting_only = collecting_only
         if self.is_bound and not self.data.get("country"):
             # A form from before the country was asked (a page open across the deploy): Indonesia.
             self.data = self.data.copy()
@@ -154,9 +160,17 @@ class CheckoutForm(forms.Form):
             for name in ("province", "district", "postal_code"):
                 self.fields[name].required = False
             self.fields["region"].required = self.data.get("country") in REGION_REQUIRED
+        elif self.is_bound and collecting_only:
+            for name in self.HOME_ADDRESS:
+                self.fields[name].required = False
 
     def _abroad(self) -> bool:
         return self.cleaned_data.get("country", "ID") != "ID"
+
+    def _address_unused(self) -> bool:
+        """Collecting everything in Indonesia: the home address is neither checked nor kept (a half-typed
+        postal code left above the pickup choice stops nobody)."""
+        return self.collecting_only and not self._abroad()
 
     def clean_phone(self):
         if self._abroad():
@@ -182,6 +196,8 @@ class CheckoutForm(forms.Form):
         return " ".join(self.cleaned_data["region"].split())
 
     def clean_postal_code(self):
+        if self._address_unused():
+            return ""
         # NFKC: digits typed on a phone's full-width keyboard read as digits.
         value = " ".join(unicodedata.normalize("NFKC", self.cleaned_data["postal_code"]).split()).upper()
         if self._abroad():
@@ -194,14 +210,13 @@ class CheckoutForm(forms.Form):
         return value
 
     def clean_regency(self):
-        return " ".join(self.cleaned_data["regency"].split())
+        return "" if self._address_unused() else " ".join(self.cleaned_data["regency"].split())
 
     def clean_district(self):
-        value = " ".join(self.cleaned_data["district"].split())
-        return value
+        return "" if self._address_unused() else " ".join(self.cleaned_data["district"].split())
 
     def clean_street(self):
-        return self.cleaned_data["street"].strip()
+        return "" if self._address_unused() else self.cleaned_data["street"].strip()
 
 
 class ShipForm(forms.Form):

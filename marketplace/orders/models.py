@@ -103,11 +103,16 @@ class Order(models.Model):
 
     @property
     def address_lines(self) -> list[str]:
+        """The address as an envelope reads it; lines left empty are left out (a buyer who collects
+        everything gives the province only)."""
         if self.country != "ID":
             # As most countries write it: city, state and postal code on one line ("Sydney NSW 2000").
             city_line = " ".join(part for part in (self.regency, self.province, self.postal_code) if part)
-            return [self.street, city_line, country_name(self.country)]
-        return [self.street, f"{self.district}, {self.regency}", f"{self.province} {self.postal_code}"]
+            lines = [self.street, city_line, country_name(self.country)]
+        else:
+            lines = [self.street, ", ".join(part for part in (self.district, self.regency) if part),
+                     " ".join(part for part in (self.province, self.postal_code) if part)]
+        return [line for line in lines if line]
 
     # The cost lines (goods, shipping, total) read the sub-orders: prefetch them (selectors do).
     @property

@@ -43,7 +43,7 @@ from marketplace.orders.forms import (
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import methods, stripe_client
 from marketplace.payments.models import PaymentMethod
-from marketplace.shipping.options import choice_field
+from marketplace.shipping.options import PICKUP, choice_field
 from marketplace.shipping.rates import Destination
 from marketplace.shipping.regions import country_label, province_find
 
@@ -281,6 +281,12 @@ def _delivery_context(request, contents, address: checkout.Address) -> dict:
             "total_idr": contents.total_idr + shipping}
 
 
+def _collecting_only(request, contents) -> bool:
+    """Whether the buyer chose pickup for every shop of the cart (checked again by checkout_start: a
+    shop that offers no pickup refuses the choice, and the address is asked again)."""
+    return all(request.POST.get(choice_field(group.shop)) == PICKUP for group in contents.groups)
+
+
 def _delivery_placeholder(contents, previous: Order | None) -> list[dict]:
     """Each shop's delivery fieldset before any address is priced (checkout.js fills it in, choosing
     again what the buyer chose in their unpaid attempt)."""
@@ -325,7 +331,8 @@ def checkout_view(request):
     if contents.too_large:
         return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
     own = _own_attempt(request, previous)
-    form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request, own))
+    form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request, own),
+                        collecting_only=request.method == "POST" and _collecting_only(request, contents))
     context = {"cart": contents, "form": form, "errors": [], "delivery": None, "delivery_errors": {},
                "delivery_shops": _delivery_placeholder(contents, own),
                "delivery_script": _delivery_script(contents)}

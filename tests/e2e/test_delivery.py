@@ -80,7 +80,19 @@ def test_tourist_in_martapura_collects_at_the_workshop_and_pays_with_qris(site, 
     pickup_label = page.locator("label", has_text=re.compile(r"^Ambil sendiri"))
     expect(pickup_label).to_contain_text("gratis")
     expect(pickup_label).to_contain_text(shop["pickup_address"])
+    street = page.get_by_label(re.compile(r"^Alamat \("))
+    expect(street).to_be_visible()
     pickup.check()
+    # Collecting everything: no home address is asked (nor kept); the province stays, it prices the couriers.
+    expect(page.get_by_text("Semua barang Anda ambil sendiri di tempat perajin: alamat rumah tidak perlu diisi."))\
+        .to_be_visible()
+    for box in (street, page.get_by_label("Kode pos"), page.get_by_label(re.compile(r"^Kecamatan"))):
+        expect(box).to_be_hidden()
+    expect(page.get_by_label(re.compile(r"^Provinsi"))).to_be_visible()
+    page.locator("input[name^=shipping-]:not([value=pickup])").first.check()  # a courier again: it is asked
+    expect(street).to_be_visible()
+    pickup.check()
+    expect(street).to_be_hidden()
     fits_the_phone(page)
     tourist.shot("checkout-pickup")
     page.get_by_role("button", name=re.compile(r"^Lanjut ke pembayaran")).click()
@@ -110,6 +122,7 @@ def test_tourist_in_martapura_collects_at_the_workshop_and_pays_with_qris(site, 
         sub_order = order.sub_orders.get()
     assert order.status == OrderStatus.PAID
     assert (sub_order.delivery_kind, sub_order.shipping_idr, sub_order.pickup_code) == ("pickup", 0, pickup_code)
+    assert (order.province, order.street, order.postal_code) == ("Kalimantan Selatan", "", "")
     assert order.total_idr == cloth["price_idr"]
 
     # The artisan, on her phone: the order waits to be made ready.

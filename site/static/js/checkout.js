@@ -130,6 +130,7 @@
     });
     if (hint) { hint.hidden = true; }
     showTotals();
+    addressFit();
     status.textContent = text.updated;
   }
 
@@ -180,11 +181,23 @@
   // code is the country's own (the server asks for none of them then), so the two are hidden and
   // nothing of the three is required by the browser; back to Indonesia, all three are asked again.
   // The state or region is for addresses abroad only (the server says where it is needed).
+  // And it fits the delivery: a buyer collecting everything at the workshops gives no home address
+  // (the server neither asks for it nor keeps it then), only the province, which prices the couriers.
   var indonesianOnly = [province, form.elements.district];
   var postalCode = form.elements.postal_code;
   var region = form.elements.region;
-  function addressFitCountry() {
+  var homeAddress = [city, form.elements.district, postalCode, form.elements.street];
+  var collectingNote = document.getElementById("ko-collecting-only");
+  function collectingOnly() {
+    var shops = shopSets();
+    return shops.length > 0 && shops.every(function (shop) {
+      var chosen = shop.querySelector("input[type=radio]:checked");
+      return Boolean(chosen) && chosen.value === "pickup";
+    });
+  }
+  function addressFit() {
     var abroad = Boolean(country && country.value && country.value !== "ID");
+    var collecting = !abroad && collectingOnly();
     indonesianOnly.forEach(function (field) {
       if (!field) { return; }
       var wrapper = field.closest(".ko-field");
@@ -192,6 +205,13 @@
       field.required = !abroad;
     });
     if (postalCode) { postalCode.required = !abroad; }
+    homeAddress.forEach(function (field) {
+      if (!field) { return; }
+      var wrapper = field.closest(".ko-field");
+      if (wrapper && !(abroad && indonesianOnly.indexOf(field) >= 0)) { wrapper.hidden = collecting; }
+      if (collecting) { field.required = false; }
+    });
+    if (collectingNote) { collectingNote.hidden = !collecting; }
     var regionWrapper = region && region.closest(".ko-field");
     if (regionWrapper) {
       regionWrapper.hidden = !abroad;
@@ -201,13 +221,14 @@
       if (optional) { optional.hidden = requiredIn.indexOf(country.value) >= 0; }
     }
   }
-  if (country) { country.addEventListener("change", addressFitCountry); addressFitCountry(); }
+  if (country) { country.addEventListener("change", addressFit); addressFit(); }
 
   [country, province].forEach(function (field) { if (field) { field.addEventListener("change", later); } });
   if (city) { city.addEventListener("input", later); }
   form.addEventListener("change", function (event) {
     if (event.target && event.target.type === "radio" && event.target.name.indexOf("shipping-") === 0) {
       showTotals();
+      addressFit();
     }
   });
   // Filled in already (the buyer's last address, or the cart's estimate) but nothing priced yet.

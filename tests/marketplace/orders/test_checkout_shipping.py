@@ -215,6 +215,54 @@ def test_a_buyer_abroad_back_at_the_checkout_finds_the_state_in_its_own_box(clie
         page.select_one("[name=province] option[selected]")["value"] == ""
 
 
+NO_HOME_ADDRESS = {"regency": "", "district": "", "postal_code": "", "street": ""}
+
+
+def test_a_buyer_who_collects_everything_gives_no_home_address(client, aminah, django_capture_on_commit_callbacks,
+                                                                mailoutbox):
+    """Collecting at the workshop, a buyer in Surabaya is asked for the province only (it prices the
+    couriers offered beside pickup); a half-typed postal code left in the form stops nobody, and
+    nothing of a home address is kept, shown or emailed."""
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, **{**NO_HOME_ADDRESS, "postal_code": "602",
+                                                 f"shipping-{aminah.slug}": "pickup"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert (order.province, order.regency, order.district, order.postal_code, order.street) == (
+        "Jawa Timur", "", "", "", "")
+    assert order.address_lines == ["Jawa Timur"]
+    pay_page = page_text(client.get(response["Location"]))
+    assert "Dikirim ke" not in pay_page and "Pembeli Rina" in pay_page
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout.order_mark_paid(order=order, intent=f.intent_for(order, payment_intent_id="pi_collect"))
+    confirmation = next(message for message in mailoutbox if message.to == ["rina@contoh.id"])
+    assert "Dikirim ke" not in confirmation.body
+
+
+def test_a_home_address_is_still_asked_when_one_shop_sends_by_courier(client, aminah):
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    galeri = f.shop(name="Galeri Sasirangan Banjarmasin")
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    client.post(ADD, {"product": f.product(shop=galeri, price_idr=90_000, weight_g=200, stock=5).pk, "quantity": 1})
+    response = emulator.checkout_form(client, **{**NO_HOME_ADDRESS, f"shipping-{aminah.slug}": "pickup"})
+    assert response.status_code == 400
+    assert "Tulis alamat jalan dan nomor rumah." in page_text(response)
+    assert not Order.objects.exists() and Product.objects.get(pk=kain.pk).stock == 5
+
+
+def test_pickup_refused_where_it_is_not_offered_asks_for_the_address_again(client):
+    """A pickup choice for a shop that offers none (a tampered form, or the shop stopped offering it)
+    is refused naming the shop; nothing is written without an address."""
+    shop = f.shop(name="Galeri Sasirangan Banjarmasin")
+    kain = f.product(shop=shop, price_idr=90_000, weight_g=200, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, **{**NO_HOME_ADDRESS, f"shipping-{shop.slug}": "pickup"})
+    assert response.status_code == 400
+    assert "Pilihan pengiriman untuk Galeri Sasirangan Banjarmasin sudah tidak tersedia" in page_text(response)
+    assert not Order.objects.exists() and Product.objects.get(pk=kain.pk).stock == 5
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"shipping-{shop}": "jne-kilat-gratis"}, "Pilihan pengiriman untuk Sasirangan Ibu Aminah sudah tidak tersedia; "
                                               "pilih lagi."),

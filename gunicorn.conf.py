@@ -31,6 +31,21 @@ max_requests_jitter = 10_000
 accesslog = "-"
 
 
+def on_starting(server):
+    """Production's settings are loaded once before gunicorn binds or forks, in a process of their own
+    (the master keeps no Django module, so a `systemctl reload` after an upgrade still loads the new
+    code). Without SECRET_KEY or ALLOWED_HOSTS gunicorn stops there with their one line (config/startup.py),
+    instead of every worker's traceback and then its own."""
+    import subprocess
+    import sys
+
+    # The environment as gunicorn has it now (systemd's, and any --env); the default as config/wsgi.py's.
+    checked = subprocess.run([sys.executable, "-m", "config.startup", "config.settings.production"],
+                             cwd=server.cfg.chdir)
+    if checked.returncode:
+        sys.exit(checked.returncode)
+
+
 def post_worker_init(worker):
     """Everything loaded so far (Django, Wagtail, the site's code) lives as long as the worker:
     frozen, so that the garbage collector's full passes stop walking it again and again."""

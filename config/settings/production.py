@@ -7,10 +7,16 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool
 
+# One line each (manage.py and gunicorn print it alone: config/startup.py): what to set, and where.
+where_to_set = ("in /etc/gebrak/gebrak.env, which the services read and manage.py runs with "
+         "(deploy/gebrak.env.example, docs/production.md section 2)")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set for production: 50 or more random characters "
+        f"(python3 -c \"import secrets; print(secrets.token_urlsafe(50))\") {where_to_set}.")
 if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
+    raise ImproperlyConfigured(
+        f"ALLOWED_HOSTS must be set for production: the site's host names, comma-separated, {where_to_set}.")
 
 DEBUG = False
 # Links in emails (orders, reviews, shops) name the site's own address: SITE_URL, or else the first

@@ -1,6 +1,7 @@
 """Production settings refuse to start without their secrets; the same code reads every service from the environment."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,13 +19,43 @@ def run_django(settings_module: str, env_overrides: dict, *args: str) -> subproc
                           capture_output=True, text=True, timeout=120)
 
 
+def assert_one_line_refusal(result: subprocess.CompletedProcess, missing: str) -> None:
+    """What an administrator reads: one line naming the setting and where it is set, no traceback."""
+    assert result.returncode != 0
+    refusal = [line for line in result.stderr.splitlines() if "refuses to start" in line]
+    assert len(refusal) == 1, result.stderr
+    assert f"{missing} must be set" in refusal[0]
+    assert "/etc/gebrak/gebrak.env" in refusal[0]
+    assert "deploy/gebrak.env.example" in refusal[0] and "docs/production.md" in refusal[0]
+    assert "Traceback" not in result.stderr and "ImproperlyConfigured" not in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without(missing):
     env = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "gebrak.banjarkab.go.id"}
     env.pop(missing)
     result = run_django("config.settings.production", env, "check")
-    assert result.returncode != 0
-    assert f"{missing} must be set" in result.stderr
+    assert_one_line_refusal(result, missing)
+    assert result.stderr.count("\n") == 1, result.stderr  # manage.py says nothing else
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_gunicorn_refuses_to_start_without(missing):
+    """The README's gunicorn command (as gebrak-web.service runs it) stops at once, before it listens,
+    with the same line; its workers never start (each used to print a traceback, then gunicorn its own)."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "x" * 60,
+                "ALLOWED_HOSTS": "gebrak.banjarkab.go.id", "WEB_CONCURRENCY": "2"})  # as gebrak.env
+    env.pop(missing)
+    with socket.socket() as probe:  # a port free now; gunicorn must not come to listen on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert_one_line_refusal(result, missing)
+    assert "Booting worker" not in result.stderr, result.stderr
 
 
 def test_production_deploy_check_is_clean():

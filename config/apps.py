@@ -17,8 +17,10 @@ class SiteWideConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from config import admin_dates, dependencies, digits, page_cache, renditions
+        from config import admin_dates, dependencies, digits, health, page_cache, renditions
 
+        # Redis down: pages fail (Django's default cache is not forgiving), so /healthz says 503.
+        health.health_status_register("cache", health.cache_status, required=True)
         admin_dates.register_date_time_years()
         digits.register_admin_whole_numbers()
 

@@ -12,17 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.health import STATUS_SOURCES
+from config.health import REQUIRED_SOURCES, STATUS_SOURCES, is_down
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the site can serve, 503 when the database is unreachable.
+    """200 when the site can serve, 503 when the database is unreachable, or Redis (REDIS_URL) is:
+    then every page fails (Wagtail reads the site's root paths from Django's default cache).
 
     A search engine that is down is reported but does not make the site unhealthy:
     the database engine answers searches in its place. What else is reported (search,
-    payments) the apps register (config/health.py).
+    payments, the cache) the apps register (config/health.py).
     """
     try:
         with connection.cursor() as cursor:
@@ -32,7 +33,8 @@ def healthz(request):
     except DatabaseError:
         database = "down"
     body = {"database": database, **{name: status() for name, status in STATUS_SOURCES.items()}}
-    return JsonResponse(body, status=200 if database == "ok" else 503)
+    healthy = database == "ok" and not any(is_down(body[name]) for name in REQUIRED_SOURCES)
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @never_cache

@@ -3,6 +3,11 @@ queue's worker, after the commit (tourism.share_images.page_share_images_make), 
 waits for Pillow. And a
 campaign published, unpublished or deleted makes stale whatever showed which campaign runs."""
 
+from contextvars import ContextVar
+from functools import partial
+
+from django.core.signals import request_finished
+from django.db import transaction
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished
 
@@ -17,18 +22,47 @@ def _draw_share_images(sender, instance, **kwargs):
     enqueue_on_commit(page_share_images_make, page_id=instance.pk)
 
 
+# The Indonesian pages whose admin unpublish page is unpublishing them now (between Wagtail's
+# before_unpublish_page and after_unpublish_page hooks, tourism.wagtail_hooks): that page unpublishes
+# the English translations itself, those the cascade hook named on its confirmation.
+_admin_unpublishing: ContextVar[frozenset[int]] = ContextVar("tourism_admin_unpublishing", default=frozenset())
+
+
+def admin_unpublish_begins(page_id: int) -> None:
+    _admin_unpublishing.set(_admin_unpublishing.get() | {page_id})
+
+
+def admin_unpublish_ends(page_id: int | None = None, **kwargs) -> None:
+    """After the admin's unpublish page, and at the end of every request (an error or another hook's
+    answer may have stopped the page before its after_unpublish_page hook)."""
+    _admin_unpublishing.set(_admin_unpublishing.get() - {page_id} if page_id is not None else frozenset())
+
+
 def _english_unpublished_with_its_original(sender, instance, **kwargs):
     """An Indonesian page unpublished by any way (the page listing's bulk action, its expiry time run by
-    the worker's schedule, code) takes its live English translations down with it; the admin's own
-    unpublish page says so first (tourism.wagtail_hooks.english_unpublished_with_its_original) and has
-    done it by the time this runs, so then there is nothing left to do."""
-    from wagtail.models import Page
+    the worker's schedule, code) takes its live English translations down with it, once.
 
+    The admin's own unpublish page says so first and unpublishes them itself
+    (tourism.wagtail_hooks.english_unpublished_with_its_original), holding instances read before: had
+    this unpublished them too, it would again, a second line in the English page's history. So this
+    leaves them to it. Any other way, after the commit (at once outside a transaction): a caller that
+    unpublishes several pages in one transaction (the bulk action with the English page chosen too)
+    has then done the English itself, and what is still live is read afresh. Robust: a failure is
+    logged and never skips the other work waiting for the commit (cache purges, share images)."""
     from tourism.routing import default_locale
 
-    if instance.locale_id != default_locale()[0]:
+    if instance.locale_id != default_locale()[0] or instance.pk in _admin_unpublishing.get():
         return
-    for translation in Page.objects.translation_of(instance, inclusive=False).filter(alias_of__isnull=True,
+    transaction.on_commit(partial(_english_unpublish, instance.pk), robust=True)
+
+
+def _english_unpublish(page_id: int) -> None:
+    from wagtail.models import Page
+
+    original = Page.objects.filter(pk=page_id, live=False).first()
+    if original is None:  # published again before the commit
+        return
+    for translation in Page.objects.translation_of(original, inclusive=False).filter(alias_of__isnull=True,
                                                                                         live=True):
         translation.specific.unpublish()
 
@@ -46,5 +80,6 @@ def connect():
     # Unpublished: the same task deletes them (it draws only for a live, public page).
     page_unpublished.connect(_draw_share_images, dispatch_uid="tourism-share-images-remove")
     page_unpublished.connect(_english_unpublished_with_its_original, dispatch_uid="tourism-english-unpublished")
+    request_finished.connect(admin_unpublish_ends, dispatch_uid="tourism-admin-unpublish-ends")
     for name, signal in (("published", page_published), ("unpublished", page_unpublished), ("deleted", post_delete)):
         signal.connect(_campaigns_changed, sender=CampaignPage, dispatch_uid=f"tourism-campaign-{name}")

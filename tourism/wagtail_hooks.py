@@ -17,7 +17,7 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from config.media import MediaUnavailable, media_store_guard, private_storage
-from tourism import share_stats, translations, visitor_photos
+from tourism import share_stats, signals, translations, visitor_photos
 from tourism.models import VisitorPhoto
 from tourism.routing import default_locale
 
@@ -200,3 +200,15 @@ def english_unpublished_with_its_original(pages: list[Page], action: str):
         return None
     return {page: Page.objects.translation_of(page, inclusive=False).filter(alias_of__isnull=True, live=True)
             for page in pages if page.locale_id == default_locale()[0]}
+
+
+@hooks.register("before_unpublish_page")
+def english_left_to_the_unpublish_page(request, page):
+    """The admin's unpublish page unpublishes the English translations named above itself: the cascade
+    of every other way (tourism.signals) leaves them to it, so each is unpublished once."""
+    signals.admin_unpublish_begins(page.pk)
+
+
+@hooks.register("after_unpublish_page")
+def english_left_to_the_unpublish_page_done(request, page):
+    signals.admin_unpublish_ends(page.pk)

@@ -167,3 +167,42 @@ def test_an_indonesian_page_expiring_on_schedule_takes_its_english_down_too(clie
         assert tasks.pages_publish_scheduled.enqueue().status == "SUCCESSFUL"
     assert not Page.objects.get(pk=page.pk).live and not Page.objects.get(pk=english.pk).live
     assert client.get("/en/destinasi/berakhir/").status_code == 404
+
+
+def unpublish_entries(page) -> list:
+    """Who unpublished the page, as its history in the admin lists it (one line each time)."""
+    from wagtail.models import PageLogEntry
+
+    return [entry.user for entry in PageLogEntry.objects.filter(page_id=page.pk, action="wagtail.unpublish")]
+
+
+def test_the_admin_unpublish_page_unpublishes_the_english_once(client, home_page, django_capture_on_commit_callbacks):
+    """The English page's history said "unpublished" twice, the second time by nobody: the admin's
+    unpublish page unpublished it (as its confirmation says) and so did the cascade of any other way."""
+    page = factories.destination(slug="sekali", title="Sekali", english_title="Once")
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    editor = User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw")
+    client.force_login(editor)
+    confirm = client.get(f"/admin/pages/{page.pk}/unpublish/").content.decode()
+    assert "Ini juga akan menarik publikasi 1 terjemahan halaman ini." in confirm
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/admin/pages/{page.pk}/unpublish/").status_code == 302
+    assert not Page.objects.get(pk=english.pk).live
+    assert unpublish_entries(english) == [editor] and unpublish_entries(page) == [editor]
+
+
+@pytest.mark.parametrize("how", ["bulk, both chosen", "bulk", "code"])
+def test_other_ways_unpublish_the_english_once(client, home_page, django_capture_on_commit_callbacks, how):
+    page = factories.destination(slug="sekali-lagi", title="Sekali Lagi", english_title="Once more")
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    editor = User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw")
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "code":
+            page.unpublish()
+        else:
+            chosen = f"id={page.pk}" + (f"&id={english.pk}" if how == "bulk, both chosen" else "")
+            response = client.post(f"/admin/bulk/wagtailcore/page/unpublish/?{chosen}", {"include_descendants": ""})
+            assert response.status_code == 302
+    assert not Page.objects.get(pk=page.pk).live and not Page.objects.get(pk=english.pk).live
+    assert len(unpublish_entries(english)) == 1

@@ -206,3 +206,21 @@ def test_other_ways_unpublish_the_english_once(client, home_page, django_capture
             assert response.status_code == 302
     assert not Page.objects.get(pk=page.pk).live and not Page.objects.get(pk=english.pk).live
     assert len(unpublish_entries(english)) == 1
+
+
+def test_an_unpublish_page_stopped_half_way_leaves_the_cascade_working(client, home_page,
+                                                                      django_capture_on_commit_callbacks):
+    """Another before_unpublish_page hook may answer instead of the unpublish page (its after hook then
+    never runs): the next unpublish of the page in that process still takes the English down."""
+    from django.http import HttpResponse
+    from wagtail import hooks
+
+    page = factories.destination(slug="ditahan", title="Ditahan", english_title="Held")
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
+    with hooks.register_temporarily("before_unpublish_page", lambda request, page: HttpResponse("ditahan")):
+        assert client.post(f"/admin/pages/{page.pk}/unpublish/").content == b"ditahan"
+    assert Page.objects.get(pk=page.pk).live and Page.objects.get(pk=english.pk).live
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert not Page.objects.get(pk=english.pk).live and len(unpublish_entries(english)) == 1

@@ -53,17 +53,19 @@ def _english_unpublished_with_its_original(sender, instance, **kwargs):
 
     if instance.locale_id != default_locale()[0] or instance.pk in _admin_unpublishing.get():
         return
-    transaction.on_commit(partial(_english_unpublish, instance.pk), robust=True)
+    transaction.on_commit(partial(_english_unpublish, page_id=instance.pk, translation_key=instance.translation_key),
+                          robust=True)
 
 
-def _english_unpublish(page_id: int) -> None:
+def _english_unpublish(*, page_id: int, translation_key) -> None:
+    """The live translations of the page unpublished, unless it was published again before the commit;
+    by key, since a page deleted (Wagtail unpublishes it first) is gone by now."""
     from wagtail.models import Page
 
-    original = Page.objects.filter(pk=page_id, live=False).first()
-    if original is None:  # published again before the commit
+    if Page.objects.filter(pk=page_id, live=True).exists():
         return
-    for translation in Page.objects.translation_of(original, inclusive=False).filter(alias_of__isnull=True,
-                                                                                        live=True):
+    for translation in (Page.objects.filter(translation_key=translation_key, alias_of__isnull=True, live=True)
+                        .exclude(pk=page_id)):
         translation.specific.unpublish()
 
 

@@ -224,3 +224,16 @@ def test_an_unpublish_page_stopped_half_way_leaves_the_cascade_working(client, h
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()
     assert not Page.objects.get(pk=english.pk).live and len(unpublish_entries(english)) == 1
+
+
+def test_deleting_an_indonesian_page_still_takes_its_english_down(client, home_page, django_capture_on_commit_callbacks):
+    """Wagtail unpublishes a page it deletes, which cascades to the English as any unpublish does:
+    once the cascade waited for the commit it read the deleted page, found nothing and left the
+    English live, an orphan in the sitemap (caught by this test)."""
+    page = factories.destination(slug="dihapus", title="Dihapus", english_title="Deleted")
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/admin/pages/{page.pk}/delete/").status_code == 302
+    assert not Page.objects.get(pk=english.pk).live and len(unpublish_entries(english)) == 1
+    assert client.get("/en/destinasi/dihapus/").status_code == 404

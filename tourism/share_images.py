@@ -15,7 +15,9 @@ the worker has drawn it, that request is answered at once with the generic share
 image (`GENERIC_IMAGE`, a valid 1200x630 JPEG, cached a minute): WhatsApp and
 Facebook keep the first answer they get for a link, and a generic picture of the
 site is a better first answer than an error. The meta tags name the hash in `?v=`
-so that the social networks' own caches fetch the new picture.
+so that the social networks' own caches fetch the new picture. A page unpublished,
+deleted or made private (tourism.signals) has its stored images deleted by the worker,
+and the view answers 404 for it at once: the files are public under the media URL.
 
 JPEG, not PNG: a photographic PNG at this size is 600 KB or more, and WhatsApp
 drops previews of large images; JPEG keeps it near 100 KB.
@@ -319,12 +321,31 @@ def _remove_stored(key: str, *, keep: str = "") -> list[str]:
     return removed
 
 
-def _stored_keys() -> set[str]:
+def _stored_files() -> list[str]:
     try:
         _folders, files = default_storage.listdir(FOLDER)
     except (FileNotFoundError, NotImplementedError, OSError):
-        return set()
-    return {name.rsplit("-", 1)[0] for name in files}
+        return []
+    return files
+
+
+def _stored_keys() -> set[str]:
+    return {name.rsplit("-", 1)[0] for name in _stored_files()}
+
+
+def _remove_stored_of(keys: set[str]) -> list[str]:
+    """Delete every stored drawing of these keys, reading the folder once; returns what was deleted."""
+    removed = []
+    for file_name in _stored_files():
+        # "12-id-<hash>.jpg" is of "12-id", never of "produk-12-id".
+        if file_name.rsplit("-", 1)[0] in keys:
+            default_storage.delete(f"{FOLDER}/{file_name}")
+            removed.append(f"{FOLDER}/{file_name}")
+    return removed
+
+
+def _page_keys(page_ids) -> set[str]:
+    return {f"{page_id}-{language}" for page_id in page_ids for language in LANGUAGES}
 
 
 def page_share_images_refresh(page) -> list[str]:
@@ -419,5 +440,21 @@ def page_share_images_make(*, page_id: int) -> list[str]:
 
     page = Page.objects.live().public().filter(pk=page_id).first()
     if page is None:
-        return [name for language in LANGUAGES for name in _remove_stored(f"{page_id}-{language}")]
+        return _remove_stored_of(_page_keys([page_id]))
     return page_share_images_refresh(page.specific)
+
+
+@retried_task(attempts=3, first_delay_seconds=30)
+def page_tree_share_images_remove(*, page_id: int) -> list[str]:
+    """After a page is made private (Wagtail's privacy setting: a password, logged-in users, groups):
+    the stored images of it and of the pages below it, which the restriction covers too, are deleted;
+    their addresses showed a private page's title and picture to anyone. Read when the worker runs:
+    a page public again by then (the restriction taken off) keeps its images. Returns what was deleted."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:  # deleted since: being deleted unpublished it, which deleted its images
+        return []
+    tree = Page.objects.descendant_of(page, inclusive=True)
+    public = set(tree.live().public().values_list("pk", flat=True))
+    return _remove_stored_of(_page_keys(set(tree.values_list("pk", flat=True)) - public))

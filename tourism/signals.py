@@ -1,14 +1,15 @@
-"""Draw a page's share images when it is published, delete them when it is unpublished: on the task
-queue's worker, after the commit (tourism.share_images.page_share_images_make), so the publish never
-waits for Pillow. And a
-campaign published, unpublished or deleted makes stale whatever showed which campaign runs."""
+"""Draw a page's share images when it is published; delete them when it is unpublished (also by being
+deleted: Wagtail unpublishes a page it deletes) or made private: on the task queue's worker, after the
+commit (tourism.share_images), so the publish never waits for Pillow nor an unpublish for the storage.
+An Indonesian page unpublished takes its English translation down, once. And a campaign published,
+unpublished or deleted makes stale whatever showed which campaign runs."""
 
 from contextvars import ContextVar
 from functools import partial
 
 from django.core.signals import request_finished
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from config.page_cache import purge_tags
@@ -69,6 +70,15 @@ def _english_unpublish(*, page_id: int, translation_key) -> None:
         translation.specific.unpublish()
 
 
+def _private_pages_share_images_removed(sender, instance, raw=False, **kwargs):
+    """A page made private (or its restriction changed): the worker deletes the stored share images of
+    it and the pages below it, after the commit (a restriction rolled back deletes nothing)."""
+    from tourism.share_images import page_tree_share_images_remove
+
+    if not raw:
+        enqueue_on_commit(page_tree_share_images_remove, page_id=instance.page_id)
+
+
 def _campaigns_changed(sender, instance, **kwargs):
     from tourism.sharing import CAMPAIGNS
 
@@ -76,6 +86,8 @@ def _campaigns_changed(sender, instance, **kwargs):
 
 
 def connect():
+    from wagtail.models import PageViewRestriction
+
     from tourism.models import CampaignPage
 
     page_published.connect(_draw_share_images, dispatch_uid="tourism-share-images-redraw")
@@ -83,5 +95,7 @@ def connect():
     page_unpublished.connect(_draw_share_images, dispatch_uid="tourism-share-images-remove")
     page_unpublished.connect(_english_unpublished_with_its_original, dispatch_uid="tourism-english-unpublished")
     request_finished.connect(admin_unpublish_ends, dispatch_uid="tourism-admin-unpublish-ends")
+    post_save.connect(_private_pages_share_images_removed, sender=PageViewRestriction,
+                      dispatch_uid="tourism-share-images-private")
     for name, signal in (("published", page_published), ("unpublished", page_unpublished), ("deleted", post_delete)):
         signal.connect(_campaigns_changed, sender=CampaignPage, dispatch_uid=f"tourism-campaign-{name}")

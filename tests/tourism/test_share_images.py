@@ -7,6 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import ImageChops, ImageStat
+from wagtail.models import Page
 
 from tests.marketplace.factories import ProductFactory, ShopFactory, add_photo
 from tests.tourism import factories
@@ -289,3 +290,110 @@ def test_the_generic_image_is_a_share_image_of_the_site():
         assert (generic.format, generic.size) == ("JPEG", (1200, 630))
     assert ink_pixels(share_images.generic_image(), WHITE) > 3000  # its title is written
     assert len(share_images.generic_image()) < 150_000  # WhatsApp drops large previews
+
+
+# --- A page deleted or made private: its stored images go too ------------------------------------------
+
+@pytest.fixture
+def kept_elsewhere(home_page, django_capture_on_commit_callbacks):
+    """An event's image, drawn at its publish: another page, elsewhere in the tree, whose image stays."""
+    event = factories.event(slug="tetap-ada", title="Tetap Ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+    assert len(stored_files(f"{event.pk}-id")) == 1
+    return event
+
+
+@pytest.fixture
+def place_drawn(client, place, drawn):
+    """The destination's images in both languages, as crawlers had them drawn; their paths."""
+    path = og_image_path(client.get("/id/destinasi/lok-baintan/").text)
+    paths = [path, path.replace("-id.jpg", "-en.jpg")]
+    for each in paths:
+        drawn(each)
+    assert stored_files(f"{place.pk}-id") and stored_files(f"{place.pk}-en")
+    return paths
+
+
+@pytest.fixture
+def editor(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw")
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("deleted", ["the page", "its parent"])
+def test_deleting_a_page_deletes_its_stored_images_on_the_worker(client, place, place_drawn, kept_elsewhere, editor,
+                                                                 deleted, settings, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    """A deleted page's images must not stay public under /media/og/, its title and picture, for as
+    long as the media are kept. Deleted by the worker, once the deletion is committed, not in the
+    request. (Wagtail unpublishes a live page it deletes, and the pages below it: the unpublish's own
+    removal does it; this pins that.)"""
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    target = place if deleted == "the page" else place.get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/admin/pages/{target.pk}/delete/").status_code == 302
+    assert not Page.objects.filter(pk=place.pk).exists()
+    assert stored_files(f"{place.pk}-id") and stored_files(f"{place.pk}-en")  # the worker's work
+    run_worker_here()
+    assert stored_files(f"{place.pk}-id") == [] and stored_files(f"{place.pk}-en") == []
+    assert len(stored_files(f"{kept_elsewhere.pk}-id")) == 1
+    client.logout()
+    for path in place_drawn:
+        assert client.get(path).status_code == 404
+
+
+def test_a_deletion_rolled_back_keeps_the_images(place, place_drawn, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            place.delete()
+            raise RuntimeError("the deletion is undone")
+    assert stored_files(f"{place.pk}-id") and stored_files(f"{place.pk}-en")
+
+
+@pytest.mark.parametrize("restricted", ["the page", "its parent"])
+@pytest.mark.parametrize("restriction", [{"restriction_type": "password", "password": "rahasia-banjar"},
+                                         {"restriction_type": "login"}])
+def test_a_private_page_loses_its_stored_images(client, place, place_drawn, kept_elsewhere, editor, restricted,
+                                                restriction, settings, monkeypatch,
+                                                django_capture_on_commit_callbacks):
+    """Made private in the admin (Privacy: a password, or logged-in users), on the page or above it:
+    its images, drawn while it was public, showed its title and picture to anyone with their address.
+    The share image view refuses it at once; the worker deletes the files."""
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    target = place if restricted == "the page" else place.get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/pages/{target.pk}/privacy/", restriction)
+    assert response.status_code == 200 and response.json()["step"] == "set_privacy_done", response.content
+    assert stored_files(f"{place.pk}-id") and stored_files(f"{place.pk}-en")  # the worker's work
+    client.logout()
+    for path in place_drawn:  # refused, and not drawn again for asking
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(path).status_code == 404
+    run_worker_here()
+    assert stored_files(f"{place.pk}-id") == [] and stored_files(f"{place.pk}-en") == []
+    assert len(stored_files(f"{kept_elsewhere.pk}-id")) == 1
+
+
+def test_a_restriction_taken_off_before_the_worker_ran_keeps_the_images(place, place_drawn, settings, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    from wagtail.models import PageViewRestriction
+
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(page=place, restriction_type="login")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    run_worker_here()
+    assert len(stored_files(f"{place.pk}-id")) == 1 and len(stored_files(f"{place.pk}-en")) == 1

@@ -15,7 +15,7 @@ everyone, so templates keep them with Django's own `{% cache %}` tag:
   model no app registered with config/dependencies.py makes every fragment stale at once,
   as it does the pages), the scheme and host (fragments hold absolute URLs) and the
   reading language; the tag adds the fragment's name and what the template varies on.
-- The cache itself (`TaggedLocMemCache`, `ForgivingRedisCache`) keeps with each fragment
+- The cache itself (`TaggedLocMemCache`, `TaggedRedisCache`) keeps with each fragment
   the tags its request had recorded when it was stored (config/dependencies.py: the
   products, pages and listings read so far) and serves it only while none of them
   changed: a purchase makes stale the fragments that showed the product bought, a
@@ -39,11 +39,11 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import get_language
 
 from config import dependencies
 from config.page_cache import content_generation
+from config.redis_cache import ForgivingRedisCache
 
 logger = logging.getLogger(__name__)
 NO_FRAGMENTS_ALIAS = "no-fragments"
@@ -112,19 +112,6 @@ class TaggedLocMemCache(TaggedFragments, LocMemCache):
     """The fragments' cache without Redis: each process's memory."""
 
 
-class ForgivingRedisCache(TaggedFragments, RedisCache):
-    """The fragments' cache on Redis: a fragment is only a saving, so Redis being unreachable
-    renders it afresh (and logs) instead of failing the page."""
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except Exception:  # noqa: BLE001 - a broken cache must not take pages down
-            logger.exception("fragment cache unavailable")
-            return default
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except Exception:  # noqa: BLE001
-            logger.exception("fragment cache could not store %s", key)
+class TaggedRedisCache(TaggedFragments, ForgivingRedisCache):
+    """The fragments' cache on Redis: a fragment is only a saving, so a Redis unreachable or hung
+    renders it afresh (config.redis_cache) instead of failing or holding the page."""

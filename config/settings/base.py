@@ -145,7 +145,8 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 # https://docs.djangoproject.com/en/5.2/topics/cache/
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Forgiving (config/redis_cache.py): Redis refused or hung costs pages half a second, never a 500.
+    CACHES = {"default": {"BACKEND": "config.redis_cache.ForgivingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -440,7 +441,7 @@ PAGE_CACHE_ALIAS = "pages"
 # Shared by every worker process, so a publish purges them all: Redis when there is
 # one, else a folder on the local disk (a file read is still far cheaper than a render).
 CACHES["pages"] = (  # noqa: F405
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    {"BACKEND": "config.redis_cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
      "KEY_PREFIX": "pages"} if REDIS_URL else
     {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
      "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
@@ -453,7 +454,7 @@ FRAGMENT_CACHE_ALIAS = "fragments"
 # In each process's memory without Redis: a fragment is found by the shared generation,
 # so a stale one is never read, only left to age out.
 CACHES["fragments"] = (  # noqa: F405
-    {"BACKEND": "config.fragment_cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
+    {"BACKEND": "config.fragment_cache.TaggedRedisCache", "LOCATION": REDIS_URL,
      "KEY_PREFIX": "fragments"} if REDIS_URL else
     {"BACKEND": "config.fragment_cache.TaggedLocMemCache", "LOCATION": "fragments",
      "OPTIONS": {"MAX_ENTRIES": 3000}}

@@ -56,15 +56,15 @@ def test_a_redis_that_answers_is_reported(client, settings):
     assert response.json()["cache"] == {"backend": "redis", "status": "ok"}
 
 
-def test_a_redis_where_nothing_listens_is_503(client, settings):
-    """With Redis down every page answers 500 (Wagtail reads the site's root paths from Django's
-    default cache, which is Redis then): a load balancer or a monitor must hear it (docs/decisions.md)."""
+def test_a_redis_where_nothing_listens_is_reported_and_the_site_stays_in(client, settings):
+    """Redis down is reported; the site serves without its caches (tests/reliability/test_redis_outage.py),
+    and every instance shares the one Redis: a load balancer taking them out would take out the site."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["cache"] == {"backend": "redis", "status": "down"}
 
@@ -79,6 +79,6 @@ def test_a_redis_that_hangs_makes_the_health_check_wait_a_second_not_hang(client
         started = time.monotonic()
         response = client.get("/healthz")
         took = time.monotonic() - started
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json()["cache"] == {"backend": "redis", "status": "down"}
     assert took < 2, f"/healthz took {took:.1f} s with a Redis that never answers"

@@ -13,17 +13,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "sasirangan-rahasia-1"
 
 
-@pytest.fixture
-def axes_on(settings):
-    settings.AXES_ENABLED = True
-    from axes.models import AccessAttempt
-
-    # The per-address counts (config/sign_in.py) are in the cache, emptied before each test (tests/conftest.py).
-    AccessAttempt.objects.all().delete()
-    yield
-    AccessAttempt.objects.all().delete()
-
-
 def _fail(client, url, username, times):
     return [client.post(url, {"username": username, "password": "tebakan-salah"}).status_code for _ in range(times)]
 

@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from search.analysis import tokenise
 from search.documents import TYPE_LABELS
 from search.params import FACETS, MAX_QUERY_LENGTH, SearchParamError, parse_search_params
 from search.selectors import search_results
@@ -113,6 +114,12 @@ def search_page_context(request) -> tuple[dict, int]:
         context["error"] = _param_error_message(error)
         context["retry_url"] = _query_string(_without_bad_param(params, error))
         return context, 400
+    if search_request.q and not tokenise(search_request.q):
+        # "🌊", "!!!": nothing a search could look for. The page of an empty query (what the
+        # filters list, under "Cari di Gebrak Banjar"), asking for words, not "Hasil untuk “🌊”".
+        search_request = replace(search_request, q="", plan=None)
+        params.pop("q", None)
+        context.update(query="", search_query="", query_heading="", wordless=True)
     try:
         body = search_results(request=search_request)
         partial = _any_word_results(search_request, body)

@@ -116,6 +116,14 @@ def test_empty_query_lists_everything_by_the_filters(client, engine):
     assert body["total"] == 2
 
 
+@pytest.mark.parametrize("query", ["🌊", "🔥🔥", "!?"])
+def test_a_query_without_words_answers_as_an_empty_one(client, engine, query):
+    """Nothing to look for: what an empty query lists by the filters, without a correction."""
+    empty = api(client, type="destination", per_page=50)
+    body = api(client, q=query, type="destination", per_page=50)
+    assert (body["total"], slugs(body), body["suggestion"]) == (empty["total"], slugs(empty), None)
+
+
 @pytest.mark.parametrize("params, expected", [
     ({"type": "event"}, {"festival-budaya-pasar-terapung", "haul-datu-kelampayan"}),
     ({"type": "destination", "category": "religious"}, {"makam-datu-kelampayan"}),

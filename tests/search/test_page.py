@@ -106,6 +106,27 @@ def test_when_nothing_holds_every_word_the_page_shows_what_holds_some_and_says_s
     assert api(client, q="pasar pesawat")["total"] == 0
 
 
+@pytest.mark.parametrize("query", ["🌊", "🔥🔥", "!?"])
+@pytest.mark.parametrize("path, prompt", [
+    ("/id/cari/", "Tulis apa yang Anda cari: tempat, acara, motif, atau nama perajin."),
+    ("/en/cari/", "Type what you are looking for: a place, an event, a motif, or an artisan's name."),
+])
+def test_a_query_without_words_is_the_empty_search_asking_for_words(client, corpus, query, path, prompt):
+    """An emoji alone was "Results for “🌊”" above every document, as if they all held it
+    (left open by a tourist's walk): it is the empty search's page, which asks for words."""
+    _response, empty = page(client, path)
+    response, soup = page(client, path, q=query)
+    assert response.status_code == 200
+    assert soup.find("h1").get_text() == empty.find("h1").get_text()
+    assert query not in soup.find("title").get_text()
+    assert " ".join(soup.select_one(".search-results__prompt").get_text().split()) == prompt
+    assert soup.select_one("#search-q")["value"] == ""
+    titles = [link["href"] for link in soup.select(".search-result__title a")]
+    assert titles == [link["href"] for link in empty.select(".search-result__title a")]
+    assert "q=" not in soup.select_one(".pagination a[rel=next]")["href"]
+    assert empty.select_one(".search-results__prompt") is None  # the empty search lists, as before
+
+
 def test_a_page_past_the_last_says_so_and_leads_to_the_first(client, corpus):
     """"41 hasil" stood above "Tidak ada hasil" on page 999 of a search (found by a tourist's walk)."""
     _response, soup = page(client, type="destination", per_page="3", page="999")

@@ -290,6 +290,9 @@ class Clause:
 
     text: str
     alternatives: list[Alternative]
+    # The word as typed, also matched as the beginning of longer indexed words ("sasir" finds
+    # "sasirangan", as the suggestions do): the query's last word, when it is long enough.
+    prefix: str = ""
 
 
 @dataclass
@@ -302,6 +305,11 @@ class QueryPlan:
     @property
     def is_empty(self) -> bool:
         return not self.clauses
+
+    @property
+    def prefix(self) -> str:
+        """The last word, as typed so far, that may be the beginning of a longer word ("" if none)."""
+        return self.clauses[-1].prefix if self.clauses else ""
 
     def minimum_should_match(self) -> int:
         """All clauses for one or two words; three in four beyond that, so that
@@ -317,6 +325,9 @@ class QueryPlan:
 
 
 SYNONYM_WEIGHT = 0.8
+# The last word of a query is also searched as the beginning of longer words (as-you-type: what
+# the suggestions found, Enter finds too) from this many letters: fewer begin too many words.
+PREFIX_MIN_LENGTH = 3
 # How many alternatives a query's synonyms may add in all. Each costs Elasticsearch a
 # typo-tolerant query per field and language: a 170-character query of words with
 # synonyms (270 alternatives) asked it for over 300 MB and tripped its circuit breaker,
@@ -372,7 +383,16 @@ def plan_query(text: str, synonyms: SynonymTable | None = None) -> QueryPlan:
         if alternative:
             clauses.append(Clause(text=token, alternatives=[alternative]))
         position += 1
+    if clauses and tokens and clauses[-1].text == tokens[-1] and _may_be_begun(tokens[-1]):
+        clauses[-1].prefix = tokens[-1]
     return QueryPlan(text=text, clauses=clauses)
+
+
+def _may_be_begun(token: str) -> bool:
+    """Whether a query's last word may be the beginning of a longer word: long enough, not a
+    number, not a stop word (kept only when the query is nothing but stop words)."""
+    return (len(token) >= PREFIX_MIN_LENGTH and not token.isdigit()
+            and token not in STOP_WORDS["id"] and token not in STOP_WORDS["en"])
 
 
 # --- Fuzzy matching (shared by the database engine and highlighting) ----------------

@@ -23,8 +23,9 @@ and synonyms. The tables are created by migration 0002 (search/migrations).
 
 A query is matched clause by clause (one MATCH per clause and kind of
 alternative: as typed, synonyms, typo variants from the vocabulary table, typo
-variants of surface words), so that "three clauses in four" and the weights of
-synonyms and typos work as in Elasticsearch. Filters, multi-select facets and the
+variants of surface words, and for the last word the surface words it begins),
+so that "three clauses in four" and the weights of synonyms and typos work as in
+Elasticsearch. Filters, multi-select facets and the
 order of results come from the documents' filter columns, held in each process as
 bitmaps and read again when the index's generation (a token store() changes in
 the same transaction) changes.
@@ -66,6 +67,7 @@ from search.results import (
     FIELD_WEIGHTS,
     FUZZY_WEIGHT,
     PAST_EVENT_WEIGHT,
+    PREFIX_WEIGHT,
     TIE_BREAKER,
     WORDS_WEIGHT,
     EngineResult,
@@ -283,10 +285,12 @@ def _fresh() -> dict:
     return cache
 
 
-def _vocabulary_tables() -> tuple[Mapping[int, frozenset[str]], Mapping[int, Mapping[str, tuple[str, ...]]]]:
-    """Every stem and word in the vocabulary table, and the same bucketed by first letter: one
-    tuple, read whole, so a thread never sees one generation's sets with another's buckets (or
-    none, after another thread emptied the cache for a new generation)."""
+def _vocabulary_tables() -> tuple[Mapping[int, frozenset[str]], Mapping[int, Mapping[str, tuple[str, ...]]],
+                                  tuple[str, ...]]:
+    """Every stem and word in the vocabulary table, the same bucketed by first letter, and the
+    words in order (for the words a query's last word begins): one tuple, read whole, so a thread
+    never sees one generation's sets with another's buckets (or none, after another thread
+    emptied the cache for a new generation)."""
     tables = _vocabulary_cache.get("vocabulary")
     if tables is None:
         sets = {SearchTerm.STEM: set(), SearchTerm.WORD: set()}
@@ -299,7 +303,8 @@ def _vocabulary_tables() -> tuple[Mapping[int, frozenset[str]], Mapping[int, Map
         # Immutable: every thread reads them at once (frozensets, tuples, read-only mappings).
         tables = (MappingProxyType({kind: frozenset(terms) for kind, terms in sets.items()}),
                   MappingProxyType({kind: MappingProxyType({letter: tuple(terms) for letter, terms in by_letter.items()})
-                                    for kind, by_letter in buckets.items()}))
+                                    for kind, by_letter in buckets.items()}),
+                  tuple(sorted(sets[SearchTerm.WORD])))
         _vocabulary_cache["vocabulary"] = tables
     return tables
 
@@ -339,6 +344,25 @@ def typo_variants(term: str, *, words: bool = False) -> tuple[tuple[str, int], .
     sends these instead of asking the node to expand a fuzzy query over its terms). As fresh
     as the caller's last `text_generation()` (one query per search, not one per word)."""
     return tuple(_similar(term, SearchTerm.WORD if words else SearchTerm.STEM))
+
+
+def prefix_completions(word: str) -> tuple[str, ...]:
+    """The indexed surface words that begin with `word` and are longer, shortest first (then in
+    order), at most MAX_EXPANSIONS: a query's last word as the beginning of a word, for both
+    engines (Elasticsearch's path sends them as plain terms). A range of the ordered words found by
+    bisection, so as cheap at any size of vocabulary; remembered until the text changes."""
+    remembered = _vocabulary_cache.setdefault("completions", {})
+    found = remembered.get(word)
+    if found is not None:
+        return found
+    ordered = _vocabulary_tables()[2]
+    # Words are letters and digits (analysis.TOKEN_PATTERN): "{" sorts after every one of them.
+    begun = ordered[bisect.bisect_right(ordered, word):bisect.bisect_left(ordered, word + "{")]
+    found = tuple(heapq.nsmallest(MAX_EXPANSIONS, begun, key=lambda term: (len(term), term)))
+    if len(remembered) > 20_000:
+        remembered.clear()
+    remembered[word] = found
+    return found
 
 
 def text_generation() -> str:
@@ -540,7 +564,8 @@ def _options(plan: QueryPlan) -> list[tuple]:
     "exact": an alternative's stems as typed (weight 1) or a synonym's (0.8), one
     option each, so each gets its own idf; "fuzzy": the vocabulary's stems within
     typo distance, together, weighed by distance; "words": typo variants of the
-    typed words among surface words (for typos the stemmer cannot see through)."""
+    typed words among surface words (for typos the stemmer cannot see through), and the surface
+    words the query's last word begins ("sasir": "sasirangan"), weighed below the rest."""
     options = []
     for number, clause in enumerate(plan.clauses):
         exact: list[tuple] = []
@@ -565,6 +590,9 @@ def _options(plan: QueryPlan) -> list[tuple]:
         options += [(number, "fuzzy", weight, language, variants) for (language, weight), variants in fuzzy.items()]
         if typos:
             options.append((number, "words", 1.0, "", typos))
+        completions = prefix_completions(clause.prefix) if clause.prefix else ()
+        if completions:
+            options.append((number, "words", PREFIX_WEIGHT, "", [(word,) for word in completions]))
     return options
 
 
@@ -818,6 +846,9 @@ def did_you_mean(query: str, plan: QueryPlan) -> str | None:
     (after search() made sure the vocabulary is the current one)."""
     vocabulary = _vocabulary()
     covered = {word for clause in plan.clauses if len(clause.alternatives) > 1 for word in clause.text.split()}
+    # A last word that begins indexed words is being typed, not misspelt: its completions were searched.
+    if plan.prefix and prefix_completions(plan.prefix):
+        covered.add(plan.prefix)
     corrected, changed = [], False
     for token in tokenise(query):
         if (token in vocabulary[SearchTerm.WORD] or token in covered or token.isdigit() or len(token) < 4

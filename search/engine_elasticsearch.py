@@ -42,12 +42,13 @@ from elasticsearch.dsl import (
 
 from search.analysis import LANGUAGES, STOP_WORDS, QueryPlan, auto_fuzziness, stem, tokenise
 from search.documents import DATED_TYPES
-from search.engine_database import text_generation, typo_variants
+from search.engine_database import prefix_completions, text_generation, typo_variants
 from search.params import FACETS, SearchRequest
 from search.results import (
     FIELD_WEIGHTS,
     FUZZY_WEIGHT,
     PAST_EVENT_WEIGHT,
+    PREFIX_WEIGHT,
     TIE_BREAKER,
     WORDS_WEIGHT,
     EngineResult,
@@ -373,8 +374,24 @@ def text_query(plan: QueryPlan, *, from_vocabulary: bool = True):
                         "query": " ".join(words), "operator": "and", "fuzziness": "AUTO",
                         "prefix_length": FUZZY_PREFIX_LENGTH, "max_expansions": 50,
                         "boost": alternative.weight * WORDS_WEIGHT}))
+        if clause.prefix:
+            options += _prefix_options(clause.prefix, from_vocabulary=from_vocabulary)
         clauses.append(Q("dis_max", queries=options))
     return Q("bool", should=clauses, minimum_should_match=plan.minimum_should_match())
+
+
+def _prefix_options(word: str, *, from_vocabulary: bool) -> list:
+    """The query's last word as the beginning of longer surface words, weighed below whole words:
+    the vocabulary's completions (`engine_database.prefix_completions`, as the database engine)
+    sent as plain terms, so the node walks no terms dictionary; without the vocabulary, the node's
+    prefix query (a constant score)."""
+    boost = WORDS_WEIGHT * PREFIX_WEIGHT
+    if not from_vocabulary:
+        return [Q("prefix", words={"value": word, "boost": boost})]
+    completions = prefix_completions(word)
+    if not completions:
+        return []
+    return [Q("match", words={"query": " ".join(completions), "operator": "or", "boost": boost})]
 
 
 def _facet_filter(facet: str, values: list[str]):
@@ -463,8 +480,9 @@ _bodies = Remembered(1024)
 
 
 def _plan_key(plan: QueryPlan) -> tuple:
-    return tuple((clause.text, tuple((alternative.tokens, tuple(sorted(alternative.stems.items())), alternative.weight)
-                                     for alternative in clause.alternatives))
+    return tuple((clause.text, clause.prefix,
+                  tuple((alternative.tokens, tuple(sorted(alternative.stems.items())), alternative.weight)
+                        for alternative in clause.alternatives))
                  for clause in plan.clauses)
 
 
@@ -528,6 +546,8 @@ def _did_you_mean(request: SearchRequest, answer: dict) -> str | None:
         return None
     plan = request.query_plan()
     covered = {word for clause in plan.clauses if len(clause.alternatives) > 1 for word in clause.text.split()}
+    if plan.prefix and _begins_words(plan.prefix):
+        covered.add(plan.prefix)  # being typed, not misspelt: its completions were searched
     corrected, changed = [], False
     for entry in entries:
         token = entry["text"]
@@ -540,6 +560,14 @@ def _did_you_mean(request: SearchRequest, answer: dict) -> str | None:
         corrected.append(usable[0])
         changed = True
     return " ".join(corrected) if changed else None
+
+
+def _begins_words(word: str) -> bool:
+    """Whether indexed words begin with `word`; False when the vocabulary cannot be read now."""
+    try:
+        return bool(prefix_completions(word))
+    except DatabaseError:
+        return False
 
 
 def _close_enough(token: str, option: str) -> bool:

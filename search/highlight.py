@@ -3,7 +3,8 @@
 Elasticsearch's highlighter would mark the stems it indexed ("wisata" for
 "berwisata"), not the words the reader sees, so both engines' results are
 highlighted here: each word of the shown text is analysed like the index was
-and marked when its stem (or a typo-tolerant match of it) is in the query.
+and marked when its stem (or a typo-tolerant match of it) is in the query, or
+when it begins with the query's last word as typed so far ("sasir": Sasirangan).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class _Matcher:
 
     def __init__(self, plan: QueryPlan):
         self.stems = _query_stems(plan)
+        self.prefix = plan.prefix  # a shown word beginning with it was found through it
         self.seen: dict[str, bool] = {}
         # Per language and shown stem length: the long query stems (4+ letters) that length
         # allows, with their edits allowed and their letters.
@@ -73,6 +75,8 @@ class _Matcher:
     def _decide(self, shown: tuple[str, str, str] | None) -> bool:
         if shown is None:
             return False
+        if self.prefix and shown[0].startswith(self.prefix):
+            return True
         for language, word_stem in (("id", shown[1]), ("en", shown[2])):
             query_stems = self.stems[language]
             if not query_stems:
@@ -162,7 +166,7 @@ def snippet_maker(plan: QueryPlan | None):
     if plan is None or plan.is_empty:
         return lambda texts: snippet(texts, plan)
     matcher = _Matcher(plan)
-    stems = (tuple(sorted(matcher.stems["id"])), tuple(sorted(matcher.stems["en"])))
+    stems = (tuple(sorted(matcher.stems["id"])), tuple(sorted(matcher.stems["en"])), matcher.prefix)
     return lambda texts: _snippets.get((stems, _digest(texts)), lambda: snippet(texts, plan, matcher=matcher))
 
 

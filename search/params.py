@@ -132,7 +132,10 @@ class SearchQuery(BaseModel):
     values are trimmed and `lang` and `in_stock` read in any case, as HTML forms send them."""
 
     lang: Language = "id"
-    q: Annotated[str, Field(max_length=MAX_QUERY_LENGTH, description="The words typed, any language, typos allowed."),
+    q: Annotated[str, Field(max_length=MAX_QUERY_LENGTH,
+                            description="The words typed, any language, typos allowed; the last word (3 letters or "
+                                        "more) also finds the longer words it begins, ranked below whole words. "
+                                        "Without any letter or digit (an emoji alone) it is an empty `q`."),
                  Trimmed] = ""
     type: Annotated[list[Kind], CommaList,
                     Field(default_factory=list, description="Kinds of result; repeated or comma-separated.")]

@@ -20,6 +20,9 @@ FUZZY_WEIGHT = 0.4  # a typo-tolerant match counts this much of an exact one
 # The surface words of titles and summaries, matched with typos: for a typo the
 # stemmer cannot see through ("terpaung" is not stemmed to "apung" as "terapung" is).
 WORDS_WEIGHT = FIELD_WEIGHTS["summary"] * FUZZY_WEIGHT
+# A surface word that only begins with the query's last word ("sasirangan" for "sasir") counts
+# this much of a words match: below the whole word in any field, so whole words rank first.
+PREFIX_WEIGHT = FUZZY_WEIGHT
 
 
 def popularity_factor(popularity: float | None) -> float:

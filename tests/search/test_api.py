@@ -124,6 +124,17 @@ def test_a_query_without_words_answers_as_an_empty_one(client, engine, query):
     assert (body["total"], slugs(body), body["suggestion"]) == (empty["total"], slugs(empty), None)
 
 
+def test_the_last_word_is_found_by_its_beginning_as_the_suggestions_find_it(client, engine):
+    """"sasir" showed "Kain Sasirangan ..." in the suggestions, and Enter found nothing."""
+    suggested = {item["url"] for item in client.get("/api/search/suggest", {"q": "sasir"}).json()["suggestions"]}
+    body = api(client, q="sasir", per_page=50)
+    assert suggested and suggested <= {result["url"] for result in body["results"]}
+    assert any("<mark>sasirangan</mark>" in result["snippet"].lower() for result in body["results"])
+    assert body["suggestion"] is None  # being typed, not misspelt
+    assert slugs(api(client, q="kain sasir"))[0] == "kain-gigi-haruan-merah"
+    assert "Gigi Haruan" in api(client, q="red sasir", lang="en")["results"][0]["title"]
+
+
 @pytest.mark.parametrize("params, expected", [
     ({"type": "event"}, {"festival-budaya-pasar-terapung", "haul-datu-kelampayan"}),
     ({"type": "destination", "category": "religious"}, {"makam-datu-kelampayan"}),

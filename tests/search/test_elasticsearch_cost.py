@@ -95,6 +95,8 @@ def test_a_search_answers_when_the_vocabulary_cannot_be_read(client, engine, mon
     assert fuzzy_texts(fallback)  # the node forgives the typo itself...
     assert engine_elasticsearch.search_body(request) is not fallback  # ...and that body is not kept
     assert "sentra-sasirangan-martapura" in slugs(api(client, q="sasirngan"))
+    # A last word only begun is the node's prefix query then: "sasir" still finds what it begins.
+    assert "sentra-sasirangan-martapura" in slugs(api(client, q="sasir"))
 
 
 def test_a_search_body_is_built_once_per_process_and_cannot_be_changed(engine):

@@ -6,7 +6,7 @@ from bench.search_latency import vocabulary
 from search.analysis import STOP_WORDS, fuzzy_equal, normalise, plan_query, stem
 from search.highlight import _Matcher, snippet
 
-QUERIES = ["sasirngan", "pasar terapung", "berwisata alam", "masjid", "silk scarves", "ziarah makam ulama",
+QUERIES = ["sasirngan", "sasir", "pasar terapung", "berwisata alam", "masjid", "silk scarves", "ziarah makam ulama",
            "kulat karikit", "festival budaya", "kain sasirangan merah", "floating market"]
 
 
@@ -14,6 +14,8 @@ def marked_by_the_rule(word: str, plan) -> bool:
     token = normalise(word)
     if not token or token in STOP_WORDS["id"] or token in STOP_WORDS["en"]:
         return False
+    if plan.prefix and token.startswith(plan.prefix):  # begun by the last word typed
+        return True
     for language in ("id", "en"):
         stems = {value for clause in plan.clauses for alternative in clause.alternatives
                  for value in alternative.stems.get(language, ())}
@@ -40,6 +42,11 @@ def test_every_demo_word_is_marked_by_the_rule_for_each_query():
 def test_a_typo_in_the_query_marks_the_word_shown():
     assert snippet(["Kain sasirangan dari Martapura."], plan_query("sasirngan")) == (
         "Kain <mark>sasirangan</mark> dari Martapura.")
+
+
+def test_a_word_begun_by_the_last_word_typed_is_marked():
+    assert snippet(["Kain sasirangan dari Martapura."], plan_query("kain sasir")) == (
+        "<mark>Kain</mark> <mark>sasirangan</mark> dari Martapura.")
 
 
 def test_a_snippet_made_once_serves_the_same_query_and_texts_again(monkeypatch):

@@ -25,7 +25,7 @@ def test_the_database_engines_remembered_values_cannot_be_changed(client, corpus
     # A search with a typo fills the vocabulary, its neighbours, the documents and the matches.
     assert slugs(api(client, q="selendng"))  # "selendang", one letter missing
     remembered = engine_database._vocabulary_cache
-    sets, buckets = remembered["vocabulary"]
+    sets, buckets, ordered_words = remembered["vocabulary"]
     stems = sets[SearchTerm.STEM]
     assert "selendang" in stems
     raises_on_change(
@@ -35,6 +35,10 @@ def test_the_database_engines_remembered_values_cannot_be_changed(client, corpus
         lambda: buckets[SearchTerm.WORD].update({"z": ()}),
         lambda: remembered["vocabulary"].__setitem__(0, {}),
     )
+    raises_on_change(lambda: ordered_words.append("zzz"))
+    completions = engine_database.prefix_completions("selen")
+    assert completions == ("selendang",) and completions is engine_database.prefix_completions("selen")
+    raises_on_change(lambda: completions.append("x"))
     neighbours = engine_database._similar("selendng", SearchTerm.WORD)
     assert neighbours and neighbours is engine_database._similar("selendng", SearchTerm.WORD)
     raises_on_change(lambda: neighbours.append(("x", 1)))

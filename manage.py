@@ -9,5 +9,5 @@ if __name__ == "__main__":
     from config.startup import settings_or_exit
 
     # Production's settings without SECRET_KEY or ALLOWED_HOSTS: one line saying what to set, no traceback.
-    settings_or_exit("config.settings.dev")
+    settings_or_exit("config.settings.dev", sys.argv)
     execute_from_command_line(sys.argv)

@@ -40,10 +40,11 @@ from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
 from config import dependencies
 from config.page_cache import content_generation
-from config.redis_cache import ForgivingRedisCache
+from config.redis_cache import SavingsRedisCache
 
 logger = logging.getLogger(__name__)
 NO_FRAGMENTS_ALIAS = "no-fragments"
@@ -112,6 +113,20 @@ class TaggedLocMemCache(TaggedFragments, LocMemCache):
     """The fragments' cache without Redis: each process's memory."""
 
 
-class TaggedRedisCache(TaggedFragments, ForgivingRedisCache):
+class TaggedRedisCache(TaggedFragments, SavingsRedisCache):
     """The fragments' cache on Redis: a fragment is only a saving, so a Redis unreachable or hung
-    renders it afresh (config.redis_cache) instead of failing or holding the page."""
+    (config.redis_cache), here or for the versions of what it shows (config.dependencies, on the
+    pages' cache, which does not forgive writes), renders it afresh instead of failing the page."""
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (RedisError, OSError):
+            logger.warning("fragment %s not read: Redis unavailable", key)
+            return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except (RedisError, OSError):
+            logger.warning("fragment %s not stored: Redis unavailable", key)

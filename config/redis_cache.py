@@ -1,21 +1,27 @@
-"""Django's RedisCache for every cache on Redis (REDIS_URL), made to forgive Redis.
+"""Django's RedisCache for the caches on Redis (REDIS_URL), made to survive Redis.
 
-The caches only save work: a page rendered afresh, a fragment drawn again, a sign-in count
-started over. Yet with Django's RedisCache a Redis that refuses connections made every page
-answer 500 (Wagtail reads the site's root paths from the default cache on each page), and one
-that hangs held every page until gunicorn's timeout (redis-py waits without limit and then
-retries). So `ForgivingRedisCache`:
+With Django's RedisCache a Redis that refused connections made every page answer 500 (Wagtail
+reads the site's root paths from the default cache on each page), and one that hung held every
+page until gunicorn's timeout (redis-py waits without limit, then retries). Now:
 
-- gives up on Redis after `TIMEOUT_SECONDS` to connect or answer, without retrying;
-- answers an operation Redis could not serve as a cache that holds nothing would: `get` its
-  default, `add` and `set` "stored" (a rate limit or lock-out counts from nothing, so it lets the
-  visitor through rather than lock everyone out), `incr` the step, `delete` nothing; and logs it;
-- after a failure, leaves Redis alone for `PAUSE_SECONDS` in the thread that met it (each thread
-  its own pause: nothing mutable shared between threads), so a page does not wait a timeout for
-  each of its dozen cache reads.
+- Redis has `TIMEOUT_SECONDS` to connect or answer, and no retry.
+- **Reads** (`get`, `get_many`, `has_key`) Redis cannot serve answer as an empty cache would: the
+  default, nothing. Every reader already treats "not there" as "work it out afresh": a page
+  rendered again, a fragment not trusted without its versions (config/dependencies.py).
+- **Writes that invalidate** are never answered falsely: the page cache's generation and the
+  tags' versions (config/page_cache.py, config/dependencies.py, on the "pages" cache) and every
+  `delete` raise as before, so a purge that did not happen is an error someone sees, never a
+  page made private served from a stale copy.
+- **Writes that only save work** are forgiven on the caches that hold nothing else
+  (`SavingsRedisCache`: the default cache and the fragments): `set` stores nothing, `add` answers
+  "already there" (a throttle keeps throttling: no Stripe call per refresh of an order's page),
+  `incr` the step (a lock-out count starts over: signing in stays possible).
+- After a failure the thread that met it leaves Redis alone for `PAUSE_SECONDS`, so a page does
+  not wait the timeout for each of its cache reads: reads answer empty at once, writes that
+  invalidate raise at once. Each thread its own pause (nothing mutable shared between threads).
 
-/healthz still reports Redis (config/health.py): the site serves without it, slower and without
-its shared counts.
+/healthz reports Redis (config/health.py): the site serves without it, slower and without its
+shared counts.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -38,41 +45,31 @@ class _Pause(threading.local):
     until = 0.0
 
 
-def _forgiving(answer_when_down):
-    """The operation, or `answer_when_down(*args, **kwargs)` when Redis cannot serve it."""
-    def decorate(method):
-        @functools.wraps(method)
-        def forgiving(self, *args, **kwargs):
-            if time.monotonic() < self.pause.until:
-                return answer_when_down(*args, **kwargs)
-            try:
-                return method(self, *args, **kwargs)
-            except (RedisError, OSError):  # refused, reset, timed out (not a missing key's ValueError)
-                self.pause.until = time.monotonic() + PAUSE_SECONDS
-                logger.exception("cache %s: Redis unavailable, %s answered without it for %s s",
-                                 self.key_prefix or "default", method.__name__, PAUSE_SECONDS)
-                return answer_when_down(*args, **kwargs)
-        return forgiving
-    return decorate
-
-
-def _default(key, default=None, version=None):
-    return default
-
-
-def _stored(*args, **kwargs):
-    return True
-
-
-def _nothing(*args, **kwargs):
-    return None
-
-
-def _incremented(key, delta=1, version=None):
-    return delta
+def _guarded(method, answer_when_down=None):
+    """`method` against Redis, with the thread's pause; on failure `answer_when_down(*args, **kwargs)`,
+    or the error itself when there is no such answer (a write that invalidates)."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        if time.monotonic() < self.pause.until:
+            if answer_when_down is None:
+                raise RedisConnectionError(f"Redis left alone for {PAUSE_SECONDS} s after a failure")
+            return answer_when_down(*args, **kwargs)
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisError, OSError) as error:  # refused, reset, timed out (not a missing key's ValueError)
+            self.pause.until = time.monotonic() + PAUSE_SECONDS
+            logger.warning("cache %s: Redis unavailable (%s: %s); without it for %s s in this thread",
+                           self.key_prefix or "default", method.__name__, error, PAUSE_SECONDS)
+            if answer_when_down is None:
+                raise
+            return answer_when_down(*args, **kwargs)
+    return guarded
 
 
 class ForgivingRedisCache(RedisCache):
+    """Reads forgiven, writes raising (see the module's docstring): the page cache's, whose writes are
+    the site's invalidations."""
+
     def __init__(self, server, params):
         from redis.backoff import NoBackoff
         from redis.retry import Retry
@@ -83,14 +80,25 @@ class ForgivingRedisCache(RedisCache):
         super().__init__(server, params)
         self.pause = _Pause()
 
-    get = _forgiving(_default)(RedisCache.get)
-    add = _forgiving(_stored)(RedisCache.add)
-    set = _forgiving(_nothing)(RedisCache.set)
-    touch = _forgiving(lambda *args, **kwargs: False)(RedisCache.touch)
-    delete = _forgiving(lambda *args, **kwargs: False)(RedisCache.delete)
-    get_many = _forgiving(lambda keys, version=None: {})(RedisCache.get_many)
-    has_key = _forgiving(lambda *args, **kwargs: False)(RedisCache.has_key)
-    incr = _forgiving(_incremented)(RedisCache.incr)
-    set_many = _forgiving(lambda data, timeout=DEFAULT_TIMEOUT, version=None: [])(RedisCache.set_many)
-    delete_many = _forgiving(_nothing)(RedisCache.delete_many)
-    clear = _forgiving(lambda: False)(RedisCache.clear)
+    get = _guarded(RedisCache.get, lambda key, default=None, version=None: default)
+    get_many = _guarded(RedisCache.get_many, lambda keys, version=None: {})
+    has_key = _guarded(RedisCache.has_key, lambda key, version=None: False)
+    add = _guarded(RedisCache.add)
+    set = _guarded(RedisCache.set)
+    set_many = _guarded(RedisCache.set_many)
+    touch = _guarded(RedisCache.touch)
+    incr = _guarded(RedisCache.incr)
+    delete = _guarded(RedisCache.delete)
+    delete_many = _guarded(RedisCache.delete_many)
+    clear = _guarded(RedisCache.clear)
+
+
+class SavingsRedisCache(ForgivingRedisCache):
+    """Writes forgiven too: for a cache that holds only savings, throttles and counts (the default
+    cache, the fragments), never an invalidation. Deletes still raise."""
+
+    add = _guarded(RedisCache.add, lambda *args, **kwargs: False)
+    set = _guarded(RedisCache.set, lambda *args, **kwargs: None)
+    set_many = _guarded(RedisCache.set_many, lambda data, timeout=DEFAULT_TIMEOUT, version=None: list(data))
+    touch = _guarded(RedisCache.touch, lambda *args, **kwargs: False)
+    incr = _guarded(RedisCache.incr, lambda key, delta=1, version=None: delta)

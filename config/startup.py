@@ -15,9 +15,22 @@ import sys
 from django.core.exceptions import ImproperlyConfigured
 
 
-def settings_or_exit(default_module: str) -> None:
-    """Load DJANGO_SETTINGS_MODULE (else `default_module`) now, or exit with its refusal's one line."""
+def settings_or_exit(default_module: str, argv: list[str] | None = None) -> None:
+    """Load the settings now, or exit with their refusal's one line: `--settings` and `--pythonpath`
+    among `argv` (manage.py's) first, read as Django's ManagementUtility reads them, else
+    DJANGO_SETTINGS_MODULE, else `default_module`."""
+    from django.core.management.base import CommandError, CommandParser, handle_default_options
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_module)
+    parser = CommandParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--settings")
+    parser.add_argument("--pythonpath")
+    parser.add_argument("args", nargs="*")  # the command and its own arguments
+    try:
+        options, _ = parser.parse_known_args((argv or [])[2:])
+        handle_default_options(options)
+    except CommandError:
+        pass  # the command's own parsing says what is wrong
     from django.conf import settings
 
     try:
@@ -29,4 +42,4 @@ def settings_or_exit(default_module: str) -> None:
 
 
 if __name__ == "__main__":  # gunicorn.conf.py: python -m config.startup <default settings module>
-    settings_or_exit(sys.argv[1])
+    settings_or_exit(sys.argv[1], [])

@@ -146,7 +146,7 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Forgiving (config/redis_cache.py): Redis refused or hung costs pages half a second, never a 500.
-    CACHES = {"default": {"BACKEND": "config.redis_cache.ForgivingRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.redis_cache.SavingsRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -39,6 +39,17 @@ def test_production_refuses_to_start_without(missing):
     assert result.stderr.count("\n") == 1, result.stderr  # manage.py says nothing else
 
 
+def test_manage_py_reads_the_settings_named_on_its_command_line():
+    """`manage.py check --deploy --settings=config.settings.production` (docs/production.md's way) checks
+    production's settings, not those of the environment: the early load reads `--settings` first."""
+    shown = run_django("config.settings.dev", {"SECRET_KEY": "x" * 60}, "shell", "--settings=config.settings.test",
+                       "-c", "from django.conf import settings; print(settings.SETTINGS_MODULE)")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "config.settings.test"
+    refused = run_django("config.settings.dev", {}, "check", "--settings", "config.settings.production")
+    assert_one_line_refusal(refused, "SECRET_KEY")
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_gunicorn_refuses_to_start_without(missing):
     """The README's gunicorn command (as gebrak-web.service runs it) stops at once, before it listens,

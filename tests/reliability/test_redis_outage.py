@@ -1,6 +1,8 @@
 """With REDIS_URL the caches are on Redis (config/redis_cache.py). A Redis that refuses connections,
 or takes them and never answers, must cost visitors no more than the caches' savings: pages and
-sign-in forms still answer, in about the half second the cache waits, and /healthz reports it."""
+sign-in forms still answer, in about the half second the cache waits, and /healthz reports it. But
+an invalidation Redis did not take is an error, never a silent success: a page made private must
+not be served from a copy that was never purged."""
 
 import os
 import socket
@@ -9,6 +11,7 @@ import time
 
 import pytest
 from django.core.cache import caches
+from redis.exceptions import RedisError
 
 from tests.conftest import require_service
 from tests.marketplace.factories import UserFactory
@@ -24,7 +27,7 @@ def caches_on(settings, url: str) -> None:
     settings.REDIS_URL = url
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "config.redis_cache.ForgivingRedisCache", "LOCATION": url},
+        "default": {"BACKEND": "config.redis_cache.SavingsRedisCache", "LOCATION": url},
         "pages": {"BACKEND": "config.redis_cache.ForgivingRedisCache", "LOCATION": url, "KEY_PREFIX": "pages"},
         "fragments": {"BACKEND": "config.fragment_cache.TaggedRedisCache", "LOCATION": url,
                       "KEY_PREFIX": "fragments"},
@@ -93,6 +96,21 @@ def test_each_thread_finds_out_for_itself(redis_refusing):
     assert seen == {"paused": False}
 
 
+def test_an_invalidation_redis_refuses_is_an_error_and_a_throttle_keeps_throttling(redis_refusing):
+    from config import dependencies
+    from config.page_cache import page_cache_purge
+
+    with pytest.raises(RedisError):
+        page_cache_purge()
+    with pytest.raises(RedisError):
+        dependencies.changed("product:1")
+    with pytest.raises(RedisError):
+        caches["default"].delete("site-root-paths")  # Wagtail's invalidation of its sites
+    # A throttle ("at most once a minute") answers "already asked": no call to Stripe per refresh.
+    assert caches["default"].add("orders:reconcile:1", 1, 60) is False
+    assert caches["default"].incr("share-count") == 1  # a count starts over: nobody locked out
+
+
 def test_a_redis_that_answers_keeps_what_the_site_stores(settings):
     """The forgiving cache is still Redis: counts add up across processes, and a missing key's `incr`
     is Django's ValueError (callers rely on it), not an outage."""
@@ -116,3 +134,16 @@ def test_a_redis_that_answers_keeps_what_the_site_stores(settings):
         cache.incr("never-set")
     assert cache.pause.until == 0.0  # a missing key is no reason to leave Redis alone
     assert redis.Redis.from_url(REDIS_TEST_URL).exists(cache.make_and_validate_key("count"))
+
+    # A thread that met a failure and leaves Redis alone a while still never skips a purge silently.
+    from config.page_cache import GENERATION_KEY, page_cache_purge
+
+    pages = caches["pages"]
+    pages.set(GENERATION_KEY, 1, timeout=None)
+    pages.pause.until = time.monotonic() + 60
+    with pytest.raises(RedisError):
+        page_cache_purge()
+    pages.pause.until = 0.0
+    assert pages.get(GENERATION_KEY) == 1  # not moved on, and the caller knows
+    page_cache_purge()
+    assert pages.get(GENERATION_KEY) == 2

@@ -146,9 +146,11 @@ class CheckoutForm(forms.Form):
     # What a buyer who collects everything at the workshops need not give (CheckoutForm(collecting_only=True)).
     HOME_ADDRESS = ("regency", "district", "postal_code", "street")
 
-    def __init__(self, *args, collecting_only: bool = False, **kwargs):
+    def __init__(self, *args, collecting_only: bool = False, quoting: bool = False, **kwargs):
         """`collecting_only`: every shop's delivery chosen is pickup, so no parcel needs an address: in
-        Indonesia only the province is asked (it prices the other choices); the rest is not kept."""
+        Indonesia only the province is asked (it prices the other choices); the rest is not kept.
+        `quoting`: "Hitung ongkir" without JavaScript, which needs only what prices the delivery (the
+        country, the province, the city): a buyer who will collect is not made to type a street first."""
         super().__init__(*args, **kwargs)
         self.collecting_only = collecting_only
         if self.is_bound and not self.data.get("country"):
@@ -162,6 +164,9 @@ class CheckoutForm(forms.Form):
             self.fields["region"].required = self.data.get("country") in REGION_REQUIRED
         elif self.is_bound and collecting_only:
             for name in self.HOME_ADDRESS:
+                self.fields[name].required = False
+        if self.is_bound and quoting:
+            for name in ("district", "postal_code", "street"):
                 self.fields[name].required = False
 
     def _abroad(self) -> bool:
@@ -205,6 +210,8 @@ class CheckoutForm(forms.Form):
                 raise ValidationError(_("Kode pos hanya berisi huruf, angka, spasi atau tanda hubung."))
             return value
         value = re.sub(r"[\s.-]", "", value)  # "70 111", "70-111": five digits as people group them
+        if not value and not self.fields["postal_code"].required:  # "Hitung ongkir" before it is typed
+            return ""
         if not POSTAL_CODE.match(value):
             raise ValidationError(_("Kode pos terdiri dari 5 angka, mis. 70614."))
         return value

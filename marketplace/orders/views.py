@@ -287,12 +287,14 @@ def _collecting_only(request, contents) -> bool:
     return all(request.POST.get(choice_field(group.shop)) == PICKUP for group in contents.groups)
 
 
-def _delivery_placeholder(contents, previous: Order | None) -> list[dict]:
+def _delivery_placeholder(contents, previous: Order | None, posted=None) -> list[dict]:
     """Each shop's delivery fieldset before any address is priced (checkout.js fills it in, choosing
-    again what the buyer chose in their unpaid attempt)."""
+    again what the buyer chose: in the form just sent back with a mistake, else in their unpaid
+    attempt)."""
     chosen = dict(previous.sub_orders.values_list("shop_id", "delivery_option_id")) if previous is not None else {}
     return [{"shop": group.shop, "field": choice_field(group.shop), "options": [], "unavailable": "",
-             "chosen": chosen.get(group.shop.pk, ""), "subtotal_idr": group.subtotal_idr} for group in contents.groups]
+             "chosen": (posted or {}).get(choice_field(group.shop)) or chosen.get(group.shop.pk, ""),
+             "subtotal_idr": group.subtotal_idr} for group in contents.groups]
 
 
 def _delivery_script(contents) -> dict:
@@ -331,10 +333,12 @@ def checkout_view(request):
     if contents.too_large:
         return _cart_page(request, errors=[checkout.amount_too_large_message()], status=400)
     own = _own_attempt(request, previous)
-    form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_checkout_initial(request, own),
-                        collecting_only=request.method == "POST" and _collecting_only(request, contents))
+    posted = request.POST if request.method == "POST" else None
+    form = CheckoutForm(posted, initial=_checkout_initial(request, own),
+                        collecting_only=posted is not None and _collecting_only(request, contents),
+                        quoting=posted is not None and posted.get("action") == "quote")
     context = {"cart": contents, "form": form, "errors": [], "delivery": None, "delivery_errors": {},
-               "delivery_shops": _delivery_placeholder(contents, own),
+               "delivery_shops": _delivery_placeholder(contents, own, posted),
                "delivery_script": _delivery_script(contents)}
     if request.method != "POST":
         return render(request, "orders/checkout.html", context)

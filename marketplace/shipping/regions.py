@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from babel import Locale, UnknownLocaleError
 from django.db import models
@@ -160,11 +162,14 @@ COUNTRY_NAMES_WRITTEN = {"MO": _("Makau"), "PS": _("Palestina")}
 
 
 @functools.lru_cache(maxsize=8)
-def _cldr_names(language: str) -> dict[str, str]:
+def _cldr_names(language: str) -> Mapping[str, str]:
+    """CLDR's country names in `language` (Indonesian for one Babel does not know), read-only: every
+    thread reads them."""
     try:
-        return Locale.parse(language).territories
+        names = Locale.parse(language).territories
     except (UnknownLocaleError, ValueError):
-        return Locale.parse("id").territories
+        names = Locale.parse("id").territories
+    return MappingProxyType(dict(names))
 
 
 def country_label(code: str) -> str:

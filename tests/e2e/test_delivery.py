@@ -91,6 +91,7 @@ def test_tourist_in_martapura_collects_at_the_workshop_and_pays_with_qris(site, 
     expect(page.get_by_label(re.compile(r"^Provinsi"))).to_be_visible()
     page.locator("input[name^=shipping-]:not([value=pickup])").first.check()  # a courier again: it is asked
     expect(street).to_be_visible()
+    expect(street).to_have_attribute("required", "")  # and the browser asks for it again
     pickup.check()
     expect(street).to_be_hidden()
     fits_the_phone(page)

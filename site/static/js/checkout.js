@@ -209,7 +209,11 @@
       if (!field) { return; }
       var wrapper = field.closest(".ko-field");
       if (wrapper && !(abroad && indonesianOnly.indexOf(field) >= 0)) { wrapper.hidden = collecting; }
-      if (collecting) { field.required = false; }
+      if (collecting) {
+        field.required = false;
+      } else if (field === city || field === form.elements.street) {
+        field.required = true;  // kecamatan and postal code follow the country, above
+      }
     });
     if (collectingNote) { collectingNote.hidden = !collecting; }
     var regionWrapper = region && region.closest(".ko-field");

@@ -240,6 +240,35 @@ def test_a_buyer_who_collects_everything_gives_no_home_address(client, aminah, d
     assert "Dikirim ke" not in confirmation.body
 
 
+def test_without_javascript_hitung_ongkir_needs_no_street_and_pickup_goes_on_without_one(client, aminah):
+    """The no-JavaScript path: "Hitung ongkir" with the province and city only shows each shop's
+    choices (pickup among them), and the buyer who then chooses pickup pays without a street."""
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    page = client.get(CHECKOUT)
+    data = {"name": "Rina", "email": "rina@contoh.id", "phone": "081234567890", "country": "ID",
+            "province": "Kalimantan Selatan", "regency": "Kabupaten Banjar", "district": "", "postal_code": "",
+            "street": "", "checkout_key": emulator.checkout_key(page)}
+    quote = client.post(CHECKOUT, {**data, "action": "quote"})
+    assert quote.status_code == 200
+    choices = BeautifulSoup(quote.content, "html.parser").select(f"input[name=shipping-{aminah.slug}]")
+    assert "pickup" in [choice["value"] for choice in choices]
+    assert client.post(CHECKOUT, {**data, f"shipping-{aminah.slug}": "pickup"}).status_code == 302
+    assert Order.objects.get().street == ""
+
+
+def test_a_form_sent_back_with_a_mistake_keeps_the_pickup_chosen(client, aminah):
+    """Back with a 400 (a phone number too short), the page chooses pickup again for checkout.js, which
+    then hides the home address again; before, the cheapest courier came chosen instead."""
+    kain = f.product(shop=aminah, price_idr=175_000, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, **{**NO_HOME_ADDRESS, "phone": "12",
+                                                 f"shipping-{aminah.slug}": "pickup"})
+    assert response.status_code == 400
+    shop_set = BeautifulSoup(response.content, "html.parser").select_one(f"fieldset[data-shop={aminah.slug}]")
+    assert shop_set["data-wanted"] == "pickup"
+
+
 def test_a_home_address_is_still_asked_when_one_shop_sends_by_courier(client, aminah):
     kain = f.product(shop=aminah, price_idr=175_000, stock=5)
     galeri = f.shop(name="Galeri Sasirangan Banjarmasin")

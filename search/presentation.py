@@ -103,6 +103,13 @@ def search_page_context(request) -> tuple[dict, int]:
     query = request.GET.get("q", "").strip()
     context = {"query": query, "search_query": query, "query_heading": Truncator(query).chars(QUERY_HEADING_LENGTH),
                "lang": language, "type_labels": TYPE_LABELS, "error": None, "body": None}
+    wordless = bool(query) and not tokenise(query)
+    if wordless:
+        # "🌊", "!!!": nothing a search could look for. The page of an empty query (what the
+        # filters list, under "Cari di Gebrak Banjar"), asking for words, not "Hasil untuk “🌊”";
+        # also above a mistake in another parameter.
+        params.pop("q", None)
+        context.update(query="", search_query="", query_heading="", wordless=True)
     raw = request.GET.copy()
     raw["lang"] = language
     try:
@@ -114,12 +121,8 @@ def search_page_context(request) -> tuple[dict, int]:
         context["error"] = _param_error_message(error)
         context["retry_url"] = _query_string(_without_bad_param(params, error))
         return context, 400
-    if search_request.q and not tokenise(search_request.q):
-        # "🌊", "!!!": nothing a search could look for. The page of an empty query (what the
-        # filters list, under "Cari di Gebrak Banjar"), asking for words, not "Hasil untuk “🌊”".
+    if wordless:
         search_request = replace(search_request, q="", plan=None)
-        params.pop("q", None)
-        context.update(query="", search_query="", query_heading="", wordless=True)
     try:
         body = search_results(request=search_request)
         partial = _any_word_results(search_request, body)

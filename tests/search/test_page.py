@@ -127,6 +127,13 @@ def test_a_query_without_words_is_the_empty_search_asking_for_words(client, corp
     assert empty.select_one(".search-results__prompt") is None  # the empty search lists, as before
 
 
+def test_a_query_without_words_beside_a_bad_parameter_is_not_echoed_as_results(client, corpus):
+    response, soup = page(client, q="🌊", type="hotel")
+    assert response.status_code == 400
+    assert "🌊" not in soup.find("h1").get_text() and "🌊" not in soup.find("title").get_text()
+    assert "Jenis hasil itu tidak dikenal." in soup.select_one(".notice--error").get_text()
+
+
 def test_a_page_past_the_last_says_so_and_leads_to_the_first(client, corpus):
     """"41 hasil" stood above "Tidak ada hasil" on page 999 of a search (found by a tourist's walk)."""
     _response, soup = page(client, type="destination", per_page="3", page="999")

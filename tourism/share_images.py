@@ -446,7 +446,8 @@ def page_share_images_make(*, page_id: int) -> list[str]:
 
 @retried_task(attempts=3, first_delay_seconds=30)
 def page_tree_share_images_remove(*, page_id: int) -> list[str]:
-    """After a page is made private (Wagtail's privacy setting: a password, logged-in users, groups):
+    """After a page is made private (Wagtail's privacy setting: a password, logged-in users, groups),
+    or moved, perhaps under a private page:
     the stored images of it and of the pages below it, which the restriction covers too, are deleted;
     their addresses showed a private page's title and picture to anyone. Read when the worker runs:
     a page public again by then (the restriction taken off) keeps its images. Returns what was deleted."""

@@ -10,7 +10,7 @@ from functools import partial
 from django.core.signals import request_finished
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from config.page_cache import purge_tags
 from config.tasks import enqueue_on_commit
@@ -79,6 +79,14 @@ def _private_pages_share_images_removed(sender, instance, raw=False, **kwargs):
         enqueue_on_commit(page_tree_share_images_remove, page_id=instance.page_id)
 
 
+def _moved_pages_share_images_removed(sender, instance, **kwargs):
+    """A page moved under a private one is private from then on, though no restriction was saved:
+    the same removal, which keeps the images of pages still public (any move but into privacy)."""
+    from tourism.share_images import page_tree_share_images_remove
+
+    enqueue_on_commit(page_tree_share_images_remove, page_id=instance.pk)
+
+
 def _campaigns_changed(sender, instance, **kwargs):
     from tourism.sharing import CAMPAIGNS
 
@@ -97,5 +105,6 @@ def connect():
     request_finished.connect(admin_unpublish_ends, dispatch_uid="tourism-admin-unpublish-ends")
     post_save.connect(_private_pages_share_images_removed, sender=PageViewRestriction,
                       dispatch_uid="tourism-share-images-private")
+    post_page_move.connect(_moved_pages_share_images_removed, dispatch_uid="tourism-share-images-moved")
     for name, signal in (("published", page_published), ("unpublished", page_unpublished), ("deleted", post_delete)):
         signal.connect(_campaigns_changed, sender=CampaignPage, dispatch_uid=f"tourism-campaign-{name}")

@@ -384,6 +384,28 @@ def test_a_private_page_loses_its_stored_images(client, place, place_drawn, kept
     assert len(stored_files(f"{kept_elsewhere.pk}-id")) == 1
 
 
+def test_a_page_moved_into_a_private_section_loses_its_stored_images(home_page, place, place_drawn, kept_elsewhere,
+                                                                     settings, monkeypatch,
+                                                                     django_capture_on_commit_callbacks):
+    """Moved under a page that is private already (an editor tidying old places into an "Arsip"
+    section for staff): no restriction is saved, yet the page is private from then on."""
+    from wagtail.models import PageViewRestriction
+
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    use_database_backend(settings, monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        archive = home_page.add_child(instance=Page(title="Arsip", slug="arsip"))
+        PageViewRestriction.objects.create(page=archive, restriction_type="login")
+    run_worker_here()
+    assert stored_files(f"{place.pk}-id") and stored_files(f"{place.pk}-en")  # public still
+    with django_capture_on_commit_callbacks(execute=True):
+        place.move(archive, pos="last-child")
+    run_worker_here()
+    assert stored_files(f"{place.pk}-id") == [] and stored_files(f"{place.pk}-en") == []
+    assert len(stored_files(f"{kept_elsewhere.pk}-id")) == 1
+
+
 def test_a_restriction_taken_off_before_the_worker_ran_keeps_the_images(place, place_drawn, settings, monkeypatch,
                                                                         django_capture_on_commit_callbacks):
     from wagtail.models import PageViewRestriction

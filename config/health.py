@@ -27,11 +27,10 @@ def cache_status() -> dict:
     if not settings.REDIS_URL:
         return {"backend": "local", "status": "ok"}
     import redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
 
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=REDIS_HEALTH_TIMEOUT,
-                                  socket_timeout=REDIS_HEALTH_TIMEOUT, retry=Retry(NoBackoff(), 0))
+    from config.redis_cache import quick_client_options
+
+    client = redis.Redis.from_url(settings.REDIS_URL, **quick_client_options(REDIS_HEALTH_TIMEOUT))
     try:
         client.ping()
         return {"backend": "redis", "status": "ok"}

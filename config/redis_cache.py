@@ -33,12 +33,20 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 0.5
 PAUSE_SECONDS = 5.0
+
+
+def quick_client_options(timeout: float) -> dict:
+    """redis-py's options for a client that gives up quickly: `timeout` seconds to connect or to
+    answer, no retry (redis-py waits without limit by default, then retries)."""
+    return {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
 
 
 class _Pause(threading.local):
@@ -71,12 +79,7 @@ class ForgivingRedisCache(RedisCache):
     the site's invalidations."""
 
     def __init__(self, server, params):
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
-        params = {**params, "OPTIONS": {
-            "socket_connect_timeout": TIMEOUT_SECONDS, "socket_timeout": TIMEOUT_SECONDS,
-            "retry": Retry(NoBackoff(), 0), **params.get("OPTIONS", {})}}
+        params = {**params, "OPTIONS": {**quick_client_options(TIMEOUT_SECONDS), **params.get("OPTIONS", {})}}
         super().__init__(server, params)
         self.pause = _Pause()
 

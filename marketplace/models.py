@@ -18,13 +18,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from config.digits import ascii_digits
+from config.languages import reading_english
 from marketplace import labels
 from tourism.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 from tourism.snippets import District
@@ -43,10 +43,6 @@ def stock_as_shown(stock: int) -> int | None:
     no page (orders/stock.py), so a campaign's sales keep the cached pages of a well-stocked
     cloth."""
     return max(stock, 0) if stock <= LOW_STOCK else None
-
-
-def reading_english() -> bool:
-    return (get_language() or "id").startswith("en")
 
 
 def in_reading_language(indonesian: str, english: str) -> str:

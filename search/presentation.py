@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 from django.db import DatabaseError
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from config.languages import reading_language
 from search.analysis import tokenise
 from search.documents import TYPE_LABELS
 from search.params import FACETS, MAX_QUERY_LENGTH, SearchParamError, parse_search_params
@@ -96,7 +97,7 @@ def _query_string(params: dict, **changes) -> str:
 
 
 def search_page_context(request) -> tuple[dict, int]:
-    language = (get_language() or "id").split("-")[0]
+    language = reading_language()
     params = {name: request.GET.getlist(name) for name in FACETS}
     params.update({name: request.GET.get(name, "") for name in ("q",) + OTHER_PARAMS})
     params = {name: value for name, value in params.items() if value}

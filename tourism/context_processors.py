@@ -2,11 +2,12 @@
 
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+
+from config.languages import reading_language
 
 
 def site_chrome(request):
-    current = (get_language() or "id").split("-")[0]
+    current = reading_language()
     # Resolving the URL twice costs more than the rest of the layout: only when the page asks
     # (a header rendered from config/fragment_cache.py does not).
     alternates = SimpleLazyObject(

@@ -4,9 +4,9 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from config import dependencies
+from config.languages import reading_language
 from config.page_cache import page_shown_as
 from config.remembered import remember_read
 from config.renditions import (
@@ -52,7 +52,7 @@ def localize_pages(pages: list, *, filter_specs=TOURISM_CARD, only=None) -> list
     English card read every translation's body (its JSON parsed), more than the page's queries cost.
     """
     pages = list(pages)
-    language = (get_language() or "id").split("-")[0]
+    language = reading_language()
     if language == default_locale()[1] or not pages:
         return pages
     model = type(pages[0])

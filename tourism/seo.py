@@ -19,6 +19,7 @@ from wagtail.models import Page, Site
 
 from config import dependencies
 from config.digits import ascii_digits
+from config.languages import reading_language
 from config.page_cache import page_translations_listed
 from config.remembered import remember_read
 from config.renditions import rendition_of
@@ -33,10 +34,6 @@ SITE_NAME = "Gebrak Banjar"
 REGION = "Kalimantan Selatan"
 ORGANIZER = "Pemerintah Kabupaten Banjar"
 JSONLD_RENDITION = "fill-1200x630|format-jpeg"
-
-
-def reading_language() -> str:
-    return (translation.get_language() or "id").split("-")[0]
 
 
 def jsonld_dumps(data: dict) -> str:

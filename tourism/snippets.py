@@ -1,13 +1,13 @@
 """Taxonomies editors manage as Wagtail snippets: districts and categories."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from config.admin_search import database_search_chooser
+from config.languages import reading_english
 
 # The six kinds of destination the tourism office uses; the catalogue import format
 # (shared/contracts/catalog-schema.md) names them by these keys.
@@ -53,7 +53,7 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         """The name in the language being shown."""
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return self.name_en if reading_english() else self.name_id
 
 
 class DistrictViewSet(SnippetViewSet):

@@ -20,6 +20,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from config.languages import reading_language
+
 
 class Zone(models.TextChoices):
     """In order, from the shops outwards."""
@@ -177,7 +179,7 @@ def country_label(code: str) -> str:
     name = COUNTRY_NAMES.get(code) or COUNTRY_NAMES_WRITTEN.get(code)
     if name:
         return str(name)
-    return _cldr_names(_reading_language()).get(code, code)
+    return _cldr_names(reading_language()).get(code, code)
 
 
 def country_name(code: str) -> str:
@@ -190,7 +192,7 @@ def country_name(code: str) -> str:
 def country_choices() -> tuple:
     """Every country for a select, in the reading language, in two groups: those buyers choose most
     (COUNTRY_NAMES, Indonesia first), then all the others alphabetically ("Côte d'Ivoire" under C)."""
-    return _country_choices(_reading_language())
+    return _country_choices(reading_language())
 
 
 @functools.lru_cache(maxsize=8)
@@ -204,7 +206,3 @@ def _country_choices(language: str) -> tuple:
 
 def _sort_key(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-
-
-def _reading_language() -> str:
-    return (translation.get_language() or "id").split("-")[0]

@@ -2,8 +2,9 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
+from config.languages import reading_language
 from tourism.routing import locale_codes
 
 register = template.Library()
@@ -43,7 +44,7 @@ def localurl(context, page) -> str:
     routing serves the Indonesian page there with a notice.
     """
     request = context.get("request")
-    language = (get_language() or "id").split("-")[0]
+    language = reading_language()
     # Looked up once per request: cards of a listing each call this tag.
     locales = getattr(request, "_gebrak_locales", None)
     if locales is None:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from config.languages import reading_language
 from tourism import nearby
 from tourism.templatetags.gebrak import localurl
 
@@ -16,13 +17,11 @@ def destinations_map_points(context):
 @register.filter
 def km(distance) -> str:
     """2.345 -> '2,3 km' in Indonesian, '2.3 km' in English; under 1 km in metres."""
-    from django.utils.translation import get_language
-
     if distance is None:
         return ""
     if distance < 1:
         return f"{int(round(distance * 1000, -1))} m"
     text = f"{distance:.1f}"
-    if (get_language() or "id").startswith("id"):
+    if reading_language() == "id":
         text = text.replace(".", ",")
     return f"{text} km"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from wagtail.images import get_image_model
 
+from config.languages import reading_language
 from config.renditions import NEARBY_THUMB
 from tourism.models import DestinationPage, EventPage
 from tourism.routing import default_locale, locale_codes, public_pages
@@ -22,7 +23,7 @@ def _thumbs():
 
 def page_url_in_reading_language(page, locales: dict[int, str]) -> str:
     """The page's URL under the reader's language prefix (the fallback routing serves untranslated pages)."""
-    language = (get_language() or "id").split("-")[0]
+    language = reading_language()
     url = page.get_url() or ""
     page_language = locales.get(page.locale_id, language)
     if url and page_language != language and url.startswith(f"/{page_language}/"):

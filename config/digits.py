@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Thousands grouped by dots, as Indonesians write amounts: 175.000, 1.500.000.
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# "Rp 175.000,00" and "Rp 175.000,-": a comma is the decimal mark, and ",00" or ",-" says "no sen",
+# as price tags and invoices write whole rupiah.
+_NO_SEN = re.compile(r"(?<=\d),(?:00|-)$")
 MAX_DIGITS = 18  # a bigint; a field's own max_value says what it takes
 
 
@@ -23,12 +26,13 @@ def ascii_digits(text: str) -> bool:
 
 def whole_number_read(text: str) -> int | None:
     """A whole number as it is written in Indonesia: 175000 or 175.000 (dots between the thousands),
-    with "Rp" before it or not, a minus sign for a negative one; None for anything else (a decimal
-    part, a comma, a stray dot), never a guess."""
+    with "Rp" before it or not, ",00" or ",-" after it or not, a minus sign for a negative one; None
+    for anything else (a decimal part that is not zero, another comma, a stray dot), never a guess."""
     text = text.strip()
     if text[:2].lower() == "rp":  # "Rp 175.000", "Rp.175.000", "rp175000", "Rp\xa0175.000" pasted
         text = text[2:].lstrip().lstrip(".").lstrip()
     sign, text = (-1, text[1:].lstrip()) if text.startswith("-") else (1, text)
+    text = _NO_SEN.sub("", text)
     if _GROUPED.fullmatch(text):
         text = text.replace(".", "")
     # Longer than any amount (Python refuses to read more than 4300 digits: a 500 where a form asks).

@@ -212,7 +212,8 @@ def test_product_field_errors_are_indonesian_and_beside_the_field(client, artisa
 
 
 @pytest.mark.parametrize(("typed", "price"), [("150.000", 150_000), ("Rp 150.000", 150_000), ("1.500.000", 1_500_000),
-                                             ("150000", 150_000), ("rp.175000", 175_000), ("Rp\xa0175.000", 175_000)])
+                                             ("150000", 150_000), ("rp.175000", 175_000), ("Rp\xa0175.000", 175_000),
+                                             ("Rp 175.000,00", 175_000), ("175.000,-", 175_000), ("Rp 50.000,-", 50_000)])
 def test_a_price_written_the_indonesian_way_is_read_in_thousands(client, artisan, typed, price):
     """Django's own field read "150.000" as 150 (a decimal part of zeros dropped) and the browser's number
     box did the same: an artisan's Rp 150.000 went on sale at Rp 150, with a success message."""
@@ -222,7 +223,8 @@ def test_a_price_written_the_indonesian_way_is_read_in_thousands(client, artisan
     assert (product.price_idr, product.stock) == (price, 1000)
 
 
-@pytest.mark.parametrize("typed", ["150,000", "150.5", "150.00", "15.0000", "Rp", "1.2.3", "9" * 5000])
+@pytest.mark.parametrize("typed", ["150,000", "150.5", "150.00", "15.0000", "Rp", "1.2.3", "9" * 5000,
+                                   "175.000,50", "175.000,0-", ",-", "Rp ,00"])
 def test_a_price_that_is_not_whole_rupiah_is_refused_not_guessed(client, artisan, typed):
     response = client.post("/toko/produk/baru/", product_post(price_idr=typed))
     assert response.status_code == 400

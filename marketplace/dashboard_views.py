@@ -215,6 +215,7 @@ def apply(request):
             messages.success(request, _("Pengajuan toko terkirim. Kami akan mengabari Anda lewat email "
                                         "setelah editor memeriksanya."))
             return redirect("dashboard:home")
+        form.chosen_photos_ask_again()
         return render(request, "marketplace/dashboard/shop_form.html", {"form": form, "applying": True},
                       status=400)
     return render(request, "marketplace/dashboard/shop_form.html", {"form": form, "applying": True})
@@ -240,6 +241,7 @@ def profile(request, shop):
             else:
                 messages.success(request, _("Profil toko disimpan."))
             return redirect("dashboard:profile")
+        form.chosen_photos_ask_again()
         return render(request, "marketplace/dashboard/shop_form.html", {"form": form, "shop": shop, "section": "profile"},
                       status=400)
     return render(request, "marketplace/dashboard/shop_form.html", {"form": form, "shop": shop, "section": "profile"})
@@ -329,6 +331,8 @@ def _product_form_page(request, shop, product):
             status = 400
     else:
         status = 200
+    if status in (400, 409):
+        form.chosen_photos_ask_again()
     response = render(request, "marketplace/dashboard/product_form.html", {
         "shop": shop, "section": "products", "product": product, "form": form, "sizes": sizes,
         "max_photos": MAX_PHOTOS_PER_PRODUCT,

@@ -180,13 +180,38 @@ class ArtisanSetPasswordForm(SetPasswordForm):
     pass
 
 
+# --- Photos chosen on a refused form -------------------------------------------------
+
+class ChosenPhotosForm(forms.Form):
+    """A form with photo fields (`photo_fields`) whose refusal says which chosen photos were not kept.
+
+    A browser never sends chosen files again: a form refused for another field came back with its
+    photo box empty, and saving the corrected form made a product (or shop) without the photos.
+    """
+
+    photo_fields: tuple[str, ...] = ()
+
+    def chosen_photos_ask_again(self) -> None:
+        """Call when the form is shown again refused: a photo field whose files were fine is told
+        they were not uploaded (one whose files were refused says so already)."""
+        for name in self.photo_fields:
+            count = len(self.files.getlist(name)) if self.files else 0
+            if count and name not in self.errors:
+                self.add_error(name, ValidationError(
+                    _("%(count)s foto yang Anda pilih belum diunggah karena ada isian lain yang perlu "
+                      "diperbaiki. Pilih fotonya lagi, lalu simpan."), code="chosen_again",
+                    params={"count": count}))
+
+
 # --- Shops --------------------------------------------------------------------------
 
 class PhotoInput(forms.ClearableFileInput):
     template_name = "django/forms/widgets/file.html"
 
 
-class ShopForm(forms.Form):
+class ShopForm(ChosenPhotosForm):
+    photo_fields = ("photo",)
+
     name = forms.CharField(label=_("Nama toko"), max_length=120,
                            error_messages={"required": _("Nama toko wajib diisi.")})
     story_id = forms.CharField(label=_("Cerita toko (bahasa Indonesia)"), max_length=4000,
@@ -289,7 +314,9 @@ class MultiplePhotoField(forms.FileField):
         return photos_validate(uploads=files)
 
 
-class ProductForm(forms.Form):
+class ProductForm(ChosenPhotosForm):
+    photo_fields = ("new_photos",)
+
     title_id = forms.CharField(label=_("Judul (bahasa Indonesia)"), max_length=140,
                                error_messages={"required": _("Judul wajib diisi.")})
     title_en = forms.CharField(label=_("Judul (bahasa Inggris)"), max_length=140, required=False)

@@ -194,6 +194,31 @@ def test_a_bad_photo_among_good_ones_saves_nothing(client, artisan):
     assert soup.select_one("#id_title_id")["value"] == "Kain Sasirangan Gigi Haruan"
 
 
+def test_photos_chosen_on_a_refused_form_are_asked_for_again(client, artisan):
+    """A browser never sends chosen files again: a form refused for another field dropped the artisan's
+    photos without a word, and saving the corrected form made a product without them."""
+    data = product_post(description_id="")
+    data["new_photos"] = [upload("satu.jpg"), upload("dua.jpg")]
+    response = client.post("/toko/produk/baru/", data)
+    assert response.status_code == 400
+    assert field_errors(response, "id_new_photos") == [
+        "2 foto yang Anda pilih belum diunggah karena ada isian lain yang perlu diperbaiki. "
+        "Pilih fotonya lagi, lalu simpan."]
+    assert not get_image_model().objects.exists()
+    # Without photos chosen, nothing is said about them.
+    response = client.post("/toko/produk/baru/", product_post(description_id=""))
+    assert response.status_code == 400 and field_errors(response, "id_new_photos") == []
+
+
+def test_a_shop_photo_chosen_on_a_refused_profile_is_asked_for_again(client, artisan):
+    response = client.post("/toko/profil/", {"name": "", "story_id": "Cerita.", "district": artisan.district_id,
+                                             "photo": upload("toko.jpg")})
+    assert response.status_code == 400
+    assert field_errors(response, "id_photo") == [
+        "1 foto yang Anda pilih belum diunggah karena ada isian lain yang perlu diperbaiki. "
+        "Pilih fotonya lagi, lalu simpan."]
+
+
 def test_product_field_errors_are_indonesian_and_beside_the_field(client, artisan):
     response = client.post("/toko/produk/baru/", product_post(
         title_id="", price_idr="-5", stock="lima", kind="jaket", dye="cat", colors=["pelangi"],

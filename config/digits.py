@@ -1,6 +1,7 @@
 """Whole numbers as people type them: what may be handed to int(), and the form field that reads them."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,6 +23,17 @@ def ascii_digits(text: str) -> bool:
     Arabic-Indic digits, which int() reads as numbers nobody typed on purpose.
     """
     return text.isascii() and text.isdigit()
+
+
+def code_normalize(text: str) -> str:
+    """A receipt number or a code as typed or pasted, as stored: upper case, without spaces, dashes
+    (en dashes too) and the invisible characters a phone pastes around text copied from a chat or an
+    app (direction marks such as U+202A and U+200E, zero-width spaces, word joiners: Unicode's format
+    characters); full-width letters and digits read as ASCII (NFKC). Anything else is kept, for the
+    caller's check to refuse."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return re.sub(r"[\s\-\u2010-\u2015\u2212]", "", text).upper()  # any dash a keyboard makes
 
 
 def whole_number_read(text: str) -> int | None:

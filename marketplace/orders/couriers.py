@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from config.digits import code_normalize
+
 
 @dataclass(frozen=True)
 class Courier:
@@ -61,8 +63,9 @@ def courier_by_name(name: str) -> Courier | None:
 
 
 def tracking_number_normalize(number: str) -> str:
-    """What couriers' sites accept: upper case, without the spaces and dashes receipts print."""
-    return re.sub(r"[\s\-]", "", number or "").upper()
+    """What couriers' sites accept: upper case, without the spaces and dashes receipts print (nor what
+    a phone pastes around a copied number: config.digits.code_normalize)."""
+    return code_normalize(number)
 
 
 def tracking_link(*, courier_name: str, tracking_number: str) -> str:

@@ -9,9 +9,9 @@ constraint (orders_suborder_pickup_code_open) says so, and a code is drawn again
 from __future__ import annotations
 
 import hmac
-import re
 import secrets
 
+from config.digits import code_normalize
 from marketplace.orders.models import OPEN_PICKUP_STATUSES, DeliveryKind, SubOrder, SubOrderStatus
 
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -24,8 +24,9 @@ def pickup_code_new() -> str:
 
 
 def pickup_code_normalize(typed: str) -> str:
-    """What the artisan typed, as stored: upper case, without spaces or dashes ("ab3-k9x" -> "AB3K9X")."""
-    return re.sub(r"[\s\-]", "", typed or "").upper()
+    """What the artisan typed, as stored: upper case, without spaces or dashes ("ab3-k9x" -> "AB3K9X"),
+    nor what a phone pastes around a copied code (config.digits.code_normalize)."""
+    return code_normalize(typed)
 
 
 def pickup_code_matches(*, sub_order: SubOrder, typed: str) -> bool:

@@ -175,6 +175,36 @@ def test_courier_shipping_gives_the_buyer_a_tracking_link(client, django_capture
     assert f'href="{link}"' in page
 
 
+# What a phone pastes around a number copied from a chat or a courier's app: direction marks
+# (U+202A ... U+202C, U+200E), a zero-width space, a no-break space, a word joiner; full-width letters.
+PASTED = "\u202a0113\u00a02345-6789\u200b0123\u202c\u200e\u2060"
+
+
+def test_a_receipt_number_pasted_with_invisible_characters_is_taken(client):
+    """The number looked exactly like the example and was refused ("Nomor resi JNE tidak seperti itu"):
+    the artisan could not ship without typing it again by hand."""
+    shop = f.shop()
+    order = paid_with(JNE_REG, (f.product(shop=shop, price_idr=120_000, stock=3), 1))
+    sub_order = order.sub_orders.get()
+    client.force_login(shop.owner)
+    response = client.post(reverse("dashboard:order_ship", args=[sub_order.pk]),
+                           {"courier": "JNE", "tracking_number": PASTED})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    sub_order.refresh_from_db()
+    assert (sub_order.status, sub_order.tracking_number) == (SubOrderStatus.SHIPPED, "0113234567890123")
+
+
+def test_a_pickup_code_pasted_with_invisible_characters_or_in_full_width_letters_is_taken(client, picked_up):
+    sub_order = picked_up["sub_order"]
+    client.force_login(picked_up["shop"].owner)
+    code = sub_order.pickup_code
+    full_width = "".join(chr(ord(char) + 0xFEE0) for char in code[3:])
+    typed = f"\u200e{code[:3].lower()}\u200b{full_width}\u202c"
+    response = client.post(reverse("dashboard:order_collect", args=[sub_order.pk]), {"code": typed})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert SubOrder.objects.get(pk=sub_order.pk).status == SubOrderStatus.COLLECTED
+
+
 @pytest.fixture
 def shipped(client, django_capture_on_commit_callbacks):
     """A JNE parcel marked shipped with a mistyped receipt number; the artisan signed in, emails cleared."""

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from config.digits import WholeNumberField
+from config.digits import WholeNumberField, ascii_digits, code_normalize
 from marketplace.orders import payouts
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
@@ -276,16 +276,17 @@ ACCOUNT_DIGITS = (6, 30)
 class BankAccountForm(forms.Form):
     bank_name = forms.CharField(label=_("Nama bank"), max_length=60,
                                 error_messages=_required(_("Tulis nama bank, mis. BRI, BNI, Bank Kalsel.")))
-    # Pasted from a chat or a note, a number comes with spaces around it (kept out by `strip`).
-    account_number = forms.RegexField(label=_("Nomor rekening"), regex=r"^[0-9]([0-9 \-]*[0-9])?$", strip=True,
-                                      max_length=80,
-                                      error_messages={"required": _("Tulis nomor rekening."),
-                                                      "invalid": _("Nomor rekening hanya berisi angka.")})
+    # Pasted from a chat or a note, a number comes with spaces, dashes and invisible direction marks
+    # (config.digits.code_normalize takes them out before the digits are checked).
+    account_number = forms.CharField(label=_("Nomor rekening"), max_length=80,
+                                     error_messages={"required": _("Tulis nomor rekening.")})
     account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=120,
                                      error_messages=_required(_("Tulis nama pemilik rekening seperti di buku tabungan.")))
 
     def clean_account_number(self):
-        number = re.sub(r"[\s\-]", "", self.cleaned_data["account_number"])
+        number = code_normalize(self.cleaned_data["account_number"])
+        if not ascii_digits(number):
+            raise ValidationError(_("Nomor rekening hanya berisi angka."), code="invalid")
         if not ACCOUNT_DIGITS[0] <= len(number) <= ACCOUNT_DIGITS[1]:
             raise ValidationError(_("Nomor rekening terdiri dari %(min)s sampai %(max)s angka; yang ditulis %(count)s."),
                                   code="length", params={"min": ACCOUNT_DIGITS[0], "max": ACCOUNT_DIGITS[1],

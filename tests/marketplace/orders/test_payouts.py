@@ -86,6 +86,16 @@ def test_a_pasted_account_number_with_spaces_around_it_is_taken_and_a_long_one_i
     assert PayoutAccount.objects.get(shop=sales["aminah"]).bank_name == "BRI"
 
 
+def test_an_account_number_pasted_from_a_chat_is_taken(client, sales):
+    """Copied from WhatsApp or a bank's app, a number comes wrapped in invisible direction marks: it
+    looked right and was refused with "Nomor rekening hanya berisi angka"."""
+    client.force_login(sales["aminah"].owner)
+    pasted = client.post("/toko/pendapatan/rekening/", {"bank_name": "BRI", "account_holder": "Aminah",
+                                                        "account_number": "\u202a0123-0100\u200b0123 501\u202c"})
+    assert pasted.status_code == 302, pasted.content.decode()[-2000:]
+    assert PayoutAccount.objects.get(shop=sales["aminah"]).account_number == "012301000123501"
+
+
 def test_settling_a_period_pays_only_shipped_goods_once(sales):
     payouts.payout_account_update_bank(shop=sales["aminah"], bank_name="Bank Kalsel", account_number="00123456789",
                                        account_holder="Aminah binti Usman")

@@ -25,15 +25,22 @@ def ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def code_normalize(text: str) -> str:
-    """A receipt number or a code as typed or pasted, as stored: upper case, without spaces, dashes
-    (en dashes too) and the invisible characters a phone pastes around text copied from a chat or an
-    app (direction marks such as U+202A and U+200E, zero-width spaces, word joiners: Unicode's format
-    characters); full-width letters and digits read as ASCII (NFKC). Anything else is kept, for the
-    caller's check to refuse."""
+# A dash as keyboards and phones make it: ASCII's, the hyphens, the en and em dashes, the minus sign.
+DASHES = "\\-\u2010-\u2015\u2212"
+
+
+def pasted_clean(text: str) -> str:
+    """Text as typed or pasted, without the invisible characters a phone pastes around text copied from
+    a chat, the contacts or an app (direction marks such as U+202A and U+200E, zero-width spaces, word
+    joiners: Unicode's format characters), full-width letters and digits read as ASCII (NFKC)."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    return re.sub(r"[\s\-\u2010-\u2015\u2212]", "", text).upper()  # any dash a keyboard makes
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def code_normalize(text: str) -> str:
+    """A receipt number or a code as typed or pasted (`pasted_clean`), as stored: upper case, without
+    spaces or dashes. Anything else is kept, for the caller's check to refuse."""
+    return re.sub(rf"[\s{DASHES}]", "", pasted_clean(text)).upper()
 
 
 def whole_number_read(text: str) -> int | None:

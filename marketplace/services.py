@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from config.digits import ascii_digits
+from config.digits import DASHES, ascii_digits, pasted_clean
 from config.tasks import email_send
 from marketplace.models import (
     MAX_PHOTOS_PER_PRODUCT,
@@ -43,10 +43,10 @@ def phone_normalize(value: str) -> str:
 
     Accepts what people type: 0812-3456-7890, 62 812 3456 7890, +62 812...
     """
-    value = (value or "").strip()
+    value = pasted_clean(value).strip()  # copied from the contacts: wrapped in direction marks
     if not value:
         return ""
-    compact = re.sub(r"[\s\-().]", "", value)
+    compact = re.sub(rf"[\s{DASHES}().]", "", value)
     if not PHONE_DIGITS.match(compact):
         raise ValidationError(_("Nomor WhatsApp tidak valid. Contoh: 0812 3456 7890."), code="invalid_phone")
     if compact.startswith("+"):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from config.digits import WholeNumberField, ascii_digits, code_normalize
+from config.digits import DASHES, WholeNumberField, ascii_digits, code_normalize, pasted_clean
 from marketplace.orders import payouts
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
@@ -179,7 +179,7 @@ class CheckoutForm(forms.Form):
 
     def clean_phone(self):
         if self._abroad():
-            compact = re.sub(r"[\s\-().]", "", self.cleaned_data["phone"])
+            compact = re.sub(rf"[\s{DASHES}().]", "", pasted_clean(self.cleaned_data["phone"]))
             if not FOREIGN_PHONE.match(compact):
                 raise ValidationError(_("Tulis nomor WhatsApp dengan kode negara, mis. +65 9123 4567."))
             return compact

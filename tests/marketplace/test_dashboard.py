@@ -148,6 +148,16 @@ def test_rejected_artisan_sees_the_reason_and_editing_resubmits(client):
     assert shop.story_id == "Cerita baru yang lebih lengkap."
 
 
+def test_a_whatsapp_number_copied_from_the_contacts_is_taken(client, artisan):
+    """Android's contacts and WhatsApp copy a number wrapped in direction marks (U+202A ... U+202C):
+    it looked right and was refused with "Nomor WhatsApp tidak valid"."""
+    response = client.post("/toko/profil/", {"name": artisan.name, "story_id": "Cerita.", "district": artisan.district_id,
+                                             "phone": "\u202a+62 812\u20113456\u20117890\u202c"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    artisan.refresh_from_db()
+    assert artisan.phone == "+6281234567890"
+
+
 def test_password_reset_reaches_an_imported_artisan_without_a_password(client):
     user = UserFactory(email="impor@contoh.id")
     user.set_unusable_password()

@@ -1,5 +1,7 @@
 """schema.org Product JSON-LD for product pages, so search engines show price, stock and rating."""
 
+from django.utils import timezone
+
 from config.renditions import rendition_of
 from marketplace.delivery import DeliveryFacts
 from marketplace.models import Product
@@ -19,7 +21,7 @@ def reviews_jsonld(summary) -> dict:
         "review": [{
             "@type": "Review",
             "author": {"@type": "Person", "name": review.author_name},
-            "datePublished": review.created_at.date().isoformat(),
+            "datePublished": timezone.localdate(review.created_at).isoformat(),  # its day in WITA, not UTC
             "reviewBody": review.text,
             "inLanguage": review.language,
             "reviewRating": {"@type": "Rating", "ratingValue": review.rating, "bestRating": 5, "worstRating": 1},

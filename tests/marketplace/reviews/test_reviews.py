@@ -472,3 +472,13 @@ def test_a_review_photo_waits_outside_the_public_media(client, delivered, settin
     assert not (settings.MEDIA_ROOT / photo.pending_file).exists()
     assert private_storage().exists(photo.pending_file)
     assert io.BytesIO(private_storage().open(photo.pending_file).read()).getbuffer().nbytes > 0
+
+
+def test_a_reviews_date_in_the_jsonld_is_its_day_in_wita(client):
+    """A review written at 07:30 WITA is 23:30 UTC the day before: the JSON-LD gave search engines
+    the UTC date, a day early for every review written before 08:00."""
+    review = ReviewFactory()
+    Review.objects.filter(pk=review.pk).update(
+        created_at=timezone.make_aware(timezone.datetime(2026, 12, 7, 7, 30)))  # TIME_ZONE: Asia/Makassar
+    data = jsonld_of(client.get(review.product.get_absolute_url()))
+    assert data["review"][0]["datePublished"] == "2026-12-07"

@@ -39,10 +39,15 @@ def _lock(sub_order: SubOrder) -> SubOrder:
 
 
 def suborder_mark_shipped(*, sub_order: SubOrder, courier: str, tracking_number: str) -> SubOrder:
+    """Mark a paid courier sub-order shipped; the buyer is emailed after the commit. The same courier and
+    number again (a double tap on a slow connection) is what was done, not an error, and emails nobody."""
     with transaction.atomic():
         sub_order = _lock(sub_order)
         if sub_order.status == SubOrderStatus.SHIPPED:
-            raise FulfilmentError(_("Pesanan ini sudah ditandai dikirim."))
+            if (sub_order.courier, sub_order.tracking_number) == (courier, tracking_number):
+                return sub_order
+            raise FulfilmentError(_("Pesanan ini sudah ditandai dikirim dengan nomor resi lain. Salah ketik? "
+                                    "Perbaiki nomor resinya di bawah."))
         if sub_order.is_pickup:
             raise FulfilmentError(_("Pembeli memilih mengambil sendiri di workshop: tandai “siap diambil”, "
                                     "jangan dikirim."))

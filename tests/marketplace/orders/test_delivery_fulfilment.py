@@ -175,6 +175,27 @@ def test_courier_shipping_gives_the_buyer_a_tracking_link(client, django_capture
     assert f'href="{link}"' in page
 
 
+def test_shipped_sent_twice_by_a_double_tap_is_done_once_not_an_error(client, django_capture_on_commit_callbacks):
+    """On a slow connection the artisan taps "Simpan dan beri tahu pembeli" twice: the second answer, the
+    one the phone shows, was a red 409 "Pesanan ini sudah ditandai dikirim" as if shipping had failed."""
+    shop = f.shop()
+    order = paid_with(JNE_REG, (f.product(shop=shop, price_idr=120_000, stock=3), 1))
+    sub_order = order.sub_orders.get()
+    client.force_login(shop.owner)
+    url = reverse("dashboard:order_ship", args=[sub_order.pk])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"courier": "JNE", "tracking_number": "0113234567890123"})
+        second = client.post(url, {"courier": "JNE", "tracking_number": "0113 2345 6789 0123"})
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert len(mail.outbox) == 1  # the buyer is told once
+    # Another number on a shipped parcel is still refused here: correcting it is the other form.
+    other = client.post(url, {"courier": "JNE", "tracking_number": "0113234567890999"})
+    assert other.status_code == 409 and "Perbaiki" in other.content.decode()
+    sub_order.refresh_from_db()
+    assert sub_order.tracking_number == "0113234567890123"
+
+
 # What a phone pastes around a number copied from a chat or a courier's app: direction marks
 # (U+202A ... U+202C, U+200E), a zero-width space, a no-break space, a word joiner; full-width letters.
 PASTED = "\u202a0113\u00a02345-6789\u200b0123\u202c\u200e\u2060"

@@ -13,7 +13,9 @@ from typing import Annotated, Any
 from django.http import JsonResponse
 from django.utils.translation import gettext, gettext_noop
 from pydantic import BaseModel, BeforeValidator, Field
-from pydantic_core import PydanticUseDefault
+from pydantic_core import PydanticCustomError, PydanticUseDefault
+
+from config.digits import whole_number_read
 
 # Messages for the constraints that pydantic checks itself (Field(ge=..., le=...) on integers);
 # a field's own messages (Schema.param_messages) come first.
@@ -76,7 +78,23 @@ def _comma_list(value):
     return list(dict.fromkeys(values))
 
 
+def _whole_rupiah(value):
+    """An amount as Indonesians write it (175000, 175.000, Rp 175.000), read by the rule the site's
+    forms follow (config.digits.whole_number_read). Pydantic's own int took the dots for a decimal
+    point: a search for products from "200.000" listed those from Rp 200. What is not a whole
+    number (200.5, 200,000, 200.00) is refused as pydantic refuses any other non-integer."""
+    if isinstance(value, int):
+        return value
+    text = _trimmed(value)
+    number = whole_number_read(text)
+    if number is None:
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+    return number
+
+
 Trimmed = BeforeValidator(_trimmed)
+# Whole rupiah: trimmed, blank = absent, dots between the thousands.
+WholeRupiah = BeforeValidator(_whole_rupiah)
 TrimmedLower = BeforeValidator(_trimmed_lower)
 CommaList = BeforeValidator(_comma_list)
 # A parameter read leniently: trimmed, blank = absent.

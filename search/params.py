@@ -18,6 +18,7 @@ from config.api_params import (
     ParamError,
     Trimmed,
     TrimmedLower,
+    WholeRupiah,
     parse_params,
 )
 from search.analysis import QueryPlan, plan_query
@@ -105,7 +106,9 @@ Kind = Literal[TYPE_NAMES]
 Language = Annotated[Literal["id", "en"], TrimmedLower,
                      Field(description="The language of the titles, snippets, URLs and messages returned.")]
 Facet = Annotated[list[str], CommaList]
-Price = Annotated[int, Field(ge=0, le=MAX_PRICE, description="Whole rupiah; products only."), Trimmed]
+Price = Annotated[int, Field(ge=0, le=MAX_PRICE, description="Whole rupiah, dots between the thousands allowed "
+                                                             "(175000, 175.000, Rp 175.000); products only."),
+                  WholeRupiah]
 LANGUAGE_MESSAGE = gettext_noop("lang harus id atau en.")
 QUERY_MESSAGES = {
     "lang": LANGUAGE_MESSAGE,

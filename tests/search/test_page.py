@@ -174,6 +174,22 @@ def test_bad_parameters_are_explained_to_tourists_not_in_the_apis_words(client, 
     assert client.get("/api/search", {"q": "pasar", **params}).json()["field"] == field
 
 
+def test_a_price_written_the_indonesian_way_filters_by_thousands(client, corpus):
+    """ "200.000" in the price filter is Rp 200.000, as on the marketplace's listing; it was read as
+    Rp 200, and the filter let through the Rp 175.000 cloth asked to be left out."""
+    cheap = "/id/kampung-sasirangan/produk/kain-gigi-haruan-merah/"
+    _response, soup = page(client, type="product", per_page="50")
+    assert cheap in str(soup.select_one("main"))
+    for typed in ("200.000", "Rp 200.000"):
+        response, soup = page(client, type="product", per_page="50", price_min=typed)
+        assert response.status_code == 200
+        assert soup.select(".search-result") and cheap not in str(soup.select_one("main"))
+        # The box shows the price as it was typed.
+        assert soup.select_one("input[name=price_min]")["value"] == typed
+    _response, soup = page(client, type="product", per_page="50", price_max="200.000")
+    assert cheap in str(soup.select_one("main"))
+
+
 def test_bad_parameter_message_in_english_on_the_english_page(client, corpus):
     response, soup = page(client, "/en/cari/", q="market", page="0")
     assert response.status_code == 400

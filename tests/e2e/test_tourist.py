@@ -5,6 +5,7 @@ posted to the live site."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from marketplace.orders.models import Order, OrderStatus
@@ -143,3 +144,26 @@ def test_a_finger_swiping_over_a_map_on_a_phone_scrolls_the_page(site, journey_f
             assert "pan-y" in touch_action and "leaflet-grab" not in classes, (touch_action, classes)
         else:
             assert "leaflet-grab" in classes, classes  # dragged with the mouse
+
+
+@pytest.mark.parametrize("path", ["/id/kampung-sasirangan/", "/id/cari/?type=product"])
+def test_a_price_typed_the_indonesian_way_filters_the_cloths(site, journey_factory, path):
+    """A tourist types "150.000" (Rp 150.000, as prices are written here) into the price filter of the
+    listing or the search. The boxes were the browser's number boxes (step 1000), which read the dot
+    as a decimal point and refused to send the form ("the two nearest valid values are 0 and 1000"),
+    though the server reads dots between the thousands. A text box with the phone's number pad sends
+    what was typed; the server reads it as Rp 150.000."""
+    journey = journey_factory("phone", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              locale="id-ID")
+    page = journey.page
+    page.goto(f"{site.url}{path}")
+    price_min = page.locator("input[name=price_min]")
+    price_min.evaluate("box => { const group = box.closest('details'); if (group) group.open = true; }")
+    assert price_min.get_attribute("inputmode") == "numeric"
+    price_min.press_sequentially("150.000")
+    price_min.press("Enter")
+    expect(page).to_have_url(re.compile(r"price_min=150\.000"))
+    expect(page.locator("input[name=price_min]")).to_have_value(re.compile(r"^150\.?000$"))
+    prices = [int(re.sub(r"\D", "", text)) for text in page.locator("main").get_by_text(re.compile(r"^Rp [\d.]+")).all_inner_texts()]
+    assert prices and min(prices) >= 150_000, prices
+    assert journey.errors == []

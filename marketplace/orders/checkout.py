@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -131,7 +132,13 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
     _refuse_when_payments_off()
     existing = Order.objects.filter(checkout_key=checkout_key).first()
     if existing is not None:
-        return existing
+        if existing.status != OrderStatus.AWAITING_PAYMENT or order_sent_as(
+                order=existing, contact=contact, address=address, delivery=delivery):
+            return existing
+        # The form that made `existing` sent again with a change (Back from the pay page to the form
+        # "Hitung ongkir" answered): a new attempt, as from a fresh form; the first one's stock goes back.
+        order_abandon_reservation(order=existing)
+        checkout_key = secrets.token_urlsafe(24)
     if not items:
         raise CheckoutError(_("Keranjang Anda kosong."), code="empty_cart")
     try:
@@ -144,6 +151,21 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
         if existing is None:
             raise
         return existing
+
+
+def order_sent_as(*, order: Order, contact: Contact, address: Address, delivery: dict[str, str]) -> bool:
+    """Whether `order` is what this checkout form asks for: the same contact, address and delivery per
+    shop (the values `_order_create` wrote). A form sent twice is; the same form sent again after a
+    change (another courier, pickup undone, a corrected street) is not."""
+    wrote = (order.name, order.email, order.phone, order.country, order.province, order.regency, order.district,
+             order.postal_code, order.street)
+    asked = (contact.name, contact.email, contact.phone, address.country or "ID", address.province, address.regency,
+             address.district, address.postal_code, address.street)
+    if wrote != asked:
+        return False
+    chosen = {slug: option for slug, option in
+              order.sub_orders.values_list("shop__slug", "delivery_option_id")}
+    return all((delivery or {}).get(slug, "") == option for slug, option in chosen.items())
 
 
 def delivery_options(*, items: list[tuple], address: Address, language: str = "id"):

@@ -328,3 +328,31 @@ def test_the_service_refuses_a_choice_it_did_not_offer_naming_the_shop_s_field(a
         f.order_start((kain, 1), address=dataclasses.replace(f.ADDRESS, province="Atlantis"), delivery={})
     assert refused.value.field == "province"
     assert not Order.objects.exists() and Product.objects.get(pk=kain.pk).stock == 5
+
+
+def test_the_form_sent_again_after_back_with_another_delivery_makes_the_order_the_buyer_chose(client, aminah):
+    """On a phone, Back from the pay page lands on the form the last "Hitung ongkir" answered (a POST:
+    Chrome offers to send it again), so the form comes back with the checkout key of the order just made.
+    The buyer who then picked a courier instead of collecting, or corrected the street, was sent to the
+    first order's payment without a word: pickup, Rp 175.000, the old street. The same form sent twice
+    (a double tap) still makes one order."""
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    first = emulator.checkout_form(client, **{f"shipping-{aminah.slug}": "pickup"})
+    assert first.status_code == 302
+    attempt = Order.objects.get()
+    assert attempt.sub_orders.get().delivery_kind == DeliveryKind.PICKUP and attempt.total_idr == 175_000
+    # Sent again as it was (a double tap, or Back and Continue without a change): the same order.
+    again = emulator.checkout_form(client, checkout_key=attempt.checkout_key, **{f"shipping-{aminah.slug}": "pickup"})
+    assert again["Location"] == first["Location"] and Order.objects.count() == 1
+    # The same form with a courier chosen and the street corrected: that order, not the first one.
+    courier = emulator.checkout_form(client, checkout_key=attempt.checkout_key, street="Jl. Kertajaya No. 21")
+    assert courier.status_code == 302 and courier["Location"] != first["Location"]
+    order = Order.objects.exclude(pk=attempt.pk).get()
+    assert courier["Location"].endswith(f"/checkout/{order.token}/bayar/")
+    sub_order = order.sub_orders.get()
+    assert sub_order.delivery_kind == DeliveryKind.COURIER and sub_order.shipping_idr > 0
+    assert order.total_idr == 175_000 + sub_order.shipping_idr and order.street == "Jl. Kertajaya No. 21"
+    # The first attempt's cloth went back on the shelf: one is held, by the order being paid.
+    kain.refresh_from_db()
+    assert kain.stock == 4

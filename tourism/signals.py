@@ -93,12 +93,27 @@ def _campaigns_changed(sender, instance, **kwargs):
     purge_tags((CAMPAIGNS,))
 
 
+def _event_dates_carried(sender, instance, **kwargs):
+    """An event published: after the commit, its translations take the Indonesian original's dates
+    (tourism.translations.event_dates_follow_original), their share images redrawn by the worker."""
+    transaction.on_commit(partial(_event_dates_follow, instance.pk), robust=True)
+
+
+def _event_dates_follow(page_id: int) -> None:
+    from tourism.share_images import page_share_images_make
+    from tourism.translations import event_dates_follow_original
+
+    for translation_id in event_dates_follow_original(page_id=page_id):
+        enqueue_on_commit(page_share_images_make, page_id=translation_id)
+
+
 def connect():
     from wagtail.models import PageViewRestriction
 
-    from tourism.models import CampaignPage
+    from tourism.models import CampaignPage, EventPage
 
     page_published.connect(_draw_share_images, dispatch_uid="tourism-share-images-redraw")
+    page_published.connect(_event_dates_carried, sender=EventPage, dispatch_uid="tourism-event-dates-follow")
     # Unpublished: the same task deletes them (it draws only for a live, public page).
     page_unpublished.connect(_draw_share_images, dispatch_uid="tourism-share-images-remove")
     page_unpublished.connect(_english_unpublished_with_its_original, dispatch_uid="tourism-english-unpublished")

@@ -9,11 +9,13 @@ changed, so a translator only has to translate and publish it.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from modelcluster.models import get_all_child_relations
 from wagtail.actions.convert_alias import ConvertAliasPageAction
 from wagtail.fields import StreamField
@@ -21,6 +23,10 @@ from wagtail.log_actions import log
 from wagtail.models import Locale, Page, PageLogEntry
 
 REFRESH_ACTION = "gebrak.english_copy_refresh"
+DATES_ACTION = "gebrak.event_dates_follow"
+# When an event starts and ends is the event's, not a language's: its translations take the Indonesian
+# original's (event_dates_follow_original), as a place's point is the original's (tourism.nearby).
+EVENT_DATE_FIELDS = ("start", "end")
 # Page fields a translation carries besides the page type's own; the slug stays the same
 # in both languages (switching language is a prefix swap).
 PAGE_FIELDS = ("title", "slug", "seo_title", "search_description")
@@ -170,3 +176,41 @@ def english_copy_for_translation(*, page: Page, user) -> EnglishCopy:
         draft.save_revision(user=user, log_action=True)
         log(instance=translation, action=REFRESH_ACTION, user=user, data={"fields": changed})
     return EnglishCopy(translation.specific, False, changed)
+
+
+def event_dates_follow_original(*, page_id: int) -> list[int]:
+    """After an event (the Indonesian original or a translation) is published: its translations take the
+    live original's start and end. Their page row (what visitors see: the page, the listings, the calendar
+    file, JSON-LD, the share image) and their live and later revisions (what the admin's editor opens, what
+    a translator's later publish would put back; older revisions stay history) are written, and a line in
+    their history says so. Text is left to the translator (the English backlog still lists the page). An
+    English event published with other dates gets the Indonesian ones back. Returns the translations changed."""
+    from tourism.models import EventPage
+
+    key = EventPage.objects.filter(pk=page_id).values_list("translation_key", flat=True).first()
+    original = (EventPage.objects.live().filter(translation_key=key, locale=Locale.get_default()).first()
+                if key else None)
+    if original is None:  # a translation whose original is gone or not live: nothing to follow
+        return []
+    values = {name: getattr(original, name) for name in EVENT_DATE_FIELDS}
+    stored = json.loads(json.dumps(values, cls=DjangoJSONEncoder))  # as a revision holds them
+    changed = []
+    with transaction.atomic():
+        for translation in EventPage.objects.filter(translation_key=key).exclude(pk=original.pk):
+            written = False
+            first = translation.live_revision_id or translation.latest_revision_id or 0
+            for revision in translation.revisions.filter(Q(pk__gte=first) | Q(approved_go_live_at__isnull=False)):
+                if any(revision.content.get(name) != value for name, value in stored.items()):
+                    revision.content.update(stored)
+                    revision.save(update_fields=["content"])
+                    written = True
+            row = [name for name, value in values.items() if getattr(translation, name) != value]
+            if row:
+                for name in row:
+                    setattr(translation, name, values[name])
+                translation.save(update_fields=row, clean=False)
+                written = True
+            if written:
+                log(instance=translation, action=DATES_ACTION, data={"from_page": original.pk, **stored})
+                changed.append(translation.pk)
+    return changed

@@ -155,6 +155,8 @@ def add_english_backlog_panel(request, panels):
 def register_english_copy_refresh(actions):
     actions.register_action(translations.REFRESH_ACTION, gettext_lazy("Perbarui salinan Inggris"),
                             gettext_lazy("Draf Inggris diperbarui dari bahasa Indonesia"))
+    actions.register_action(translations.DATES_ACTION, gettext_lazy("Tanggal acara mengikuti bahasa Indonesia"),
+                            gettext_lazy("Tanggal dan jam acara disamakan dengan halaman bahasa Indonesia"))
 
 
 @hooks.register("register_admin_urls")

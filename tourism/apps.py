@@ -7,13 +7,14 @@ class TourismConfig(AppConfig):
     verbose_name = _("Pariwisata")
 
     def ready(self):
-        from tourism import campaigns, destination_page, selectors, signals
+        from tourism import campaigns, destination_page, selectors, seo, signals
         from tourism.models import (
             CampaignIndexPage,
             CampaignPage,
             DestinationIndexPage,
             DestinationPage,
             EventIndexPage,
+            EventPage,
             HomePage,
         )
         from tourism.page_context import page_context_register
@@ -28,3 +29,7 @@ class TourismConfig(AppConfig):
         page_context_register(EventIndexPage, selectors.event_index_context)
         page_context_register(CampaignIndexPage, campaigns.campaign_index_context)
         page_context_register(CampaignPage, campaigns.campaign_page_context)
+        # Every page's language switch leads to its translation wherever that lives (tourism.seo).
+        for page_type in (HomePage, DestinationIndexPage, DestinationPage, EventIndexPage, EventPage,
+                          CampaignIndexPage, CampaignPage):
+            page_context_register(page_type, seo.language_switch_context)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from django.urls import translate_url
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page, Site
 
@@ -57,6 +59,43 @@ def page_language_urls(page, request=None) -> dict[str, str]:
         return tuple((language, url) for language, url in urls if url)
 
     return dict(remember_read(("language-urls", page.translation_key, _site_key(request)), read))
+
+
+def language_switch_context(page, request) -> dict:
+    """The header's language switch (and a listing's alternates) on a page: the address of its live
+    translation in each language, wherever it lives (an English slug of its own, or the Indonesian slug
+    changed after the English was made), with the request's query (a listing's filters and page); a
+    language without one keeps the same path under its prefix, where the fallback routing serves the
+    page. The prefix swap alone led "EN" to the Indonesian page served under an English address."""
+    def links() -> dict[str, str]:
+        query = request.META.get("QUERY_STRING", "")
+        urls = {code: translate_url(request.get_full_path(), code) for code in LANGUAGES}
+        for code, url in page_language_urls(page, request).items():
+            if code in urls:
+                urls[code] = f"{url}?{query}" if query else url
+        return urls
+
+    return {"language_alternates": SimpleLazyObject(links)}
+
+
+def translation_moved_url(page, request) -> str | None:
+    """Where to send a reader whom the fallback routing gave `page` (an Indonesian page under an
+    English address) although it has a live translation in the reader's language at another address:
+    that translation's address (and what followed the page's own, an event's calendar file, and the
+    query). None when the fallback is right (no such translation)."""
+    if not getattr(request, "translation_fallback", False):
+        return None
+    urls = page_language_urls(page, request)
+    language = reading_language()
+    target, own = urls.get(language), urls.get(page.locale.language_code)
+    if not target or not own or not own.startswith("/") or own.count("/") < 2:
+        return None
+    served_at = f"/{language}/{own.split('/', 2)[2]}"  # the page's own path under the reader's prefix
+    if not request.path.startswith(served_at) or target == served_at:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    url = target + request.path[len(served_at):]
+    return f"{url}?{query}" if query else url
 
 
 def _site_key(request) -> int | None:

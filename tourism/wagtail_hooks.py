@@ -17,7 +17,7 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from config.media import MediaUnavailable, media_store_guard, private_storage
-from tourism import share_stats, signals, translations, visitor_photos
+from tourism import seo, share_stats, signals, translations, visitor_photos
 from tourism.models import VisitorPhoto
 from tourism.routing import default_locale
 
@@ -149,6 +149,15 @@ class EnglishBacklogPanel(Component):
 def add_english_backlog_panel(request, panels):
     if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change"]):
         panels.append(EnglishBacklogPanel())
+
+
+@hooks.register("before_serve_page")
+def english_page_where_it_lives(page, request, serve_args, serve_kwargs):
+    """An English address that leads to an Indonesian page (the fallback routing) although the page has
+    an English translation elsewhere (its slug changed in one language) is sent there (302: the slugs may
+    meet again), instead of serving the Indonesian to English readers (tourism.seo.translation_moved_url)."""
+    url = seo.translation_moved_url(page, request)
+    return redirect(url) if url else None
 
 
 @hooks.register("register_log_actions")

@@ -33,6 +33,7 @@ from tourism.page_context import RegisteredContextMixin
 from tourism.routing import (
     RememberedLocaleMixin,
     RememberedRestrictionsMixin,
+    any_view_restriction,
     route_remembered,
 )
 from tourism.snippets import Category, District  # noqa: F401  (registers the snippets)
@@ -314,6 +315,15 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
         """Whether it ends on a later day than it starts (WITA): a list names its last day too, or a
         festival over two days and a night market until one in the morning read as one evening."""
         return self.end is not None and timezone.localdate(self.end) != timezone.localdate(self.start)
+
+    @property
+    def venue_is_public(self) -> bool:
+        """Whether the venue's page is there to link to: live and not private. An editor unpublished a
+        destination (closed for works) and its events still linked to it, a 404; they name it only."""
+        venue = self.venue
+        if venue is None or not venue.live:
+            return False
+        return not any_view_restriction() or not venue.get_view_restrictions().exists()
 
     @property
     def coordinates(self):

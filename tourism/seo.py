@@ -239,7 +239,7 @@ def event_jsonld(page, *, request, canonical: str) -> dict:
     coordinates = page.coordinates
     if coordinates:
         place["geo"] = _geo(*coordinates)
-    if page.venue_id:
+    if page.venue_id and page.venue_is_public:  # an unpublished venue's address is a 404
         place["url"] = absolute(request, page.venue.get_url(request))
     data = {
         "@context": "https://schema.org",

@@ -237,3 +237,19 @@ def test_deleting_an_indonesian_page_still_takes_its_english_down(client, home_p
         assert client.post(f"/admin/pages/{page.pk}/delete/").status_code == 302
     assert not Page.objects.get(pk=english.pk).live and len(unpublish_entries(english)) == 1
     assert client.get("/en/destinasi/dihapus/").status_code == 404
+
+
+def test_an_unpublished_venue_is_named_but_not_linked_by_its_events(client, home_page, django_capture_on_commit_callbacks):
+    """An editor unpublished a destination (closed for works); the events held there still linked to it, a
+    404, on their page and in their JSON-LD's location (found by an editor's walk). Its name stays: the
+    place is still where the event is."""
+    venue = factories.destination(slug="tempat-ditutup", title="Balai Ditutup")
+    factories.event(slug="acara-di-balai", title="Acara di Balai", venue=venue)
+    shown = client.get("/id/acara/acara-di-balai/").content.decode()  # stored in the page cache
+    assert 'href="/id/destinasi/tempat-ditutup/"' in shown
+    with django_capture_on_commit_callbacks(execute=True):
+        DestinationPage.objects.get(pk=venue.pk).unpublish()
+    shown = client.get("/id/acara/acara-di-balai/").content.decode()
+    assert "Balai Ditutup" in shown
+    assert "/destinasi/tempat-ditutup/" not in shown
+    assert client.get("/id/destinasi/tempat-ditutup/").status_code == 404

@@ -26,7 +26,7 @@ from config.page_cache import page_translations_listed
 from config.remembered import remember_read
 from config.renditions import rendition_of
 from tourism.links import absolute
-from tourism.routing import public_pages
+from tourism.routing import locale_codes, public_pages
 from tourism.shareables import shareable_for
 from tourism.sitemaps import SiteSitemap
 
@@ -87,7 +87,7 @@ def translation_moved_url(page, request) -> str | None:
         return None
     urls = page_language_urls(page, request)
     language = reading_language()
-    target, own = urls.get(language), urls.get(page.locale.language_code)
+    target, own = urls.get(language), urls.get(locale_codes().get(page.locale_id, ""))
     if not target or not own or not own.startswith("/") or own.count("/") < 2:
         return None
     served_at = f"/{language}/{own.split('/', 2)[2]}"  # the page's own path under the reader's prefix

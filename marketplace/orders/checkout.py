@@ -19,13 +19,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,50 +123,64 @@ def amount_too_large_message() -> str:
 # --- 1. The order -------------------------------------------------------------------------
 
 def checkout_start(*, items: list[CartItem], contact: Contact, address: Address, delivery: dict[str, str],
-                   user=None, language: str = "id", checkout_key: str) -> Order:
+                   user=None, language: str = "id", checkout_key: str, replaces: Order | None = None) -> Order:
     """One order, one sub-order per shop, stock reserved; all or nothing.
 
     `delivery`: the option id the buyer chose per shop slug. The server prices it again
     (marketplace.shipping: `shipping_options` for the address, `shipping_choose`); a choice it did not
     offer, a missing one, or a shop that cannot deliver there is a CheckoutError (400, the shop's field
-    named) and nothing is written. The order's total is the goods plus every shop's shipping."""
+    named) and nothing is written. The order's total is the goods plus every shop's shipping.
+
+    `checkout_key` is the form's own (one per form shown): the same form sent again as it was (a double
+    tap, at once or later) is the order it made; sent again with a change (Back from the pay page, another
+    courier chosen, the street corrected) it is a new order, and the attempts it replaces give their stock
+    back in the same transaction: those of the same form, and `replaces` (the buyer's last unpaid order,
+    when they went back to the cart). A refused attempt leaves them as they were."""
     _refuse_when_payments_off()
-    existing = Order.objects.filter(checkout_key=checkout_key).first()
+    key = order_checkout_key(form_key=checkout_key, items=items, contact=contact, address=address,
+                             delivery=delivery)
+    existing = Order.objects.filter(checkout_key=key).first()
     if existing is not None:
-        if existing.status != OrderStatus.AWAITING_PAYMENT or order_sent_as(
-                order=existing, contact=contact, address=address, delivery=delivery):
-            return existing
-        # The form that made `existing` sent again with a change (Back from the pay page to the form
-        # "Hitung ongkir" answered): a new attempt, as from a fresh form; the first one's stock goes back.
-        order_abandon_reservation(order=existing)
-        checkout_key = secrets.token_urlsafe(24)
+        return existing
     if not items:
         raise CheckoutError(_("Keranjang Anda kosong."), code="empty_cart")
     try:
         with transaction.atomic():
+            replaced = Q(checkout_key__startswith=_form_part(checkout_key))
+            if replaces is not None:
+                replaced |= Q(pk=replaces.pk)
+            for earlier in Order.objects.select_for_update().filter(replaced, status=OrderStatus.AWAITING_PAYMENT):
+                stock.stock_release(order=earlier)
             return _order_create(items=items, contact=contact, address=address, delivery=delivery, user=user,
-                                 language=language, checkout_key=checkout_key)
+                                 language=language, checkout_key=key)
     except IntegrityError:
-        # The same form submitted twice at once: the other request made the order.
-        existing = Order.objects.filter(checkout_key=checkout_key).first()
+        # The same form sent twice at once: the other request made the order (and this one's release of
+        # it, in the same transaction, was rolled back).
+        existing = Order.objects.filter(checkout_key=key).first()
         if existing is None:
             raise
         return existing
 
 
-def order_sent_as(*, order: Order, contact: Contact, address: Address, delivery: dict[str, str]) -> bool:
-    """Whether `order` is what this checkout form asks for: the same contact, address and delivery per
-    shop (the values `_order_create` wrote). A form sent twice is; the same form sent again after a
-    change (another courier, pickup undone, a corrected street) is not."""
-    wrote = (order.name, order.email, order.phone, order.country, order.province, order.regency, order.district,
-             order.postal_code, order.street)
-    asked = (contact.name, contact.email, contact.phone, address.country or "ID", address.province, address.regency,
-             address.district, address.postal_code, address.street)
-    if wrote != asked:
-        return False
-    chosen = {slug: option for slug, option in
-              order.sub_orders.values_list("shop__slug", "delivery_option_id")}
-    return all((delivery or {}).get(slug, "") == option for slug, option in chosen.items())
+def _form_part(form_key: str) -> str:
+    return form_key[:32] + "."
+
+
+def order_checkout_key(*, form_key: str, items: list[CartItem], contact: Contact, address: Address,
+                       delivery: dict[str, str]) -> str:
+    """The order's key: the form's key with a digest of what it asked for (the cart's lines, contact,
+    address, each shop's delivery), at most 64 characters. Equal for the same form sent as it was."""
+    asked = (sorted((item.product_id, item.size_id or 0, item.quantity) for item in items),
+             (contact.name, contact.email, contact.phone),
+             (address.country or "ID", address.province, address.regency, address.district, address.postal_code,
+              address.street),
+             sorted((delivery or {}).items()))
+    return _form_part(form_key) + hashlib.sha256(repr(asked).encode()).hexdigest()[:31]
+
+
+def order_made_by_form(*, order: Order, form_key: str) -> bool:
+    """Whether `order` was made by the checkout form whose key is `form_key` (with any of its details)."""
+    return order.checkout_key.startswith(_form_part(form_key))
 
 
 def delivery_options(*, items: list[tuple], address: Address, language: str = "id"):
@@ -240,17 +255,6 @@ def _order_create(*, items, contact, address, delivery, user, language, checkout
     except stock.OutOfStock as error:
         raise _out_of_stock_error(error) from error
     return order
-
-
-def order_abandon_reservation(*, order: Order) -> None:
-    """The buyer went back to the cart and starts again: give the earlier attempt's stock back.
-
-    The order stays payable; a payment that still arrives is honoured if stock allows.
-    """
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status == OrderStatus.AWAITING_PAYMENT:
-            stock.stock_release(order=order)
 
 
 # --- 2. The PaymentIntent -----------------------------------------------------------------

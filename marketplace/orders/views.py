@@ -355,13 +355,13 @@ def checkout_view(request):
     if request.POST.get("action") == "quote":
         # "Hitung ongkir" without JavaScript: the same form again, with each shop's options and the total.
         return render(request, "orders/checkout.html", context)
-    if previous is not None and previous.checkout_key != data["checkout_key"]:
-        # Back from the payment page to change the cart: the earlier attempt's stock goes back.
-        checkout.order_abandon_reservation(order=previous)
     try:
         order = checkout.checkout_start(
             items=contents.items(), user=request.user, language=get_language() or "id",
             checkout_key=data["checkout_key"],
+            # Back from the payment page to change the cart, then a new form: the earlier attempt's stock
+            # goes back with this order's making (that of the same form sent again, checkout_start knows).
+            replaces=previous,
             contact=checkout.Contact(name=data["name"], email=data["email"], phone=data["phone"]),
             address=address,
             delivery={group.shop.slug: request.POST.get(choice_field(group.shop), "") for group in contents.groups})

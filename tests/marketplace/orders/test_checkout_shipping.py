@@ -338,15 +338,16 @@ def test_the_form_sent_again_after_back_with_another_delivery_makes_the_order_th
     (a double tap) still makes one order."""
     kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=5)
     client.post(ADD, {"product": kain.pk, "quantity": 1})
-    first = emulator.checkout_form(client, **{f"shipping-{aminah.slug}": "pickup"})
+    form_key = "f" * 32  # the checkout form's hidden key, as the page that Back shows again holds it
+    first = emulator.checkout_form(client, checkout_key=form_key, **{f"shipping-{aminah.slug}": "pickup"})
     assert first.status_code == 302
     attempt = Order.objects.get()
     assert attempt.sub_orders.get().delivery_kind == DeliveryKind.PICKUP and attempt.total_idr == 175_000
     # Sent again as it was (a double tap, or Back and Continue without a change): the same order.
-    again = emulator.checkout_form(client, checkout_key=attempt.checkout_key, **{f"shipping-{aminah.slug}": "pickup"})
+    again = emulator.checkout_form(client, checkout_key=form_key, **{f"shipping-{aminah.slug}": "pickup"})
     assert again["Location"] == first["Location"] and Order.objects.count() == 1
     # The same form with a courier chosen and the street corrected: that order, not the first one.
-    courier = emulator.checkout_form(client, checkout_key=attempt.checkout_key, street="Jl. Kertajaya No. 21")
+    courier = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21")
     assert courier.status_code == 302 and courier["Location"] != first["Location"]
     order = Order.objects.exclude(pk=attempt.pk).get()
     assert courier["Location"].endswith(f"/checkout/{order.token}/bayar/")
@@ -356,3 +357,53 @@ def test_the_form_sent_again_after_back_with_another_delivery_makes_the_order_th
     # The first attempt's cloth went back on the shelf: one is held, by the order being paid.
     kain.refresh_from_db()
     assert kain.stock == 4
+
+
+def test_the_changed_form_sent_twice_makes_one_order(client, aminah):
+    """Back, another street, and "Lanjut ke pembayaran" tapped twice on a slow connection: one new order
+    and one pay page, not a new order per tap (an order under a new random key could not be found again)."""
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    form_key = "g" * 32
+    first = emulator.checkout_form(client, checkout_key=form_key, **{f"shipping-{aminah.slug}": "pickup"})
+    one = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21")
+    two = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21")
+    assert first["Location"] != one["Location"] == two["Location"]
+    assert Order.objects.count() == 2
+    kain.refresh_from_db()
+    assert kain.stock == 4  # the pickup attempt gave its cloth back; the courier order holds one
+
+
+def test_the_changed_form_tapped_twice_at_once_with_the_last_cloth_is_one_order(aminah):
+    """Both taps read the first attempt before either made the new order (the second one's request began
+    before the first answered): the second is the first's order, not "Maaf, ... baru saja habis"."""
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=1)
+    attempt = f.order_start((kain, 1), key="k" * 24, kind="pickup")
+    moved = dataclasses.replace(f.ADDRESS, street="Jl. Kertajaya No. 21")
+    made = f.order_start((kain, 1), key="k" * 24, address=moved)
+    assert made.pk != attempt.pk
+    assert f.order_start((kain, 1), key="k" * 24, address=moved).pk == made.pk
+    assert Product.objects.get(pk=kain.pk).stock == 0 and Order.objects.count() == 2
+
+
+def test_a_refused_new_attempt_leaves_the_first_attempt_holding_its_cloth(aminah):
+    """The changed form is refused (a delivery the shop does not offer: 400): nothing changed, the first
+    attempt, which the buyer can still pay, still holds the last cloth."""
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=1)
+    f.order_start((kain, 1), key="k" * 24, kind="pickup")
+    with pytest.raises(checkout.CheckoutError):
+        f.order_start((kain, 1), key="k" * 24, delivery={aminah.slug: "no-such-option"})
+    assert Product.objects.get(pk=kain.pk).stock == 0
+    assert OrderLine.objects.get().stock_state == "reserved"
+
+
+def test_a_refused_order_after_going_back_to_the_cart_leaves_the_earlier_one_holding(client, aminah):
+    """Back to the cart, then a new checkout form that is refused: the earlier, still payable attempt
+    keeps its cloth (it was given back before the new order was even checked)."""
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=1)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    assert emulator.checkout_form(client, **{f"shipping-{aminah.slug}": "pickup"}).status_code == 302
+    refused = emulator.checkout_form(client, **{f"shipping-{aminah.slug}": "no-such-option"})
+    assert refused.status_code == 400
+    assert Product.objects.get(pk=kain.pk).stock == 0
+    assert OrderLine.objects.get().stock_state == "reserved"

@@ -15,7 +15,12 @@ class SiteWideConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from modelcluster.fields import ParentalKey
         from wagtail.models import Page
-        from wagtail.signals import page_published, page_unpublished, post_page_move
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+        )
 
         from config import admin_dates, dependencies, digits, health, page_cache, renditions
 
@@ -43,6 +48,8 @@ class SiteWideConfig(AppConfig):
         page_published.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-publish")
         page_unpublished.connect(page_cache.purge_on_model_change, dispatch_uid="page-cache-purge-unpublish")
         post_page_move.connect(page_cache.page_cache_purge_after_commit, dispatch_uid="page-cache-purge-move")
+        page_slug_changed.connect(page_cache.page_cache_purge_when_addresses_below_move,
+                                  dispatch_uid="page-cache-purge-slug-changed")
 
         page_published.connect(renditions.on_page_published, dispatch_uid="renditions-page-published")
         for label, handler in [

@@ -230,6 +230,15 @@ def page_cache_purge_after_commit(**_signal_kwargs) -> None:
     transaction.on_commit(page_cache_purge)
 
 
+def page_cache_purge_when_addresses_below_move(*, instance, **_signal_kwargs) -> None:
+    """Wagtail's page_slug_changed (sent after the commit): a page with pages below it renamed moves all
+    their addresses in one update of their paths, with no signal per page, and every page that links to
+    one of them (a listing's cards, a translation's language switch) would keep the old address: purged
+    as a move is. A page without children is purged through its own tags (page_changes)."""
+    if not instance.is_leaf():
+        page_cache_purge_after_commit()
+
+
 def page_shown_as(page) -> tuple[str, ...]:
     """What reading a Wagtail page records: the page itself."""
     return (f"page:{page.pk}",)

@@ -4,7 +4,7 @@ import pytest
 from wagtail.models import Locale
 
 from tests.tourism import factories
-from tourism.models import DestinationPage
+from tourism.models import DestinationIndexPage, DestinationPage
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,18 @@ def test_a_page_without_english_is_still_served_under_the_english_address(client
     assert response.status_code == 200 and "Hanya Indonesia" in response.content.decode()
     assert switch_links(response.content.decode()) == ("/id/destinasi/hanya-indonesia/",
                                                        "/en/destinasi/hanya-indonesia/")
+
+
+def test_after_the_english_index_is_renamed_the_switch_follows(client, home_page, django_capture_on_commit_callbacks):
+    """Renaming a page with pages below it moves every one of their addresses (Wagtail rewrites their paths
+    in one update, with no signal per page): the Indonesian destination's "EN" still led to the English
+    page's old address, where the fallback served Indonesian (found by a review)."""
+    page = factories.destination(slug="waduk-uji", title="Waduk Uji", english_title="Test Reservoir")
+    english = DestinationPage.objects.get(pk=page.get_translation(Locale.objects.get(language_code="en")).pk)
+    assert switch_links(client.get("/id/destinasi/waduk-uji/").content.decode())[1] == "/en/destinasi/waduk-uji/"
+    index = DestinationIndexPage.objects.get(pk=english.get_parent().pk)
+    index.slug = "destinations"
+    with django_capture_on_commit_callbacks(execute=True):
+        index.save_revision().publish()
+    assert client.get("/en/destinations/waduk-uji/").status_code == 200
+    assert switch_links(client.get("/id/destinasi/waduk-uji/").content.decode())[1] == "/en/destinations/waduk-uji/"

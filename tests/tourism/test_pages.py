@@ -237,6 +237,23 @@ class TestCalendarFile:
         assert "LOCATION:Kec. Martapura\\, Kabupaten Banjar\\, Kalimantan Selatan\r\n" in indonesian
         assert "LOCATION:Martapura District\\, Banjar Regency\\, South Kalimantan\r\n" in english
 
+    def test_stamped_when_the_file_is_made_in_utc(self, client, home_page):
+        # RFC 5545 3.8.7.2: with METHOD, DTSTAMP is when the iCalendar object was made (not the event's last
+        # publication, which is LAST-MODIFIED), in UTC.
+        from datetime import UTC
+
+        from tourism.models import EventPage
+
+        event = factories.event(slug="pengajian", start=datetime(2027, 1, 10, 20, 0, tzinfo=WITA))
+        EventPage.objects.filter(pk=event.pk).update(last_published_at=datetime(2026, 1, 5, 11, 0, tzinfo=WITA))
+        before = timezone.now().replace(microsecond=0)
+        lines = client.get("/id/acara/pengajian/kalender/").content.decode().split("\r\n")
+        stamp = next(line for line in lines if line.startswith("DTSTAMP:")).removeprefix("DTSTAMP:")
+        assert stamp.endswith("Z")
+        made = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        assert before <= made <= timezone.now() + timedelta(seconds=1)
+        assert "LAST-MODIFIED:20260105T030000Z" in lines
+
     def test_event_without_end_lasts_two_hours(self, client, home_page):
         factories.event(slug="pengajian", start=datetime(2027, 1, 10, 20, 0, tzinfo=WITA))
         body = client.get("/id/acara/pengajian/kalender/").content.decode()

@@ -107,3 +107,22 @@ def test_whatsapp_shares_of_a_plan_are_counted_like_a_pages(client, shared):
     assert tallies == {(ShareEvent.CLICK, "whatsapp", 1), (ShareEvent.VISIT, "whatsapp", 1)}
     titles = {row["title"] for row in share_dashboard()["top_pages"]}
     assert f"Rencana perjalanan #{shared.pk}" in titles
+
+
+def test_the_calendar_is_stamped_when_it_is_made_in_utc(client, shared, places):
+    # RFC 5545 3.8.7.2: with METHOD, DTSTAMP is when the iCalendar object was made; the event's
+    # last publication goes in LAST-MODIFIED.
+    from datetime import UTC, datetime, timedelta
+
+    from tourism.models import EventPage
+
+    published = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
+    EventPage.objects.filter(pk=places["festival"].pk).update(last_published_at=published)
+    before = datetime.now(UTC).replace(microsecond=0)
+    lines = Client().get(f"/id/rencana/lihat/{shared.share_token}/kalender/").content.decode().split("\r\n")
+    after = datetime.now(UTC)
+    stamp = next(line for line in lines if line.startswith("DTSTAMP:")).removeprefix("DTSTAMP:")
+    assert stamp.endswith("Z")
+    made = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    assert before <= made <= after + timedelta(seconds=1)
+    assert "LAST-MODIFIED:20260105T030000Z" in lines

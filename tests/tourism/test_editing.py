@@ -253,3 +253,33 @@ def test_an_unpublished_venue_is_named_but_not_linked_by_its_events(client, home
     assert "Balai Ditutup" in shown
     assert "/destinasi/tempat-ditutup/" not in shown
     assert client.get("/id/destinasi/tempat-ditutup/").status_code == 404
+
+
+@pytest.mark.parametrize("group", [EDITORS, MODERATORS])
+def test_editors_manage_search_promotions_and_redirects(client, home_page, group):
+    """docs/decisions.md: editors pick promotions from popular searches and keep redirects; their groups
+    had no permission for either, so the admin refused them both."""
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    client.force_login(staff("editor-promosi", group))
+    dashboard = client.get("/admin/").content.decode()
+    assert "/admin/searchpicks/" in dashboard and "/admin/redirects/" in dashboard  # in the Settings menu
+    for path in ("/admin/searchpicks/", "/admin/searchpicks/add/", "/admin/searchpicks/queries/chooser/",
+                 "/admin/redirects/", "/admin/redirects/add/", "/admin/redirects/import/"):
+        assert client.get(path).status_code == 200, path
+    target = factories.destination(slug="lok-baintan-promosi")
+    response = client.post("/admin/searchpicks/add/", {
+        "query_string": "pasar terapung",
+        "editors_picks-TOTAL_FORMS": "1", "editors_picks-INITIAL_FORMS": "0",
+        "editors_picks-MIN_NUM_FORMS": "0", "editors_picks-MAX_NUM_FORMS": "1000",
+        "editors_picks-0-page": str(target.pk), "editors_picks-0-ORDER": "1", "editors_picks-0-DELETE": "",
+        "editors_picks-0-external_link_url": "", "editors_picks-0-external_link_text": "",
+        "editors_picks-0-description": "Pasar di atas sungai."})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SearchPromotion.objects.get().page_id == target.pk
+    response = client.post("/admin/redirects/add/", {
+        "old_path": "/id/pasar-terapung/", "site": "", "is_permanent": "on", "redirect_page": str(target.pk),
+        "redirect_page_route_path": "", "redirect_link": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Redirect.objects.get().redirect_page_id == target.pk

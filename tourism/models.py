@@ -29,6 +29,7 @@ from config.translations import default_original
 from tourism.blocks import BodyBlock
 from tourism.calendar import event_to_ics
 from tourism.campaign_blocks import CampaignBodyBlock
+from tourism.event_dates import EventDateFieldPanel, EventPageForm
 from tourism.page_context import RegisteredContextMixin
 from tourism.routing import (
     RememberedLocaleMixin,
@@ -267,7 +268,7 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
-        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldRowPanel([EventDateFieldPanel("start"), EventDateFieldPanel("end")]),
         FieldPanel("main_image"),
         FieldPanel("body"),
         MultiFieldPanel([
@@ -285,6 +286,7 @@ class EventPage(TranslationFallbackMixin, RememberedRestrictionsMixin, Registere
     ]
     parent_page_types = ["tourism.EventIndexPage"]
     subpage_types = []
+    base_form_class = EventPageForm
 
     class Meta:
         verbose_name = _("acara")

@@ -22,11 +22,10 @@ from wagtail.fields import StreamField
 from wagtail.log_actions import log
 from wagtail.models import Locale, Page, PageLogEntry
 
+from tourism.event_dates import EVENT_DATE_FIELDS
+
 REFRESH_ACTION = "gebrak.english_copy_refresh"
 DATES_ACTION = "gebrak.event_dates_follow"
-# When an event starts and ends is the event's, not a language's: its translations take the Indonesian
-# original's (event_dates_follow_original), as a place's point is the original's (tourism.nearby).
-EVENT_DATE_FIELDS = ("start", "end")
 # Page fields a translation carries besides the page type's own; the slug stays the same
 # in both languages (switching language is a prefix swap).
 PAGE_FIELDS = ("title", "slug", "seo_title", "search_description")

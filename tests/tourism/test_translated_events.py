@@ -86,3 +86,58 @@ def test_an_english_page_published_with_other_dates_takes_the_indonesian_ones(ho
         english.save_revision().publish()
     assert EventPage.objects.get(pk=english.pk).start == start
     assert EventPage.objects.get(pk=english.pk).get_latest_revision_as_object().start == start
+
+
+FOLLOWS = "Tanggal acara mengikuti halaman bahasa Indonesia"
+
+
+def date_inputs(page_html: str) -> dict:
+    """The start and end inputs of an admin edit form, by name: whether an editor can type in them."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_html, "html.parser")
+    return {tag["name"]: not tag.has_attr("disabled") for tag in soup.select("input[name=start], input[name=end]")}
+
+
+def test_an_english_events_dates_are_read_only_in_the_admin_and_kept_on_publish(client, home_page,
+                                                                               django_capture_on_commit_callbacks):
+    """The English edit form showed start and end as fields to type in; what was typed there was replaced
+    when the Indonesian was published. They are shown read-only, saying where they are changed, and a
+    publish of the English keeps the event's dates (nothing typed, or something sent anyway)."""
+    from tests.config.test_admin_forms import edit_form_data
+
+    start = datetime(2030, 5, 2, 19, 30, tzinfo=WITA)
+    page, english = translated_event(slug="bacatuk-admin", start=start, end=start + timedelta(hours=3))
+    client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
+
+    indonesian_form = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert date_inputs(indonesian_form) == {"start": True, "end": True} and FOLLOWS not in indonesian_form
+    english_form = client.get(f"/admin/pages/{english.pk}/edit/").content.decode()
+    assert not any(date_inputs(english_form).values()), date_inputs(english_form)
+    assert FOLLOWS in english_form and "2 Mei 2030, 19.30" in english_form  # shown, with where to change them
+
+    for typed in ({}, {"start": "01-01-2031 08:00", "end": "01-01-2031 10:00"}):
+        data = {**edit_form_data(client, english), **typed, "title": "Bacatuk Festival", "action-publish": "publish"}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/admin/pages/{english.pk}/edit/", data)
+        assert response.status_code == 302, response.context["form"].errors if response.context else response
+        published = EventPage.objects.get(pk=english.pk)
+        assert (published.start, published.end) == (start, start + timedelta(hours=3)), typed
+        assert published.live_revision.as_object().start == start
+    assert EventPage.objects.get(pk=page.pk).start == start
+    # An editor whose admin is in English reads why in English.
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(User.objects.get(username="kepala"))
+    UserProfile.objects.filter(pk=profile.pk).update(preferred_language="en")
+    assert "The event&#x27;s dates follow the Indonesian page" in client.get(f"/admin/pages/{english.pk}/edit/").text
+
+
+def test_an_english_only_event_keeps_its_dates_editable(client, home_page):
+    """An event made in English with no Indonesian original has nothing to follow."""
+    page, english = translated_event(slug="hanya-inggris", start=datetime(2030, 6, 1, 8, 0, tzinfo=WITA),
+                                     end=datetime(2030, 6, 1, 10, 0, tzinfo=WITA))
+    page.delete()
+    client.force_login(User.objects.create_superuser("kepala", "kepala@banjarkab.go.id", "pw"))
+    english_form = client.get(f"/admin/pages/{english.pk}/edit/").content.decode()
+    assert date_inputs(english_form) == {"start": True, "end": True} and FOLLOWS not in english_form

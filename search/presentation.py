@@ -51,7 +51,7 @@ def _param_error_message(error: SearchParamError) -> str:
     if error.field in ("price_min", "price_max"):
         if error.code == "order":
             return _("Harga “Sampai” tidak boleh lebih kecil dari harga “Dari”.")
-        return _("Tulis harga sebagai angka rupiah utuh, mis. 175000.")
+        return _("Tulis harga sebagai angka rupiah utuh, mis. 175000 atau 175.000.")
     if error.field == "type":
         return _("Jenis hasil itu tidak dikenal. Pilih jenis dari saringan.")
     return _("Alamat pencarian ini berisi saringan yang tidak dikenal. Cari lagi tanpa saringan itu.")

@@ -155,8 +155,8 @@ def test_bad_parameters_show_a_message_not_an_error_page(client, corpus):
     ({"per_page": "500"}, "Halaman hasil itu tidak ada. Mulai lagi dari halaman pertama."),
     ({"near": "abc"}, "Lokasi untuk mengurutkan menurut jarak tidak dapat dibaca. Cari lagi tanpa lokasi itu."),
     ({"near": "999,1"}, "Lokasi untuk mengurutkan menurut jarak tidak dapat dibaca. Cari lagi tanpa lokasi itu."),
-    ({"price_min": "abc"}, "Tulis harga sebagai angka rupiah utuh, mis. 175000."),
-    ({"price_max": "-5"}, "Tulis harga sebagai angka rupiah utuh, mis. 175000."),
+    ({"price_min": "abc"}, "Tulis harga sebagai angka rupiah utuh, mis. 175000 atau 175.000."),
+    ({"price_max": "-5"}, "Tulis harga sebagai angka rupiah utuh, mis. 175000 atau 175.000."),
     ({"price_min": "500", "price_max": "100"}, "Harga “Sampai” tidak boleh lebih kecil dari harga “Dari”."),
     ({"type": "hotel"}, "Jenis hasil itu tidak dikenal. Pilih jenis dari saringan."),
     ({"in_stock": "maybe"}, "Alamat pencarian ini berisi saringan yang tidak dikenal. Cari lagi tanpa saringan itu."),
@@ -196,6 +196,14 @@ def test_bad_parameter_message_in_english_on_the_english_page(client, corpus):
     assert soup.select_one(".notice--error").get_text(" ", strip=True).startswith(
         "That page of results does not exist. Start again from the first page.")
     assert "page minimal" not in response.text and "page must be" not in response.text
+
+
+def test_the_price_message_shows_both_ways_of_writing_an_amount_in_english_too(client, corpus):
+    """Indonesians write "175.000"; the example gave only "175000", as if the dots were wrong."""
+    response, soup = page(client, "/en/cari/", q="sasirangan", price_min="murah")
+    assert response.status_code == 400
+    assert soup.select_one(".notice--error").get_text(" ", strip=True).startswith(
+        "Enter the price as whole rupiah, e.g. 175000 or 175.000.")
 
 
 def test_an_over_long_query_is_refused_without_echoing_it_in_full(client, corpus):

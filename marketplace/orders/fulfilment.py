@@ -114,13 +114,14 @@ def suborder_mark_delivered(*, sub_order: SubOrder) -> SubOrder:
 
 def suborder_mark_ready(*, sub_order: SubOrder) -> SubOrder:
     """The artisan has the buyer's things ready at the workshop: the buyer is emailed the code, the
-    address and the hours (after the commit, through the task queue)."""
+    address and the hours (after the commit, through the task queue). Ready again (a double tap on a
+    slow connection) is what was done, not an error, and emails nobody."""
     with transaction.atomic():
         sub_order = _lock(sub_order)
         if not sub_order.is_pickup:
             raise FulfilmentError(_("Pesanan ini dikirim dengan kurir, bukan diambil sendiri."))
         if sub_order.status == SubOrderStatus.READY_FOR_PICKUP:
-            raise FulfilmentError(_("Pesanan ini sudah ditandai siap diambil."))
+            return sub_order
         if sub_order.status != SubOrderStatus.PAID:
             raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat "
                                     "ditandai siap diambil."))
@@ -139,13 +140,16 @@ def suborder_mark_collected(*, sub_order: SubOrder, code: str) -> SubOrder:
     """The buyer came and showed the code: the sub-order is collected (received, as a delivered one).
 
     A wrong code changes nothing (WrongPickupCode). After the commit `signals.sub_order_delivered`
-    goes out, as for a delivered parcel.
+    goes out, as for a delivered parcel. The right code again on a collected sub-order (a double tap)
+    is what was done, not an error, and sends nothing; another code on it is refused.
     """
     with transaction.atomic():
         sub_order = _lock(sub_order)
         if not sub_order.is_pickup:
             raise FulfilmentError(_("Pesanan ini dikirim dengan kurir, bukan diambil sendiri."))
         if sub_order.status == SubOrderStatus.COLLECTED:
+            if pickup.pickup_code_matches(sub_order=sub_order, typed=code):
+                return sub_order
             raise FulfilmentError(_("Pesanan ini sudah diambil pembeli."))
         if sub_order.status not in OPEN_STATUSES:
             raise FulfilmentError(_("Hanya pesanan yang sudah dibayar dan belum dibatalkan yang dapat diambil."))
@@ -191,10 +195,13 @@ def suborder_cancel(*, sub_order: SubOrder, reason: str, by=None) -> SubOrder:
     The refund is recorded in the same transaction and sent to Stripe by a task after the commit.
     When the order was paid in a way that is refunded only in full (QRIS, methods.PARTIAL_REFUNDS)
     and other shops' parts still hold money, the cancel is refused (CancelNeedsEditors) and nothing
-    changes: the regency's editors settle it with the buyer (docs/decisions.md).
+    changes: the regency's editors settle it with the buyer (docs/decisions.md). The same reason again
+    on a sub-order cancelled with it (a double tap) is what was done: nothing refunded or sent again.
     """
     with transaction.atomic():
         sub_order = _lock(sub_order)
+        if sub_order.status == SubOrderStatus.CANCELED and sub_order.cancel_reason == reason[:300]:
+            return sub_order
         if sub_order.status == SubOrderStatus.COLLECTED:
             raise FulfilmentError(_("Pesanan yang sudah diambil pembeli tidak dapat dibatalkan."))
         if sub_order.status in SENT_STATUSES:

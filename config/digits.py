@@ -43,6 +43,22 @@ def code_normalize(text: str) -> str:
     return re.sub(rf"[\s{DASHES}]", "", pasted_clean(text)).upper()
 
 
+class PastedCharField(forms.CharField):
+    """A CharField for a number or a code that people paste (a WhatsApp number, a receipt number, a bank
+    account, a pickup code): `pasted_clean` runs before `max_length` is checked, so the limit counts the
+    characters that are kept, not the invisible marks a phone wraps a copied number in. The widget has no
+    `maxlength`: a browser would cut a paste there, counting the marks, and lose the last digits."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return pasted_clean(value).strip() if value else value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 def whole_number_read(text: str) -> int | None:
     """A whole number as it is written in Indonesia: 175000 or 175.000 (dots between the thousands),
     with "Rp" before it or not, ",00" or ",-" after it or not, a minus sign for a negative one; None

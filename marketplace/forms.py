@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.digits import WholeNumberField
+from config.digits import PastedCharField, WholeNumberField
 from marketplace import services
 from marketplace.models import (
     MAX_PHOTOS_PER_PRODUCT,
@@ -225,7 +225,7 @@ class ShopForm(ChosenPhotosForm):
                                       error_messages={"required": _("Pilih kecamatan."),
                                                       "invalid_choice": _("Pilih kecamatan dari daftar.")})
     village = forms.CharField(label=_("Desa/kelurahan"), max_length=120, required=False)
-    phone = forms.CharField(label=_("Nomor WhatsApp"), max_length=24, required=False,
+    phone = PastedCharField(label=_("Nomor WhatsApp"), max_length=24, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
                             help_text=_("Contoh: 0812 3456 7890"))
     photo = forms.FileField(label=_("Foto toko atau perajin"), required=False,

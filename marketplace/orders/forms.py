@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from config.digits import DASHES, WholeNumberField, ascii_digits, code_normalize, pasted_clean
+from config.digits import (
+    DASHES,
+    PastedCharField,
+    WholeNumberField,
+    ascii_digits,
+    code_normalize,
+    pasted_clean,
+)
 from marketplace.orders import payouts
 from marketplace.orders.couriers import COURIERS, courier_by_name, tracking_number_normalize
 from marketplace.services import phone_normalize
@@ -100,7 +107,7 @@ class CheckoutForm(forms.Form):
                                 error_messages={"required": _("Pilih negara."),
                                                 "invalid_choice": _("Pilih negara dari daftar.")},
                                 widget=forms.Select(attrs={"autocomplete": "country"}))
-    phone = forms.CharField(label=_("Nomor WhatsApp"), max_length=20,
+    phone = PastedCharField(label=_("Nomor WhatsApp"), max_length=20,
                             error_messages={"required": _("Tulis nomor WhatsApp agar perajin dapat menghubungi Anda."),
                                             "max_length": _("Nomor WhatsApp terlalu panjang. Contoh: 0812 3456 7890.")},
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
@@ -234,7 +241,7 @@ class ShipForm(forms.Form):
         (courier.name, courier.name) for courier in COURIERS],
         error_messages={"required": _("Pilih kurir dari daftar."),
                         "invalid_choice": _("Pilih kurir dari daftar.")})
-    tracking_number = forms.CharField(
+    tracking_number = PastedCharField(
         label=_("Nomor resi"), max_length=40,
         error_messages={"required": _("Tulis nomor resi dari kurir."),
                         "max_length": _("Nomor resi terlalu panjang; salin dari struk kurir.")},
@@ -256,7 +263,7 @@ class ShipForm(forms.Form):
 
 
 class CollectForm(forms.Form):
-    code = forms.CharField(label=_("Kode pengambilan dari pembeli"), max_length=20,
+    code = PastedCharField(label=_("Kode pengambilan dari pembeli"), max_length=20,
                            error_messages={"required": _("Tulis kode pengambilan yang ditunjukkan pembeli."),
                                            "max_length": _("Kode pengambilan terdiri dari 6 huruf dan angka.")},
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
@@ -278,7 +285,7 @@ class BankAccountForm(forms.Form):
                                 error_messages=_required(_("Tulis nama bank, mis. BRI, BNI, Bank Kalsel.")))
     # Pasted from a chat or a note, a number comes with spaces, dashes and invisible direction marks
     # (config.digits.code_normalize takes them out before the digits are checked).
-    account_number = forms.CharField(label=_("Nomor rekening"), max_length=80,
+    account_number = PastedCharField(label=_("Nomor rekening"), max_length=80,
                                      error_messages={"required": _("Tulis nomor rekening.")})
     account_holder = forms.CharField(label=_("Nama pemilik rekening"), max_length=120,
                                      error_messages=_required(_("Tulis nama pemilik rekening seperti di buku tabungan.")))

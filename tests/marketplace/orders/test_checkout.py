@@ -70,6 +70,30 @@ def test_a_postal_code_written_as_people_group_it_is_read(client, kain, written)
     assert Order.objects.get().postal_code == "70111"
 
 
+# Android's contacts copy "+62 812-3456-7890" wrapped in direction marks (U+202A ... U+202C); a chat app
+# adds a zero-width space between the groups: 21 characters, of which 17 are seen.
+PASTED_PHONE = "\u202a+62\u00a0812\u200b-3456\u200b-7890\u202c"
+
+
+def test_a_whatsapp_number_pasted_with_invisible_marks_is_not_too_long(client, kain):
+    """The 20-character limit counted the invisible marks: the number was refused as "terlalu panjang"
+    though it showed 17 characters; the limit is on what remains once they are dropped."""
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    page = BeautifulSoup(client.get("/id/kampung-sasirangan/checkout/").content, "html.parser")
+    # A browser cuts a paste at `maxlength`, counting the marks: the digits at the end would be lost.
+    assert not page.select_one("input[name=phone]").has_attr("maxlength")
+    response = emulator.checkout_form(client, phone=PASTED_PHONE)
+    assert response.status_code == 302, errors_on(response)
+    assert Order.objects.get().phone == "+6281234567890"
+
+
+def test_a_phone_number_too_long_once_its_marks_are_dropped_is_still_refused(client, kain):
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    response = emulator.checkout_form(client, phone="\u202a0812 3456 7890 ext. 12345\u202c")
+    assert response.status_code == 400
+    assert "Nomor WhatsApp terlalu panjang. Contoh: 0812 3456 7890." in errors_on(response)
+
+
 @pytest.mark.parametrize("name", ["Sukarno", "Nguyễn Thị Lan", "李娜", "O'Neil Jr."])
 def test_a_name_of_one_word_or_another_script_is_a_name(client, kain, name):
     client.post(ADD, {"product": kain.pk, "quantity": 1})

@@ -192,6 +192,19 @@ def delivery_options(*, items: list[tuple], address: Address, language: str = "i
     return shipping_options(items=list(quantities.items()), destination=address.destination(), language=language)
 
 
+def delivery_preselect(*, offered: list[dict], wanted: tuple[str, ...]) -> dict | None:
+    """Which of a shop's `offered` options (pickup first, then couriers cheapest first) the checkout page
+    shows chosen: the first of `wanted` still offered (what the form sent, then what the buyer's unpaid
+    attempt chose: Back from the pay page sends again a form that chose nothing yet), else the cheapest
+    courier, else the first; None when nothing is offered. The server prices the choice again when the
+    form is sent."""
+    by_id = {option["id"]: option for option in offered}
+    for option_id in wanted:
+        if option_id and option_id in by_id:
+            return by_id[option_id]
+    return next((option for option in offered if option["kind"] == "courier"), offered[0] if offered else None)
+
+
 def _deliveries_choose(*, by_shop, address: Address, delivery: dict[str, str], language: str) -> dict:
     """{shop pk: ChosenDelivery}, priced by the server for the address (reads only the rate table)."""
     options = delivery_options(items=[(line.product, line.quantity) for lines in by_shop.values() for line in lines],

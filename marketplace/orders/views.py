@@ -255,22 +255,27 @@ def _checkout_address(data) -> checkout.Address:
                             district=data["district"], postal_code=data["postal_code"], street=data["street"])
 
 
-def _delivery_context(request, contents, address: checkout.Address) -> dict:
+def _attempt_choices(attempt: Order | None) -> dict[int, str]:
+    """{shop pk: delivery option} of the buyer's unpaid attempt, or nothing."""
+    return dict(attempt.sub_orders.values_list("shop_id", "delivery_option_id")) if attempt is not None else {}
+
+
+def _delivery_context(request, contents, address: checkout.Address, attempt: Order | None = None) -> dict:
     """Per shop of the cart, the delivery options for the address (the server's prices), which one is
-    chosen (the buyer's, else the cheapest courier, else pickup), and the totals they make."""
+    chosen (checkout.delivery_preselect: the form's, else the unpaid attempt's, else the cheapest courier,
+    else pickup), and the totals they make."""
     language = get_language() or "id"
     options = checkout.delivery_options(items=[(line.product, line.quantity) for line in contents.lines],
                                         address=address, language=language)
+    attempt_chose = _attempt_choices(attempt)
     shops, shipping, complete = [], 0, True
     for group in contents.groups:
         field = choice_field(group.shop)
         entry = options.for_shop(group.shop)
         unavailable = next((item.reason for item in options.unavailable if item.shop.pk == group.shop.pk), "")
         offered = entry.options if entry else []
-        wanted = request.POST.get(field, "")
-        chosen = next((option for option in offered if option["id"] == wanted), None)
-        if chosen is None and offered:
-            chosen = next((option for option in offered if option["kind"] == "courier"), offered[0])
+        chosen = checkout.delivery_preselect(
+            offered=offered, wanted=(request.POST.get(field, ""), attempt_chose.get(group.shop.pk, "")))
         if chosen is None:
             complete = False
         else:
@@ -291,7 +296,7 @@ def _delivery_placeholder(contents, previous: Order | None, posted=None) -> list
     """Each shop's delivery fieldset before any address is priced (checkout.js fills it in, choosing
     again what the buyer chose: in the form just sent back with a mistake, else in their unpaid
     attempt)."""
-    chosen = dict(previous.sub_orders.values_list("shop_id", "delivery_option_id")) if previous is not None else {}
+    chosen = _attempt_choices(previous)
     return [{"shop": group.shop, "field": choice_field(group.shop), "options": [], "unavailable": "",
              "chosen": (posted or {}).get(choice_field(group.shop)) or chosen.get(group.shop.pk, ""),
              "subtotal_idr": group.subtotal_idr} for group in contents.groups]
@@ -348,7 +353,7 @@ def checkout_view(request):
     address = _checkout_address(data)
     _destination_remember(request, country=data["country"], province=data["province"], city=data["regency"])
     try:
-        context["delivery"] = _delivery_context(request, contents, address)
+        context["delivery"] = _delivery_context(request, contents, address, own)
     except checkout.CheckoutError as error:
         context["errors"] = [error.message]
         return render(request, "orders/checkout.html", context, status=error.status)

@@ -36,6 +36,13 @@ def expected_cost(rate: ShippingRate, weight_g: int) -> int:
     return rate.first_kg_idr + (max(kilograms, 1) - 1) * rate.next_kg_idr
 
 
+def form_data(page, **fields) -> dict:
+    """The checkout form as a buyer without JavaScript fills it in (to Surabaya unless `fields` say)."""
+    return {"name": "Rina", "email": "rina@contoh.id", "phone": "081234567890", "country": "ID",
+            "province": "Jawa Timur", "regency": "Kota Surabaya", "district": "Gubeng", "postal_code": "60281",
+            "street": "Jl. Kertajaya 12", "checkout_key": emulator.checkout_key(page), **fields}
+
+
 @pytest.fixture
 def aminah():
     return f.shop(name="Sasirangan Ibu Aminah", offers_pickup=True, pickup_address="Jl. Pasayangan No. 7, Martapura",
@@ -246,9 +253,8 @@ def test_without_javascript_hitung_ongkir_needs_no_street_and_pickup_goes_on_wit
     kain = f.product(shop=aminah, price_idr=175_000, stock=5)
     client.post(ADD, {"product": kain.pk, "quantity": 1})
     page = client.get(CHECKOUT)
-    data = {"name": "Rina", "email": "rina@contoh.id", "phone": "081234567890", "country": "ID",
-            "province": "Kalimantan Selatan", "regency": "Kabupaten Banjar", "district": "", "postal_code": "",
-            "street": "", "checkout_key": emulator.checkout_key(page)}
+    data = form_data(page, province="Kalimantan Selatan", regency="Kabupaten Banjar", district="", postal_code="",
+                     street="")
     quote = client.post(CHECKOUT, {**data, "action": "quote"})
     assert quote.status_code == 200
     choices = BeautifulSoup(quote.content, "html.parser").select(f"input[name=shipping-{aminah.slug}]")
@@ -346,8 +352,12 @@ def test_the_form_sent_again_after_back_with_another_delivery_makes_the_order_th
     # Sent again as it was (a double tap, or Back and Continue without a change): the same order.
     again = emulator.checkout_form(client, checkout_key=form_key, **{f"shipping-{aminah.slug}": "pickup"})
     assert again["Location"] == first["Location"] and Order.objects.count() == 1
-    # The same form with a courier chosen and the street corrected: that order, not the first one.
-    courier = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21")
+    # The same form with a courier chosen and the street corrected: that order, not the first one. (The
+    # courier is chosen on the page: a "Hitung ongkir" sent without a choice now keeps the attempt's pickup.)
+    offered = checkout.delivery_options(items=[(kain, 1)], address=f.ADDRESS).for_shop(aminah).options
+    cheapest = next(option["id"] for option in offered if option["kind"] == "courier")
+    courier = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21",
+                                     **{f"shipping-{aminah.slug}": cheapest})
     assert courier.status_code == 302 and courier["Location"] != first["Location"]
     order = Order.objects.exclude(pk=attempt.pk).get()
     assert courier["Location"].endswith(f"/checkout/{order.token}/bayar/")
@@ -366,8 +376,10 @@ def test_the_changed_form_sent_twice_makes_one_order(client, aminah):
     client.post(ADD, {"product": kain.pk, "quantity": 1})
     form_key = "g" * 32
     first = emulator.checkout_form(client, checkout_key=form_key, **{f"shipping-{aminah.slug}": "pickup"})
-    one = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21")
-    two = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21")
+    offered = checkout.delivery_options(items=[(kain, 1)], address=f.ADDRESS).for_shop(aminah).options
+    courier = {f"shipping-{aminah.slug}": next(option["id"] for option in offered if option["kind"] == "courier")}
+    one = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21", **courier)
+    two = emulator.checkout_form(client, checkout_key=form_key, street="Jl. Kertajaya No. 21", **courier)
     assert first["Location"] != one["Location"] == two["Location"]
     assert Order.objects.count() == 2
     kain.refresh_from_db()
@@ -407,3 +419,30 @@ def test_a_refused_order_after_going_back_to_the_cart_leaves_the_earlier_one_hol
     assert refused.status_code == 400
     assert Product.objects.get(pk=kain.pk).stock == 0
     assert OrderLine.objects.get().stock_state == "reserved"
+
+
+def test_hitung_ongkir_sent_again_after_back_keeps_the_attempt_s_pickup_chosen(client, aminah):
+    """Back from the pay page, Chrome sends again the "Hitung ongkir" that chose nothing yet (its answer is
+    the page the buyer left): the page came back with the cheapest courier chosen, not the pickup of the
+    order just made, and "Lanjut ke pembayaran" then made a courier order the buyer did not ask for. A
+    choice in the form still counts first; a choice no longer offered falls to the cheapest courier."""
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=5)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    page = client.get(CHECKOUT)
+    data = form_data(page)
+    quote = client.post(CHECKOUT, {**data, "action": "quote"})
+    field = f"shipping-{aminah.slug}"
+    cheapest = emulator.delivery_choices(quote)[field]
+    assert cheapest != "pickup"
+    made = client.post(CHECKOUT, {**data, field: "pickup"})
+    assert made.status_code == 302
+    # Back: the quote is sent again as it was, without a choice.
+    again = client.post(CHECKOUT, {**data, "action": "quote"})
+    assert again.status_code == 200
+    assert emulator.delivery_choices(again) == {field: "pickup"}
+    # What the form sends is the buyer's choice: a courier chosen on the page stays chosen.
+    chosen = client.post(CHECKOUT, {**data, "action": "quote", field: cheapest})
+    assert emulator.delivery_choices(chosen) == {field: cheapest}
+    # With the form sent as it was, the order is the one already made (pickup).
+    assert client.post(CHECKOUT, {**data, **emulator.delivery_choices(again)})["Location"] == made["Location"]
+    assert Order.objects.count() == 1

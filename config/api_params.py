@@ -23,6 +23,8 @@ INTEGER_ERRORS = {
     "int_parsing": gettext_noop("%(name)s harus berupa bilangan bulat."),
     "int_type": gettext_noop("%(name)s harus berupa bilangan bulat."),
     "int_from_float": gettext_noop("%(name)s harus berupa bilangan bulat."),
+    # An amount WholeRupiah cannot read: the example says that the dots Indonesians write are fine.
+    "rupiah_parsing": gettext_noop("%(name)s harus berupa angka rupiah utuh, mis. 175000 atau 175.000."),
     "greater_than_equal": gettext_noop("%(name)s minimal %(minimum)s."),
     "less_than_equal": gettext_noop("%(name)s maksimal %(maximum)s."),
 }
@@ -82,13 +84,13 @@ def _whole_rupiah(value):
     """An amount as Indonesians write it (175000, 175.000, Rp 175.000), read by the rule the site's
     forms follow (config.digits.whole_number_read). Pydantic's own int took the dots for a decimal
     point: a search for products from "200.000" listed those from Rp 200. What is not a whole
-    number (200.5, 200,000, 200.00) is refused as pydantic refuses any other non-integer."""
+    number (200.5, 200,000, 200.00) is refused, its message giving both ways of writing an amount."""
     if isinstance(value, int):
         return value
     text = _trimmed(value)
     number = whole_number_read(text)
     if number is None:
-        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+        raise PydanticCustomError("rupiah_parsing", "Input should be whole rupiah, e.g. 175000 or 175.000")
     return number
 
 

@@ -286,6 +286,16 @@ def test_bad_parameter_messages_are_the_apis_own(client, engine):
         "error": 'near harus berupa "lintang,bujur", mis. -3.41,114.85.', "field": "near"}
 
 
+def test_a_price_the_api_cannot_read_is_explained_with_both_ways_of_writing_one(client, engine):
+    """The message said only "bilangan bulat", while the API takes 175.000 as Indonesians write it."""
+    assert client.get("/api/search", {"price_min": "200.5"}).json() == {
+        "error": "price_min harus berupa angka rupiah utuh, mis. 175000 atau 175.000.", "field": "price_min"}
+    assert client.get("/api/search", {"price_max": "murah", "lang": "en"}).json()["error"] == (
+        "price_max must be whole rupiah, e.g. 175000 or 175.000.")
+    # Out of range keeps its own message.
+    assert client.get("/api/search", {"price_min": "-5"}).json()["error"] == "price_min minimal 0."
+
+
 def test_bad_parameter_message_in_the_readers_language(client, engine):
     indonesian = client.get("/api/search", {"page": "0"}).json()["error"]
     english = client.get("/api/search", {"page": "0", "lang": "en"}).json()["error"]

@@ -29,11 +29,16 @@ def ascii_digits(text: str) -> bool:
 DASHES = "\\-\u2010-\u2015\u2212"
 
 
+# Full-width forms (U+FF01-U+FF5E, and the ideographic space) as the ASCII they stand for. Not NFKC:
+# that also makes digits of circled, superscript and other lookalikes ("①" -> "1"), which are not a number.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def pasted_clean(text: str) -> str:
     """Text as typed or pasted, without the invisible characters a phone pastes around text copied from
     a chat, the contacts or an app (direction marks such as U+202A and U+200E, zero-width spaces, word
-    joiners: Unicode's format characters), full-width letters and digits read as ASCII (NFKC)."""
-    text = unicodedata.normalize("NFKC", text or "")
+    joiners: Unicode's format characters), full-width letters and digits read as ASCII."""
+    text = (text or "").translate(_FULL_WIDTH)
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 

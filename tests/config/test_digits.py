@@ -27,3 +27,15 @@ def test_a_value_of_marks_only_is_empty():
 
 def test_no_maxlength_in_the_html_a_browser_would_cut_a_paste_at():
     assert "maxlength" not in PastedCharField(max_length=6).widget_attrs(PastedCharField().widget)
+
+
+def test_full_width_digits_and_letters_are_read_as_ascii_but_other_lookalikes_are_not_digits():
+    """A number typed on a Japanese or Chinese keyboard (full width) is the number; circled or
+    superscript digits are not digits, and stay for the field's check to refuse (found by a review: a
+    bank account of ①②③④⑤⑥⑦ was stored as 1234567)."""
+    from config.digits import ascii_digits, code_normalize, pasted_clean
+
+    assert code_normalize("ＪＰ１２３４－５６７８") == "JP12345678"
+    assert pasted_clean("0812\u3000345") == "0812 345"
+    for lookalike in ("①②③④⑤⑥⑦", "¹²³⁴⁵⁶⁷", "١٢٣٤٥٦٧"):
+        assert not ascii_digits(code_normalize(lookalike)), lookalike

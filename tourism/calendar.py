@@ -54,8 +54,8 @@ def event_to_ics(event, *, request=None) -> str:
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:event-{event.translation_key}@gebrak.banjarkab.go.id",
-        # RFC 5545 3.8.7.2: with METHOD, DTSTAMP is when this file was made; the event's last publication
-        # is its LAST-MODIFIED.
+        # RFC 5545 3.8.7.2: with METHOD, DTSTAMP is when this file was made. No LAST-MODIFIED: a translation's
+        # dates change with its original's publish (tourism.translations), not with its own.
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(start)}",
         f"DTEND:{_utc(end)}",
@@ -63,8 +63,6 @@ def event_to_ics(event, *, request=None) -> str:
         f"DESCRIPTION:{_escape(event.summary)}",
         f"LOCATION:{_escape(', '.join(location_parts))}",
     ]
-    if event.last_published_at:
-        lines.append(f"LAST-MODIFIED:{_utc(event.last_published_at)}")
     coordinates = event.coordinates
     if coordinates:
         lines.append(f"GEO:{coordinates[0]:.6f};{coordinates[1]:.6f}")

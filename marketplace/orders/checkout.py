@@ -141,16 +141,18 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
                              delivery=delivery)
     existing = Order.objects.filter(checkout_key=key).first()
     if existing is not None:
+        if existing.status == OrderStatus.AWAITING_PAYMENT:
+            # Back and forth (pickup, a courier, pickup again): the attempt the form asks for again is the
+            # one that holds the stock, not the one sent in between.
+            with transaction.atomic():
+                _attempts_release(form_key=checkout_key, replaces=replaces, keep=existing)
+                _reservation_retake(existing)
         return existing
     if not items:
         raise CheckoutError(_("Keranjang Anda kosong."), code="empty_cart")
     try:
         with transaction.atomic():
-            replaced = Q(checkout_key__startswith=_form_part(checkout_key))
-            if replaces is not None:
-                replaced |= Q(pk=replaces.pk)
-            for earlier in Order.objects.select_for_update().filter(replaced, status=OrderStatus.AWAITING_PAYMENT):
-                stock.stock_release(order=earlier)
+            _attempts_release(form_key=checkout_key, replaces=replaces)
             return _order_create(items=items, contact=contact, address=address, delivery=delivery, user=user,
                                  language=language, checkout_key=key)
     except IntegrityError:
@@ -160,6 +162,31 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
         if existing is None:
             raise
         return existing
+
+
+def _attempts_release(*, form_key: str, replaces: Order | None, keep: Order | None = None) -> None:
+    """In the caller's transaction: the buyer's other unpaid attempts give their stock back, those made by
+    the same checkout form and `replaces`, all but `keep`. They stay payable: a payment that still arrives
+    is honoured if the stock is there (order_mark_paid), else refunded."""
+    replaced = Q(checkout_key__startswith=_form_part(form_key))
+    if replaces is not None:
+        replaced |= Q(pk=replaces.pk)
+    attempts = Order.objects.select_for_update().filter(replaced, status=OrderStatus.AWAITING_PAYMENT)
+    for earlier in attempts.exclude(pk=keep.pk) if keep is not None else attempts:
+        stock.stock_release(order=earlier)
+
+
+def _reservation_retake(order: Order) -> None:
+    """In the caller's transaction: `order`'s lines given back earlier are held again, for another
+    reservation period, if the stock is there; else they stay released and its pay page says so."""
+    released = list(OrderLine.objects.filter(sub_order__order=order, stock_state=StockState.RELEASED))
+    if not released:
+        return
+    try:
+        stock.stock_reserve(lines=released)
+    except stock.OutOfStock:
+        return
+    Order.objects.filter(pk=order.pk).update(reserved_until=stock.reservation_deadline())
 
 
 def _form_part(form_key: str) -> str:
@@ -176,11 +203,6 @@ def order_checkout_key(*, form_key: str, items: list[CartItem], contact: Contact
               address.street),
              sorted((delivery or {}).items()))
     return _form_part(form_key) + hashlib.sha256(repr(asked).encode()).hexdigest()[:31]
-
-
-def order_made_by_form(*, order: Order, form_key: str) -> bool:
-    """Whether `order` was made by the checkout form whose key is `form_key` (with any of its details)."""
-    return order.checkout_key.startswith(_form_part(form_key))
 
 
 def delivery_options(*, items: list[tuple], address: Address, language: str = "id"):

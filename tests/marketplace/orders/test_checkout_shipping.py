@@ -446,3 +446,24 @@ def test_hitung_ongkir_sent_again_after_back_keeps_the_attempt_s_pickup_chosen(c
     # With the form sent as it was, the order is the one already made (pickup).
     assert client.post(CHECKOUT, {**data, **emulator.delivery_choices(again)})["Location"] == made["Location"]
     assert Order.objects.count() == 1
+
+
+def test_back_and_forth_the_attempt_asked_for_again_holds_the_last_cloth(client, aminah):
+    """Pickup, Back, a courier, Back, pickup again: the form asks for the first attempt again, which had
+    given its cloth back to the courier attempt; the buyer was sent to pay it and read "baru saja habis",
+    their own other attempt holding the last cloth (found by a review)."""
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=1)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    form_key = "h" * 32
+    pickup = {f"shipping-{aminah.slug}": "pickup"}
+    offered = checkout.delivery_options(items=[(kain, 1)], address=f.ADDRESS).for_shop(aminah).options
+    courier = {f"shipping-{aminah.slug}": next(option["id"] for option in offered if option["kind"] == "courier")}
+    first = emulator.checkout_form(client, checkout_key=form_key, **pickup)
+    assert emulator.checkout_form(client, checkout_key=form_key, **courier)["Location"] != first["Location"]
+    again = emulator.checkout_form(client, checkout_key=form_key, **pickup)
+    assert again["Location"] == first["Location"]
+    attempt = Order.objects.get(token=first["Location"].rstrip("/").split("/")[-2])
+    assert set(OrderLine.objects.filter(sub_order__order=attempt).values_list("stock_state", flat=True)) == {"reserved"}
+    assert set(OrderLine.objects.exclude(sub_order__order=attempt).values_list("stock_state", flat=True)) == {"released"}
+    assert Product.objects.get(pk=kain.pk).stock == 0
+    assert client.get(first["Location"]).status_code == 200

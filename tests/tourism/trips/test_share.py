@@ -111,7 +111,7 @@ def test_whatsapp_shares_of_a_plan_are_counted_like_a_pages(client, shared):
 
 def test_the_calendar_is_stamped_when_it_is_made_in_utc(client, shared, places):
     # RFC 5545 3.8.7.2: with METHOD, DTSTAMP is when the iCalendar object was made; the event's
-    # last publication goes in LAST-MODIFIED.
+    # last publication is not its date (an English event's dates change with the Indonesian's publish).
     from datetime import UTC, datetime, timedelta
 
     from tourism.models import EventPage
@@ -125,4 +125,4 @@ def test_the_calendar_is_stamped_when_it_is_made_in_utc(client, shared, places):
     assert stamp.endswith("Z")
     made = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     assert before <= made <= after + timedelta(seconds=1)
-    assert "LAST-MODIFIED:20260105T030000Z" in lines
+    assert not any(line.startswith("LAST-MODIFIED") for line in lines)

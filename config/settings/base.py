@@ -346,6 +346,8 @@ INSTALLED_APPS += [  # noqa: F405
 ]
 _after_static = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
 MIDDLEWARE[_after_static:_after_static] = [
+    # Platforms' click ids and others' utm_* are read as absent, before the page cache keys on the query.
+    "config.tracking.TrackingParametersMiddleware",
     # Before sessions: a cached page costs no session or database access.
     "config.page_cache.PageCacheMiddleware",
     # Inside the page cache, so a stored page keeps the header it was served with.

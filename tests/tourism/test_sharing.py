@@ -309,3 +309,47 @@ class TestDashboard:
         outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
         client.force_login(outsider)
         assert client.get("/admin/gebrak/viralitas/").status_code in (302, 403)
+
+
+class TestTrackingParameters:
+    """A link posted on Facebook, Instagram or in a newsletter arrives with parameters that only
+    the platform reads (`fbclid` differs on every click, `utm_*` name a newsletter): the page is the
+    same page, so they must not make a page-cache entry per click, nor travel on in the page's own
+    links (the language switch, the save button's way back) to the next visitor."""
+
+    @pytest.fixture(autouse=True)
+    def page_cache_on(self, settings):
+        settings.PAGE_CACHE_SECONDS = 300
+
+    def test_clicks_from_facebook_are_served_from_one_cached_page(self, client, place):
+        clean = client.get("/id/destinasi/lok-baintan/")
+        assert clean["X-Page-Cache"] == "miss"
+        for query in ("fbclid=IwAR0first", "fbclid=IwAR0second", "gclid=Cj0K&utm_source=instagram&utm_medium=bio",
+                      "utm_source=newsletter&utm_medium=email&utm_campaign=desember"):
+            response = client.get(f"/id/destinasi/lok-baintan/?{query}")
+            assert response.status_code == 200
+            assert response["X-Page-Cache"] == "hit", query
+            assert response.content == clean.content
+
+    def test_a_first_visitor_from_facebook_leaves_no_click_id_in_the_page(self, client, place):
+        first = client.get("/id/destinasi/lok-baintan/?fbclid=IwAR0secret&utm_source=fb")
+        assert first.status_code == 200
+        assert "IwAR0secret" not in first.text and "utm_source" not in first.text.split("share__list")[0]
+        assert client.get("/id/destinasi/lok-baintan/")["X-Page-Cache"] == "hit"
+
+    def test_a_real_query_still_makes_another_page(self, client, place):
+        client.get("/id/destinasi/")
+        assert client.get("/id/destinasi/?page=2&fbclid=x")["X-Page-Cache"] == "miss"
+
+    def test_arrivals_through_share_links_are_still_counted_with_a_click_id(self, client, place):
+        response = client.get(TestArrivals.URL + "&fbclid=IwAR0x")
+        assert "X-Page-Cache" not in response and "private" in response["Cache-Control"]
+        assert ShareTally.objects.get(event=ShareEvent.VISIT).channel == "whatsapp"
+
+    def test_the_query_is_read_without_tracking_parameters_and_otherwise_byte_for_byte(self):
+        from config.tracking import query_without_tracking
+
+        assert query_without_tracking("q=%ff%00&page=2") == "q=%ff%00&page=2"  # none: untouched
+        assert query_without_tracking("q=%E2%80%AE+x&fbclid=a&UTM_Source=b") == "q=%E2%80%AE+x"
+        assert query_without_tracking("utm_source=x&utm_medium=share&utm_campaign=c&utm_content=d&gclid=e") == (
+            "utm_source=x&utm_medium=share&utm_campaign=c")

@@ -10,15 +10,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from config.languages import reading_language
 from config.renditions import NEARBY_THUMB
+from tourism.links import absolute
 from tourism.models import DestinationPage, EventPage
 from tourism.nearby import MAX_DISTANCE_KM, haversine_km, shops_nearby
 from tourism.routing import default_locale, public_pages
 from tourism.selectors import localize_pages
+from tourism.seo import OG_LOCALES, SocialMeta
+from tourism.share_images import GENERIC_IMAGE
 from tourism.trips.models import TripPlan
 from tourism.trips.registry import STOP_KINDS, StopFacts, stops_resolve, visitor_stops
 
@@ -242,3 +247,18 @@ def saved_keys(plan: TripPlan | None) -> list[str]:
         for aliases in registered.shown_as(ids).values():
             keys.extend(f"{kind}:{pk}" for pk in aliases)
     return keys
+
+
+def shared_plan_meta(view: dict, *, request):
+    """What the read-only link's <head> says to WhatsApp, Facebook and X (tourism.seo.SocialMeta):
+    the plan's days and the places on them in the reader's language, its own address without the
+    share link's parameters, and the site's share picture (a plan has none drawn of its own). Only
+    what the link shows anyway: `view` is plan_view without a request, so no pickup, no edit key."""
+    days = [_("Hari %(number)s") % {"number": day.number} + ": " + ", ".join(stop.facts.title for stop in day.stops)
+            for day in view["days"] if day.stops]
+    title = _("Rencana perjalanan saya di Kabupaten Banjar")
+    description = ". ".join(days) or _("Rencana ini masih kosong.")
+    return SocialMeta(
+        canonical=absolute(request, request.path), title=title, description=description[:300],
+        og_type="website", og_locale=OG_LOCALES.get(reading_language(), "id_ID"),
+        image=absolute(request, static(f"img/{GENERIC_IMAGE.name}")), image_alt=title)

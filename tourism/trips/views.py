@@ -85,6 +85,7 @@ def shared_plan(request, token):
     plan = _shared_or_404(token)
     context = selectors.plan_view(plan)
     context["editable"] = False
+    context["social"] = selectors.shared_plan_meta(context, request=request)
     context["calendar_url"] = reverse("trips:calendar", kwargs={"token": plan.share_token})
     response = render(request, "trips/plan.html", context)
     # A visit through the shared link (utm_medium=share) counts for this plan (tourism.sharing).

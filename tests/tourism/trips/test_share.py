@@ -126,3 +126,29 @@ def test_the_calendar_is_stamped_when_it_is_made_in_utc(client, shared, places):
     made = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     assert before <= made <= after + timedelta(seconds=1)
     assert not any(line.startswith("LAST-MODIFIED") for line in lines)
+
+
+def test_the_shared_link_has_a_preview_of_the_plan_and_nothing_private(client, shared, places):
+    """WhatsApp, Facebook and X show a link by its Open Graph tags: the read-only link names the
+    plan, its days and places, a picture of the site, and its own clean address; never the edit key."""
+    url = f"/id/rencana/lihat/{shared.share_token}/"
+    response = Client().get(url + "?utm_source=whatsapp&utm_medium=share&utm_campaign=gebrak&fbclid=x")
+    head = BeautifulSoup(response.content, "html.parser").select_one("head")
+
+    def meta(name):
+        tag = head.select_one(f'meta[property="{name}"], meta[name="{name}"]')
+        return tag["content"] if tag is not None else None
+
+    assert meta("og:title") and "Rencana perjalanan" in meta("og:title")
+    assert "Pasar Terapung Uji" in meta("og:description") and "Festival Uji" in meta("og:description")
+    assert meta("description") == meta("og:description")
+    assert meta("og:url") == f"http://testserver{url}"
+    assert head.select_one('link[rel="canonical"]')["href"] == f"http://testserver{url}"
+    assert meta("og:image").startswith("http://testserver/") and meta("og:image").endswith(".jpg")
+    assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
+    assert meta("og:locale") == "id_ID" and meta("twitter:card") == "summary_large_image"
+    assert "noindex" in str(head.select_one("meta[name=robots]"))
+    assert shared.owner_token not in str(head)
+    english = BeautifulSoup(Client().get(f"/en/my-trip/lihat/{shared.share_token}/").content, "html.parser")
+    assert english.select_one('meta[property="og:locale"]')["content"] == "en_US"
+    assert "Day 1" in english.select_one('meta[property="og:description"]')["content"]

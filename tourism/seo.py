@@ -156,6 +156,9 @@ def social_meta(obj, *, request, with_jsonld: bool = True) -> SocialMeta:
     language = reading_language()
     urls = language_urls(obj, request)
     own = urls.get(language) or urls.get("id") or ""
+    # The language of what the canonical URL shows: an English reader of a page with no English text
+    # (the fallback) is shown, and shares, the Indonesian page.
+    shown = language if language in urls or "id" not in urls else "id"
     canonical = absolute(request, own)
     alternates = [(code, absolute(request, urls[code])) for code in LANGUAGES if code in urls]
     if "id" in urls:
@@ -174,11 +177,13 @@ def social_meta(obj, *, request, with_jsonld: bool = True) -> SocialMeta:
     jsonld = ""
     if with_jsonld:
         data = jsonld_for(obj, request=request, canonical=canonical)
+        if data and "inLanguage" in data:
+            data["inLanguage"] = shown
         jsonld = jsonld_dumps(data) if data else ""
     return SocialMeta(
         canonical=canonical, title=title, description=" ".join(description.split())[:300],
-        og_type=og_type, og_locale=OG_LOCALES.get(language, "id_ID"),
-        og_locale_alternates=[OG_LOCALES[code] for code in LANGUAGES if code in urls and code != language],
+        og_type=og_type, og_locale=OG_LOCALES.get(shown, "id_ID"),
+        og_locale_alternates=[OG_LOCALES[code] for code in LANGUAGES if code in urls and code != shown],
         image=image, image_alt=title, alternates=alternates, jsonld=jsonld,
     )
 

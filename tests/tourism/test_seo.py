@@ -72,6 +72,17 @@ class TestMetaPerLanguage:
         assert "en" not in alternates and alternates["id"] == canonical
         assert meta["og:title"] == "Kubah Guru Sekumpul"
 
+    def test_untranslated_english_url_says_its_text_is_indonesian(self, client, home_page):
+        """A link shared from the English site to a page not translated yet: the preview names the
+        Indonesian page (og:url) and shows its Indonesian text, so it says id_ID, not en_US, and names
+        no English alternate that does not exist; the JSON-LD's inLanguage likewise."""
+        factories.destination(slug="sekumpul", title="Kubah Guru Sekumpul", summary="Makam ulama.")
+        meta, canonical, _alternates, jsonld, _title = head(client.get("/en/destinasi/sekumpul/").text)
+        assert meta["og:url"] == canonical == "http://testserver/id/destinasi/sekumpul/"
+        assert meta["og:locale"] == "id_ID" and "og:locale:alternate" not in meta
+        (data,) = [data for data in jsonld if data["@type"] == "TouristAttraction"]
+        assert data["inLanguage"] == "id"
+
     def test_editors_override_title_and_description(self, client, translated):
         translated.seo_title = "Lok Baintan: pasar terapung tertua"
         translated.search_description = "Datang sebelum subuh untuk melihat jukung penuh buah."

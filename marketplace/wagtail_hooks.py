@@ -69,7 +69,7 @@ class ShopDecideView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not shop_permission_policy.user_has_permission(request.user, "change"):
             raise PermissionDenied
-        self.shop = get_object_or_404(Shop.objects.select_related("owner", "district"), pk=kwargs["pk"])
+        self.shop = get_object_or_404(Shop.objects.select_related("owner", "district", "decided_by"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -79,8 +79,9 @@ class ShopDecideView(WagtailAdminTemplateMixin, FormView):
         return self.shop.name
 
     def get_initial(self):
-        return {"decision": "approve" if self.shop.status != ShopStatus.APPROVED else "suspend",
-                "reason": self.shop.decision_reason}
+        # A new decision starts without a reason: the last one's (a rejection's, shown above the form)
+        # sent again with an approval told the artisan what they had corrected already.
+        return {"decision": "approve" if self.shop.status != ShopStatus.APPROVED else "suspend", "reason": ""}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,8 @@
 """Until an editor approves a shop nothing of it is public; editors decide in the Wagtail admin."""
 
 import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.http import Http404
@@ -240,3 +242,36 @@ def test_editor_unpublishes_a_product_in_the_admin(editor_client):
     assert response.status_code == 302, response.content.decode()[:3000]
     product.refresh_from_db()
     assert not product.is_published
+
+
+def test_approving_a_corrected_application_does_not_repeat_the_rejection(
+        editor_client, django_capture_on_commit_callbacks):
+    """An artisan corrected a rejected application; the editor opened it and approved it as the page
+    offered it. The decision form came filled with the rejection's reason, so the approval email said
+    "Alasan dari editor: Foto toko belum ada" and the approved shop's dashboard kept showing it as the
+    editor's note (found by walking the journey)."""
+    shop = ShopFactory(status=ShopStatus.REJECTED, decision_reason="Foto toko belum ada.",
+                       owner__email="ibu@contoh.id")
+    owner = shop.owner
+    editor_client.force_login(owner)
+    assert editor_client.post("/toko/profil/", {"name": shop.name, "story_id": "Cerita yang lebih lengkap.",
+                                                "district": shop.district_id}).status_code == 302
+    editor_client.logout()
+    editor_client.force_login(get_user_model().objects.get(username="editor"))
+
+    page = BeautifulSoup(editor_client.get(decide_url(shop)).content, "html.parser")
+    assert page.select_one("textarea[name=reason]").get_text().strip() == ""
+    # The editor still reads what the artisan was told last time.
+    assert "Foto toko belum ada." in page.select_one("main").get_text()
+    shown = {"decision": page.select_one("input[name=decision][checked]")["value"],
+             "reason": page.select_one("textarea[name=reason]").get_text()}
+    assert shown["decision"] == "approve"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(decide_url(shop), shown).status_code == 302
+
+    shop.refresh_from_db()
+    assert shop.status == ShopStatus.APPROVED and shop.decision_reason == ""
+    assert "disetujui" in mail.outbox[-1].subject
+    assert "Foto toko belum ada." not in mail.outbox[-1].body
+    editor_client.force_login(owner)
+    assert "Foto toko belum ada." not in editor_client.get("/toko/").content.decode()

@@ -202,12 +202,16 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def apply(request):
     if selectors.shop_for_owner(user=request.user) is not None:
+        if request.method == "POST":
+            return _applied_already(request)
         return redirect("dashboard:profile")
     form = ShopForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.shop_apply(owner=request.user, **form.service_arguments())
+            except services.ShopAppliedAlready:
+                return _applied_already(request)
             except MediaUnavailable as error:
                 form.add_error(None, error.message)
                 return storage_unavailable(render(request, "marketplace/dashboard/shop_form.html",
@@ -219,6 +223,13 @@ def apply(request):
         return render(request, "marketplace/dashboard/shop_form.html", {"form": form, "applying": True},
                       status=400)
     return render(request, "marketplace/dashboard/shop_form.html", {"form": form, "applying": True})
+
+
+def _applied_already(request):
+    """The application was sent again (a double tap, Back and send): the first went in; say so."""
+    messages.info(request, _("Pengajuan toko Anda sudah terkirim sebelumnya; yang ini tidak dikirim lagi. "
+                             "Statusnya ada di bawah; ubah isinya di Profil toko."))
+    return redirect("dashboard:home")
 
 
 @shop_owner_required(approved=False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -106,21 +106,38 @@ def _shop_set_delivery(shop: Shop, delivery: dict | None) -> None:
         setattr(shop, name, value)
 
 
+class ShopAppliedAlready(Exception):
+    """This login has applied already (one shop per login): the application sent twice, a double tap
+    or Back and send again. `shop` is the one that went in; nothing of the second send is kept."""
+
+    def __init__(self, shop: Shop):
+        super().__init__(f"{shop.owner_id} has the shop {shop.pk} already")
+        self.shop = shop
+
+
 def shop_apply(*, owner, name: str, story_id: str, story_en: str, district, village: str, phone: str,
                photo: CheckedPhoto | None = None, delivery: dict | None = None) -> Shop:
-    """An artisan applies for a shop; it waits, invisible, for an editor's decision."""
+    """An artisan applies for a shop; it waits, invisible, for an editor's decision.
+    ShopAppliedAlready when the login has a shop already, one saved a moment ago by another request
+    included (the database's one-shop-per-owner key tells; callers look for one first)."""
     with _stored_photos_kept_on_success([]) as images:
         if photo is not None:
             images.append(photo_store(photo=photo, title=name, uploaded_by=owner))
-        with transaction.atomic():
-            shop = Shop(owner=owner, name=name, slug=unique_slug(Shop, name), story_id=story_id,
-                        story_en=story_en, district=district, village=village, phone=phone,
-                        status=ShopStatus.PENDING)
-            _shop_set_delivery(shop, delivery)
-            for image in images:
-                image.save()
-                shop.photo = image
-            shop.save()
+        try:
+            with transaction.atomic():
+                shop = Shop(owner=owner, name=name, slug=unique_slug(Shop, name), story_id=story_id,
+                            story_en=story_en, district=district, village=village, phone=phone,
+                            status=ShopStatus.PENDING)
+                _shop_set_delivery(shop, delivery)
+                for image in images:
+                    image.save()
+                    shop.photo = image
+                shop.save()
+        except IntegrityError:
+            existing = Shop.objects.filter(owner=owner).first()
+            if existing is None:
+                raise
+            raise ShopAppliedAlready(existing) from None  # its photo's file goes (the context manager)
     return shop
 
 

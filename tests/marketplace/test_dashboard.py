@@ -580,3 +580,41 @@ def test_two_sends_of_a_new_product_form_at_once_make_one_product(client, artisa
     product = Product.objects.get(shop=artisan)
     assert racing.status_code == 302 and racing["Location"] == f"/toko/produk/{product.pk}/"
     assert len(calls) == 2
+
+
+def test_an_application_sent_twice_at_once_is_one_shop_and_no_error(client, monkeypatch):
+    """"Kirim pengajuan" tapped twice on a slow connection: both sends passed the view's "no shop yet"
+    check, the second failed on the one-shop-per-login key and answered 500, the page the phone shows,
+    so the artisan could not tell whether the application went in (found driving the site)."""
+    from marketplace import dashboard_views, selectors
+
+    user = UserFactory(email="acil@contoh.id")
+    client.force_login(user)
+    data = {"name": "Sasirangan Acil", "story_id": "Kami mewarnai kain sejak 2001.",
+            "district": district("Martapura Timur").pk}
+    assert client.post("/toko/ajukan/", data).status_code == 302
+    images_before = get_image_model().objects.count()
+    # The second send, as it was when the first had not committed yet: no shop found before saving.
+    real = selectors.shop_for_owner
+    monkeypatch.setattr(dashboard_views.selectors, "shop_for_owner", lambda user: None)
+    racing = client.post("/toko/ajukan/", {**data, "photo": upload("toko.png", png_bytes(), "image/png")})
+    monkeypatch.setattr(dashboard_views.selectors, "shop_for_owner", real)
+
+    assert racing.status_code == 302 and racing["Location"] == "/toko/"
+    assert Shop.objects.filter(owner=user).count() == 1
+    assert get_image_model().objects.count() == images_before  # the second send's photo is not kept
+    home = client.get("/toko/")
+    assert "Pengajuan toko Anda sudah terkirim" in home.content.decode()
+    assert "Menunggu persetujuan" in home.content.decode()
+
+
+def test_an_application_sent_again_after_it_went_in_says_so(client):
+    """Back to the application form and "Kirim pengajuan" again: the artisan is told it went in."""
+    user = UserFactory(email="acil@contoh.id")
+    client.force_login(user)
+    data = {"name": "Sasirangan Acil", "story_id": "Cerita.", "district": district("Martapura Timur").pk}
+    assert client.post("/toko/ajukan/", data).status_code == 302
+    again = client.post("/toko/ajukan/", data)
+    assert again.status_code == 302 and again["Location"] == "/toko/"
+    assert Shop.objects.filter(owner=user).count() == 1
+    assert "Pengajuan toko Anda sudah terkirim" in client.get("/toko/").content.decode()

@@ -133,9 +133,27 @@ def pending_photo_read(photo: ReviewPhoto) -> CheckedPhoto:
                         format=image_format)
 
 
+def _still_to_decide(review: Review, *, decision: str) -> bool:
+    """Whether the review still waits for this decision, read under its row's lock. False when it was
+    decided so already (a second tap: nothing to do again, no second email); ReviewError (409) when
+    another moderator decided otherwise since the queue was shown."""
+    status, reported_at = (Review.objects.select_for_update().filter(pk=review.pk)
+                           .values_list("status", "reported_at").get())
+    if status == ReviewStatus.PENDING or (status == ReviewStatus.APPROVED and reported_at is not None):
+        return True
+    if status == decision:
+        return False
+    if status == ReviewStatus.REJECTED:
+        raise ReviewError(_("Ulasan ini sudah ditolak oleh moderator lain, dan pembeli sudah diberi tahu "
+                            "lewat email. Tidak ada yang diubah."), status=409)
+    raise ReviewError(_("Ulasan ini sudah disetujui oleh moderator lain dan tampil di halaman produk. "
+                        "Tidak ada yang diubah."), status=409)
+
+
 def review_approve(*, review: Review, by) -> Review:
     """Public from now on; its photos become images in the public storage. A reported review that is
-    approved again leaves the queue. MediaUnavailable when the storage fails: nothing changes."""
+    approved again leaves the queue. MediaUnavailable when the storage fails: nothing changes.
+    ReviewError when another moderator rejected it meanwhile; approved already: nothing to do."""
     waiting = [photo for photo in review.photos.all() if photo.image_id is None and photo.pending_file]
     names = [photo.pending_file for photo in waiting]
     images = []
@@ -144,6 +162,8 @@ def review_approve(*, review: Review, by) -> Review:
             images.append(photo_store(photo=pending_photo_read(photo),
                                       title=f"Ulasan {review.product_id}: {review.author_name}"))
         with transaction.atomic():
+            if not _still_to_decide(review, decision=ReviewStatus.APPROVED):
+                raise _DecidedAlready
             for photo, image in zip(waiting, images, strict=True):
                 image.save()
                 photo.image, photo.pending_file = image, ""
@@ -152,6 +172,10 @@ def review_approve(*, review: Review, by) -> Review:
             review.decided_at, review.decided_by, review.reported_at = timezone.now(), by, None
             review.reject_reason = ""
             review.save(update_fields=["status", "decided_at", "decided_by", "reported_at", "reject_reason"])
+    except _DecidedAlready:
+        photos_discard(images)
+        review.refresh_from_db()
+        return review
     except BaseException:
         photos_discard(images)
         raise
@@ -159,15 +183,24 @@ def review_approve(*, review: Review, by) -> Review:
     return review
 
 
+class _DecidedAlready(Exception):
+    """The decision asked for is the one the review has already."""
+
+
 def review_reject(*, review: Review, by, reason: str) -> Review:
-    """Never public (again); its photos are deleted and the buyer is told why by email."""
+    """Never public (again); its photos are deleted and the buyer is told why by email. ReviewError when
+    another moderator approved it meanwhile (and it was not reported since); rejected already: nothing
+    to do, no second email."""
     from marketplace.reviews import emails
 
     reason = " ".join(reason.split())
     if not reason:
         raise ReviewError(_("Tulis alasan penolakan; pembeli menerimanya lewat email."))
-    photos = list(review.photos.select_related("image"))
     with transaction.atomic():
+        if not _still_to_decide(review, decision=ReviewStatus.REJECTED):
+            review.refresh_from_db()
+            return review
+        photos = list(review.photos.select_related("image"))
         review.status = ReviewStatus.REJECTED
         review.decided_at, review.decided_by, review.reported_at = timezone.now(), by, None
         review.reject_reason = reason[:500]

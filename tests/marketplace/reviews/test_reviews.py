@@ -482,3 +482,29 @@ def test_a_reviews_date_in_the_jsonld_is_its_day_in_wita(client):
         created_at=timezone.make_aware(timezone.datetime(2026, 12, 7, 7, 30)))  # TIME_ZONE: Asia/Makassar
     data = jsonld_of(client.get(review.product.get_absolute_url()))
     assert data["review"][0]["datePublished"] == "2026-12-07"
+
+
+def test_a_decision_from_a_stale_queue_does_not_undo_another_moderators(client, delivered, editor,
+                                                                       django_capture_on_commit_callbacks):
+    """Two moderators had the queue open. One rejected the review (the buyer was emailed that it will not
+    be shown); the other, on the page as it was, approved it: it went public, without its photos, and the
+    buyer's email was wrong. A second tap on "Tolak" emailed the buyer twice."""
+    post_review(client, delivered["line"])
+    review = Review.objects.get()
+    other = UserFactory(email="moderator@banjarkab.go.id")
+    other.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    url = f"/admin/gebrak/ulasan/{review.pk}/putuskan/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "reject", "reason": "Ulasan memuat nomor telepon pribadi."})
+        client.post(url, {"decision": "reject", "reason": "Ulasan memuat nomor telepon pribadi."})  # tapped twice
+    assert len([message for message in mail.outbox if message.to == ["rina@contoh.id"]]) == 1
+
+    client.force_login(other)
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = client.post(url, {"decision": "approve"}, follow=True)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.REJECTED and review.decided_by == editor
+    assert "sudah ditolak" in stale.content.decode()
+    client.logout()
+    assert "Kainnya halus" not in client.get(delivered["product"].get_absolute_url()).content.decode()

@@ -145,8 +145,9 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
             # Back and forth (pickup, a courier, pickup again): the attempt the form asks for again is the
             # one that holds the stock, not the one sent in between.
             with transaction.atomic():
-                _attempts_release(form_key=checkout_key, replaces=replaces, keep=existing)
-                _reservation_retake(existing)
+                kept = _attempts_release(form_key=checkout_key, replaces=replaces, keep=existing)
+                if kept is not None and kept.status == OrderStatus.AWAITING_PAYMENT:
+                    _reservation_retake(kept)
         return existing
     if not items:
         raise CheckoutError(_("Keranjang Anda kosong."), code="empty_cart")
@@ -164,21 +165,32 @@ def checkout_start(*, items: list[CartItem], contact: Contact, address: Address,
         return existing
 
 
-def _attempts_release(*, form_key: str, replaces: Order | None, keep: Order | None = None) -> None:
+def _attempts_release(*, form_key: str, replaces: Order | None, keep: Order | None = None) -> Order | None:
     """In the caller's transaction: the buyer's other unpaid attempts give their stock back, those made by
-    the same checkout form and `replaces`, all but `keep`. They stay payable: a payment that still arrives
-    is honoured if the stock is there (order_mark_paid), else refunded."""
-    replaced = Q(checkout_key__startswith=_form_part(form_key))
-    if replaces is not None:
-        replaced |= Q(pk=replaces.pk)
-    attempts = Order.objects.select_for_update().filter(replaced, status=OrderStatus.AWAITING_PAYMENT)
-    for earlier in attempts.exclude(pk=keep.pk) if keep is not None else attempts:
-        stock.stock_release(order=earlier)
+    the same checkout form and `replaces`, all but `keep`; returns `keep` as locked and read again (None if
+    it is gone). They stay payable: a payment that still arrives is honoured if the stock is there
+    (order_mark_paid), else refunded.
+
+    Every row is locked in one query, in the order of their keys, `keep` among them: whatever else writes
+    an attempt's lines (a payment's webhook, the pay page, the expiry sweep) locks its order first, and two
+    sends of one form at once then take their turns instead of deadlocking."""
+    attempts = Q(checkout_key__startswith=_form_part(form_key))
+    for order in (replaces, keep):
+        if order is not None:
+            attempts |= Q(pk=order.pk)
+    kept = None
+    for attempt in Order.objects.select_for_update().filter(attempts).order_by("pk"):
+        if keep is not None and attempt.pk == keep.pk:
+            kept = attempt
+        elif attempt.status == OrderStatus.AWAITING_PAYMENT:
+            stock.stock_release(order=attempt)
+    return kept
 
 
 def _reservation_retake(order: Order) -> None:
-    """In the caller's transaction: `order`'s lines given back earlier are held again, for another
-    reservation period, if the stock is there; else they stay released and its pay page says so."""
+    """In the caller's transaction, `order` locked and awaiting payment: its lines given back earlier are
+    held again, for another reservation period, if the stock is there; else they stay released and its pay
+    page says so."""
     released = list(OrderLine.objects.filter(sub_order__order=order, stock_state=StockState.RELEASED))
     if not released:
         return

@@ -366,7 +366,7 @@ def checkout_view(request):
             checkout_key=data["checkout_key"],
             # Back from the payment page to change the cart, then a new form: the earlier attempt's stock
             # goes back with this order's making (that of the same form sent again, checkout_start knows).
-            replaces=own,
+            replaces=previous,
             contact=checkout.Contact(name=data["name"], email=data["email"], phone=data["phone"]),
             address=address,
             delivery={group.shop.slug: request.POST.get(choice_field(group.shop), "") for group in contents.groups})

@@ -467,3 +467,18 @@ def test_back_and_forth_the_attempt_asked_for_again_holds_the_last_cloth(client,
     assert set(OrderLine.objects.exclude(sub_order__order=attempt).values_list("stock_state", flat=True)) == {"released"}
     assert Product.objects.get(pk=kain.pk).stock == 0
     assert client.get(first["Location"]).status_code == 200
+
+
+def test_a_buyer_who_signs_in_between_two_attempts_is_not_refused_their_own_cloth(client, aminah):
+    """A guest's attempt holds the last cloth; they sign in ("Masuk", the session kept) and check out again:
+    the cart counted that attempt as theirs, so the new order must replace it, not be refused "baru saja
+    habis" (found by a review of a version that replaced only an attempt of the same signed-in buyer)."""
+    from tests.marketplace.factories import UserFactory
+
+    kain = f.product(shop=aminah, price_idr=175_000, weight_g=350, stock=1)
+    client.post(ADD, {"product": kain.pk, "quantity": 1})
+    assert emulator.checkout_form(client).status_code == 302
+    client.force_login(UserFactory(email="rina@contoh.id"))
+    again = emulator.checkout_form(client)
+    assert again.status_code == 302, again.content.decode()[-400:]
+    assert Order.objects.count() == 2 and Product.objects.get(pk=kain.pk).stock == 0

@@ -146,6 +146,39 @@ def test_mixed_carts_in_opposite_orders_and_sizes_never_deadlock(postgresql):
     assert_mixed_carts_sold_once(race_with_mixed_carts())
 
 
+def test_one_checkout_form_sent_again_at_once_takes_its_stock_back_once(postgresql):
+    """The same checkout form sent again by many taps at once after its attempt's reservation ran out
+    (Back, then taps on a slow connection), while Stripe's webhook for that attempt arrives: the attempt
+    takes its units back once, or the payment does; never twice, and a paid line is never set back to
+    held (found by a review: the attempt found again was not locked before its lines were taken)."""
+    from marketplace.orders import stock
+    from marketplace.orders.models import Order, OrderStatus
+
+    f.rate_table()
+    shop = f.shop(name="Sasirangan Ibu Aminah")
+    for round_number in range(ROUNDS // 2):
+        kain = f.product(shop=shop, title_id=f"Kain {round_number}", stock=3)
+        key = f"form-{round_number:02d}-" + "k" * 20
+        attempt = f.order_start((kain, 1), key=key)
+        attempt.stripe_payment_intent_id = f"pi_race_{round_number}"
+        attempt.save(update_fields=["stripe_payment_intent_id"])
+        stock.stock_release(order=attempt)  # its reservation ran out
+
+        def send_or_pay(number, kain=kain, key=key, attempt=attempt):
+            if number == 0:  # the webhook of the payment made on the pay page before
+                checkout.order_mark_paid(order=Order.objects.get(pk=attempt.pk), intent=f.intent_for(attempt))
+            else:
+                assert f.order_start((kain, 1), key=key).pk == attempt.pk
+
+        outcomes = race(send_or_pay)
+        assert outcomes == Counter({"bought": BUYERS}), outcomes
+        attempt.refresh_from_db()
+        assert attempt.status == OrderStatus.PAID
+        assert list(OrderLine.objects.filter(sub_order__order=attempt).values_list("stock_state", flat=True)) == [
+            StockState.CONSUMED]
+        assert Product.objects.get(pk=kain.pk).stock == 2
+
+
 # --- SQLite: the same races in a process of their own, on a file --------------------------------
 
 SQLITE_RACE = """

@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Locale
+
+from config.translations import default_original
 
 EVENT_DATE_FIELDS = ("start", "end")
 
@@ -54,8 +55,6 @@ def event_dates_follow(page) -> bool:
     """Whether this event's start and end are its Indonesian original's (translations.event_dates_follow_original
     writes them at every publish): a translation whose original exists, live or not yet. The admin shows
     them read-only there. An event made in another language without an original keeps its own."""
-    default = Locale.get_default()
-    if page.locale_id is None or page.locale_id == default.pk:
+    if page.locale_id is None:
         return False
-    return (type(page).objects.filter(translation_key=page.translation_key, locale=default)
-            .exclude(pk=page.pk).exists())
+    return default_original(page) is not None

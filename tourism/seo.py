@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from django.urls import translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from wagtail.images.models import SourceImageIOError
@@ -25,6 +24,7 @@ from config.languages import reading_language
 from config.page_cache import page_translations_listed
 from config.remembered import remember_read
 from config.renditions import rendition_of
+from tourism.context_processors import prefix_swapped_urls
 from tourism.links import absolute
 from tourism.routing import locale_codes, public_pages
 from tourism.shareables import shareable_for
@@ -69,7 +69,7 @@ def language_switch_context(page, request) -> dict:
     page. The prefix swap alone led "EN" to the Indonesian page served under an English address."""
     def links() -> dict[str, str]:
         query = request.META.get("QUERY_STRING", "")
-        urls = {code: translate_url(request.get_full_path(), code) for code in LANGUAGES}
+        urls = prefix_swapped_urls(request)
         for code, url in page_language_urls(page, request).items():
             if code in urls:
                 urls[code] = f"{url}?{query}" if query else url

@@ -46,7 +46,7 @@ class Record:
     """One request's record: when it began and the tags of what it read. Belongs to one
     request (a context variable), never shared between threads."""
 
-    __slots__ = ("after_response", "generation", "incomplete", "started", "tags", "versions")
+    __slots__ = ("after_response", "generation", "incomplete", "started", "tags", "until", "versions")
 
     def __init__(self, started: int | None = None):
         self.started = started if started is not None else time.time_ns()
@@ -55,6 +55,7 @@ class Record:
         self.versions: dict[str, int | None] = {}  # versions read during this request
         self.after_response: list[Callable[[], None]] = []  # run once the page is rendered
         self.incomplete = False  # something it shows could not be read: store nothing of it
+        self.until: int | None = None  # what it read is stale from this time on (stale_from), or never
 
 
 _current: ContextVar[Record | None] = ContextVar("gebrak_dependencies", default=None)
@@ -104,6 +105,15 @@ def shown(*tags: str) -> None:
     record = _current.get()
     if record is not None:
         record.tags.update(tags)
+
+
+def stale_from(moment) -> None:
+    """Note that what is being read is stale from `moment` (an aware datetime) on, whatever changes:
+    a list of what is still to come loses a member when its time passes (no-op outside a request)."""
+    record = _current.get()
+    if record is not None:
+        nanoseconds = int(moment.timestamp() * 1_000_000_000)
+        record.until = nanoseconds if record.until is None else min(record.until, nanoseconds)
 
 
 def snapshot() -> tuple[str, ...]:

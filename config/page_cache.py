@@ -173,7 +173,7 @@ class GenerationMemo:
     def __init__(self):
         self._lock = threading.Lock()
         self._generation = None
-        self._values: dict = {}  # key -> (pickled value, started, tags): immutable
+        self._values: dict = {}  # key -> (pickled value, started, tags, until): immutable
 
     def get(self, generation: int, key, default=None):
         with self._lock:
@@ -186,7 +186,9 @@ class GenerationMemo:
             entry = self._values.get(key)
         if entry is None:
             return default
-        frozen, started, tags = entry
+        frozen, started, tags, until = entry
+        if until is not None and time.time_ns() >= until:  # dependencies.stale_from
+            return default
         try:
             if not dependencies.fresh(tags, started):
                 return default
@@ -203,10 +205,11 @@ class GenerationMemo:
             return
         record = dependencies.current()
         started = record.started if record is not None else time.time_ns()
+        until = record.until if record is not None else None
         tags = dependencies.snapshot()
         try:
             dependencies.prepare(tags, started)
-            entry = (pickle.dumps(value, pickle.HIGHEST_PROTOCOL), started, tags)
+            entry = (pickle.dumps(value, pickle.HIGHEST_PROTOCOL), started, tags, until)
         except Exception:  # noqa: BLE001 - not remembered: found afresh next time
             logger.exception("remembered value not kept")
             return

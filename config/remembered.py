@@ -63,7 +63,8 @@ def remember_read(key, read):
     first request had recorded before; the request shows them as a later one does when it finds
     the entry. Outside a request (a task, a command) there is nothing to spare: `read()`.
 
-    A read that recorded no tag is not remembered: nothing would tell the entry stale, and it would
+    A read that called `dependencies.incomplete()` (a picture's renditions still to be made) is
+    not remembered either: the next request reads it again. A read that recorded no tag is not remembered: nothing would tell the entry stale, and it would
     stay for the whole generation. That is how "there is none" answers (no row read) outlived the
     row an editor then made: a read whose answer may be empty says what it shows
     (`dependencies.shown`), and what a change of generation alone makes stale is a fact
@@ -84,7 +85,7 @@ def remember_read(key, read):
         # localizes what it returns (its key names the language then).
         with dependencies.recording(started=request_record.started) as record, translation.override(language):
             value = read()
-            if record.tags:
+            if record.tags and not record.incomplete:
                 _remembered.set(generation, key, value)
         return value, tuple(record.tags)
 

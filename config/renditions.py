@@ -117,10 +117,11 @@ def with_image_renditions(queryset, image: str, filter_specs):
     return queryset.prefetch_related(_renditions_prefetch(image, filter_specs)) if filter_specs else queryset
 
 
-def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
+def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> bool:
     """The renditions of many images, each with its own specs, in one query, put where Wagtail's
     image tags look first (`prefetched_renditions`, where `ImageQuerySet.prefetch_renditions` puts
-    them): a page of several kinds of cards asks once, not once per kind."""
+    them): a page of several kinds of cards asks once, not once per kind. True when all of them
+    were there (none still to be made)."""
     from wagtail.images import get_image_model
 
     specs_of: dict[int, set[str]] = defaultdict(set)
@@ -129,7 +130,7 @@ def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
         specs_of[image.pk].update(specs)
         images_of[image.pk].append(image)
     if not specs_of:
-        return
+        return True
     found = defaultdict(list)
     for rendition in get_image_model().get_rendition_model().objects.filter(
             image_id__in=list(specs_of), filter_spec__in=set().union(*specs_of.values())):
@@ -140,6 +141,7 @@ def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
             image.prefetched_renditions = found[pk]
         for rendition in found[pk]:
             rendition.image = images[0]  # its alt text is the image's: no query for it
+    return all(specs <= {rendition.filter_spec for rendition in found[pk]} for pk, specs in specs_of.items())
 
 
 def came_with_renditions(image) -> bool:

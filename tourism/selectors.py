@@ -1,13 +1,15 @@
 """Reads for tourism pages: listings that cost the same few queries at any length."""
 
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
 from config import dependencies
 from config.languages import reading_language
-from config.page_cache import page_shown_as
+from config.page_cache import page_shown_as, path_listed_below
 from config.remembered import remember_read
 from config.renditions import (
     HOME_HERO,
@@ -17,7 +19,7 @@ from config.renditions import (
     renditions_attach,
     with_image_renditions,
 )
-from tourism.models import DestinationPage, EventPage
+from tourism.models import DestinationIndexPage, DestinationPage, EventIndexPage, EventPage
 from tourism.page_context import lazy_entries
 from tourism.providers import HOME_HIGHLIGHTS, provided
 from tourism.routing import default_locale, public_pages
@@ -113,13 +115,17 @@ def destination_listing(*, category: str = "", district: str = "", page_number=N
 
 def events_upcoming(*, limit: int | None = None, filter_specs=TOURISM_CARD) -> list:
     """Events not over yet, soonest first, with their cards' renditions `filter_specs` (None: the
-    caller attaches them, config.renditions.renditions_attach)."""
+    caller attaches them, config.renditions.renditions_attach). What is read is stale once the first
+    of them is over (dependencies.stale_from): the next one takes its place."""
     now = timezone.now()
     events = cards_in_default_language(EventPage, filter_specs=filter_specs).filter(
         Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
     ).order_by("start")
     if limit:
         events = events[:limit]
+    events = list(events)
+    if events:
+        dependencies.stale_from(min(event.end or event.start for event in events) + timedelta(microseconds=1))
     return localize_pages(events, filter_specs=filter_specs, only=CARD_FIELDS[EventPage])
 
 
@@ -166,22 +172,52 @@ def sasirangan_highlights(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list:
 
 
 def home_sections(*, home) -> dict:
-    """The home page's hero image and three rails, and the renditions of all their pictures in one
-    query (config.renditions.renditions_attach), not one per rail. The hero's come with the cards':
-    found on its own, it was looked up twice in the renditions cache, and every one written back."""
-    sections = {
-        "hero_image": home.hero_image,
-        "featured_destinations": home_featured_destinations(home=home, filter_specs=None),
-        "upcoming_events": events_upcoming(limit=3, filter_specs=None),
-        "sasirangan_highlights": sasirangan_highlights(limit=4, filter_specs=None),
-    }
-    renditions_attach(
-        [(home.hero_image, HOME_HERO)] * (home.hero_image is not None)
-        + [(page.main_image, TOURISM_CARD)
-           for page in (*sections["featured_destinations"], *sections["upcoming_events"]) if page.main_image]
-        + [(product.cover_image, PRODUCT_CARD)
-           for product in sections["sasirangan_highlights"] if product.cover_image is not None])
+    """The home page's hero image and three rails, each remembered (config.remembered.remember_read)
+    until what it shows changes: a purchase makes the products' rail stale, not the destinations',
+    and an event over leaves its rail (issue 12: a first render reads again only what changed).
+    Read afresh, each rail asks for its pictures' renditions once (renditions_attach): three
+    queries where one would do, the price of each rail going stale on its own."""
+    language = reading_language()
+    sections = dict(remember_read(("home-destinations", home.pk, language), lambda: _home_destinations(home)))
+    sections["upcoming_events"] = remember_read(("home-events", language), _home_events)
+    sections["sasirangan_highlights"] = remember_read(("home-products", language), _home_products)
     return sections
+
+
+def _home_destinations(home) -> dict:
+    """The hero picture and the editors' destinations (and others topping them up)."""
+    dependencies.shown(*page_shown_as(home), *_listed_below_indexes(DestinationIndexPage))
+    destinations = home_featured_destinations(home=home, filter_specs=None)
+    _renditions_or_not_remembered([(home.hero_image, HOME_HERO)] * (home.hero_image is not None)
+                                  + [(page.main_image, TOURISM_CARD) for page in destinations if page.main_image])
+    return {"hero_image": home.hero_image, "featured_destinations": destinations}
+
+
+def _home_events() -> list:
+    dependencies.shown(*_listed_below_indexes(EventIndexPage))
+    events = events_upcoming(limit=3, filter_specs=None)
+    _renditions_or_not_remembered([(page.main_image, TOURISM_CARD) for page in events if page.main_image])
+    return events
+
+
+def _home_products() -> list:
+    products = sasirangan_highlights(limit=4, filter_specs=None)
+    _renditions_or_not_remembered([(product.cover_image, PRODUCT_CARD)
+                                   for product in products if product.cover_image is not None])
+    return products
+
+
+def _listed_below_indexes(index_model) -> tuple[str, ...]:
+    """What a page published, moved or unpublished below any index of `index_model` (the only
+    place its pages live, in every language) changes: a rail of them may gain or lose it."""
+    return tuple(path_listed_below(path) for path in index_model.objects.values_list("path", flat=True))
+
+
+def _renditions_or_not_remembered(wanted) -> None:
+    """Attach the renditions; a rail whose pictures are still being made is not remembered (the
+    picture would stay a placeholder after the worker made it)."""
+    if not renditions_attach(wanted):
+        dependencies.incomplete()
 
 
 # --- What the page types' templates read (registered for them in TourismConfig.ready()) ---------

@@ -168,7 +168,13 @@ class GenerationMemo:
     Nothing mutable is shared between the threads that read it: a value is kept pickled
     (bytes) and each `get` returns a copy of its own, which its request may change (a
     prefetch, a cached property) without another request seeing it.
+
+    At most `MAX_ENTRIES` are kept (the oldest quarter forgotten when full): entries per page
+    (routes, products, a destination's sections) would otherwise grow with the site between
+    two publishes.
     """
+
+    MAX_ENTRIES = 4000
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -215,6 +221,9 @@ class GenerationMemo:
             return
         with self._lock:
             if generation == self._generation:  # a newer generation meanwhile: the value may be stale
+                if key not in self._values and len(self._values) >= self.MAX_ENTRIES:
+                    for oldest in list(self._values)[: self.MAX_ENTRIES // 4]:
+                        del self._values[oldest]
                 self._values[key] = entry
 
 

@@ -23,10 +23,15 @@ from django.db.models import (
 from django.http import Http404
 from wagtail.images import get_image_model
 
-from config.dependencies import shown
+from config.dependencies import incomplete, shown
 from config.page_cache import GenerationMemo
-from config.remembered import remember_fact
-from config.renditions import PRODUCT_CARD, picture_columns, with_image_renditions
+from config.remembered import remember_fact, remember_read
+from config.renditions import (
+    PRODUCT_CARD,
+    picture_columns,
+    renditions_attach,
+    with_image_renditions,
+)
 from marketplace.cache_tags import PRODUCTS, shop_products
 from marketplace.models import (
     Color,
@@ -167,13 +172,20 @@ def product_page_details(product: Product) -> Product:
 
 
 def products_of_shop(*, shop: Shop, exclude: Product | None = None, limit: int | None = None) -> list[Product]:
-    shown(shop_products(shop.pk))
-    products = _card_queryset(shop=shop).order_by("-created_at", "-pk")
-    if exclude is not None:
-        products = products.exclude(pk=exclude.pk)
-    if limit:
-        products = products[:limit]
-    products = list(products)
+    """The shop's public products, newest first (its page; "more from this shop" on a product page),
+    remembered until one of them or the shop's list changes (config.remembered.remember_read)."""
+    def read() -> list[Product]:
+        shown(shop_products(shop.pk))
+        products = _card_queryset(shop=shop, filter_specs=None).order_by("-created_at", "-pk")
+        if exclude is not None:
+            products = products.exclude(pk=exclude.pk)
+        products = list(products[:limit] if limit else products)
+        if not renditions_attach([(product.cover_image, PRODUCT_CARD)
+                                  for product in products if product.cover_image is not None]):
+            incomplete()  # a cover still being made: read again, not remembered as a placeholder
+        return products
+
+    products = remember_read(("shop-products", shop.pk, exclude.pk if exclude is not None else None, limit), read)
     for product in products:
         product.shop = shop  # the shop the caller read, not one more instance of it per row
     return products

@@ -8,6 +8,10 @@ asks, so a stored fragment of the page (config/fragment_cache.py) asks for none 
 
 from __future__ import annotations
 
+from config import dependencies
+from config.languages import reading_language
+from config.page_cache import page_shown_as
+from config.remembered import remember_read
 from config.renditions import (
     DETAIL_HERO,
     GALLERY,
@@ -22,18 +26,28 @@ from tourism.visitor_photos import visitor_photos_approved
 
 
 def destination_sections(*, destination) -> dict:
+    """Remembered (config.remembered.remember_read) until the destination, a row it shows or a list
+    it is drawn from changes: a visitor's photo approved, a place published nearby, a shop's place."""
+    return remember_read(("destination-sections", destination.pk, reading_language()),
+                         lambda: _destination_sections(destination))
+
+
+def _destination_sections(destination) -> dict:
+    dependencies.shown(*page_shown_as(destination))  # its gallery's rows are the page's
     gallery = destination.gallery_items()
     photos = visitor_photos_approved(destination=destination)
     nearby = {
         "destinations": destinations_nearby(destination=destination),
         "shops": shops_nearby(latitude=destination.latitude, longitude=destination.longitude),
     }
-    renditions_attach(
+    all_there = renditions_attach(
         # The hero's, and its JSON-LD picture's, which the page's structured data asks after them.
         [(destination.main_image, (*DETAIL_HERO, JSONLD))] * (destination.main_image is not None)
         + [(item.image, GALLERY) for item in (*gallery, *photos)]
         + [(item.place.main_image, NEARBY_THUMB) for item in nearby["destinations"] if item.place.main_image]
         + [(item.place.photo, NEARBY_SHOP_THUMB) for item in nearby["shops"] if item.place.photo])
+    if not all_there:
+        dependencies.incomplete()  # a picture still being made: read again, not remembered as a placeholder
     return {"main_image": destination.main_image, "gallery": gallery, "visitor_photos": photos, "nearby": nearby}
 
 

@@ -290,3 +290,16 @@ def test_a_late_request_neither_sees_nor_throws_away_what_newer_ones_remember():
     memo.set(1, "route", "page of generation 1")  # nor store what it found
     assert memo.get(2, "route") == "page of generation 2"
     assert memo.get(3, "route") is None  # a purge since: forgotten
+
+
+def test_what_a_process_remembers_stays_bounded_the_oldest_forgotten_first(monkeypatch):
+    """Entries per page (routes, products, a destination's sections) grow with the site between two
+    publishes; the memo keeps at most MAX_ENTRIES, forgetting the oldest."""
+    from config.page_cache import GenerationMemo
+
+    monkeypatch.setattr(GenerationMemo, "MAX_ENTRIES", 8)
+    memo = GenerationMemo()
+    assert memo.get(1, "page-0") is None  # the generation read, as a request does first
+    for number in range(9):
+        memo.set(1, f"page-{number}", number)
+    assert [memo.get(1, f"page-{number}") for number in range(9)] == [None, None, 2, 3, 4, 5, 6, 7, 8]

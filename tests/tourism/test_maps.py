@@ -185,7 +185,8 @@ class TestNearby:
         (_destinations, shops), _distances = self.nearby(client.get("/id/destinasi/pasar-intan/").text)
         assert shops[0] == "Toko Belum Disetujui"
 
-    def test_a_nearby_shops_photo_shows_with_the_pages_other_pictures_renditions(self, client, day_trip):
+    def test_a_nearby_shops_photo_shows_with_the_pages_other_pictures_renditions(self, client, day_trip,
+                                                                              django_capture_on_commit_callbacks):
         sekumpul = day_trip["sekumpul"]  # a picture nearby already: the page asks for renditions anyway
         sekumpul.main_image = ImageFactory()
         sekumpul.save_revision().publish()
@@ -194,7 +195,8 @@ class TestNearby:
         with CaptureQueriesContext(connection) as without_photo:
             client.get("/id/destinasi/pasar-intan/")
         shop.photo = ImageFactory()
-        shop.save()
+        with django_capture_on_commit_callbacks(execute=True):  # committed, as the artisan's save is
+            shop.save()
         client.get("/id/destinasi/pasar-intan/")
         with CaptureQueriesContext(connection) as with_photo:
             html = client.get("/id/destinasi/pasar-intan/").text

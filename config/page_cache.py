@@ -7,8 +7,9 @@ read. What is cached, and for whom:
 - only GET/HEAD of pages under a language prefix (/id/..., /en/...), keyed by
   scheme, host, path and query string (the path carries the language);
 - only for visitors with no cookie that could change the page: any cookie but
-  the CSRF and language cookies (a session: signed in, a cart, a message) means
-  no cache at all, neither read nor written;
+  the CSRF and language cookies and those no page reads (PAGE_CACHE_IGNORED_COOKIES:
+  the note of a share arrival, which only a middleware outside this one reads) means
+  no cache at all, neither read nor written (a session: signed in, a cart, a message);
 - only responses that are 200, set no cookie but the CSRF one, and are not
   marked private or no-store.
 
@@ -56,6 +57,9 @@ from config import dependencies
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+# In every page's key: moved when what a stored page must carry changes (2: the header naming what its
+# visits count for, tourism.sharing), so pages stored by the release before are not served by this one.
+KEY_FORMAT = 2
 # As long as a masked CSRF token (64 characters), so the page's length never changes.
 CSRF_PLACEHOLDER = b"PAGECACHECSRFTOKEN" + b"0" * (CSRF_TOKEN_LENGTH - 18)
 LANGUAGE_PREFIXES = ("/id/", "/en/")
@@ -333,9 +337,7 @@ def _cacheable_request(request) -> bool:
         return False
     if not request.path.startswith(LANGUAGE_PREFIXES):
         return False
-    if "utm_medium" in request.GET:
-        return False  # an arrival through a shared link: tourism.sharing counts it inside
-    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, *settings.PAGE_CACHE_IGNORED_COOKIES}
     return not (set(request.COOKIES) - harmless)
 
 
@@ -392,7 +394,7 @@ def _serve_stored(request, response):
 def _key(request, generation: int) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"page-cache:{generation}:{digest}"
+    return f"page-cache:{KEY_FORMAT}:{generation}:{digest}"
 
 
 class PageCacheMiddleware:

@@ -15,6 +15,7 @@ from marketplace.forms import ListingFilterForm
 from marketplace.jsonld import product_jsonld
 from marketplace.reviews import selectors as review_selectors
 from tourism.seo import jsonld_dumps
+from tourism.sharing import share_target
 
 
 def product_listing(request):
@@ -64,7 +65,9 @@ def product_detail(request, slug):
         "jsonld": SimpleLazyObject(lambda: jsonld_dumps(product_jsonld(product=details, request=request,
                                                                        reviews=reviews, delivery=delivery))),
     }
-    return render(request, "marketplace/product_detail.html", context)
+    response = render(request, "marketplace/product_detail.html", context)
+    response.share_target = share_target(product)  # what a visit counts for (tourism.sharing), with no query
+    return response
 
 
 def shop_listing(request):
@@ -73,9 +76,11 @@ def shop_listing(request):
 
 def shop_detail(request, slug):
     shop = selectors.shop_public_get(slug=slug)
-    return render(request, "marketplace/shop_detail.html",
-                  {"shop": shop, "products": selectors.products_of_shop(shop=shop),
-                   "reviews": SimpleLazyObject(lambda: review_selectors.shop_reviews(shop=shop))})
+    response = render(request, "marketplace/shop_detail.html",
+                      {"shop": shop, "products": selectors.products_of_shop(shop=shop),
+                       "reviews": SimpleLazyObject(lambda: review_selectors.shop_reviews(shop=shop))})
+    response.share_target = share_target(shop)  # what a visit counts for (tourism.sharing), with no query
+    return response
 
 
 def motif_listing(request):

@@ -5,7 +5,9 @@ Two things are counted, per page, channel and day (ShareTally), and nothing else
 a click on a share button (a beacon from site/static/js/share.js to `share_beacon`),
 and a visit arriving through a shared link (ShareArrivalMiddleware). A visitor who
 arrived that way and later opens an artisan's shop page is counted once more, for
-the shop; the session then holds only the channel and campaign names, never who.
+the shop; a small signed cookie then holds only the channel and campaign names and
+what was arrived at, never who. Arrivals are served from the page cache like any
+visit: the counting sits outside it and goes on the task queue.
 
 No IP address, user agent, session or user id is stored. A browser that asks not
 to be tracked (`DNT: 1` or `Sec-GPC: 1`) is not counted at all and gets no cookie
@@ -14,11 +16,15 @@ from this.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -30,24 +36,35 @@ from wagtail.models import Page
 from config import dependencies
 from config.client_address import client_key
 from config.digits import ascii_digits
+from config.page_cache import LANGUAGE_PREFIXES
 from config.remembered import remember_read
+from config.tasks import retried_task
+from config.tracking import SHARE_MEDIUM
 from config.translations import default_original
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
 from tourism.routing import default_locale, public_pages
 from tourism.shareables import shareable_for, shareable_of
+
+logger = logging.getLogger(__name__)
 
 # WhatsApp first: it is how Indonesia shares. "copy" is the copy-link button,
 # "native" the phone's own share sheet (Web Share API).
 CHANNELS = ("whatsapp", "facebook", "x", "telegram", "copy", "native")
 CHANNEL_NAMES = {"whatsapp": "WhatsApp", "facebook": "Facebook", "x": "X", "telegram": "Telegram",
                  "copy": _("Salin tautan"), "native": _("Bagikan lewat ponsel")}
-UTM_MEDIUM = "share"
 # utm_campaign when no campaign is running: shares still add up under one name.
 DEFAULT_CAMPAIGN = "gebrak"
 # The tag (config/dependencies.py) of "which campaign runs": every page's share links show it.
 CAMPAIGNS = "campaigns"
 CAMPAIGN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-SESSION_KEY = "gebrak_share"
+# Salt of the arrival cookie's signature (settings.SHARE_ARRIVAL_COOKIE_NAME), and how many arrivals it
+# remembers (a reload of any of them is not counted again).
+ARRIVAL_SALT = "tourism.sharing.arrival"
+ARRIVALS_NOTED = 20
+# The response header (never sent out) that names what a page's visits count for.
+TARGET_HEADER = "X-Gebrak-Share-Target"
+# A visit to a page of this kind after an arrival is a shop visit.
+SHOP_KIND = "shop"
 PAGE_TYPES = {DestinationPage: "destination", EventPage: "event", CampaignPage: "campaign"}
 TARGET_TYPES = ("destination", "event", "campaign", "page", "product", "shop")
 
@@ -192,7 +209,7 @@ def campaign_is_known(slug: str) -> bool:
 def tagged_url(url: str, *, channel: str, campaign: str) -> str:
     """The URL with the UTM parameters that name channel and campaign."""
     separator = "&" if "?" in url else "?"
-    return url + separator + urlencode({"utm_source": channel, "utm_medium": UTM_MEDIUM, "utm_campaign": campaign})
+    return url + separator + urlencode({"utm_source": channel, "utm_medium": SHARE_MEDIUM, "utm_campaign": campaign})
 
 
 @dataclass
@@ -236,16 +253,15 @@ def share_count(*, event: str, channel: str, target: ShareTarget, campaign: str 
         ShareTally.objects.filter(**key).update(count=F("count") + 1)
 
 
-def _arrival_from_query(request) -> tuple[str, str] | None:
-    if request.GET.get("utm_medium") != UTM_MEDIUM:
-        return None
-    channel = request.GET.get("utm_source", "")
-    if channel not in CHANNELS:
-        return None
-    campaign = request.GET.get("utm_campaign", "")
-    if not CAMPAIGN_PATTERN.match(campaign) or not campaign_is_known(campaign):
+@retried_task(attempts=3, first_delay_seconds=10)
+def share_arrival_count(*, event: str, channel: str, target: str, campaign: str, day: str) -> None:
+    """The task that counts a visit through a shared link, or the shop visit after one (queued by
+    ShareArrivalMiddleware: the visitor does not wait for it, nor for the campaign's check)."""
+    kind, _sep, pk = target.partition(":")
+    if campaign and not campaign_is_known(campaign):
         campaign = ""
-    return channel, campaign
+    share_count(event=event, channel=channel, target=ShareTarget(kind, int(pk)), campaign=campaign,
+                day=date.fromisoformat(day))
 
 
 def _target_of_response(request, response) -> ShareTarget | None:
@@ -264,10 +280,89 @@ def _target_of_response(request, response) -> ShareTarget | None:
     return ShareTarget(shareable.kind, pk) if pk else None
 
 
+def _target_named(token: str) -> ShareTarget | None:
+    kind, _sep, raw_id = (token or "").partition(":")
+    if not kind or not ascii_digits(raw_id) or len(raw_id) > 18:
+        return None
+    return ShareTarget(kind, int(raw_id))
+
+
+class ShareTargetMiddleware:
+    """Names on a page's response (the TARGET_HEADER) what a visit to it counts for: a page, a product,
+    a shop, a shared plan. Inside the page cache, so a stored page keeps it and a visit served from
+    the cache is counted as one rendered (ShareArrivalMiddleware, outside, reads it and takes it off)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method != "GET" or response.status_code != 200 or response.streaming:
+            return response
+        if not (request.path.startswith(LANGUAGE_PREFIXES) or getattr(request, "share_arrival", None)
+                or settings.SHARE_ARRIVAL_COOKIE_NAME in request.COOKIES):
+            return response  # the admin, the API: nothing a visit through a shared link lands on
+        try:
+            target = _target_of_response(request, response)
+        except Exception:  # noqa: BLE001 - counting must never break a page
+            logger.exception("share target not found")
+            return response
+        if target is not None:
+            response[TARGET_HEADER] = target.token
+        return response
+
+
+def arrival_noted(value: str) -> dict | None:
+    """What a browser's arrival cookie notes: {channel, campaign, arrived: ["<channel> <target>", ...],
+    shop}; None when there is none, or it is not one we signed, or it is older than a session lasts."""
+    if not value:
+        return None
+    try:
+        noted = signing.loads(value, salt=ARRIVAL_SALT, max_age=settings.SESSION_COOKIE_AGE)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(noted, dict) or not isinstance(noted.get("arrived"), list):
+        return None
+    return noted
+
+
+def _arrival_note(response, noted: dict) -> None:
+    """Note the arrival in the browser (signed, so nobody counts shop visits they did not make)."""
+    response.set_cookie(settings.SHARE_ARRIVAL_COOKIE_NAME,
+                        signing.dumps(noted, salt=ARRIVAL_SALT, compress=True),
+                        max_age=settings.SESSION_COOKIE_AGE, secure=settings.SESSION_COOKIE_SECURE,
+                        httponly=True, samesite="Lax")
+    # A response that sets a browser's cookie is that browser's: no CDN keeps it for others.
+    patch_cache_control(response, private=True)
+
+
+def _arrival_of(request) -> tuple[str, str] | None:
+    """(channel, campaign) of an arrival through a shared link (config.tracking put its query aside);
+    a campaign that cannot be one is counted under none ("")."""
+    arrival = getattr(request, "share_arrival", None)
+    if not arrival:
+        return None
+    channel = arrival.get("utm_source", "")
+    if channel not in CHANNELS:
+        return None
+    campaign = arrival.get("utm_campaign", "")
+    return channel, (campaign if CAMPAIGN_PATTERN.match(campaign) else "")
+
+
+def _count(*, event: str, channel: str, target: ShareTarget, campaign: str) -> None:
+    # Outside any transaction (a middleware, no ATOMIC_REQUESTS): queued at once.
+    share_arrival_count.enqueue(event=event, channel=channel, target=target.token, campaign=campaign,
+                                day=timezone.localdate().isoformat())
+
+
 class ShareArrivalMiddleware:
     """Count visits that arrive through a shared link, and those that go on to a shop.
 
-    Must come after SessionMiddleware (it writes the session on the way out).
+    Between config.tracking's middleware (which puts the arrival's query aside) and the page cache:
+    an arrival is served the page stored for its plain address, and counted from what the page's
+    response names (ShareTargetMiddleware). A visitor is counted once per shared thing and channel (a
+    reload is no new visit), noted in a small signed cookie, not a session: no database read, and
+    the counting itself is a task on the queue. Nothing about who the visitor is is kept.
     """
 
     def __init__(self, get_response):
@@ -275,47 +370,39 @@ class ShareArrivalMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.GET.get("utm_medium") == UTM_MEDIUM:
-            # Never from or into a shared cache (the page cache, a CDN): each arrival must reach us.
+        named = response.get(TARGET_HEADER)
+        if named is not None:
+            del response[TARGET_HEADER]
+        if getattr(request, "share_arrival", None):
+            # Never from or into a shared cache (a CDN): each arrival must reach us.
             patch_cache_control(response, private=True)
-        if request.method != "GET" or response.status_code != 200 or tracking_refused(request):
+        if request.method != "GET" or response.status_code != 200 or not named or tracking_refused(request):
             return response
         try:
-            self._record(request, response)
+            self._record(request, response, named)
         except Exception:  # noqa: BLE001 - counting must never break a page
-            import logging
-
-            logging.getLogger(__name__).exception("share counting failed")
+            logger.exception("share counting failed")
         return response
 
-    def _record(self, request, response):
-        arrival = _arrival_from_query(request)
-        match = getattr(request, "resolver_match", None)
-        on_shop = match is not None and match.view_name == "marketplace:shop"
-        if arrival is None and not on_shop:
-            return
-        session = getattr(request, "session", None)
-        if arrival is not None:
-            target = _target_of_response(request, response)
-            if target is None:
-                return
-            channel, campaign = arrival
-            remembered = session.get(SESSION_KEY) if session is not None else None
-            # A reload of the same shared link is one visit, not several.
-            if not (remembered and remembered.get("arrived") == target.token and remembered.get("channel") == channel):
-                share_count(event=ShareEvent.VISIT, channel=channel, target=target, campaign=campaign)
-            if session is not None:
-                session[SESSION_KEY] = {"channel": channel, "campaign": campaign, "arrived": target.token,
-                                        "shop": on_shop}
-            return
-        if session is None or SESSION_KEY not in session:
-            return
-        remembered = session[SESSION_KEY]
-        if remembered.get("shop"):
-            return
-        target = _target_of_response(request, response)
+    def _record(self, request, response, named: str):
+        target = _target_named(named)
         if target is None:
             return
-        share_count(event=ShareEvent.SHOP_VISIT, channel=remembered.get("channel", ""), target=target,
-                    campaign=remembered.get("campaign", ""))
-        session[SESSION_KEY] = {**remembered, "shop": True}
+        arrival = _arrival_of(request)
+        noted = arrival_noted(request.COOKIES.get(settings.SHARE_ARRIVAL_COOKIE_NAME, ""))
+        on_shop = target.type == SHOP_KIND
+        if arrival is not None:
+            channel, campaign = arrival
+            seen = f"{channel} {target.token}"
+            arrived = [str(entry) for entry in noted["arrived"]] if noted else []
+            if seen in arrived:
+                return  # a reload of the same shared link is one visit, not several
+            _count(event=ShareEvent.VISIT.value, channel=channel, target=target, campaign=campaign)
+            _arrival_note(response, {"channel": channel, "campaign": campaign,
+                                     "arrived": [*arrived, seen][-ARRIVALS_NOTED:], "shop": on_shop})
+            return
+        if noted is None or noted.get("shop") or not on_shop:
+            return
+        _count(event=ShareEvent.SHOP_VISIT.value, channel=str(noted.get("channel", "")), target=target,
+               campaign=str(noted.get("campaign", "")))
+        _arrival_note(response, {**noted, "shop": True})

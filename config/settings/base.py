@@ -79,8 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Counts visits through shared links (no personal data; honours DNT); after the sessions.
-    "tourism.sharing.ShareArrivalMiddleware",
+    # Names on a page's response what its visits count for (tourism.sharing), inside the page cache
+    # so a stored page keeps it: a visit through a shared link served from the cache is counted too.
+    "tourism.sharing.ShareTargetMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -348,6 +349,9 @@ _after_static = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") +
 MIDDLEWARE[_after_static:_after_static] = [
     # Platforms' click ids and others' utm_* are read as absent, before the page cache keys on the query.
     "config.tracking.TrackingParametersMiddleware",
+    # Counts visits through shared links and the shop visits after them (no personal data; honours
+    # DNT): outside the page cache, so an arrival is served the stored page and still counted.
+    "tourism.sharing.ShareArrivalMiddleware",
     # Before sessions: a cached page costs no session or database access.
     "config.page_cache.PageCacheMiddleware",
     # Inside the page cache, so a stored page keeps the header it was served with.
@@ -440,6 +444,10 @@ if AWS_STORAGE_BUCKET_NAME:
 # with DEBUG, where templates change under the developer's hands.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_ALIAS = "pages"
+# Where a visit through a shared link is noted (signed; channel and campaign, never who), for the shop
+# visit after it (tourism.sharing). No page reads it, so the page cache serves its holders.
+SHARE_ARRIVAL_COOKIE_NAME = "gebrak_share"
+PAGE_CACHE_IGNORED_COOKIES = [SHARE_ARRIVAL_COOKIE_NAME]
 # Shared by every worker process, so a publish purges them all: Redis when there is
 # one, else a folder on the local disk (a file read is still far cheaper than a render).
 CACHES["pages"] = (  # noqa: F405

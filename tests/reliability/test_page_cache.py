@@ -122,10 +122,17 @@ def test_only_public_language_pages_and_gets_are_cached(client, destination):
     assert client.get(destination.url, {"utm": "x"})["X-Page-Cache"] == "miss"  # another address, another entry
 
 
-def test_arrivals_through_shared_links_are_always_counted(client, destination):
+def test_arrivals_through_shared_links_are_served_from_the_cache_and_counted(client, destination):
+    from tourism.models import ShareTally
+
     shared = {"utm_source": "whatsapp", "utm_medium": "share", "utm_campaign": ""}
-    for headers in ({"HTTP_DNT": "1"}, {"HTTP_DNT": "1"}, {}):
-        assert "X-Page-Cache" not in client.get(destination.url, shared, **headers)
+    stored = client.get(destination.url, shared, HTTP_DNT="1")  # stored for the plain address
+    assert stored["X-Page-Cache"] == "miss" and not ShareTally.objects.exists()
+    for headers in ({"HTTP_DNT": "1"}, {}, {}):
+        arrival = client.get(destination.url, shared, **headers)
+        assert arrival["X-Page-Cache"] == "hit" and arrival.content == stored.content
+    assert [(row.event, row.count) for row in ShareTally.objects.all()] == [("visit", 1)]
+    assert "X-Gebrak-Share-Target" not in arrival  # named for the counting, never sent out
 
 
 def test_nothing_is_cached_with_debug(client, destination, settings):

@@ -1,5 +1,6 @@
 """Share buttons, UTM-tagged links, and counting shares and visits without personal data."""
 
+from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
@@ -224,7 +225,7 @@ class TestArrivals:
         response = client.get(self.URL, HTTP_DNT="1")
         assert response.status_code == 200
         assert not ShareTally.objects.exists()
-        assert "sessionid" not in response.cookies
+        assert "sessionid" not in response.cookies and "gebrak_share" not in response.cookies
 
     def test_a_visit_that_goes_on_to_a_shop_is_counted_once(self, client, place):
         shop = ShopFactory(name="Sasirangan Ibu Ida")
@@ -236,10 +237,11 @@ class TestArrivals:
         row = ShareTally.objects.get(event=ShareEvent.SHOP_VISIT)
         assert (row.target_type, row.target_id, row.channel, row.campaign, row.count) == (
             "shop", shop.pk, "whatsapp", "gebrak", 1)
-        # The session holds where the visit came from, not who: no address, no agent.
-        data = Session.objects.get().get_decoded()
-        assert data == {"gebrak_share": {"channel": "whatsapp", "campaign": "gebrak",
-                                         "arrived": f"destination:{place.pk}", "shop": True}}
+        # A signed cookie, not a session, holds where the visit came from, not who: no address, no agent.
+        assert not Session.objects.exists()
+        data = sharing.arrival_noted(client.cookies["gebrak_share"].value)
+        assert data == {"channel": "whatsapp", "campaign": "gebrak",
+                        "arrived": [f"whatsapp destination:{place.pk}"], "shop": True}
         assert IP not in repr(data) and "UjiBrowser" not in repr(data)
 
     def test_shop_visits_without_a_shared_arrival_are_not_counted(self, client, place):
@@ -343,13 +345,113 @@ class TestTrackingParameters:
 
     def test_arrivals_through_share_links_are_still_counted_with_a_click_id(self, client, place):
         response = client.get(TestArrivals.URL + "&fbclid=IwAR0x")
-        assert "X-Page-Cache" not in response and "private" in response["Cache-Control"]
+        assert response["X-Page-Cache"] == "miss" and "private" in response["Cache-Control"]
         assert ShareTally.objects.get(event=ShareEvent.VISIT).channel == "whatsapp"
 
     def test_the_query_is_read_without_tracking_parameters_and_otherwise_byte_for_byte(self):
-        from config.tracking import query_without_tracking
+        from config.tracking import query_without_tracking, share_arrival_in
 
         assert query_without_tracking("q=%ff%00&page=2") == "q=%ff%00&page=2"  # none: untouched
         assert query_without_tracking("q=%E2%80%AE+x&fbclid=a&UTM_Source=b") == "q=%E2%80%AE+x"
-        assert query_without_tracking("utm_source=x&utm_medium=share&utm_campaign=c&utm_content=d&gclid=e") == (
-            "utm_source=x&utm_medium=share&utm_campaign=c")
+        # A share arrival's three are put aside for the counting, and read as absent like the others.
+        shared = "page=2&utm_source=x&utm_medium=share&utm_campaign=c&utm_content=d&gclid=e"
+        assert query_without_tracking(shared) == "page=2"
+        assert share_arrival_in(shared) == {"utm_source": "x", "utm_medium": "share", "utm_campaign": "c"}
+        assert share_arrival_in("utm_source=x&utm_medium=email") is None
+
+
+class TestArrivalsFromThePageCache:
+    """A campaign spike: most visitors arrive through a shared link. They are served the stored page
+    (the same as the plain address's) and still counted, once each, with the shop visit that follows."""
+
+    URL = "/id/destinasi/lok-baintan/"
+    SHARED = URL + "?utm_source=whatsapp&utm_medium=share&utm_campaign=gebrak"
+
+    @pytest.fixture(autouse=True)
+    def page_cache_on(self, settings):
+        settings.PAGE_CACHE_SECONDS = 300
+
+    def visits(self, **filters):
+        return {(row.channel, row.target_type, row.target_id, row.campaign, row.count)
+                for row in ShareTally.objects.filter(**filters)}
+
+    def test_an_arrival_is_a_cache_hit_of_the_plain_page_and_counted_once(self, place):
+        plain = Client().get(self.URL)
+        assert plain["X-Page-Cache"] == "miss"
+        visitor = Client()
+        arrival = visitor.get(self.SHARED)
+        assert arrival.status_code == 200 and arrival["X-Page-Cache"] == "hit"
+        assert arrival.content == plain.content
+        assert "private" in arrival["Cache-Control"]  # never from or into a CDN: each arrival reaches us
+        assert visitor.get(self.SHARED)["X-Page-Cache"] == "hit"  # a reload: not counted again
+        assert visitor.get(self.URL + "?utm_source=telegram&utm_medium=share&utm_campaign=gebrak")[
+            "X-Page-Cache"] == "hit"
+        Client().get(self.SHARED)  # somebody else
+        assert self.visits(event=ShareEvent.VISIT) == {("whatsapp", "destination", place.pk, "gebrak", 2),
+                                                      ("telegram", "destination", place.pk, "gebrak", 1)}
+
+    def test_the_first_arrival_stores_the_plain_page_for_everyone(self, place):
+        first = Client().get(self.URL + "?utm_source=telegram&utm_medium=share&utm_campaign=gebrak&fbclid=Iw0")
+        assert first["X-Page-Cache"] == "miss"
+        plain = Client().get(self.URL)
+        assert plain["X-Page-Cache"] == "hit" and plain.content == first.content
+        soup = BeautifulSoup(first.text, "html.parser")
+        for shared in soup.select("section.share"):
+            shared.decompose()  # the share buttons' own tagged links, the same on every visit
+        assert "utm_" not in str(soup) and "telegram" not in str(soup)
+        assert "gebrak_share" not in first.cookies or first.cookies["gebrak_share"].value not in first.text
+
+    def test_an_arrival_from_the_cache_costs_no_query_and_its_count_waits_on_the_queue(self, place, settings):
+        from django_tasks import default_task_backend
+
+        Client().get(self.URL)
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        with CaptureQueriesContext(connection) as queries:
+            arrival = Client().get(self.SHARED)
+        assert arrival["X-Page-Cache"] == "hit"
+        assert len(queries) == 0
+        assert not ShareTally.objects.exists()
+        (queued,) = default_task_backend.results
+        queued.task.call(*queued.args, **queued.kwargs)  # the worker
+        assert self.visits(event=ShareEvent.VISIT) == {("whatsapp", "destination", place.pk, "gebrak", 1)}
+
+    def test_the_shop_visit_after_an_arrival_is_counted_from_the_cache_too(self, place):
+        shop = ShopFactory(name="Sasirangan Ibu Ida")
+        other = ShopFactory(name="Sasirangan Pak Amat")
+        for url in (self.URL, shop.get_absolute_url(), other.get_absolute_url()):
+            assert Client().get(url)["X-Page-Cache"] == "miss"
+        visitor = Client()
+        assert visitor.get(self.SHARED, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)["X-Page-Cache"] == "hit"
+        for url in (shop.get_absolute_url(), shop.get_absolute_url(), other.get_absolute_url(), self.URL):
+            assert visitor.get(url)["X-Page-Cache"] == "hit", url
+        assert self.visits(event=ShareEvent.SHOP_VISIT) == {("whatsapp", "shop", shop.pk, "gebrak", 1)}
+        assert self.visits(event=ShareEvent.VISIT) == {("whatsapp", "destination", place.pk, "gebrak", 1)}
+        # Noted in a small signed cookie, not a session: where the visit came from, never who.
+        assert not Session.objects.exists() and "sessionid" not in visitor.cookies
+        noted = sharing.arrival_noted(visitor.cookies["gebrak_share"].value)
+        assert noted == {"channel": "whatsapp", "campaign": "gebrak", "arrived": [f"whatsapp destination:{place.pk}"],
+                         "shop": True}
+        assert IP not in repr(noted) and "UjiBrowser" not in repr(noted)
+
+    def test_a_tampered_note_counts_no_shop_visit(self, place):
+        shop = ShopFactory(name="Sasirangan Ibu Ida")
+        visitor = Client()
+        visitor.cookies["gebrak_share"] = "eyJjaGFubmVsIjoieCJ9:forged"
+        assert visitor.get(shop.get_absolute_url()).status_code == 200
+        assert not ShareTally.objects.exists()
+
+    @pytest.mark.parametrize("header", ["HTTP_DNT", "HTTP_SEC_GPC"])
+    def test_a_browser_that_refuses_tracking_is_served_from_the_cache_and_not_counted(self, place, header):
+        Client().get(self.URL)
+        response = Client().get(self.SHARED, **{header: "1"})
+        assert response["X-Page-Cache"] == "hit"
+        assert not ShareTally.objects.exists() and not response.cookies
+
+    def test_counting_that_fails_never_breaks_the_page(self, place, monkeypatch):
+        def broken(*args, **kwargs):
+            raise RuntimeError("queue down")
+
+        monkeypatch.setattr(sharing, "share_arrival_count", SimpleNamespace(enqueue=broken))
+        Client().get(self.URL)
+        response = Client().get(self.SHARED)
+        assert response.status_code == 200 and response["X-Page-Cache"] == "hit"

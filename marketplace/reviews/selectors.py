@@ -14,7 +14,10 @@ from django.db.models import Avg, Count, Prefetch, Window, prefetch_related_obje
 from django.http import Http404
 from wagtail.images import get_image_model
 
+from config import dependencies
+from config.remembered import remember_read
 from config.renditions import REVIEW_PHOTO
+from marketplace import cache_tags
 from marketplace.orders.models import OrderLine
 from marketplace.reviews.links import review_link_line_pk
 from marketplace.reviews.models import Review, ReviewPhoto, ReviewStatus
@@ -65,7 +68,21 @@ def _summary(queryset, *, sort: str, limit: int) -> ReviewSummary:
 
 
 def product_reviews(*, product, sort: str = DEFAULT_SORT, limit: int = PAGE_REVIEWS) -> ReviewSummary:
-    return _summary(Review.objects.filter(product=product, status=ReviewStatus.APPROVED), sort=sort, limit=limit)
+    """Remembered (config.remembered.remember_read) until a review of the product, its photos, votes
+    or reports change (marketplace.reviews.apps: the product's tag)."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+
+    def read() -> ReviewSummary:
+        dependencies.shown(cache_tags.product(product.pk))
+        summary = _summary(Review.objects.filter(product=product, status=ReviewStatus.APPROVED), sort=sort,
+                           limit=limit)
+        wanted = set(REVIEW_PHOTO)
+        if not all(wanted <= {rendition.filter_spec for rendition in photo.image.prefetched_renditions}
+                   for review in summary.reviews for photo in review.photos.all()):
+            dependencies.incomplete()  # a photo the worker is still making: read again, not remembered
+        return summary
+
+    return remember_read(("product-reviews", product.pk, sort, limit), read)
 
 
 def shop_reviews(*, shop, limit: int = SHOP_REVIEWS) -> ReviewSummary:

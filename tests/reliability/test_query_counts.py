@@ -52,7 +52,7 @@ pytestmark = pytest.mark.django_db
 # own renditions (test_the_home_pages_cards_get_their_renditions_in_one_query_per_rail). A
 # destination's gallery, visitors' photos and places nearby likewise (tourism.destination_page), and a
 # shop's products, on its page and as a product page's "more from this shop"
-# (marketplace.selectors.products_of_shop).
+# (marketplace.selectors.products_of_shop), and a product's reviews (marketplace.reviews.selectors).
 CEILINGS = {
     "home": 0,
     "destination index": 6,
@@ -60,7 +60,7 @@ CEILINGS = {
     "event index": 5,
     "event page": 1,
     "product listing": 5,
-    "product page": 1,
+    "product page": 0,
     "shop page": 2,
 }
 

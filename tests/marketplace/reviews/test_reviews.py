@@ -346,6 +346,32 @@ def test_an_editor_approves_and_the_pages_and_json_ld_show_it(client, delivered,
     assert "4 dari 5 bintang, 1 ulasan" in shop_page and "Rina, Surabaya" in shop_page
 
 
+def test_a_review_photo_the_worker_made_after_a_visit_shows_on_the_product_page(
+        client, delivered, editor, settings, monkeypatch, django_capture_on_commit_callbacks):
+    """A visitor before the worker made the approved photo's sizes sees its placeholder; once made, the
+    page shows the photo: the page's reviews are remembered (marketplace.reviews.selectors), but not
+    while a photo of theirs is still being made."""
+    from tests.task_worker import run_worker_here, use_database_backend
+
+    post_review(client, delivered["line"], rating="5", photos=[photo_upload()], text="Warnanya cerah sekali.")
+    review = Review.objects.get()
+    client.force_login(editor)
+    use_database_backend(settings, monkeypatch)  # the approval's sizes wait for the worker
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/gebrak/ulasan/{review.pk}/putuskan/", {"decision": "approve"})
+    client.logout()
+    url = delivered["product"].get_absolute_url()
+
+    def photo_links() -> list[str]:
+        section = BeautifulSoup(client.get(url).content, "html.parser").find(id="ulasan")
+        return [link["href"] for link in section.select(".rv-photos a")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not any(link.endswith(".webp") for link in photo_links())  # not made yet
+    run_worker_here()
+    assert [link for link in photo_links() if link.endswith(".webp")]
+
+
 def test_an_editor_rejects_with_a_reason_the_buyer_receives(client, delivered, editor,
                                                             django_capture_on_commit_callbacks):
     post_review(client, delivered["line"], photos=[photo_upload()])

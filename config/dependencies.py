@@ -46,7 +46,7 @@ class Record:
     """One request's record: when it began and the tags of what it read. Belongs to one
     request (a context variable), never shared between threads."""
 
-    __slots__ = ("after_response", "generation", "incomplete", "started", "tags", "until", "versions")
+    __slots__ = ("after_response", "generation", "incomplete", "preview", "started", "tags", "until", "versions")
 
     def __init__(self, started: int | None = None):
         self.started = started if started is not None else time.time_ns()
@@ -56,6 +56,7 @@ class Record:
         self.after_response: list[Callable[[], None]] = []  # run once the page is rendered
         self.incomplete = False  # something it shows could not be read: store nothing of it
         self.until: int | None = None  # what it read is stale from this time on (stale_from), or never
+        self.preview = False  # an editor's unsaved draft: nothing remembered is read or kept (previewing)
 
 
 _current: ContextVar[Record | None] = ContextVar("gebrak_dependencies", default=None)
@@ -91,6 +92,16 @@ def incomplete() -> None:
     stored after this, are not stored, so the next request reads it again (no-op outside a request)."""
     record = _current.get()
     if record is not None:
+        record.incomplete = True
+
+
+def previewing() -> None:
+    """Note that this request renders an editor's unsaved draft (a Wagtail preview): what it reads
+    is the draft's, never to be remembered for visitors, and what visitors' requests remembered is
+    not the draft's (config.remembered.remember_read reads afresh). Nor is its page stored."""
+    record = _current.get()
+    if record is not None:
+        record.preview = True
         record.incomplete = True
 
 

@@ -70,8 +70,8 @@ def remember_read(key, read):
     (`dependencies.shown`), and what a change of generation alone makes stale is a fact
     (`remember_fact`)."""
     request_record = dependencies.current()
-    if request_record is None:
-        return read()
+    if request_record is None or request_record.preview:
+        return read()  # outside a request, or a preview of an editor's draft (dependencies.previewing)
     generation, found = _remembered_or_not(key)
     if found is not _NOT_REMEMBERED:
         return found

@@ -69,3 +69,8 @@ class RegisteredContextMixin:
         for builder in CONTEXT_BUILDERS.get(type(self), ()):
             context.update(builder(self, request))
         return context
+
+    def serve_preview(self, request, mode_name):
+        # The draft's sections are read afresh, never remembered for visitors (config.remembered).
+        dependencies.previewing()
+        return super().serve_preview(request, mode_name)

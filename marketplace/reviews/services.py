@@ -19,6 +19,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from config.media import STORAGE_ERRORS, media_store_guard, private_storage
+from config.page_cache import purge_tags
+from marketplace import cache_tags
 from marketplace.orders.models import OrderLine, OrderStatus
 from marketplace.reviews.models import (
     Review,
@@ -228,6 +230,9 @@ def review_reply(*, review: Review, shop, text: str) -> Review:
                .update(reply_text=text, replied_at=timezone.now()))
     if not replied:
         raise ReviewError(_("Ulasan ini sudah Anda balas. Setiap ulasan dibalas satu kali."), status=409)
+    # An update sends no signal: what showed the product's reviews (its page, remembered reads) is
+    # made stale here, after the commit, as a review's save would (marketplace.reviews.apps).
+    purge_tags((cache_tags.product(review.product_id),))
     review.refresh_from_db(fields=["reply_text", "replied_at"])
     return review
 

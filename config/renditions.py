@@ -141,7 +141,18 @@ def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> bool:
             image.prefetched_renditions = found[pk]
         for rendition in found[pk]:
             rendition.image = images[0]  # its alt text is the image's: no query for it
-    return all(specs <= {rendition.filter_spec for rendition in found[pk]} for pk, specs in specs_of.items())
+    return all(renditions_complete(images_of[pk][0], specs) for pk, specs in specs_of.items())
+
+
+def renditions_complete(image, specs: Iterable[str]) -> bool:
+    """Whether the renditions `image` came with (renditions_attach, prefetch_renditions) hold all of
+    `specs` for its focal point as it is now: Wagtail keeps a moved focal point's old renditions (their
+    `focal_point_key` is the old one's), and its image tags pass them over as missing."""
+    from wagtail.images.models import Filter
+
+    there = {(rendition.filter_spec, rendition.focal_point_key)
+             for rendition in getattr(image, "prefetched_renditions", None) or ()}
+    return all((spec, Filter(spec=spec).get_cache_key(image)) in there for spec in specs)
 
 
 def came_with_renditions(image) -> bool:

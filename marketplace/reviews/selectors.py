@@ -16,7 +16,7 @@ from wagtail.images import get_image_model
 
 from config import dependencies
 from config.remembered import remember_read
-from config.renditions import REVIEW_PHOTO
+from config.renditions import REVIEW_PHOTO, renditions_complete
 from marketplace import cache_tags
 from marketplace.orders.models import OrderLine
 from marketplace.reviews.links import review_link_line_pk
@@ -76,8 +76,7 @@ def product_reviews(*, product, sort: str = DEFAULT_SORT, limit: int = PAGE_REVI
         dependencies.shown(cache_tags.product(product.pk))
         summary = _summary(Review.objects.filter(product=product, status=ReviewStatus.APPROVED), sort=sort,
                            limit=limit)
-        wanted = set(REVIEW_PHOTO)
-        if not all(wanted <= {rendition.filter_spec for rendition in photo.image.prefetched_renditions}
+        if not all(renditions_complete(photo.image, REVIEW_PHOTO)
                    for review in summary.reviews for photo in review.photos.all()):
             dependencies.incomplete()  # a photo the worker is still making: read again, not remembered
         return summary

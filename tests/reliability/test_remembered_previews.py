@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
-from config.renditions import DETAIL_HERO, GALLERY, HOME_HERO, JSONLD, renditions_make
+from config.renditions import DETAIL_HERO, HOME_HERO, JSONLD, renditions_make
 from tests.marketplace import factories as shop_factories
 from tests.tourism import factories
 
@@ -34,13 +34,17 @@ def _preview(page, rf):
     return response.content.decode()
 
 
-def test_a_previewed_hero_is_never_served_to_the_public(client, home_page, rf):
-    live = _picture("live-hero", HOME_HERO)
-    draft = _picture("draft-hero", HOME_HERO)
+def _home_with_hero(home_page):
+    """The home page published with the "live-hero" picture, and the "draft-hero" one at hand."""
     home = home_page.specific
-    home.hero_image = live
+    home.hero_image = _picture("live-hero", HOME_HERO)
     home.save_revision().publish()
     home.refresh_from_db()
+    return home, _picture("draft-hero", HOME_HERO)
+
+
+def test_a_previewed_hero_is_never_served_to_the_public(client, home_page, rf):
+    home, draft = _home_with_hero(home_page)
 
     home.hero_image = draft  # the editor's unsaved draft, previewed
     preview = _preview(home, rf)
@@ -51,12 +55,7 @@ def test_a_previewed_hero_is_never_served_to_the_public(client, home_page, rf):
 
 
 def test_a_preview_shows_the_draft_hero_not_the_remembered_one(client, home_page, rf):
-    live = _picture("live-hero", HOME_HERO)
-    draft = _picture("draft-hero", HOME_HERO)
-    home = home_page.specific
-    home.hero_image = live
-    home.save_revision().publish()
-    home.refresh_from_db()
+    home, draft = _home_with_hero(home_page)
     assert "live-hero" in _hero_src(client.get("/id/").text)  # remembered
 
     home.hero_image = draft

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import signing
@@ -39,7 +39,7 @@ from config.digits import ascii_digits
 from config.page_cache import LANGUAGE_PREFIXES
 from config.remembered import remember_read
 from config.tasks import retried_task
-from config.tracking import SHARE_MEDIUM
+from config.tracking import SHARE_MEDIUM, share_arrival_in
 from config.translations import default_original
 from tourism.models import CampaignPage, DestinationPage, EventPage, ShareEvent, ShareTally
 from tourism.routing import default_locale, public_pages
@@ -355,6 +355,20 @@ def _count(*, event: str, channel: str, target: ShareTarget, campaign: str) -> N
                                 day=timezone.localdate().isoformat())
 
 
+def _arrival_carried_on(request, response) -> None:
+    """A redirect of an arrival within the site (the slash Django's CommonMiddleware adds, an editor's
+    redirect of a moved page) carries the arrival's three parameters on to where it leads: config.tracking
+    took them out of the query the redirect was built from, and the page it leads to is where the
+    visit is counted (a 3xx is not)."""
+    parts = urlsplit(response.get("Location", ""))
+    if parts.netloc and parts.netloc != request.get_host():
+        return  # another site's address: nothing of ours to count there
+    if share_arrival_in(parts.query):
+        return
+    arrival = urlencode(request.share_arrival)
+    response["Location"] = urlunsplit(parts._replace(query=f"{parts.query}&{arrival}" if parts.query else arrival))
+
+
 class ShareArrivalMiddleware:
     """Count visits that arrive through a shared link, and those that go on to a shop.
 
@@ -376,6 +390,8 @@ class ShareArrivalMiddleware:
         if getattr(request, "share_arrival", None):
             # Never from or into a shared cache (a CDN): each arrival must reach us.
             patch_cache_control(response, private=True)
+            if 300 <= response.status_code < 400 and response.has_header("Location"):
+                _arrival_carried_on(request, response)
         if request.method != "GET" or response.status_code != 200 or not named or tracking_refused(request):
             return response
         try:

@@ -209,6 +209,17 @@ class TestArrivals:
         assert (row.channel, row.target_type, row.target_id, row.campaign, row.count) == (
             "whatsapp", "destination", place.pk, "gebrak", 1)
 
+    def test_a_shared_link_without_its_trailing_slash_is_still_counted(self, client, place):
+        # Django adds the slash with a redirect built from the query config.tracking read: the arrival's
+        # three parameters go on with it, to the page where the visit is counted.
+        response = client.get("/id/destinasi/lok-baintan?utm_source=whatsapp&utm_medium=share&utm_campaign=gebrak")
+        assert response.status_code == 301
+        assert utm(response["Location"]) == {"utm_source": "whatsapp", "utm_medium": "share", "utm_campaign": "gebrak"}
+        assert urlparse(response["Location"]).path == "/id/destinasi/lok-baintan/"
+        client.get(response["Location"])
+        row = ShareTally.objects.get(event=ShareEvent.VISIT)
+        assert (row.channel, row.target_type, row.target_id, row.count) == ("whatsapp", "destination", place.pk, 1)
+
     def test_arrivals_are_never_stored_in_shared_caches(self, client, place):
         assert "private" in client.get(self.URL)["Cache-Control"]
 

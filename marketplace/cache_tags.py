@@ -22,6 +22,9 @@ from __future__ import annotations
 from config import dependencies
 
 PRODUCTS = "products"
+# What orders products by whether they are in stock (the home page's rail: in stock first): a stock
+# move changes it, as it may bring back a product such a list did not show (a reservation given back).
+IN_STOCK_ORDER = "products:in-stock"
 SHIPPING_RATES = "shipping-rates"
 
 
@@ -35,7 +38,7 @@ def shop_products(shop_id) -> str:
 
 def stock_moved(product_ids) -> None:
     """After a stock move's commit: the pages that showed these products are stale."""
-    dependencies.changed(*(product(pk) for pk in product_ids))
+    dependencies.changed(*(product(pk) for pk in product_ids), IN_STOCK_ORDER)
 
 
 def register() -> None:

@@ -32,7 +32,7 @@ from config.renditions import (
     renditions_attach,
     with_image_renditions,
 )
-from marketplace.cache_tags import PRODUCTS, shop_products
+from marketplace.cache_tags import IN_STOCK_ORDER, PRODUCTS, shop_products
 from marketplace.models import (
     Color,
     Dye,
@@ -131,7 +131,7 @@ def products_highlighted(*, limit: int = 4, filter_specs=PRODUCT_CARD) -> list[P
     """Products for the home page's Kampung Sasirangan slot: in stock first, newest first. With
     `filter_specs` None, their covers come without renditions: the caller attaches them (the
     home page asks once for all its cards' renditions)."""
-    shown(PRODUCTS)
+    shown(PRODUCTS, IN_STOCK_ORDER)  # a product back in stock that it did not show moves it too
     in_stock_first = Case(When(stock__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
     return list(_card_queryset(filter_specs=filter_specs).order_by(in_stock_first, "-created_at", "-pk")[:limit])
 

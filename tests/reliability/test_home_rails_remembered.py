@@ -86,3 +86,27 @@ def test_a_picture_the_worker_made_later_shows_on_the_home_page(client, home_pag
     run_worker_here()
     card = BeautifulSoup(client.get("/id/").text, "html.parser").select_one(".card__image")
     assert not card.has_attr("data-placeholder") and ".webp" in card["srcset"]
+
+
+def test_a_cloth_back_in_stock_takes_its_place_in_the_products_rail_again(
+        client, home_page, django_capture_on_commit_callbacks):
+    # In stock first: a reservation given back (a checkout abandoned, its time over) puts the cloth back
+    # ahead of the sold-out one that took its place, though the rail never showed it meanwhile.
+    shop = order_factories.shop(name="Sasirangan Bu Ida", slug="sasirangan-bu-ida")
+    back = order_factories.product(shop=shop, title_id="Kain Gigi Haruan", slug="kain-gigi-haruan", stock=1)
+    for slug in ("kain-a", "kain-b", "kain-c"):
+        order_factories.product(shop=shop, title_id=slug, slug=slug, stock=5)
+    order_factories.product(shop=shop, title_id="Kain Habis", slug="kain-habis", stock=0)
+    assert "Kain Gigi Haruan" in card_titles(client.get("/id/").text)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = order_factories.order_start((back, 1))  # reserved: sold out meanwhile
+    titles = card_titles(client.get("/id/").text)
+    assert "Kain Gigi Haruan" not in titles and "Kain Habis" in titles
+
+    from marketplace.orders.stock import stock_release
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_release(order=order)
+    titles = card_titles(client.get("/id/").text)
+    assert "Kain Gigi Haruan" in titles and "Kain Habis" not in titles

@@ -175,10 +175,13 @@ class GenerationMemo:
 
     At most `MAX_ENTRIES` are kept (the oldest quarter forgotten when full): entries per page
     (routes, products, a destination's sections) would otherwise grow with the site between
-    two publishes.
+    two publishes. And none is served longer than `MAX_AGE_SECONDS`, the page cache's own bound: a
+    change that reached no tag (a queryset update that forgot to say so, a purge lost in a cache
+    outage) shows within minutes, as it did when only the page and fragment caches kept pages.
     """
 
     MAX_ENTRIES = 4000
+    MAX_AGE_SECONDS = 300
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -197,8 +200,9 @@ class GenerationMemo:
         if entry is None:
             return default
         frozen, started, tags, until = entry
-        if until is not None and time.time_ns() >= until:  # dependencies.stale_from
-            return default
+        now = time.time_ns()
+        if (until is not None and now >= until) or now - started > self.MAX_AGE_SECONDS * 1_000_000_000:
+            return default  # dependencies.stale_from, or kept long enough
         try:
             if not dependencies.fresh(tags, started):
                 return default

@@ -303,3 +303,19 @@ def test_what_a_process_remembers_stays_bounded_the_oldest_forgotten_first(monke
     for number in range(9):
         memo.set(1, f"page-{number}", number)
     assert [memo.get(1, f"page-{number}") for number in range(9)] == [None, None, 2, 3, 4, 5, 6, 7, 8]
+
+
+def test_nothing_remembered_is_served_longer_than_the_page_cache_would_be(monkeypatch):
+    """A change that reached no tag (a write that forgot to say so, a purge lost in an outage) shows
+    within GenerationMemo.MAX_AGE_SECONDS, as it did when only the page cache kept pages."""
+    import time
+
+    from config.page_cache import GenerationMemo
+
+    memo = GenerationMemo()
+    assert memo.get(1, "route") is None
+    memo.set(1, "route", "the page as it was")
+    assert memo.get(1, "route") == "the page as it was"
+    later = time.time_ns() + (GenerationMemo.MAX_AGE_SECONDS + 1) * 1_000_000_000
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    assert memo.get(1, "route") is None

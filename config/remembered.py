@@ -64,9 +64,10 @@ def remember_read(key, read):
     the entry. Outside a request (a task, a command) there is nothing to spare: `read()`.
 
     A read that called `dependencies.incomplete()` (a picture's renditions still to be made) is
-    not remembered either: the next request reads it again. A read that recorded no tag is not remembered: nothing would tell the entry stale, and it would
-    stay for the whole generation. That is how "there is none" answers (no row read) outlived the
-    row an editor then made: a read whose answer may be empty says what it shows
+    not remembered either: the next request reads it again. A read that recorded no tag is not
+    remembered: nothing would tell the entry stale, and it would stay for the whole generation.
+    That is how "there is none" answers (no row read) outlived the row an editor then made: a
+    read whose answer may be empty says what it shows
     (`dependencies.shown`), and what a change of generation alone makes stale is a fact
     (`remember_fact`)."""
     request_record = dependencies.current()

@@ -144,6 +144,16 @@ def renditions_attach(wanted: Iterable[tuple[object, Iterable[str]]]) -> bool:
     return all(renditions_complete(images_of[pk][0], specs) for pk, specs in specs_of.items())
 
 
+def renditions_attach_or_read_again(wanted: Iterable[tuple[object, Iterable[str]]]) -> None:
+    """renditions_attach for a remembered read (config.remembered.remember_read): when a picture's
+    sizes are still with the worker, the read is not remembered (dependencies.incomplete), or its
+    card would keep the placeholder after the worker made them."""
+    from config import dependencies
+
+    if not renditions_attach(wanted):
+        dependencies.incomplete()
+
+
 def renditions_complete(image, specs: Iterable[str]) -> bool:
     """Whether the renditions `image` came with (renditions_attach, prefetch_renditions) hold all of
     `specs` for its focal point as it is now: Wagtail keeps a moved focal point's old renditions (their

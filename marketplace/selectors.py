@@ -23,13 +23,13 @@ from django.db.models import (
 from django.http import Http404
 from wagtail.images import get_image_model
 
-from config.dependencies import incomplete, shown
+from config.dependencies import shown
 from config.page_cache import GenerationMemo
 from config.remembered import remember_fact, remember_read
 from config.renditions import (
     PRODUCT_CARD,
     picture_columns,
-    renditions_attach,
+    renditions_attach_or_read_again,
     with_image_renditions,
 )
 from marketplace.cache_tags import IN_STOCK_ORDER, PRODUCTS, shop_products
@@ -180,9 +180,8 @@ def products_of_shop(*, shop: Shop, exclude: Product | None = None, limit: int |
         if exclude is not None:
             products = products.exclude(pk=exclude.pk)
         products = list(products[:limit] if limit else products)
-        if not renditions_attach([(product.cover_image, PRODUCT_CARD)
-                                  for product in products if product.cover_image is not None]):
-            incomplete()  # a cover still being made: read again, not remembered as a placeholder
+        renditions_attach_or_read_again([(product.cover_image, PRODUCT_CARD)
+                                         for product in products if product.cover_image is not None])
         return products
 
     products = remember_read(("shop-products", shop.pk, exclude.pk if exclude is not None else None, limit), read)

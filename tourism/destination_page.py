@@ -18,7 +18,7 @@ from config.renditions import (
     JSONLD,
     NEARBY_SHOP_THUMB,
     NEARBY_THUMB,
-    renditions_attach,
+    renditions_attach_or_read_again,
 )
 from tourism.nearby import destinations_nearby, shops_nearby
 from tourism.page_context import lazy_entries
@@ -40,14 +40,12 @@ def _destination_sections(destination) -> dict:
         "destinations": destinations_nearby(destination=destination),
         "shops": shops_nearby(latitude=destination.latitude, longitude=destination.longitude),
     }
-    all_there = renditions_attach(
+    renditions_attach_or_read_again(
         # The hero's, and its JSON-LD picture's, which the page's structured data asks after them.
         [(destination.main_image, (*DETAIL_HERO, JSONLD))] * (destination.main_image is not None)
         + [(item.image, GALLERY) for item in (*gallery, *photos)]
         + [(item.place.main_image, NEARBY_THUMB) for item in nearby["destinations"] if item.place.main_image]
         + [(item.place.photo, NEARBY_SHOP_THUMB) for item in nearby["shops"] if item.place.photo])
-    if not all_there:
-        dependencies.incomplete()  # a picture still being made: read again, not remembered as a placeholder
     return {"main_image": destination.main_image, "gallery": gallery, "visitor_photos": photos, "nearby": nearby}
 
 

@@ -10,13 +10,12 @@ import math
 from dataclasses import dataclass
 
 from config import dependencies
-from config.page_cache import path_listed_below
 from config.remembered import remember_read
 from config.renditions import picture_columns
 from tourism.models import DestinationIndexPage, DestinationPage
 from tourism.providers import LOCATED_SHOPS, SHOPS_BY_IDS, provided
 from tourism.routing import default_locale, public_pages
-from tourism.selectors import localize_pages, with_card_images
+from tourism.selectors import listed_below_indexes, localize_pages, with_card_images
 
 EARTH_RADIUS_KM = 6371.0088
 # Far enough to cross the regency (about 100 km end to end), near enough for a day trip.
@@ -79,8 +78,7 @@ def located_destinations() -> tuple[tuple, ...]:
     the map. Every destination page asks; remembered (config.remembered) until a destination is
     published, moved, unpublished or added below the index pages, the only place they live."""
     def read():
-        dependencies.shown(*(path_listed_below(path)
-                             for path in DestinationIndexPage.objects.values_list("path", flat=True)))
+        dependencies.shown(*listed_below_indexes(DestinationIndexPage))
         return tuple(_located().values_list("pk", "latitude", "longitude", "title", "translation_key"))
 
     return remember_read("located-destinations", read)

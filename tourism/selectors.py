@@ -16,7 +16,7 @@ from config.renditions import (
     PRODUCT_CARD,
     TOURISM_CARD,
     picture_columns,
-    renditions_attach,
+    renditions_attach_or_read_again,
     with_image_renditions,
 )
 from tourism.models import DestinationIndexPage, DestinationPage, EventIndexPage, EventPage
@@ -186,38 +186,31 @@ def home_sections(*, home) -> dict:
 
 def _home_destinations(home) -> dict:
     """The hero picture and the editors' destinations (and others topping them up)."""
-    dependencies.shown(*page_shown_as(home), *_listed_below_indexes(DestinationIndexPage))
+    dependencies.shown(*page_shown_as(home), *listed_below_indexes(DestinationIndexPage))
     destinations = home_featured_destinations(home=home, filter_specs=None)
-    _renditions_or_not_remembered([(home.hero_image, HOME_HERO)] * (home.hero_image is not None)
+    renditions_attach_or_read_again([(home.hero_image, HOME_HERO)] * (home.hero_image is not None)
                                   + [(page.main_image, TOURISM_CARD) for page in destinations if page.main_image])
     return {"hero_image": home.hero_image, "featured_destinations": destinations}
 
 
 def _home_events() -> list:
-    dependencies.shown(*_listed_below_indexes(EventIndexPage))
+    dependencies.shown(*listed_below_indexes(EventIndexPage))
     events = events_upcoming(limit=3, filter_specs=None)
-    _renditions_or_not_remembered([(page.main_image, TOURISM_CARD) for page in events if page.main_image])
+    renditions_attach_or_read_again([(page.main_image, TOURISM_CARD) for page in events if page.main_image])
     return events
 
 
 def _home_products() -> list:
     products = sasirangan_highlights(limit=4, filter_specs=None)
-    _renditions_or_not_remembered([(product.cover_image, PRODUCT_CARD)
+    renditions_attach_or_read_again([(product.cover_image, PRODUCT_CARD)
                                    for product in products if product.cover_image is not None])
     return products
 
 
-def _listed_below_indexes(index_model) -> tuple[str, ...]:
+def listed_below_indexes(index_model) -> tuple[str, ...]:
     """What a page published, moved or unpublished below any index of `index_model` (the only
-    place its pages live, in every language) changes: a rail of them may gain or lose it."""
+    place its pages live, in every language) changes: a list of them may gain or lose it."""
     return tuple(path_listed_below(path) for path in index_model.objects.values_list("path", flat=True))
-
-
-def _renditions_or_not_remembered(wanted) -> None:
-    """Attach the renditions; a rail whose pictures are still being made is not remembered (the
-    picture would stay a placeholder after the worker made it)."""
-    if not renditions_attach(wanted):
-        dependencies.incomplete()
 
 
 # --- What the page types' templates read (registered for them in TourismConfig.ready()) ---------
